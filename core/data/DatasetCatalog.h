@@ -1,0 +1,43 @@
+#pragma once
+// One entry point that turns a dataset name or path into a scaled train/test split:
+// the generators, the bundled classics, Fashion-MNIST (IDX) and user CSV files.
+
+#include "data/Dataset.h"
+
+#include <string>
+#include <vector>
+
+namespace ss {
+
+struct DatasetRequest {
+    // A generator (article, moons, circles, xor, spiral, blobs), a bundled set
+    // (breast-cancer, digits, iris), fashion-mnist, or a path to a .csv file.
+    std::string nameOrPath = "moons";
+    int samples = 0;              // generators: 0 = the generator's default
+    double noise = -1.0;          // generators: < 0 = the generator's default
+    int classes = 3;              // blobs and spiral only
+    std::uint64_t seed = 42;
+    double testFraction = 0.2;
+    std::string labelColumn;      // CSV: header name or 0-based index; empty = last column
+    std::string fashionMnistDir;  // empty = /usr/share/datasets/fashion-mnist
+    int maxTrainSamples = 0;      // 0 = all (lets tests use a slice of Fashion-MNIST)
+};
+
+struct PreparedData {
+    TrainTestSplit split;      // already scaled
+    FeatureScaler scaler;      // fitted on split.train before scaling
+    std::string description;   // one line: source, sizes, attribution
+};
+
+// Throws InputError for unreadable or malformed files, ConfigError for unknown names.
+PreparedData prepareDataset(const DatasetRequest& request);
+
+// Names offered in the UI and in --help, in display order.
+std::vector<std::string> generatorNames();
+std::vector<std::string> bundledDatasetNames();
+
+// Where bundled datasets are looked for: $SPARSESCOPE_DATASETS, then the paths given by
+// setBundledDatasetDirectories (the app adds its own), then the source tree's resources/.
+void setBundledDatasetDirectories(std::vector<std::string> directories);
+
+} // namespace ss

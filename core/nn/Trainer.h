@@ -1,0 +1,69 @@
+#pragma once
+// Mini-batch training of a Network with any optimiser and regulariser. A Trainer keeps the
+// optimiser state, so changing hyper-parameters between calls continues from the current
+// weights (warm start) instead of restarting.
+
+#include "data/Dataset.h"
+#include "nn/Network.h"
+#include "nn/TrainingConfig.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace ss {
+
+struct TrainingReport {
+    int epoch = 0;            // completed epochs since the trainer was made (may be fractional progress: see step)
+    long step = 0;            // optimiser steps so far
+    double epochProgress = 0; // epochs completed as a real number (for reports inside an epoch)
+    double trainLoss = 0;     // mean data loss over the epoch's mini-batches (without penalty)
+    double testLoss = 0;
+    double trainAccuracy = 0;
+    double testAccuracy = 0;
+    double testMacroF1 = 0;
+    double sparsity = 0;      // fraction of exactly-zero weights (biases apart)
+    double seconds = 0;       // wall time spent training so far
+};
+
+enum class TrainingOutcome { Finished, Cancelled, Diverged };
+
+struct TrainingResult {
+    TrainingOutcome outcome = TrainingOutcome::Finished;
+    std::string message;      // for Diverged: what went non-finite and that the last finite weights were kept
+};
+
+class Trainer {
+public:
+    // The network and datasets must outlive the trainer. test may be null.
+    Trainer(Network& network, const Dataset& train, const Dataset* test, const TrainingConfig& config);
+    ~Trainer();
+
+    // Warm start: the new settings apply from the next step; optimiser state is kept.
+    void setConfig(const TrainingConfig& config);
+    const TrainingConfig& config() const { return m_config; }
+
+    using ReportCallback = std::function<void(const TrainingReport&)>;
+
+    // Trains for `epochs` more epochs, polling `cancel` between mini-batches. Calls
+    // onReport after every epoch (and every reportEverySteps steps).
+    TrainingResult train(int epochs, const std::atomic<bool>* cancel = nullptr,
+                         const ReportCallback& onReport = {});
+    // Exactly one optimiser step on the next mini-batch (the UI's Step button).
+    TrainingResult step();
+
+    TrainingReport evaluateNow() const;    // current metrics without training
+    long stepCount() const;
+    int epochCount() const;
+
+private:
+    struct State;
+    Network& m_network;
+    const Dataset& m_train;
+    const Dataset* m_test;
+    TrainingConfig m_config;
+    std::unique_ptr<State> m_state;
+};
+
+} // namespace ss

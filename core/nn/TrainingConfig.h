@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ss {
+
+enum class OptimizerKind { Sgd, Momentum, Nesterov, RmsProp, Adam };
+enum class L1Mode { Proximal, Subgradient };
+
+std::string toString(OptimizerKind kind);
+OptimizerKind optimizerFromString(const std::string& name); // sgd, momentum, nesterov, rmsprop, adam
+std::string toString(L1Mode mode);
+L1Mode l1ModeFromString(const std::string& name);            // proximal, subgradient
+
+struct OptimizerSettings {
+    OptimizerKind kind = OptimizerKind::Adam;
+    double learningRate = 1e-3;
+    double momentum = 0.9;   // Momentum and Nesterov
+    double beta1 = 0.9;      // Adam
+    double beta2 = 0.999;    // Adam; RMSprop uses it as its decay rate rho
+    double epsilon = 1e-8;
+};
+
+struct Regularization {
+    double l1 = 0.0;          // lambda_1 >= 0: penalty lambda_1 * sum|w| (weights only, not biases)
+    double l2 = 0.0;          // lambda_2 >= 0: penalty lambda_2 / 2 * sum w^2
+    L1Mode l1Mode = L1Mode::Proximal;
+    double dropout = 0.0;     // probability of dropping a hidden unit in training, [0, 1)
+};
+
+struct TrainingConfig {
+    OptimizerSettings optimizer;
+    Regularization regularization;
+    int batchSize = 32;
+    int epochs = 20;
+    std::uint64_t seed = 42;        // shuffling and dropout
+    long reportEverySteps = 0;      // 0 = report once per epoch only
+
+    // Throws ConfigError naming the parameter: learning rate <= 0 or NaN, batch < 1, ...
+    void validate() const;
+};
+
+} // namespace ss
