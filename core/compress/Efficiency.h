@@ -1,0 +1,43 @@
+#pragma once
+// Size, compute and energy estimates for one inference, from Horowitz (ISSCC 2014, 45 nm),
+// the figures Han et al. (2016) use. Every figure in the table is editable by the user.
+
+#include "compress/Quantization.h"
+#include "nn/Network.h"
+
+#include <string>
+
+namespace ss {
+
+struct EnergyTable {
+    // picojoules per operation
+    double addInt8 = 0.03, addInt32 = 0.1, addFp16 = 0.4, addFp32 = 0.9;
+    double multInt8 = 0.2, multInt32 = 3.1, multFp16 = 1.1, multFp32 = 3.7;
+    double sramRead32 = 5.0, dramRead32 = 640.0;
+    // Models whose stored weights fit in this many bytes are assumed to live in SRAM.
+    long sramCapacityBytes = 8L * 1024 * 1024;
+};
+
+struct EfficiencyEstimate {
+    long parameters = 0;          // weights + biases
+    long nonZeroParameters = 0;
+    long weights = 0;
+    long nonZeroWeights = 0;
+    long macsDense = 0;           // multiply-accumulates per inference, dense
+    long macsSparse = 0;          // = non-zero weights
+    long bytesDense = 0;          // all weights at the chosen width, biases at 32 bits
+    long bytesCsr = 0;            // values + column indices + row pointers
+    long bytesBitmask = 0;        // non-zero values + one bit per weight
+    long bytesSmallest = 0;
+    std::string smallestFormat;   // "dense", "CSR" or "bitmask"
+    bool inSram = true;           // memory tier chosen by bytesSmallest
+    double energyComputePj = 0;
+    double energyMemoryPj = 0;
+    double energyTotalPj = 0;
+    std::string assumptions;      // one paragraph the UI shows verbatim
+};
+
+EfficiencyEstimate estimateEfficiency(const Network& network, const QuantizationSpec& precision,
+                                      const EnergyTable& table = {});
+
+} // namespace ss

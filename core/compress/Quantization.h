@@ -1,0 +1,36 @@
+#pragma once
+// Simulated weight quantization: weights are rounded to what the format can hold and
+// kept as float, so accuracy can be measured at any precision. Zeros stay zero.
+
+#include "common/Types.h"
+
+#include <string>
+
+namespace ss {
+
+struct QuantizationSpec {
+    enum class Format { Float32, Float16, BFloat16, Int, Ternary, Binary };
+    enum class Granularity { PerTensor, PerRow };  // PerRow = per output neuron
+
+    Format format = Format::Float32;
+    int bits = 32;   // Int: 1..8 (1 behaves as Binary); Float16/BFloat16: 16; Float32: 32; Ternary: 2; Binary: 1
+    Granularity granularity = Granularity::PerTensor;
+
+    static QuantizationSpec float32() { return {}; }
+    static QuantizationSpec integer(int bits, Granularity granularity = Granularity::PerTensor);
+    // Parses 32, 16/fp16, bf16, 8..2 (int), ternary, binary; throws ConfigError otherwise.
+    static QuantizationSpec parse(const std::string& text);
+    std::string label() const;      // "fp32", "fp16", "bf16", "int4 per row", "ternary", "binary"
+    int storageBits() const;        // bits per stored weight value
+    bool isIdentity() const { return format == Format::Float32; }
+    bool operator==(const QuantizationSpec&) const = default;
+};
+
+// Returns the quantized copy of `weights` (outputs x inputs; a row is one output neuron).
+Matrix quantize(const ConstMatrixRef& weights, const QuantizationSpec& spec);
+
+// Round-to-nearest-even conversions, exposed for tests and the UI's explanations.
+float roundToFloat16(float value);
+float roundToBFloat16(float value);
+
+} // namespace ss
