@@ -1,0 +1,87 @@
+#include "eval/WeightStatistics.h"
+
+#include <cmath>
+
+namespace ss {
+
+namespace {
+
+// Sums kept in double: a 200k-weight layer summed in float loses digits the UI shows.
+struct Accumulator {
+    long count = 0;
+    long zeros = 0;
+    double absSum = 0;
+    double squareSum = 0;
+
+    void add(const ConstMatrixRef& values)
+    {
+        count += values.size();
+        for (Eigen::Index j = 0; j < values.cols(); ++j)
+            for (Eigen::Index i = 0; i < values.rows(); ++i) {
+                const double v = values(i, j);
+                zeros += (v == 0.0);
+                absSum += std::abs(v);
+                squareSum += v * v;
+            }
+    }
+
+    WeightStatistics finish() const
+    {
+        WeightStatistics s;
+        s.weights = count;
+        s.zeroWeights = zeros;
+        s.sparsity = count == 0 ? 0.0 : static_cast<double>(zeros) / static_cast<double>(count);
+        s.density = 1.0 - s.sparsity;
+        s.l1Norm = absSum;
+        s.l2Norm = std::sqrt(squareSum);
+        s.meanAbsWeight = count == 0 ? 0.0 : absSum / static_cast<double>(count);
+        const double rootN = std::sqrt(static_cast<double>(count));
+        if (count > 1 && s.l2Norm > 0.0)
+            s.hoyer = (rootN - s.l1Norm / s.l2Norm) / (rootN - 1.0);
+        return s;
+    }
+};
+
+long countZeros(const Vector& values)
+{
+    return static_cast<long>((values.array() == 0.0f).count());
+}
+
+} // namespace
+
+WeightStatistics weightStatistics(const ConstMatrixRef& weights)
+{
+    Accumulator accumulator;
+    accumulator.add(weights);
+    return accumulator.finish();
+}
+
+WeightStatistics weightStatistics(const Network& network)
+{
+    Accumulator accumulator;
+    long biases = 0, zeroBiases = 0;
+    for (const DenseLayer& layer : network.layers()) {
+        accumulator.add(layer.weights);
+        biases += layer.bias.size();
+        zeroBiases += countZeros(layer.bias);
+    }
+    WeightStatistics s = accumulator.finish();
+    s.biases = biases;
+    s.zeroBiases = zeroBiases;
+    return s;
+}
+
+std::vector<WeightStatistics> layerWeightStatistics(const Network& network)
+{
+    std::vector<WeightStatistics> result;
+    result.reserve(network.layers().size());
+    for (const DenseLayer& layer : network.layers()) {
+        WeightStatistics s = weightStatistics(layer.weights);
+        s.biases = layer.bias.size();
+        s.zeroBiases = countZeros(layer.bias);
+        result.push_back(s);
+    }
+    return result;
+}
+
+} // namespace ss

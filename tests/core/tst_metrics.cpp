@@ -1,0 +1,152 @@
+// Metrics against hand-computed cases, including the source article's worked example.
+#include "eval/Metrics.h"
+#include "eval/WeightStatistics.h"
+#include "common/Error.h"
+
+#include <QtTest>
+#include <cmath>
+
+using namespace ss;
+
+class TestMetrics : public QObject {
+    Q_OBJECT
+private slots:
+    void articleWorkedExample();
+    void threeClassHandComputed();
+    void classNeverPredictedCountsAsZero();
+    void microEqualsAccuracy();
+    void rejectsLabelsOutOfRange();
+    void logLossHandComputed();
+    void logLossClampsZeroProbability();
+    void weightStatisticsHandComputed();
+    void hoyerExtremes();
+};
+
+void TestMetrics::articleWorkedExample()
+{
+    // Samples 1-40 positive and predicted positive, 41-60 negative and predicted negative,
+    // 61-100 negative but predicted positive (PRODUCT.md): TP 40, TN 20, FP 40, FN 0.
+    Labels truth, predicted;
+    for (int i = 1; i <= 100; ++i) {
+        truth.push_back(i <= 40 ? 1 : 0);
+        predicted.push_back(i <= 40 || i > 60 ? 1 : 0);
+    }
+    const ClassificationReport r = classificationReport(truth, predicted, 2);
+    QCOMPARE(r.confusion.count(1, 1), 40L);
+    QCOMPARE(r.confusion.count(0, 0), 20L);
+    QCOMPARE(r.confusion.count(0, 1), 40L);
+    QCOMPARE(r.confusion.count(1, 0), 0L);
+    QVERIFY(r.binary);
+    QCOMPARE(r.accuracy, 0.6);
+    QCOMPARE(r.positive.precision, 0.5);
+    QCOMPARE(r.positive.recall, 1.0);
+    QVERIFY(std::abs(r.positive.f1 - 2.0 / 3.0) < 1e-12);
+}
+
+void TestMetrics::threeClassHandComputed()
+{
+    // Confusion (rows true, columns predicted):
+    //   [3 1 0]
+    //   [0 2 2]
+    //   [1 0 1]
+    ConfusionMatrix cm(3);
+    cm.add(0, 0, 3); cm.add(0, 1, 1);
+    cm.add(1, 1, 2); cm.add(1, 2, 2);
+    cm.add(2, 0, 1); cm.add(2, 2, 1);
+    const ClassificationReport r = classificationReport(cm);
+    QCOMPARE(r.confusion.total(), 10L);
+    QCOMPARE(r.accuracy, 0.6);
+    // class 0: P 3/4, R 3/4; class 1: P 2/3, R 2/4; class 2: P 1/3, R 1/2
+    QCOMPARE(r.perClass[0].precision, 0.75);
+    QCOMPARE(r.perClass[0].recall, 0.75);
+    QVERIFY(std::abs(r.perClass[1].precision - 2.0 / 3.0) < 1e-12);
+    QCOMPARE(r.perClass[1].recall, 0.5);
+    QVERIFY(std::abs(r.perClass[2].precision - 1.0 / 3.0) < 1e-12);
+    QCOMPARE(r.perClass[2].recall, 0.5);
+    const double f1_0 = 0.75, f1_1 = 2 * (2.0 / 3) * 0.5 / (2.0 / 3 + 0.5), f1_2 = 2 * (1.0 / 3) * 0.5 / (1.0 / 3 + 0.5);
+    QVERIFY(std::abs(r.macro.f1 - (f1_0 + f1_1 + f1_2) / 3) < 1e-12);
+    QVERIFY(std::abs(r.weighted.f1 - (0.4 * f1_0 + 0.4 * f1_1 + 0.2 * f1_2)) < 1e-12);
+    QVERIFY(std::abs(r.macro.precision - (0.75 + 2.0 / 3 + 1.0 / 3) / 3) < 1e-12);
+    QCOMPARE(r.perClass[1].support, 4L);
+    QCOMPARE(r.perClass[0].predicted, 4L);
+    QVERIFY(!r.binary);
+}
+
+void TestMetrics::classNeverPredictedCountsAsZero()
+{
+    const Labels truth{0, 1, 2, 2};
+    const Labels predicted{0, 1, 1, 0};
+    const ClassificationReport r = classificationReport(truth, predicted, 3);
+    QVERIFY(r.perClass[2].noPredictions);
+    QCOMPARE(r.perClass[2].precision, 0.0);
+    QCOMPARE(r.perClass[2].recall, 0.0);
+    QCOMPARE(r.perClass[2].f1, 0.0);
+    QVERIFY(!r.perClass[0].noPredictions);
+    // A class absent from the data: recall 0/0 flagged.
+    const ClassificationReport absent = classificationReport(Labels{0, 0}, Labels{0, 1}, 3);
+    QVERIFY(absent.perClass[2].noSupport);
+    QVERIFY(absent.perClass[2].noPredictions);
+    QVERIFY(absent.perClass[1].noSupport);
+    QVERIFY(!absent.perClass[1].noPredictions);
+}
+
+void TestMetrics::microEqualsAccuracy()
+{
+    const Labels truth{0, 1, 2, 2, 1, 0, 0, 2};
+    const Labels predicted{0, 2, 2, 1, 1, 0, 1, 2};
+    const ClassificationReport r = classificationReport(truth, predicted, 3);
+    QCOMPARE(r.micro.precision, r.accuracy);
+    QCOMPARE(r.micro.recall, r.accuracy);
+    QVERIFY(std::abs(r.micro.f1 - r.accuracy) < 1e-12);
+}
+
+void TestMetrics::rejectsLabelsOutOfRange()
+{
+    QVERIFY_THROWS_EXCEPTION(ConfigError, classificationReport(Labels{0, 3}, Labels{0, 1}, 3));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, classificationReport(Labels{0}, Labels{0, 1}, 3));
+}
+
+void TestMetrics::logLossHandComputed()
+{
+    Matrix p(2, 2);
+    p << 0.8f, 0.3f,
+         0.2f, 0.7f;
+    const double expected = -(std::log(0.8) + std::log(0.7)) / 2;
+    QVERIFY(std::abs(logLoss(p, Labels{0, 1}) - expected) < 1e-6);
+}
+
+void TestMetrics::logLossClampsZeroProbability()
+{
+    Matrix p(2, 1);
+    p << 1.0f, 0.0f;
+    QVERIFY(std::abs(logLoss(p, Labels{1}) - (-std::log(1e-15))) < 1e-9);
+}
+
+void TestMetrics::weightStatisticsHandComputed()
+{
+    Matrix w(2, 2);
+    w << 3.0f, 0.0f,
+         -4.0f, 0.0f;
+    const WeightStatistics s = weightStatistics(w);
+    QCOMPARE(s.weights, 4L);
+    QCOMPARE(s.zeroWeights, 2L);
+    QCOMPARE(s.sparsity, 0.5);
+    QCOMPARE(s.density, 0.5);
+    QCOMPARE(s.l1Norm, 7.0);
+    QCOMPARE(s.l2Norm, 5.0);
+    QCOMPARE(s.meanAbsWeight, 1.75);
+    QVERIFY(std::abs(s.hoyer - (2.0 - 7.0 / 5.0) / (2.0 - 1.0)) < 1e-12);
+}
+
+void TestMetrics::hoyerExtremes()
+{
+    Matrix oneHot = Matrix::Zero(1, 9);
+    oneHot(0, 4) = -2.5f;
+    QCOMPARE(weightStatistics(oneHot).hoyer, 1.0);
+    const Matrix flat = Matrix::Constant(3, 3, 0.5f);
+    QVERIFY(std::abs(weightStatistics(flat).hoyer) < 1e-12);
+    QCOMPARE(weightStatistics(Matrix::Zero(2, 2)).hoyer, 0.0);
+}
+
+QTEST_APPLESS_MAIN(TestMetrics)
+#include "tst_metrics.moc"
