@@ -1,0 +1,225 @@
+#include "nn/Network.h"
+
+#include "common/Error.h"
+#include "common/Random.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace ss {
+
+namespace {
+
+std::string trim(const std::string& text)
+{
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
+void validateArchitecture(const Architecture& architecture)
+{
+    if (architecture.inputs < 1)
+        throw ConfigError("Network: inputs must be >= 1, got " + std::to_string(architecture.inputs));
+    if (architecture.classes < 2)
+        throw ConfigError("Network: classes must be >= 2, got " + std::to_string(architecture.classes));
+    for (std::size_t i = 0; i < architecture.hidden.size(); ++i)
+        if (architecture.hidden[i] < 1)
+            throw ConfigError("Network: hidden layer " + std::to_string(i + 1) + " must have >= 1 units, got "
+                              + std::to_string(architecture.hidden[i]));
+}
+
+std::string shapeText(Eigen::Index rows, Eigen::Index cols)
+{
+    return std::to_string(rows) + "x" + std::to_string(cols);
+}
+
+} // namespace
+
+std::string Architecture::describe() const
+{
+    if (hidden.empty())
+        return "logistic";
+    std::string text;
+    for (std::size_t i = 0; i < hidden.size(); ++i) {
+        if (i > 0)
+            text += '-';
+        text += std::to_string(hidden[i]);
+    }
+    return text + " " + toString(hiddenActivation);
+}
+
+std::vector<int> parseHiddenSizes(const std::string& text)
+{
+    const std::string trimmed = trim(text);
+    if (trimmed == "logistic")
+        return {};
+    if (trimmed.empty())
+        throw ConfigError("hidden sizes: empty (expected 'logistic' or sizes such as '16,16')");
+    std::vector<int> sizes;
+    std::string token;
+    std::istringstream stream(trimmed);
+    while (std::getline(stream, token, ',')) {
+        const std::string item = trim(token);
+        std::size_t used = 0;
+        long value = 0;
+        try {
+            value = std::stol(item, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (item.empty() || used != item.size() || value < 1 || value > 1'000'000)
+            throw ConfigError("hidden sizes: bad layer size '" + item + "' in '" + text
+                              + "' (expected positive integers separated by commas)");
+        sizes.push_back(static_cast<int>(value));
+    }
+    if (trimmed.back() == ',')
+        throw ConfigError("hidden sizes: trailing comma in '" + text + "'");
+    return sizes;
+}
+
+Network::Network(const Architecture& architecture, std::uint64_t seed)
+    : m_architecture(architecture)
+{
+    validateArchitecture(architecture);
+    Random random(seed);
+    int fanIn = architecture.inputs;
+    const std::size_t layerCount = architecture.hidden.size() + 1;
+    m_layers.reserve(layerCount);
+    for (std::size_t i = 0; i < layerCount; ++i) {
+        const bool isOutput = i + 1 == layerCount;
+        const int fanOut = isOutput ? architecture.outputs() : architecture.hidden[i];
+        DenseLayer layer;
+        layer.activation = isOutput ? Activation::Linear : architecture.hiddenActivation;
+        // He keeps the variance of ReLU activations constant through depth; Glorot does the
+        // same for symmetric activations and for the (sigmoid/softmax) output layer.
+        const bool he = !isOutput && architecture.hiddenActivation == Activation::ReLU;
+        const double stddev = he ? std::sqrt(2.0 / fanIn) : std::sqrt(2.0 / (fanIn + fanOut));
+        layer.weights.resize(fanOut, fanIn);
+        for (Eigen::Index c = 0; c < layer.weights.cols(); ++c)
+            for (Eigen::Index r = 0; r < layer.weights.rows(); ++r)
+                layer.weights(r, c) = static_cast<Scalar>(random.normal(0.0, stddev));
+        layer.bias = Vector::Zero(fanOut);
+        layer.mask = Matrix::Ones(fanOut, fanIn);
+        m_layers.push_back(std::move(layer));
+        fanIn = fanOut;
+    }
+}
+
+Matrix Network::logits(const ConstMatrixRef& features) const
+{
+    if (m_layers.empty())
+        throw ConfigError("Network: no layers (default-constructed network)");
+    if (features.rows() != m_layers.front().inputs())
+        throw ConfigError("Network: input has " + std::to_string(features.rows())
+                          + " features but the network expects " + std::to_string(m_layers.front().inputs()));
+    Matrix current;
+    Matrix next;
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        const DenseLayer& layer = m_layers[i];
+        if (i == 0)
+            next.noalias() = layer.weights * features;
+        else
+            next.noalias() = layer.weights * current;
+        next.colwise() += layer.bias;
+        if (i + 1 < m_layers.size())
+            applyActivation(layer.activation, next);
+        current.swap(next);
+    }
+    return current;
+}
+
+Matrix Network::probabilities(const ConstMatrixRef& features) const
+{
+    return probabilitiesFromLogits(logits(features), isBinary());
+}
+
+Labels Network::predict(const ConstMatrixRef& features) const
+{
+    return predictFromLogits(logits(features), isBinary());
+}
+
+long Network::weightCount() const
+{
+    long count = 0;
+    for (const DenseLayer& layer : m_layers)
+        count += static_cast<long>(layer.weights.size());
+    return count;
+}
+
+long Network::biasCount() const
+{
+    long count = 0;
+    for (const DenseLayer& layer : m_layers)
+        count += static_cast<long>(layer.bias.size());
+    return count;
+}
+
+void Network::applyMasks()
+{
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        DenseLayer& layer = m_layers[i];
+        if (layer.mask.rows() != layer.weights.rows() || layer.mask.cols() != layer.weights.cols())
+            throw ConfigError("Network: layer " + std::to_string(i + 1) + " mask is "
+                              + shapeText(layer.mask.rows(), layer.mask.cols()) + " but its weights are "
+                              + shapeText(layer.weights.rows(), layer.weights.cols()));
+        // select (not multiply) so that a pruned weight becomes +0 even if it was NaN or negative.
+        layer.weights = (layer.mask.array() != Scalar(0)).select(layer.weights, Scalar(0));
+    }
+}
+
+bool Network::isFinite() const
+{
+    for (const DenseLayer& layer : m_layers)
+        if (!layer.weights.allFinite() || !layer.bias.allFinite())
+            return false;
+    return true;
+}
+
+Labels predictFromLogits(const ConstMatrixRef& logits, bool binary)
+{
+    Labels labels(static_cast<std::size_t>(logits.cols()));
+    if (binary) {
+        if (logits.rows() != 1)
+            throw ConfigError("predictFromLogits: binary logits must have 1 row, got " + std::to_string(logits.rows()));
+        for (Eigen::Index j = 0; j < logits.cols(); ++j)
+            labels[static_cast<std::size_t>(j)] = logits(0, j) > Scalar(0) ? 1 : 0;
+        return labels;
+    }
+    if (logits.rows() < 2)
+        throw ConfigError("predictFromLogits: multi-class logits need >= 2 rows, got " + std::to_string(logits.rows()));
+    for (Eigen::Index j = 0; j < logits.cols(); ++j) {
+        Eigen::Index best = 0;
+        logits.col(j).maxCoeff(&best); // first maximum on ties, like numpy's argmax
+        labels[static_cast<std::size_t>(j)] = static_cast<int>(best);
+    }
+    return labels;
+}
+
+Matrix probabilitiesFromLogits(const ConstMatrixRef& logits, bool binary)
+{
+    if (binary) {
+        if (logits.rows() != 1)
+            throw ConfigError("probabilitiesFromLogits: binary logits must have 1 row, got "
+                              + std::to_string(logits.rows()));
+        Matrix probabilities(2, logits.cols());
+        // 1-p computed as sigmoid(-z) keeps full relative precision for confident negatives.
+        probabilities.row(0) = (-logits.row(0)).array().logistic();
+        probabilities.row(1) = logits.row(0).array().logistic();
+        return probabilities;
+    }
+    if (logits.rows() < 2)
+        throw ConfigError("probabilitiesFromLogits: multi-class logits need >= 2 rows, got "
+                          + std::to_string(logits.rows()));
+    Matrix probabilities(logits.rows(), logits.cols());
+    for (Eigen::Index j = 0; j < logits.cols(); ++j) {
+        const Scalar top = logits.col(j).maxCoeff();
+        probabilities.col(j) = (logits.col(j).array() - top).exp();
+        probabilities.col(j) /= probabilities.col(j).sum();
+    }
+    return probabilities;
+}
+
+} // namespace ss
