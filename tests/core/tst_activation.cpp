@@ -27,7 +27,7 @@ private slots:
         QFETCH(int, expected);
         const Activation activation = activationFromString(name.toStdString());
         QCOMPARE(int(activation), expected);
-        QCOMPARE(activationFromString(toString(activation)), activation);
+        QVERIFY(activationFromString(toString(activation)) == activation);
     }
 
     void unknownNameRejected()
