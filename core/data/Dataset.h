@@ -38,8 +38,16 @@ struct Dataset {
 struct TrainTestSplit {
     Dataset train;
     Dataset test;
+    std::vector<int> trainIndices; // column of each train sample in the source, ascending
+    std::vector<int> testIndices;  // column of each test sample in the source, ascending
 };
+// Throws ConfigError for a fraction outside [0, 1) or an invalid dataset. Classes are
+// drawn in class order from one Random(seed), so the split is the same on every platform.
 TrainTestSplit stratifiedSplit(const Dataset& data, double testFraction, std::uint64_t seed);
+
+// Exactly `count` sample indices (ascending), each class in proportion to its size
+// (largest remainder), chosen at random from the seed: a smaller set for quick runs.
+std::vector<int> stratifiedSample(const Dataset& data, int count, std::uint64_t seed);
 
 // Feature scaling fitted on training data only and applied unchanged to any later data.
 class FeatureScaler {
