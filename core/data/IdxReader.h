@@ -1,0 +1,49 @@
+#pragma once
+// IDX files, the format of MNIST and Fashion-MNIST: a big-endian header (magic 0x00000803
+// for images, 0x00000801 for labels, then the dimension sizes) followed by unsigned bytes.
+// Files may be gzip-compressed or plain. Binary files have no lines, so errors carry line 0
+// and name the byte offset in the message.
+
+#include "data/Dataset.h"
+#include "data/Gzip.h"
+
+#include <string>
+#include <vector>
+
+namespace ss {
+
+inline constexpr std::uint32_t idxImagesMagic = 0x00000803;
+inline constexpr std::uint32_t idxLabelsMagic = 0x00000801;
+
+struct IdxImages {
+    int rows = 0;
+    int cols = 0;
+    Matrix pixels; // (rows * cols) x count, row-major pixels per column, values 0..255
+    int count() const { return static_cast<int>(pixels.cols()); }
+};
+
+// From the raw file contents (gzip or plain); `source` names the file in messages.
+IdxImages parseIdxImages(ByteSpan fileBytes, const std::string& source);
+Labels parseIdxLabels(ByteSpan fileBytes, const std::string& source);
+
+IdxImages readIdxImages(const std::string& path);
+Labels readIdxLabels(const std::string& path);
+
+// An image file and its label file as one dataset; the counts must agree. With empty
+// classNames the classes are "0".."max label"; otherwise every label must index a name.
+Dataset readIdxDataset(const std::string& imagesPath, const std::string& labelsPath, const std::string& name,
+                       const std::vector<std::string>& classNames = {});
+
+// Fashion-MNIST (Xiao, Rasul, Vollgraf 2017) with its official split.
+struct FashionMnist {
+    Dataset train; // 60,000 images
+    Dataset test;  // 10,000 images
+};
+std::string defaultFashionMnistDirectory(); // /usr/share/datasets/fashion-mnist
+std::vector<std::string> fashionMnistClassNames();
+bool hasFashionMnist(const std::string& directory = {});
+// Reads {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] from the folder (empty = the
+// default). When they are absent the InputError names the Debian package to install.
+FashionMnist loadFashionMnist(const std::string& directory = {});
+
+} // namespace ss
