@@ -1,0 +1,43 @@
+#pragma once
+// Labelled datasets from CSV text: one sample per row, one column holding the class label.
+//
+// Decisions (documented here because users meet them):
+// - The delimiter is detected among ',', ';' and tab: the one that splits the first rows
+//   into the same number (> 1) of fields, the most fields winning; ties prefer tab, then
+//   ';' (files with decimal commas use ';'), then ','.
+// - The first row is a header when one of its feature cells is not a number (or when it
+//   contains the label column named in the options).
+// - Numeric labels become classes in increasing numeric order ("1" and "1.0" are one
+//   class, named "1"); when any label is not a number, all are names and the classes are
+//   sorted by their UTF-8 bytes, so the class order never depends on the row order.
+// - Cells may be quoted ("a ""b"""); quoted fields may span lines. Spaces around cells are
+//   ignored. Blank lines are skipped. CRLF, CR and LF line ends and a UTF-8 BOM are fine.
+// - Errors are ss::InputError with the source name, the 1-based line and the 1-based
+//   column (field number) of the offending cell, or column 0 when a whole row is at fault.
+//   A failed read returns nothing and changes nothing.
+
+#include "data/Dataset.h"
+
+#include <string>
+#include <string_view>
+
+namespace ss {
+
+struct CsvOptions {
+    enum class Header { Detect, Present, Absent };
+
+    std::string labelColumn;          // header name or 0-based index; empty = last column
+    Header header = Header::Detect;
+    char delimiter = 0;               // 0 = detect among ',', ';' and '\t'
+    int maxClasses = 1000;            // more distinct labels than this is refused
+};
+
+// `path` may be gzip-compressed (.csv.gz). The dataset is named after the file's stem.
+Dataset readCsvFile(const std::string& path, const CsvOptions& options = {});
+// `sourceName` names the text in messages and gives the dataset its name.
+Dataset readCsvText(std::string_view text, const std::string& sourceName, const CsvOptions& options = {});
+
+// The delimiter the reader would choose for this text.
+char detectCsvDelimiter(std::string_view text);
+
+} // namespace ss
