@@ -25,8 +25,11 @@ struct EfficiencyEstimate {
     long nonZeroWeights = 0;
     long macsDense = 0;           // multiply-accumulates per inference, dense
     long macsSparse = 0;          // = non-zero weights
+    // Every byte figure includes the biases (fp32) and the quantization scales (fp32, one per
+    // tensor or per row for int/ternary/binary); values are packed at the chosen bit width.
     long bytesDense = 0;          // all weights at the chosen width, biases at 32 bits
-    long bytesCsr = 0;            // values + column indices + row pointers
+    long bytesCsr = 0;            // values + column indices (1, 2 or 4 bytes: the smallest that
+                                  // addresses the layer's inputs) + 32-bit row pointers
     long bytesBitmask = 0;        // non-zero values + one bit per weight
     long bytesSmallest = 0;
     std::string smallestFormat;   // "dense", "CSR" or "bitmask"
@@ -37,6 +40,10 @@ struct EfficiencyEstimate {
     std::string assumptions;      // one paragraph the UI shows verbatim
 };
 
+// Counts the zero weights of `network` as given: pass the pruned AND quantized network (a
+// quantizer can round small weights to zero). `precision` sets the bit width and the energy
+// per operation; estimateEfficiency does not quantize. Ratios against the dense fp32 model
+// (estimateEfficiency of the unpruned network at QuantizationSpec::float32()) are left to callers.
 EfficiencyEstimate estimateEfficiency(const Network& network, const QuantizationSpec& precision,
                                       const EnergyTable& table = {});
 

@@ -22,14 +22,23 @@ struct QuantizationSpec {
     static QuantizationSpec parse(const std::string& text);
     std::string label() const;      // "fp32", "fp16", "bf16", "int4 per row", "ternary", "binary"
     int storageBits() const;        // bits per stored weight value
+    // fp32 scales stored beside the values of a matrix with `rows` rows: 0 for float
+    // formats, 1 per tensor or 1 per row for Int, Ternary (alpha) and Binary (alpha).
+    long scaleCount(long rows) const;
     bool isIdentity() const { return format == Format::Float32; }
     bool operator==(const QuantizationSpec&) const = default;
 };
 
 // Returns the quantized copy of `weights` (outputs x inputs; a row is one output neuron).
+// Int/Ternary/Binary statistics (max|w|, mean|w|) are taken over the non-zero entries of the
+// tensor or row, i.e. over the survivors of pruning; zeros stay exactly zero in every format.
+// Int rounds w/scale to nearest, ties to even. Throws ConfigError for Int bits outside 1..8.
 Matrix quantize(const ConstMatrixRef& weights, const QuantizationSpec& spec);
 
 // Round-to-nearest-even conversions, exposed for tests and the UI's explanations.
+// IEEE 754 behaviour, done on the bits: ties to even, subnormals kept, NaN stays NaN, and
+// values beyond the largest finite number (fp16: |x| >= 65520) become +-infinity, exactly
+// what a hardware cast does (no saturation).
 float roundToFloat16(float value);
 float roundToBFloat16(float value);
 
