@@ -20,7 +20,7 @@ struct TrainingReport {
     double epochProgress = 0; // epochs completed as a real number (for reports inside an epoch)
     double trainLoss = 0;     // mean data loss over the epoch's mini-batches (without penalty)
     double testLoss = 0;
-    double trainAccuracy = 0;
+    double trainAccuracy = 0; // over the mini-batches since the last report (evaluateNow: whole set)
     double testAccuracy = 0;
     double testMacroF1 = 0;
     double sparsity = 0;      // fraction of exactly-zero weights (biases apart)
@@ -53,12 +53,21 @@ public:
     // Exactly one optimiser step on the next mini-batch (the UI's Step button).
     TrainingResult step();
 
-    TrainingReport evaluateNow() const;    // current metrics without training
+    // Current metrics without training: train loss and accuracy over the whole training set
+    // (no dropout), test metrics as in the reports.
+    TrainingReport evaluateNow() const;
     long stepCount() const;
     int epochCount() const;
 
 private:
     struct State;
+    bool synchronize(TrainingResult& result);
+    void takeSnapshot();
+    void prepareWorkspace(int batch);
+    bool runStep(TrainingResult& result);
+    double evaluate(const Dataset& data, Labels& predicted) const;
+    TrainingReport makeReport(bool evaluateTrainingSet) const;
+
     Network& m_network;
     const Dataset& m_train;
     const Dataset* m_test;

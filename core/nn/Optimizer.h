@@ -1,0 +1,114 @@
+#pragma once
+// An optimiser steps parameter tensors given their gradients and keeps per-parameter state
+// (ensmallen's split: it knows nothing of networks or losses). The penalty terms of
+// regularisation are folded into the same pass over the parameters:
+//   g_i   = mask_i * (gradient_i + l2 * w_i + l1Subgradient * sign(w_i))
+//   w_i  <- w_i - eta_i * direction_i(g)           (the optimiser's own rule)
+//   w_i  <- sign(w_i) * max(|w_i| - eta_i * l1Proximal, 0)
+// where eta_i is the optimiser's EFFECTIVE per-weight step (SGD and momentum: the learning
+// rate; RMSprop and Adam: the learning rate divided by the root of the second-moment
+// estimate), so the proximal L1 step is the exact proximal operator for the step taken.
+// Masked entries (mask 0) get a zero gradient; since their state starts at zero (see
+// clearMaskedState) it stays zero and so does the weight.
+
+#include "common/Types.h"
+#include "nn/TrainingConfig.h"
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace ss {
+
+struct PenaltyTerms {
+    Scalar l2 = 0;             // adds l2 * w to the gradient
+    Scalar l1Subgradient = 0;  // adds l1 * sign(w) to the gradient (weights hover near 0)
+    Scalar l1Proximal = 0;     // soft-threshold by eta_i * l1 after the step (exact zeros)
+    bool any() const { return l2 != 0 || l1Subgradient != 0 || l1Proximal != 0; }
+};
+
+class Optimizer {
+public:
+    explicit Optimizer(const OptimizerSettings& settings);
+    virtual ~Optimizer();
+
+    // Sgd, Momentum, Nesterov, RmsProp or Adam as settings.kind says.
+    static std::unique_ptr<Optimizer> create(const OptimizerSettings& settings);
+
+    OptimizerKind kind() const { return m_settings.kind; }
+    const OptimizerSettings& settings() const { return m_settings; }
+    // Warm start: new learning rate, betas, ... apply from the next step; state is kept.
+    // The kind must stay the same (a different rule needs a new optimiser).
+    void setSettings(const OptimizerSettings& settings);
+
+    // Gives every parameter tensor zeroed state. Called once before the first step (again
+    // only if the shapes change, which resets the state).
+    void setTensorSizes(const std::vector<std::size_t>& sizes);
+    std::size_t tensorCount() const { return m_sizes.size(); }
+    // Zeroes all state and the step counter (after divergence: the state may be non-finite).
+    void reset();
+
+    // Starts a new step: every tensor is then updated once with update().
+    void beginStep() { ++m_steps; }
+    long stepCount() const { return m_steps; }
+
+    // Updates one tensor in place. mask may be empty (no pruning). Returns false when any
+    // updated value is not finite (divergence), true otherwise.
+    bool update(std::size_t tensor, std::span<Scalar> values, std::span<const Scalar> gradient,
+                std::span<const Scalar> mask = {}, const PenaltyTerms& penalty = {});
+
+    // The effective per-entry step eta_i of the next update given the current state (for
+    // inspection and tests; update() uses the same values internally).
+    virtual void effectiveSteps(std::size_t tensor, std::span<Scalar> steps) const = 0;
+
+    // Zeroes the state of masked entries (call when a mask changes, e.g. after pruning).
+    void clearMaskedState(std::size_t tensor, std::span<const Scalar> mask);
+
+protected:
+    // The rule itself, for entries [begin, end) of one tensor; returns false on non-finite.
+    virtual bool updateRange(std::size_t tensor, Scalar* values, const Scalar* gradient, const Scalar* mask,
+                             const PenaltyTerms& penalty, std::size_t begin, std::size_t end) = 0;
+    // How many state vectors of tensor size the rule keeps (velocity, moments).
+    virtual int stateVectorCount() const = 0;
+    std::vector<Scalar>& state(int which, std::size_t tensor) { return m_state[static_cast<std::size_t>(which)][tensor]; }
+    const std::vector<Scalar>& state(int which, std::size_t tensor) const
+    {
+        return m_state[static_cast<std::size_t>(which)][tensor];
+    }
+
+    OptimizerSettings m_settings;
+    long m_steps = 0;
+
+private:
+    void checkTensor(std::size_t tensor, std::size_t size, const char* what) const;
+
+    std::vector<std::size_t> m_sizes;
+    std::vector<std::vector<std::vector<Scalar>>> m_state; // [stateVector][tensor][entry]
+};
+
+// The per-entry arithmetic shared by the rules.
+inline Scalar penalisedGradient(Scalar gradient, Scalar weight, const Scalar* mask, std::size_t i,
+                                const PenaltyTerms& penalty)
+{
+    const Scalar sign = static_cast<Scalar>((weight > 0) - (weight < 0));
+    const Scalar g = gradient + penalty.l2 * weight + penalty.l1Subgradient * sign;
+    // select rather than multiply: a pruned entry's gradient is 0 even if it is Inf or NaN
+    return (mask && mask[i] == 0) ? Scalar(0) : g;
+}
+
+// Soft threshold: the proximal operator of t*|w|.
+inline Scalar softThreshold(Scalar w, Scalar t)
+{
+    const Scalar magnitude = std::abs(w) - t;
+    return magnitude > 0 ? std::copysign(magnitude, w) : Scalar(0);
+}
+
+inline bool isFiniteValue(Scalar v)
+{
+    return std::abs(v) <= std::numeric_limits<Scalar>::max();
+}
+
+} // namespace ss
