@@ -33,6 +33,9 @@ bool Adam::updateRange(std::size_t tensor, Scalar* values, const Scalar* gradien
     const auto lr = static_cast<Scalar>(m_settings.learningRate);
     const auto b1 = static_cast<Scalar>(m_settings.beta1);
     const auto b2 = static_cast<Scalar>(m_settings.beta2);
+    // 1 - beta in double: 1 - 0.999f would be 0.00099998713, 1.3e-5 off in relative terms.
+    const auto oneMinusB1 = static_cast<Scalar>(1.0 - m_settings.beta1);
+    const auto oneMinusB2 = static_cast<Scalar>(1.0 - m_settings.beta2);
     const auto eps = static_cast<Scalar>(m_settings.epsilon);
     const Factors f = factors();
     const Scalar l1 = penalty.l1Proximal;
@@ -42,8 +45,8 @@ bool Adam::updateRange(std::size_t tensor, Scalar* values, const Scalar* gradien
 #pragma omp simd reduction(| : bad)
     for (std::size_t i = begin; i < end; ++i) {
         const Scalar g = penalisedGradient(gradient[i], values[i], mask, i, penalty);
-        const Scalar m = b1 * first[i] + (Scalar(1) - b1) * g;
-        const Scalar v = b2 * second[i] + (Scalar(1) - b2) * g * g;
+        const Scalar m = b1 * first[i] + oneMinusB1 * g;
+        const Scalar v = b2 * second[i] + oneMinusB2 * g * g;
         first[i] = m;
         second[i] = v;
         // sqrt(v_hat) = sqrt(v) / sqrt(1 - b2^t): one sqrt per entry, the correction is a scalar.

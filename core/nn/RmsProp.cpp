@@ -23,6 +23,7 @@ bool RmsProp::updateRange(std::size_t tensor, Scalar* values, const Scalar* grad
 {
     const auto lr = static_cast<Scalar>(m_settings.learningRate);
     const auto rho = static_cast<Scalar>(m_settings.beta2);
+    const auto oneMinusRho = static_cast<Scalar>(1.0 - m_settings.beta2); // in double: see Adam
     const auto eps = static_cast<Scalar>(m_settings.epsilon);
     const Scalar l1 = penalty.l1Proximal;
     Scalar* square = state(0, tensor).data();
@@ -30,7 +31,7 @@ bool RmsProp::updateRange(std::size_t tensor, Scalar* values, const Scalar* grad
 #pragma omp simd reduction(| : bad)
     for (std::size_t i = begin; i < end; ++i) {
         const Scalar g = penalisedGradient(gradient[i], values[i], mask, i, penalty);
-        const Scalar s = rho * square[i] + (Scalar(1) - rho) * g * g;
+        const Scalar s = rho * square[i] + oneMinusRho * g * g;
         square[i] = s;
         const Scalar eta = lr / (std::sqrt(s) + eps);
         Scalar w = values[i] - eta * g;
