@@ -1,0 +1,167 @@
+#include "data/DatasetCatalog.h"
+
+#include "common/Error.h"
+#include "data/BundledDatasets.h"
+#include "data/CsvReader.h"
+#include "data/Generators.h"
+#include "data/IdxReader.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+
+namespace ss {
+
+namespace {
+
+// The split draws from its own stream, so changing how a generator consumes randoms
+// never shifts which samples land in the test set, and vice versa.
+constexpr std::uint64_t splitSeedOffset = 0x9E3779B97F4A7C15ull;
+
+std::string formatDouble(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
+std::vector<int> allIndices(int count)
+{
+    std::vector<int> indices(static_cast<std::size_t>(count));
+    std::iota(indices.begin(), indices.end(), 0);
+    return indices;
+}
+
+// A folder of MNIST-format files with the standard names (MNIST, Fashion-MNIST, KMNIST...).
+bool isIdxFolder(const std::string& path)
+{
+    std::error_code error;
+    return std::filesystem::is_directory(path, error) && hasFashionMnist(path);
+}
+
+std::string knownNames()
+{
+    std::string names;
+    for (const std::string& n : generatorNames())
+        names += n + ", ";
+    for (const std::string& n : bundledDatasetNames())
+        names += n + ", ";
+    return names + "fashion-mnist";
+}
+
+} // namespace
+
+std::vector<std::string> generatorNames()
+{
+    return generatorList();
+}
+
+std::vector<std::string> bundledDatasetNames()
+{
+    return bundledDatasetList();
+}
+
+PreparedData prepareDataset(const DatasetRequest& request)
+{
+    const std::string& name = request.nameOrPath;
+    if (!(request.testFraction > 0.0 && request.testFraction < 1.0))
+        throw ConfigError("test fraction must be in (0, 1), got " + formatDouble(request.testFraction));
+    if (request.maxTrainSamples < 0)
+        throw ConfigError("maxTrainSamples must be >= 0 (0 = all), got " + std::to_string(request.maxTrainSamples));
+
+    PreparedData prepared;
+    TrainTestSplit& split = prepared.split;
+    std::string source;
+    bool officialSplit = false;
+
+    if (isGeneratorName(name)) {
+        GeneratorOptions options;
+        options.samples = request.samples;
+        options.noise = request.noise;
+        options.classes = request.classes;
+        options.seed = request.seed;
+        const Dataset data = generateDataset(name, options);
+        const double noise = request.noise >= 0.0 ? request.noise : defaultGeneratorNoise(name);
+        source = "synthetic, noise " + formatDouble(noise) + " (" + generatorNoiseMeaning(name) + "), seed "
+                 + std::to_string(request.seed);
+        split = stratifiedSplit(data, request.testFraction, request.seed + splitSeedOffset);
+    } else if (isBundledDatasetName(name)) {
+        const Dataset data = loadBundledDataset(name);
+        source = bundledDatasetAttribution(name);
+        if (name == "digits")
+            source += "; pixels 0..16 rescaled to 0..255";
+        split = stratifiedSplit(data, request.testFraction, request.seed + splitSeedOffset);
+    } else if (name == "fashion-mnist" || isIdxFolder(name)) {
+        const bool fashion = name == "fashion-mnist";
+        const std::string folder = fashion ? request.fashionMnistDir : name;
+        FashionMnist data;
+        if (fashion) {
+            data = loadFashionMnist(folder);
+        } else {
+            // Any MNIST-format folder; classes named by their label values.
+            namespace fs = std::filesystem;
+            const auto file = [&](const char* base) {
+                const fs::path gz = fs::path(folder) / (std::string(base) + ".gz");
+                std::error_code error;
+                return fs::is_regular_file(gz, error) ? gz.string() : (fs::path(folder) / base).string();
+            };
+            const std::string label = fs::path(folder).filename().string();
+            data.train = readIdxDataset(file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte"), label);
+            data.test = readIdxDataset(file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"), label);
+            // Both parts must agree on the classes even if one lacks the highest label.
+            const auto& longer = data.train.classCount() >= data.test.classCount() ? data.train : data.test;
+            data.train.classNames = data.test.classNames = longer.classNames;
+        }
+        source = fashion ? "Fashion-MNIST, H. Xiao, K. Rasul, R. Vollgraf (2017), Zalando Research, MIT licence; "
+                           "official split"
+                         : "IDX files in " + folder + "; official split";
+        split.trainIndices = allIndices(data.train.sampleCount());
+        split.testIndices = allIndices(data.test.sampleCount());
+        split.train = std::move(data.train);
+        split.test = std::move(data.test);
+        officialSplit = true;
+    } else {
+        std::error_code error;
+        const bool exists = std::filesystem::exists(name, error);
+        const bool looksLikePath = name.find('/') != std::string::npos || name.find('.') != std::string::npos;
+        if (!exists && !looksLikePath)
+            throw ConfigError("unknown dataset '" + name + "': expected one of " + knownNames()
+                              + ", or the path of a CSV file");
+        CsvOptions options;
+        options.labelColumn = request.labelColumn;
+        const Dataset data = readCsvFile(name, options);
+        source = "CSV file " + name + (request.labelColumn.empty() ? ", label in the last column"
+                                                                   : ", label column '" + request.labelColumn + "'");
+        split = stratifiedSplit(data, request.testFraction, request.seed + splitSeedOffset);
+    }
+
+    if (request.maxTrainSamples > 0 && request.maxTrainSamples < split.train.sampleCount()) {
+        const std::vector<int> chosen = stratifiedSample(split.train, request.maxTrainSamples, request.seed);
+        std::vector<int> original;
+        original.reserve(chosen.size());
+        for (int k : chosen)
+            original.push_back(split.trainIndices[static_cast<std::size_t>(k)]);
+        split.train = split.train.subset(chosen);
+        split.trainIndices = std::move(original);
+        source += "; training part limited to " + std::to_string(request.maxTrainSamples) + " samples (stratified)";
+    }
+
+    const FeatureScaler::Kind kind = defaultScalingFor(split.train);
+    prepared.scaler = FeatureScaler::fit(split.train, kind);
+    prepared.scaler.apply(split.train.features);
+    prepared.scaler.apply(split.test.features);
+
+    const Dataset& train = split.train;
+    std::string shape = std::to_string(train.featureCount()) + " features";
+    if (train.imageShape)
+        shape = std::to_string(train.imageShape->height) + "x" + std::to_string(train.imageShape->width) + " images";
+    prepared.description = train.name + ": " + std::to_string(train.sampleCount()) + " train / "
+                           + std::to_string(split.test.sampleCount()) + " test samples"
+                           + (officialSplit ? "" : " (stratified " + formatDouble(100.0 * request.testFraction) + " % test)")
+                           + ", " + shape + ", " + std::to_string(train.classCount()) + " classes; " + source + "; "
+                           + (kind == FeatureScaler::Kind::DivideBy255 ? "pixels divided by 255"
+                                                                       : "standardised with training statistics");
+    return prepared;
+}
+
+} // namespace ss
