@@ -11,7 +11,7 @@ Momentum::Momentum(const OptimizerSettings& settings)
 
 void Momentum::effectiveSteps(std::size_t, std::span<Scalar> steps) const
 {
-    std::fill(steps.begin(), steps.end(), static_cast<Scalar>(m_settings.learningRate));
+    std::fill(steps.begin(), steps.end(), static_cast<Scalar>(m_settings.learningRate / (1.0 - m_settings.momentum)));
 }
 
 bool Momentum::updateRange(std::size_t tensor, Scalar* values, const Scalar* gradient, const Scalar* mask,
@@ -20,7 +20,7 @@ bool Momentum::updateRange(std::size_t tensor, Scalar* values, const Scalar* gra
     const auto lr = static_cast<Scalar>(m_settings.learningRate);
     const auto mu = static_cast<Scalar>(m_settings.momentum);
     const Scalar nesterov = isNesterov() ? Scalar(1) : Scalar(0);
-    const Scalar threshold = lr * penalty.l1Proximal;
+    const auto threshold = static_cast<Scalar>(m_settings.learningRate / (1.0 - m_settings.momentum) * penalty.l1Proximal);
     Scalar* velocity = state(0, tensor).data();
     int bad = 0;
 #pragma omp simd reduction(| : bad)

@@ -1,6 +1,9 @@
 #pragma once
 // Heavy-ball momentum (v <- mu*v + g; w <- w - lr*v) and its Nesterov form
-// (w <- w - lr*(g + mu*v)), as PyTorch writes them. Effective step: lr.
+// (w <- w - lr*(g + mu*v)), as PyTorch writes them.
+// Effective step: lr / (1 - mu). Under a steady gradient the velocity settles at g/(1-mu),
+// so each step moves lr/(1-mu) times the gradient; the proximal L1 step must use that same
+// step, or its fixed points minimise loss + (1-mu)*lambda*|w| instead of loss + lambda*|w|.
 
 #include "nn/Optimizer.h"
 

@@ -5,9 +5,10 @@
 //   g_i   = mask_i * (gradient_i + l2 * w_i + l1Subgradient * sign(w_i))
 //   w_i  <- w_i - eta_i * direction_i(g)           (the optimiser's own rule)
 //   w_i  <- sign(w_i) * max(|w_i| - eta_i * l1Proximal, 0)
-// where eta_i is the optimiser's EFFECTIVE per-weight step (SGD and momentum: the learning
-// rate; RMSprop and Adam: the learning rate divided by the root of the second-moment
-// estimate), so the proximal L1 step is the exact proximal operator for the step taken.
+// where eta_i is the optimiser's EFFECTIVE per-weight step (SGD: the learning rate;
+// momentum: lr/(1-mu), its steady-state step; RMSprop and Adam: the learning rate divided by
+// the root of the second-moment estimate), so that the fixed points of the update are
+// exactly the minimisers of loss + lambda1*|w| (0 in g + lambda1 * d|w|).
 // Masked entries (mask 0) get a zero gradient; since their state starts at zero (see
 // clearMaskedState) it stays zero and so does the weight.
 

@@ -169,7 +169,9 @@ private slots:
         sgd.effectiveSteps(0, steps);
         QCOMPARE(steps[0], 0.1f);
         momentum.effectiveSteps(0, steps);
-        QCOMPARE(steps[0], 0.1f);
+        QCOMPARE(steps[0], 0.2f); // lr / (1 - mu): the steady-state step
+        nesterov.effectiveSteps(0, steps);
+        QCOMPARE(steps[0], 0.2f);
     }
 
     void adamHandComputed()
