@@ -7,6 +7,8 @@
 #include "nn/Network.h"
 #include "nn/Regularizer.h"
 
+#include <omp.h>
+
 #include <span>
 #include <vector>
 
@@ -47,17 +49,50 @@ private:
     bool m_dropout = false;
 };
 
-// Shared by the trainer and evaluation: products below ~24^3 multiply-adds use Eigen's
-// coefficient-based lazy product instead of its blocked (and OpenMP-threaded) GEMM.
+// Runs the enclosed code with one OpenMP thread on the calling thread (the ICV is per
+// thread, so other threads are unaffected); Eigen then does not fork for its GEMM.
+class SingleThreadScope {
+public:
+    SingleThreadScope()
+        : m_saved(omp_get_max_threads())
+    {
+        if (m_saved != 1)
+            omp_set_num_threads(1);
+    }
+    ~SingleThreadScope()
+    {
+        if (m_saved != 1)
+            omp_set_num_threads(m_saved);
+    }
+    SingleThreadScope(const SingleThreadScope&) = delete;
+    SingleThreadScope& operator=(const SingleThreadScope&) = delete;
+
+private:
+    int m_saved;
+};
+
+// destination = lhs * rhs, choosing the product by its size (multiply-adds):
+//  - below ~24^3: Eigen's coefficient-based lazy product (no packing, no blocking: a
+//    2-8-8-1 net at batch 10 then takes a few microseconds a step);
+//  - below 2^20: Eigen's blocked GEMM on the calling thread only. A fork/join per GEMM
+//    costs more than it saves at these sizes, and when the cores are busy with other work a
+//    spinning OpenMP partner makes mid-size products 10x slower;
+//  - above: the blocked GEMM on all OpenMP threads.
+// The choice depends only on the shapes, so results stay bit-identical run to run.
 template <typename Destination, typename Lhs, typename Rhs>
 inline void multiplyInto(Destination&& destination, const Lhs& lhs, const Rhs& rhs)
 {
     constexpr double lazyProductWork = 24.0 * 24.0 * 24.0;
+    constexpr double threadedWork = 1024.0 * 1024.0;
     const double work = static_cast<double>(lhs.rows()) * static_cast<double>(lhs.cols()) * static_cast<double>(rhs.cols());
-    if (work < lazyProductWork)
+    if (work < lazyProductWork) {
         destination.noalias() = lhs.lazyProduct(rhs);
-    else
+    } else if (work < threadedWork) {
+        const SingleThreadScope singleThread;
         destination.noalias() = lhs * rhs;
+    } else {
+        destination.noalias() = lhs * rhs;
+    }
 }
 
 // z <- f(z + b) in one pass (hidden layers); the output layer (hidden = false) only adds b.

@@ -254,15 +254,16 @@ bool Trainer::runStep(TrainingResult& result)
     const double loss = backpropagation.compute(m_network, s.input.leftCols(n), labels,
                                                 rate > 0 ? &s.dropout : nullptr, rate);
     if (!std::isfinite(loss)) {
-        // The update has not happened: the weights are those of the previous step, finite.
+        restoreSnapshot();
         result.outcome = TrainingOutcome::Diverged;
         result.message = "Training diverged at step " + std::to_string(s.steps + 1) + " (epoch "
                          + std::to_string(s.epochs + 1) + "): the training loss became "
-                         + (std::isnan(loss) ? "NaN" : "infinite")
-                         + ". Training stopped and the last finite weights (after step " + std::to_string(s.steps)
-                         + ") were kept; lower the learning rate to continue.";
+                         + (std::isnan(loss) ? "NaN" : "infinite") + ". " + restoredText();
         return false;
     }
+    // These weights gave a finite loss: a good point to fall back to.
+    if (s.steps - s.snapshotStep >= s.snapshotInterval)
+        takeSnapshot();
     s.lossSum += loss * n;
     s.seen += n;
     s.correct += countCorrect(backpropagation.logits(), labels, m_network.isBinary());
@@ -286,23 +287,33 @@ bool Trainer::runStep(TrainingResult& result)
     s.position += static_cast<std::size_t>(n);
 
     if (!finite) {
-        for (std::size_t l = 0; l < count; ++l) {
-            layers[l].weights = s.snapshotWeights[l];
-            layers[l].bias = s.snapshotBiases[l];
-        }
-        // The moments may hold Inf/NaN now; continuing with them would diverge again at once.
-        s.optimizer->reset();
+        restoreSnapshot();
         result.outcome = TrainingOutcome::Diverged;
         result.message = "Training diverged at step " + std::to_string(s.steps) + " (epoch " + std::to_string(s.epochs + 1)
-                         + "): the weights became NaN or infinite. Training stopped and the last finite weights "
-                           "(after step "
-                         + std::to_string(s.snapshotStep)
-                         + ") were restored; the optimiser state was reset. Lower the learning rate to continue.";
+                         + "): the weights became NaN or infinite. " + restoredText();
         return false;
     }
-    if (s.steps - s.snapshotStep >= s.snapshotInterval)
-        takeSnapshot();
     return true;
+}
+
+// Divergence: back to the last weights known to give a finite loss. The optimiser's moments
+// may hold huge or non-finite values by now; continuing with them would diverge again at once.
+void Trainer::restoreSnapshot()
+{
+    State& s = *m_state;
+    auto& layers = m_network.layers();
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        layers[l].weights = s.snapshotWeights[l];
+        layers[l].bias = s.snapshotBiases[l];
+    }
+    s.optimizer->reset();
+}
+
+std::string Trainer::restoredText() const
+{
+    return "Training stopped; the last finite weights (those after step " + std::to_string(m_state->snapshotStep)
+           + ", which gave a finite loss) were restored and the optimiser state was reset. Lower the learning "
+             "rate to continue.";
 }
 
 TrainingResult Trainer::step()

@@ -63,6 +63,8 @@ private:
     struct State;
     bool synchronize(TrainingResult& result);
     void takeSnapshot();
+    void restoreSnapshot();
+    std::string restoredText() const;
     void prepareWorkspace(int batch);
     bool runStep(TrainingResult& result);
     double evaluate(const Dataset& data, Labels& predicted) const;
