@@ -108,6 +108,40 @@ Network::Network(const Architecture& architecture, std::uint64_t seed)
     }
 }
 
+Network Network::fromLayers(const Architecture& architecture, std::vector<DenseLayer> layers)
+{
+    validateArchitecture(architecture);
+    const std::size_t expected = architecture.hidden.size() + 1;
+    if (layers.size() != expected)
+        throw ConfigError("Network: architecture " + architecture.describe() + " needs " + std::to_string(expected)
+                          + " layers, got " + std::to_string(layers.size()));
+    int fanIn = architecture.inputs;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const bool isOutput = i + 1 == layers.size();
+        const int fanOut = isOutput ? architecture.outputs() : architecture.hidden[i];
+        DenseLayer& layer = layers[i];
+        const std::string name = "Network: layer " + std::to_string(i + 1);
+        if (layer.weights.rows() != fanOut || layer.weights.cols() != fanIn)
+            throw ConfigError(name + " weights are " + shapeText(layer.weights.rows(), layer.weights.cols())
+                              + ", expected " + shapeText(fanOut, fanIn));
+        if (layer.bias.size() != fanOut)
+            throw ConfigError(name + " has " + std::to_string(layer.bias.size()) + " biases, expected "
+                              + std::to_string(fanOut));
+        if (layer.mask.size() == 0)
+            layer.mask = Matrix::Ones(fanOut, fanIn);
+        if (layer.mask.rows() != fanOut || layer.mask.cols() != fanIn)
+            throw ConfigError(name + " mask is " + shapeText(layer.mask.rows(), layer.mask.cols()) + ", expected "
+                              + shapeText(fanOut, fanIn));
+        layer.activation = isOutput ? Activation::Linear : architecture.hiddenActivation;
+        fanIn = fanOut;
+    }
+    Network network;
+    network.m_architecture = architecture;
+    network.m_layers = std::move(layers);
+    network.applyMasks();
+    return network;
+}
+
 Matrix Network::logits(const ConstMatrixRef& features) const
 {
     if (m_layers.empty())

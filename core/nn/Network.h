@@ -39,6 +39,10 @@ public:
     Network() = default;
     // He initialisation for ReLU, Xavier (Glorot) for the others, from the seed; zero biases.
     Network(const Architecture& architecture, std::uint64_t seed);
+    // Given weights (a loaded model): throws ConfigError naming the layer and the sizes when
+    // the layers do not fit the architecture. Layer activations are set from the architecture
+    // and masks are applied.
+    static Network fromLayers(const Architecture& architecture, std::vector<DenseLayer> layers);
 
     const Architecture& architecture() const { return m_architecture; }
     std::vector<DenseLayer>& layers() { return m_layers; }

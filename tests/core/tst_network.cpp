@@ -231,6 +231,39 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ConfigError, network.applyMasks());
     }
 
+    void fromLayers()
+    {
+        Architecture architecture;
+        architecture.inputs = 3;
+        architecture.hidden = {4};
+        architecture.hiddenActivation = Activation::Sigmoid;
+        architecture.classes = 3;
+        const Network original(architecture, 8);
+        std::vector<DenseLayer> layers = original.layers();
+        layers[0].mask(0, 0) = 0;
+        layers[1].mask.resize(0, 0); // no mask: all kept
+        const Network copy = Network::fromLayers(architecture, layers);
+        QCOMPARE(copy.layers()[0].weights(0, 0), 0.0f); // mask applied
+        QVERIFY(copy.layers()[1].mask.isOnes(0));
+        QVERIFY(copy.layers()[0].activation == Activation::Sigmoid);
+        QCOMPARE(copy.layers()[1].weights, original.layers()[1].weights);
+
+        layers = original.layers();
+        layers[1].weights.resize(3, 5);
+        try {
+            Network::fromLayers(architecture, layers);
+            QFAIL("mismatched layer accepted");
+        } catch (const ConfigError& error) {
+            QVERIFY2(messageContains(error, "layer 2 weights are 3x5, expected 3x4"), error.what());
+        }
+        layers = original.layers();
+        layers.pop_back();
+        QVERIFY_THROWS_EXCEPTION(ConfigError, Network::fromLayers(architecture, layers));
+        layers = original.layers();
+        layers[0].bias.resize(2);
+        QVERIFY_THROWS_EXCEPTION(ConfigError, Network::fromLayers(architecture, layers));
+    }
+
     void isFiniteDetectsNonFinite()
     {
         Architecture architecture;
