@@ -462,34 +462,9 @@ Dataset readCsvText(std::string_view text, const std::string& sourceName, const 
         throw InputError(source, lastLine + 1, 0, "header only: no data rows after the header on line "
                                                      + std::to_string(firstLine));
 
-    // Class order: numeric labels by value, otherwise names by bytes (see the header).
-    std::vector<int> classOf(labelTexts.size());
-    std::vector<std::string> classNames;
-    std::vector<double> numeric(labelTexts.size());
-    const bool allNumeric = std::all_of(labelTexts.begin(), labelTexts.end(), [&, k = std::size_t(0)](const std::string& t) mutable {
-        return parseNumber(t, numeric[k++]) == NumberStatus::Ok;
-    });
-    if (allNumeric) {
-        std::map<double, int> classByValue;
-        for (double v : numeric)
-            classByValue.emplace(v == 0.0 ? 0.0 : v, 0); // -0 and 0 are one class
-        int next = 0;
-        for (auto& [value, id] : classByValue) {
-            id = next++;
-            classNames.push_back(formatNumber(value));
-        }
-        for (std::size_t k = 0; k < labelTexts.size(); ++k)
-            classOf[k] = classByValue.at(numeric[k] == 0.0 ? 0.0 : numeric[k]);
-    } else {
-        std::vector<std::size_t> order(labelTexts.size());
-        for (std::size_t k = 0; k < order.size(); ++k)
-            order[k] = k;
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return labelTexts[a] < labelTexts[b]; });
-        for (std::size_t rank = 0; rank < order.size(); ++rank) {
-            classOf[order[rank]] = static_cast<int>(rank);
-            classNames.push_back(labelTexts[order[rank]]);
-        }
-    }
+    ClassCoding coding = codeClasses(labelTexts);
+    const std::vector<int>& classOf = coding.classOf;
+    std::vector<std::string>& classNames = coding.classNames;
     const int labelColumnNumber = static_cast<int>(label.index + 1);
     if (classNames.size() < 2)
         throw InputError(source, firstDataLine, labelColumnNumber,
@@ -510,6 +485,77 @@ Dataset readCsvText(std::string_view text, const std::string& sourceName, const 
     data.features = Eigen::Map<const Matrix>(values.data(), static_cast<Eigen::Index>(featureCount),
                                              static_cast<Eigen::Index>(sampleCount));
     return data;
+}
+
+ClassCoding codeClasses(const std::vector<std::string>& labelTexts)
+{
+    ClassCoding coding;
+    coding.classOf.resize(labelTexts.size());
+    std::vector<double> numeric(labelTexts.size());
+    const bool allNumeric = std::all_of(labelTexts.begin(), labelTexts.end(), [&, k = std::size_t(0)](const std::string& t) mutable {
+        return parseNumber(t, numeric[k++]) == NumberStatus::Ok;
+    });
+    if (allNumeric) {
+        std::map<double, int> classByValue;
+        for (double v : numeric)
+            classByValue.emplace(v == 0.0 ? 0.0 : v, 0); // -0 and 0 are one class
+        int next = 0;
+        for (auto& [value, id] : classByValue) {
+            id = next++;
+            coding.classNames.push_back(formatNumber(value));
+        }
+        for (std::size_t k = 0; k < labelTexts.size(); ++k)
+            coding.classOf[k] = classByValue.at(numeric[k] == 0.0 ? 0.0 : numeric[k]);
+    } else {
+        std::vector<std::size_t> order(labelTexts.size());
+        for (std::size_t k = 0; k < order.size(); ++k)
+            order[k] = k;
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return labelTexts[a] < labelTexts[b]; });
+        for (std::size_t rank = 0; rank < order.size(); ++rank) {
+            coding.classOf[order[rank]] = static_cast<int>(rank);
+            coding.classNames.push_back(labelTexts[order[rank]]);
+        }
+    }
+    return coding;
+}
+
+CsvTable readCsvTableText(std::string_view text, const std::string& source, char delimiter)
+{
+    text = stripBom(text, source);
+    if (trim(text).find_first_not_of("\r\n \t") == std::string_view::npos)
+        throw InputError(source, 1, 0, "empty file: no rows");
+    CsvTable table;
+    table.delimiter = delimiter ? delimiter : detectCsvDelimiter(text);
+    if (table.delimiter == '"' || table.delimiter == '\n' || table.delimiter == '\r')
+        throw ConfigError("CSV delimiter cannot be a quote or a line end");
+    CsvTokenizer tokenizer(text, table.delimiter, source);
+    std::vector<Field> fields;
+    std::size_t count = 0;
+    while (tokenizer.next(fields, count)) {
+        const int line = fields[0].line;
+        if (!table.rows.empty() && count != table.rows.front().size())
+            throw InputError(source, line, static_cast<int>(std::min(count, table.rows.front().size()) + 1),
+                             "ragged row: " + std::to_string(count) + " columns, expected "
+                                 + std::to_string(table.rows.front().size()) + " (as in line "
+                                 + std::to_string(table.lines.front()) + ")");
+        std::vector<std::string> row(count);
+        for (std::size_t j = 0; j < count; ++j)
+            row[j] = std::string(trim(fields[j].text));
+        table.rows.push_back(std::move(row));
+        table.lines.push_back(line);
+    }
+    if (table.rows.empty())
+        throw InputError(source, 1, 0, "empty file: no rows");
+    return table;
+}
+
+CsvTable readCsvTableFile(const std::string& path, char delimiter)
+{
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error))
+        throw InputError(path, 0, 0, "is a folder, not a CSV file");
+    const Bytes bytes = readMaybeGzippedFile(path);
+    return readCsvTableText(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path, delimiter);
 }
 
 Dataset readCsvFile(const std::string& path, const CsvOptions& options)

@@ -20,6 +20,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ss {
 
@@ -36,6 +37,25 @@ struct CsvOptions {
 Dataset readCsvFile(const std::string& path, const CsvOptions& options = {});
 // `sourceName` names the text in messages and gives the dataset its name.
 Dataset readCsvText(std::string_view text, const std::string& sourceName, const CsvOptions& options = {});
+
+// A CSV file as text cells, for callers that interpret the columns themselves (the
+// `metrics` command's y_true,y_pred). Same tokenizer, delimiter detection and errors as
+// the dataset reader; every row must have the first row's number of cells.
+struct CsvTable {
+    std::vector<std::vector<std::string>> rows;  // first row included (it may be a header)
+    std::vector<int> lines;                      // 1-based line where each row starts
+    char delimiter = ',';
+};
+CsvTable readCsvTableText(std::string_view text, const std::string& sourceName, char delimiter = 0);
+CsvTable readCsvTableFile(const std::string& path, char delimiter = 0);
+
+// How label texts become classes, everywhere: numeric labels by value ("1" and "1.0" are
+// one class), otherwise names sorted by their UTF-8 bytes. classOf[i] codes distinct[i].
+struct ClassCoding {
+    std::vector<int> classOf;
+    std::vector<std::string> classNames;
+};
+ClassCoding codeClasses(const std::vector<std::string>& distinctLabelTexts);
 
 // The delimiter the reader would choose for this text.
 char detectCsvDelimiter(std::string_view text);

@@ -45,6 +45,9 @@ private slots:
     void errors();
     void errorInFileNamesPath();
     void fuzz();
+    void tableKeepsCellsAndLines();
+    void tableRejectsRaggedRows();
+    void classCodingSharedRule();
 };
 
 void TestCsvReader::delimiters_data()
@@ -357,6 +360,39 @@ void TestCsvReader::fuzz()
         }
     }
     QVERIFY(loaded > 0);
+}
+
+void TestCsvReader::tableKeepsCellsAndLines()
+{
+    const CsvTable table = readCsvTableText("\xEF\xBB\xBFy_true;y_pred\r\n\"cat\";dog\r\n\r\nbird ; bird\r\n", "t.csv");
+    QCOMPARE(table.delimiter, ';');
+    QCOMPARE(table.rows.size(), std::size_t(3));
+    QCOMPARE(QString::fromStdString(table.rows[0][0]), QStringLiteral("y_true"));
+    QCOMPARE(QString::fromStdString(table.rows[1][0]), QStringLiteral("cat"));
+    QCOMPARE(QString::fromStdString(table.rows[2][0]), QStringLiteral("bird"));
+    QCOMPARE(table.lines, (std::vector<int>{1, 2, 4}));
+}
+
+void TestCsvReader::tableRejectsRaggedRows()
+{
+    try {
+        readCsvTableText("a,b\n1,2\n3\n", "r.csv");
+        QFAIL("a ragged row was accepted");
+    } catch (const InputError& error) {
+        QCOMPARE(error.line(), 3);
+        QCOMPARE(QString::fromStdString(error.file()), QStringLiteral("r.csv"));
+    }
+    QVERIFY_THROWS_EXCEPTION(InputError, readCsvTableText(" \n\n", "e.csv"));
+}
+
+void TestCsvReader::classCodingSharedRule()
+{
+    const ClassCoding numeric = codeClasses({"10", "2", "2.0"});
+    QCOMPARE(numeric.classNames, (Names{"2", "10"}));
+    QCOMPARE(numeric.classOf, (std::vector<int>{1, 0, 0}));
+    const ClassCoding names = codeClasses({"dog", "cat", "1"});
+    QCOMPARE(names.classNames, (Names{"1", "cat", "dog"}));
+    QCOMPARE(names.classOf, (std::vector<int>{2, 1, 0}));
 }
 
 QTEST_APPLESS_MAIN(TestCsvReader)

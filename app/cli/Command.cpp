@@ -1,0 +1,83 @@
+#include "cli/Command.h"
+
+#include "common/Error.h"
+
+#include <ostream>
+
+namespace ss::cli {
+
+const std::vector<CommandInfo>& headlessCommands()
+{
+    static const std::vector<CommandInfo> commands = {
+        {"train", "train a model and print its history and test metrics as JSON", &runTrain},
+        {"metrics", "metrics of y_true,y_pred columns in a CSV file, as JSON", &runMetrics},
+        {"demo", "train the default dataset and model and write the results to a folder", &runDemo},
+    };
+    return commands;
+}
+
+const CommandInfo* findHeadlessCommand(const QString& name)
+{
+    for (const CommandInfo& command : headlessCommands())
+        if (name == QLatin1String(command.name))
+            return &command;
+    return nullptr;
+}
+
+int runCommand(const QStringList& arguments, CommandStreams streams, const QString& description,
+               const std::function<void(QCommandLineParser&)>& addOptions,
+               const std::function<int(const QCommandLineParser&)>& body)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(description);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({"h", "help"}, "Show this help.");
+    parser.addOption(help);
+    addOptions(parser);
+    const auto usage = [&](const QString& problem) {
+        streams.err << arguments.value(0).toStdString() << ": " << problem.toStdString() << "\n\n"
+                    << parser.helpText().toStdString();
+        return ExitUsage;
+    };
+    if (!parser.parse(arguments))
+        return usage(parser.errorText());
+    if (parser.isSet(help)) {
+        streams.out << parser.helpText().toStdString();
+        return ExitSuccess;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usage("unexpected argument '" + parser.positionalArguments().first() + "'");
+    try {
+        return body(parser);
+    } catch (const UsageError& error) {
+        return usage(QString::fromStdString(error.what()));
+    } catch (const ConfigError& error) {
+        return usage(QString::fromStdString(error.what()));
+    } catch (const InputError& error) {
+        streams.err << arguments.value(0).toStdString() << ": " << error.what() << '\n';
+        return ExitFailure;
+    } catch (const std::exception& error) {
+        streams.err << arguments.value(0).toStdString() << ": " << error.what() << '\n';
+        return ExitFailure;
+    }
+}
+
+double doubleOption(const QCommandLineParser& parser, const QString& name)
+{
+    bool ok = false;
+    const double value = parser.value(name).toDouble(&ok);
+    if (!ok)
+        throw UsageError(("--" + name + " expects a number, not '" + parser.value(name) + "'").toStdString());
+    return value;
+}
+
+long longOption(const QCommandLineParser& parser, const QString& name)
+{
+    bool ok = false;
+    const long value = parser.value(name).toLong(&ok);
+    if (!ok)
+        throw UsageError(("--" + name + " expects a whole number, not '" + parser.value(name) + "'").toStdString());
+    return value;
+}
+
+} // namespace ss::cli

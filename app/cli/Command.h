@@ -1,0 +1,57 @@
+#pragma once
+// The headless subcommands share one shape: parse options, run the core, print JSON.
+// Exit codes: 0 success, 1 a failed load or run (the message names file and line),
+// 2 bad arguments (a usage message follows).
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <functional>
+#include <iosfwd>
+#include <vector>
+#include <stdexcept>
+#include <string>
+
+namespace ss::cli {
+
+enum ExitCode { ExitSuccess = 0, ExitFailure = 1, ExitUsage = 2 };
+
+struct CommandStreams {
+    std::ostream& out;
+    std::ostream& err;
+};
+
+// A bad command line: reported with the command's usage and exit code 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct CommandInfo {
+    const char* name;
+    const char* summary;
+    int (*run)(const QStringList& arguments, CommandStreams streams);
+};
+
+// arguments[0] is the command name, as QCommandLineParser expects a program name there.
+int runTrain(const QStringList& arguments, CommandStreams streams);
+int runMetrics(const QStringList& arguments, CommandStreams streams);
+int runDemo(const QStringList& arguments, CommandStreams streams);
+
+// Every headless command, in the order --help lists them.
+const std::vector<CommandInfo>& headlessCommands();
+const CommandInfo* findHeadlessCommand(const QString& name);
+
+// Builds a parser with addOptions (and --help), parses, then runs body. Bad arguments
+// print the problem and the usage to err and return 2; ss::ConfigError (a value the core
+// rejects) returns 2 too; ss::InputError and other failures print the message and return 1.
+int runCommand(const QStringList& arguments, CommandStreams streams, const QString& description,
+               const std::function<void(QCommandLineParser&)>& addOptions,
+               const std::function<int(const QCommandLineParser&)>& body);
+
+// Number option helpers: throw UsageError naming the option and the text.
+double doubleOption(const QCommandLineParser& parser, const QString& name);
+long longOption(const QCommandLineParser& parser, const QString& name);
+
+} // namespace ss::cli
+
