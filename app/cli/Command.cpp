@@ -34,15 +34,19 @@ int runCommand(const QStringList& arguments, CommandStreams streams, const QStri
     const QCommandLineOption help({"h", "help"}, "Show this help.");
     parser.addOption(help);
     addOptions(parser);
+    // Qt's first help line names the executable's path; ours names the subcommand.
+    const auto helpText = [&] {
+        const QString text = parser.helpText();
+        return ("Usage: sparsescope " + arguments.value(0) + " [options]" + text.mid(text.indexOf('\n'))).toStdString();
+    };
     const auto usage = [&](const QString& problem) {
-        streams.err << arguments.value(0).toStdString() << ": " << problem.toStdString() << "\n\n"
-                    << parser.helpText().toStdString();
+        streams.err << arguments.value(0).toStdString() << ": " << problem.toStdString() << "\n\n" << helpText();
         return ExitUsage;
     };
     if (!parser.parse(arguments))
         return usage(parser.errorText());
     if (parser.isSet(help)) {
-        streams.out << parser.helpText().toStdString();
+        streams.out << helpText();
         return ExitSuccess;
     }
     if (!parser.positionalArguments().isEmpty())
