@@ -146,8 +146,8 @@ PreparedData prepareDataset(const DatasetRequest& request)
         source += "; training part limited to " + std::to_string(request.maxTrainSamples) + " samples (stratified)";
     }
 
-    const FeatureScaler::Kind kind = defaultScalingFor(split.train);
-    prepared.scaler = FeatureScaler::fit(split.train, kind);
+    const FeatureScaler::Kind kind = request.scaler ? request.scaler->kind() : defaultScalingFor(split.train);
+    prepared.scaler = request.scaler ? *request.scaler : FeatureScaler::fit(split.train, kind);
     prepared.scaler.apply(split.train.features);
     prepared.scaler.apply(split.test.features);
 
@@ -160,7 +160,8 @@ PreparedData prepareDataset(const DatasetRequest& request)
                            + (officialSplit ? "" : " (stratified " + formatDouble(100.0 * request.testFraction) + " % test)")
                            + ", " + shape + ", " + std::to_string(train.classCount()) + " classes; " + source + "; "
                            + (kind == FeatureScaler::Kind::DivideBy255 ? "pixels divided by 255"
-                                                                       : "standardised with training statistics");
+                              : request.scaler                          ? "scaled as the model's training data"
+                                                                        : "standardised with training statistics");
     return prepared;
 }
 

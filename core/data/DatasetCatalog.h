@@ -4,6 +4,7 @@
 
 #include "data/Dataset.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct DatasetRequest {
     std::string labelColumn;      // CSV: header name or 0-based index; empty = last column
     std::string fashionMnistDir;  // empty = /usr/share/datasets/fashion-mnist
     int maxTrainSamples = 0;      // 0 = all (lets tests use a slice of Fashion-MNIST)
+    // A saved model's scaler, applied instead of fitting a new one, so data meets the model
+    // scaled exactly as in training.
+    std::optional<FeatureScaler> scaler;
 };
 
 struct PreparedData {

@@ -67,6 +67,7 @@ private slots:
     void generators_data();
     void generators();
     void scalerFittedOnTrainOnly();
+    void givenScalerReplacesFitting();
     void deterministic();
     void bundled_data();
     void bundled();
@@ -76,6 +77,23 @@ private slots:
     void errors();
     void fashionMnist();
 };
+
+void TestDatasetCatalog::givenScalerReplacesFitting()
+{
+    DatasetRequest request;
+    request.nameOrPath = "breast-cancer";
+    const PreparedData fitted = prepareDataset(request);
+    // An identity scaler leaves the raw values; applying the fitted scaler to them must give
+    // exactly what the fitting path produced.
+    request.scaler = FeatureScaler::fromParameters(FeatureScaler::Kind::Standardize, Vector::Zero(30), Vector::Ones(30));
+    const PreparedData raw = prepareDataset(request);
+    Matrix rescaled = raw.split.test.features;
+    fitted.scaler.apply(rescaled);
+    QVERIFY(rescaled == fitted.split.test.features);
+    QVERIFY(raw.split.test.labels == fitted.split.test.labels);
+    request.scaler = FeatureScaler::fromParameters(FeatureScaler::Kind::Standardize, Vector::Zero(4), Vector::Ones(4));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, prepareDataset(request));
+}
 
 void TestDatasetCatalog::names()
 {
