@@ -260,29 +260,36 @@ long QuantizationSpec::scaleCount(long rows) const
 
 Matrix quantize(const ConstMatrixRef& weights, const QuantizationSpec& spec)
 {
+    Matrix out;
+    quantizeInto(weights, spec, out);
+    return out;
+}
+
+void quantizeInto(const ConstMatrixRef& weights, const QuantizationSpec& spec, Matrix& out)
+{
     validate(spec);
-    Matrix out = weights;
     switch (spec.format) {
     case QuantizationSpec::Format::Float32:
-        return out;
+        out = weights;
+        return;
     case QuantizationSpec::Format::Float16:
-        out = out.unaryExpr([](Scalar w) { return roundToFloat16(w); });
-        return out;
+        out = weights.unaryExpr([](Scalar w) { return roundToFloat16(w); });
+        return;
     case QuantizationSpec::Format::BFloat16:
-        out = out.unaryExpr([](Scalar w) { return roundToBFloat16(w); });
-        return out;
+        out = weights.unaryExpr([](Scalar w) { return roundToBFloat16(w); });
+        return;
     case QuantizationSpec::Format::Int:
     case QuantizationSpec::Format::Ternary:
     case QuantizationSpec::Format::Binary:
         break;
     }
+    out = weights;
     if (spec.granularity == QuantizationSpec::Granularity::PerRow) {
         for (Eigen::Index r = 0; r < out.rows(); ++r)
             quantizeBlock(out.row(r), spec);
     } else {
         quantizeBlock(Eigen::Ref<Matrix>(out), spec);
     }
-    return out;
 }
 
 } // namespace ss

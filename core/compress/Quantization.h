@@ -34,6 +34,8 @@ struct QuantizationSpec {
 // tensor or row, i.e. over the survivors of pruning; zeros stay exactly zero in every format.
 // Int rounds w/scale to nearest, ties to even. Throws ConfigError for Int bits outside 1..8.
 Matrix quantize(const ConstMatrixRef& weights, const QuantizationSpec& spec);
+// The same into a preallocated matrix (resized if needed), for hot paths.
+void quantizeInto(const ConstMatrixRef& weights, const QuantizationSpec& spec, Matrix& out);
 
 // Round-to-nearest-even conversions, exposed for tests and the UI's explanations.
 // IEEE 754 behaviour, done on the bits: ties to even, subnormals kept, NaN stays NaN, and

@@ -2,6 +2,18 @@
 // Re-evaluates a trained model on its test set for a new pruning threshold / target
 // sparsity and weight precision without retraining: what makes slider drags live.
 // Results equal a full evaluation of the pruned+quantized model exactly (same predictions).
+//
+// How predictions are made exact. Float sums depend on their order, and the fast path
+// (first-layer pre-activations updated by the changed weights only, cached per precision)
+// adds the terms in a different order than a fresh GEMM, so the last bits of the logits
+// differ. Both paths therefore decide a sample from its float logits only when the margin
+// between the top two logits (for a binary model: |logit|) exceeds
+// kExactMarginTolerance * (1 + max |logit|), far beyond any float rounding difference
+// (about 1e-6 relative; the fast path refreshes its cache before updates accumulate); the
+// few samples below that margin are recomputed one by one with the same deterministic
+// double-precision routine (exactPrediction) in both paths. So predictions, the confusion
+// matrix and every metric derived from it are identical; the log loss and probabilities
+// agree to float precision.
 
 #include "compress/Efficiency.h"
 #include "compress/Pruning.h"
@@ -12,6 +24,7 @@
 #include "nn/Network.h"
 
 #include <memory>
+#include <string>
 
 namespace ss {
 
@@ -20,6 +33,9 @@ struct CompressionSetting {
     QuantizationSpec precision;       // applied to the surviving weights after pruning
     bool operator==(const CompressionSetting&) const = default;
 };
+
+// Relative margin below which a prediction is recomputed exactly (see above).
+inline constexpr double kExactMarginTolerance = 1.0 / 4096;
 
 struct Evaluation {
     ClassificationReport report;      // on the test set
@@ -30,6 +46,9 @@ struct Evaluation {
     EfficiencyEstimate denseFp32;     // the unpruned float32 model, for comparison
     Labels predictions;               // per test sample
     double thresholdUsed = 0;
+    PruningResult pruning;            // achieved sparsity and thresholds, per layer too
+    QuantizationSpec precision;
+    int exactlyRecomputed = 0;        // samples whose margin was too small for float logits
 };
 
 class InstantEvaluator {
@@ -38,9 +57,17 @@ public:
     InstantEvaluator(const Network& trained, const Dataset& test, const EnergyTable& energy = {});
     ~InstantEvaluator();
 
+    // Throws ConfigError for an invalid setting (the evaluator keeps its previous state).
     Evaluation evaluate(const CompressionSetting& setting);
     // The pruned + quantized network for a setting (what evaluate() measured).
     Network compressedNetwork(const CompressionSetting& setting) const;
+
+    const Network& trainedNetwork() const;
+    const Dataset& testSet() const;
+    // How the last evaluate() obtained the first layer: "cached", "incremental" (with the
+    // number of changed weights) or "full". For benchmarks and tests.
+    std::string lastFirstLayerPath() const;
+    long lastChangedWeights() const;
 
 private:
     struct Cache;
@@ -50,5 +77,17 @@ private:
 // Reference path: compress a copy of the network and evaluate it from scratch.
 Evaluation evaluateFully(const Network& trained, const Dataset& test, const CompressionSetting& setting,
                          const EnergyTable& energy = {});
+
+// prune() then quantize() on a copy: the model a setting describes. The model's own masks
+// are applied first. Masks mark what was pruned; quantization may zero further weights.
+Network compressNetwork(const Network& trained, const CompressionSetting& setting, PruningResult* pruning = nullptr);
+
+// The deterministic double-precision prediction for one sample (features = one column):
+// every dot product summed in input order, so the same weights give the same answer in
+// every caller.
+int exactPrediction(const Network& network, const ConstMatrixRef& features);
+
+// Weight statistics over all layers combined from the per-layer ones (as evaluate() reports).
+WeightStatistics combineWeightStatistics(const std::vector<WeightStatistics>& layers);
 
 } // namespace ss

@@ -1,0 +1,629 @@
+#include "eval/InstantEvaluator.h"
+
+#include "common/Error.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+namespace ss {
+
+namespace {
+
+// First-layer caches kept at once (each samples x units floats: 10 MB for the
+// Fashion-MNIST MLP). Several per precision let random jumps start from a nearby state.
+constexpr std::size_t kMaxSlots = 6;
+// A cached pre-activation entry is refreshed by a full product after this many incremental
+// updates of its neuron, so float drift (at most half an ulp per update) stays orders of
+// magnitude below kExactMarginTolerance.
+constexpr int kRowUpdateLimit = 256;
+// Above this fraction of changed first-layer weights a full GEMM is cheaper than updating
+// by columns (measured with bench_drag on the 784-256-128-10 MLP: a changed weight costs
+// about 1/40000 of the full product per sample block).
+constexpr double kIncrementalFraction = 0.05;
+// Samples per block in the incremental update: a block's slice of one pre-activation column
+// (2 KB) stays in L1 while all changes of that neuron are applied.
+constexpr Eigen::Index kSampleBlock = 512;
+
+double magnitudeOfKey(std::uint64_t key)
+{
+    const auto high = static_cast<std::uint32_t>(key >> 32);
+    if (high == 0)
+        return 0.0;
+    return static_cast<double>(std::bit_cast<Scalar>(high - 1));
+}
+
+// The threshold prune() reports for k pruned out of the sorted keys.
+double thresholdForPrefix(const std::vector<std::uint64_t>& sortedKeys, long k)
+{
+    const long n = static_cast<long>(sortedKeys.size());
+    if (k > 0 && k < n)
+        return magnitudeOfKey(sortedKeys[static_cast<std::size_t>(k)]);
+    if (k == n && n > 0)
+        return std::nextafter(static_cast<Scalar>(magnitudeOfKey(sortedKeys.back())),
+                              std::numeric_limits<Scalar>::infinity());
+    return 0.0;
+}
+
+void validatePrecision(const QuantizationSpec& precision)
+{
+    if (precision.format == QuantizationSpec::Format::Int && (precision.bits < 1 || precision.bits > 8))
+        throw ConfigError("QuantizationSpec: integer bits must be 1..8, got " + std::to_string(precision.bits));
+}
+
+double activateExactly(Activation activation, double z)
+{
+    switch (activation) {
+    case Activation::ReLU: return z > 0.0 ? z : 0.0;
+    case Activation::Tanh: return std::tanh(z);
+    case Activation::Sigmoid: return 1.0 / (1.0 + std::exp(-z));
+    case Activation::Linear: return z;
+    }
+    return z;
+}
+
+// Decides every sample from its float logits (outputs x samples) unless its margin is too
+// small, in which case exactPrediction decides. Shared by both paths so they agree exactly.
+int decidePredictions(const Matrix& logits, const Network& network, const Matrix& features, Labels& predictions)
+{
+    const Eigen::Index samples = logits.cols();
+    const Eigen::Index outputs = logits.rows();
+    predictions.resize(static_cast<std::size_t>(samples));
+    int recomputed = 0;
+    for (Eigen::Index s = 0; s < samples; ++s) {
+        const Scalar* z = logits.data() + s * outputs;
+        bool uncertain = false;
+        int label = 0;
+        if (network.isBinary()) {
+            const double v = z[0];
+            label = v > 0.0 ? 1 : 0;
+            uncertain = !(std::abs(v) > kExactMarginTolerance * (1.0 + std::abs(v)));
+        } else {
+            double top = -std::numeric_limits<double>::infinity();
+            double second = -std::numeric_limits<double>::infinity();
+            double largest = 0.0;
+            bool finite = true;
+            for (Eigen::Index c = 0; c < outputs; ++c) {
+                const double v = z[c];
+                finite = finite && std::isfinite(v);
+                largest = std::max(largest, std::abs(v));
+                if (v > top) {
+                    second = top;
+                    top = v;
+                    label = static_cast<int>(c);
+                } else if (v > second) {
+                    second = v;
+                }
+            }
+            uncertain = !finite || !(top - second > kExactMarginTolerance * (1.0 + largest));
+        }
+        if (uncertain) {
+            label = exactPrediction(network, features.col(s));
+            ++recomputed;
+        }
+        predictions[static_cast<std::size_t>(s)] = label;
+    }
+    return recomputed;
+}
+
+void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network& compressed, const Dataset& test)
+{
+    evaluation.exactlyRecomputed = decidePredictions(logits, compressed, test.features, evaluation.predictions);
+    evaluation.report = classificationReport(test.labels, evaluation.predictions, test.classCount());
+    evaluation.logLoss = logLoss(probabilitiesFromLogits(logits, compressed.isBinary()), test.labels);
+}
+
+void checkCompatible(const Network& network, const Dataset& test)
+{
+    if (network.layers().empty())
+        throw ConfigError("InstantEvaluator: the network has no layers");
+    if (test.featureCount() != network.layers().front().inputs())
+        throw ConfigError("InstantEvaluator: the test set has " + std::to_string(test.featureCount())
+                          + " features but the network expects " + std::to_string(network.layers().front().inputs()));
+    if (test.classCount() != network.classCount())
+        throw ConfigError("InstantEvaluator: the test set has " + std::to_string(test.classCount())
+                          + " classes but the network predicts " + std::to_string(network.classCount()));
+    if (static_cast<std::size_t>(test.sampleCount()) != test.labels.size())
+        throw ConfigError("InstantEvaluator: the test set has " + std::to_string(test.sampleCount())
+                          + " samples but " + std::to_string(test.labels.size()) + " labels");
+}
+
+} // namespace
+
+int exactPrediction(const Network& network, const ConstMatrixRef& features)
+{
+    const auto& layers = network.layers();
+    std::vector<double> current(static_cast<std::size_t>(features.rows()));
+    for (Eigen::Index j = 0; j < features.rows(); ++j)
+        current[static_cast<std::size_t>(j)] = features(j, 0);
+    std::vector<double> next;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        const DenseLayer& layer = layers[l];
+        next.assign(static_cast<std::size_t>(layer.outputs()), 0.0);
+        // Column by column: every output's sum runs over the inputs in order, and std::fma
+        // pins the rounding, so vectorising across outputs or inlining cannot change a bit.
+        for (int j = 0; j < layer.inputs(); ++j) {
+            const double x = current[static_cast<std::size_t>(j)];
+            if (x == 0.0)
+                continue;
+            const Scalar* column = layer.weights.data() + static_cast<Eigen::Index>(j) * layer.outputs();
+            for (int i = 0; i < layer.outputs(); ++i)
+                next[static_cast<std::size_t>(i)] = std::fma(static_cast<double>(column[i]), x, next[static_cast<std::size_t>(i)]);
+        }
+        const bool last = l + 1 == layers.size();
+        for (int i = 0; i < layer.outputs(); ++i) {
+            double& v = next[static_cast<std::size_t>(i)];
+            v += static_cast<double>(layer.bias(i));
+            if (!last)
+                v = activateExactly(layer.activation, v);
+        }
+        current.swap(next);
+    }
+    if (network.isBinary())
+        return current[0] > 0.0 ? 1 : 0;
+    std::size_t best = 0;
+    for (std::size_t c = 1; c < current.size(); ++c)
+        if (current[c] > current[best])
+            best = c;
+    return static_cast<int>(best);
+}
+
+WeightStatistics combineWeightStatistics(const std::vector<WeightStatistics>& layers)
+{
+    WeightStatistics s;
+    double squares = 0.0;
+    for (const WeightStatistics& layer : layers) {
+        s.weights += layer.weights;
+        s.zeroWeights += layer.zeroWeights;
+        s.biases += layer.biases;
+        s.zeroBiases += layer.zeroBiases;
+        s.l1Norm += layer.l1Norm;
+        squares += layer.l2Norm * layer.l2Norm;
+    }
+    s.sparsity = s.weights == 0 ? 0.0 : static_cast<double>(s.zeroWeights) / static_cast<double>(s.weights);
+    s.density = 1.0 - s.sparsity;
+    s.l2Norm = std::sqrt(squares);
+    s.meanAbsWeight = s.weights == 0 ? 0.0 : s.l1Norm / static_cast<double>(s.weights);
+    const double rootN = std::sqrt(static_cast<double>(s.weights));
+    if (s.weights > 1 && s.l2Norm > 0.0)
+        s.hoyer = (rootN - s.l1Norm / s.l2Norm) / (rootN - 1.0);
+    return s;
+}
+
+Network compressNetwork(const Network& trained, const CompressionSetting& setting, PruningResult* pruning)
+{
+    validatePrecision(setting.precision);
+    Network network = trained;
+    network.applyMasks();
+    const PruningResult result = prune(network, setting.pruning);
+    if (!setting.precision.isIdentity()) {
+        Matrix quantized;
+        for (DenseLayer& layer : network.layers()) {
+            quantizeInto(layer.weights, setting.precision, quantized);
+            layer.weights.swap(quantized);
+        }
+    }
+    if (pruning)
+        *pruning = result;
+    return network;
+}
+
+Evaluation evaluateFully(const Network& trained, const Dataset& test, const CompressionSetting& setting,
+                         const EnergyTable& energy)
+{
+    checkCompatible(trained, test);
+    Evaluation evaluation;
+    const Network compressed = compressNetwork(trained, setting, &evaluation.pruning);
+    evaluation.thresholdUsed = evaluation.pruning.thresholdUsed;
+    evaluation.precision = setting.precision;
+    fillFromLogits(evaluation, compressed.logits(test.features), compressed, test);
+    evaluation.layers = layerWeightStatistics(compressed);
+    evaluation.weights = combineWeightStatistics(evaluation.layers);
+    evaluation.efficiency = estimateEfficiency(compressed, setting.precision, energy);
+    Network dense = trained;
+    dense.applyMasks();
+    evaluation.denseFp32 = estimateEfficiency(dense, QuantizationSpec::float32(), energy);
+    return evaluation;
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct InstantEvaluator::Cache {
+    struct Slot {
+        QuantizationSpec precision;
+        Matrix weights;            // the first-layer weights z1t was computed for
+        Matrix z1t;                // samples x units: X^T W^T, without bias
+        std::vector<int> rowUpdates;
+        long lastUse = 0;
+        long version = 0;
+    };
+    struct Change {
+        int neuron;
+        int input;
+        Scalar delta;
+    };
+
+    Cache(const Network& network, const Dataset& data, const EnergyTable& table)
+        : trained(network), test(data), energy(table)
+    {
+        checkCompatible(trained, test);
+        trained.applyMasks();
+        const auto& layers = trained.layers();
+        const std::size_t layerCount = layers.size();
+        std::uint64_t offset = 0;
+        for (const DenseLayer& layer : layers) {
+            offsets.push_back(static_cast<std::uint32_t>(offset));
+            offset += static_cast<std::uint64_t>(layer.weights.size());
+        }
+        if (offset > 0xFFFFFFFFull)
+            throw ConfigError("InstantEvaluator: more than 2^32 weights");
+        offsets.push_back(static_cast<std::uint32_t>(offset));
+        totalWeights = static_cast<long>(offset);
+
+        // The pruning order of every weight, sorted once: any later target or threshold is
+        // a prefix of it (globally, or per layer), so a new setting only touches the weights
+        // between the old and the new prefix.
+        globalKeys.reserve(static_cast<std::size_t>(offset));
+        for (std::size_t l = 0; l < layerCount; ++l) {
+            const Scalar* w = layers[l].weights.data();
+            const Scalar* m = layers[l].mask.data();
+            for (Eigen::Index i = 0; i < layers[l].weights.size(); ++i)
+                globalKeys.push_back(
+                    pruningOrderKey(w[i], m[i] == Scalar(0), offsets[l] + static_cast<std::uint32_t>(i)));
+        }
+        std::sort(globalKeys.begin(), globalKeys.end());
+        layerKeys.assign(layerCount, {});
+        layerOrder.assign(layerCount, {});
+        prefixCounts.assign(layerCount, std::vector<std::uint32_t>(globalKeys.size() + 1, 0));
+        for (std::size_t l = 0; l < layerCount; ++l)
+            layerKeys[l].reserve(static_cast<std::size_t>(layers[l].weights.size()));
+        for (std::size_t k = 0; k < globalKeys.size(); ++k) {
+            const auto position = static_cast<std::uint32_t>(globalKeys[k] & 0xFFFFFFFFu);
+            const std::size_t l = layerOf(position);
+            layerKeys[l].push_back(globalKeys[k]);
+            layerOrder[l].push_back(position - offsets[l]);
+            for (std::size_t other = 0; other < layerCount; ++other)
+                prefixCounts[other][k + 1] = prefixCounts[other][k] + (other == l ? 1u : 0u);
+        }
+
+        prefix.assign(layerCount, 0);
+        pruned = trained;
+        compressed = trained;
+        compressedPrecision = QuantizationSpec::float32();
+        layerZeros.resize(layerCount);
+        layerStats = layerWeightStatistics(compressed);
+        layerVersion.assign(layerCount, 1);
+        for (std::size_t l = 0; l < layerCount; ++l)
+            layerZeros[l] = static_cast<long>((pruned.layers()[l].weights.array() == Scalar(0)).count());
+        denseFp32 = estimateEfficiency(trained, QuantizationSpec::float32(), energy);
+        xt = test.features.transpose();
+        outputs.resize(layerCount);
+        outputKey.assign(layerCount, {-1, -1});
+        outputVersion.assign(layerCount, 0);
+    }
+
+    std::size_t layerOf(std::uint32_t position) const
+    {
+        std::size_t l = 0;
+        while (l + 2 < offsets.size() && position >= offsets[l + 1])
+            ++l;
+        return l;
+    }
+
+    // The prefix (count of weights pruned, in layer order) each layer needs for `spec`, and
+    // the thresholds prune() would report.
+    std::vector<long> targetPrefixes(const PruningSpec& spec, PruningResult& result) const
+    {
+        const std::size_t layerCount = layerKeys.size();
+        std::vector<long> target(layerCount, 0);
+        result.layerThresholds.assign(layerCount, 0.0);
+        const bool own = spec.scope == PruningSpec::Scope::PerLayer && !spec.perLayerTargets.empty();
+        if (spec.criterion == PruningSpec::Criterion::Threshold) {
+            for (std::size_t l = 0; l < layerCount; ++l) {
+                const auto t = static_cast<Scalar>(own ? spec.perLayerTargets[l] : spec.threshold);
+                // |w| < t  <=>  the key's magnitude bits + 1 < bits(t) + 1 (masked keys have 0).
+                const std::uint64_t bound = (static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(t)) + 1) << 32;
+                target[l] = std::lower_bound(layerKeys[l].begin(), layerKeys[l].end(), bound) - layerKeys[l].begin();
+                result.layerThresholds[l] = t;
+            }
+            result.thresholdUsed = spec.threshold;
+        } else if (spec.scope == PruningSpec::Scope::Global) {
+            const long n = static_cast<long>(globalKeys.size());
+            const long k = std::clamp(std::lround(spec.targetSparsity * static_cast<double>(n)), 0L, n);
+            for (std::size_t l = 0; l < layerCount; ++l)
+                target[l] = prefixCounts[l][static_cast<std::size_t>(k)];
+            result.thresholdUsed = thresholdForPrefix(globalKeys, k);
+            result.layerThresholds.assign(layerCount, result.thresholdUsed);
+        } else {
+            for (std::size_t l = 0; l < layerCount; ++l) {
+                const long n = static_cast<long>(layerKeys[l].size());
+                const double fraction = own ? spec.perLayerTargets[l] : spec.targetSparsity;
+                target[l] = std::clamp(std::lround(fraction * static_cast<double>(n)), 0L, n);
+                result.layerThresholds[l] = thresholdForPrefix(layerKeys[l], target[l]);
+            }
+            result.thresholdUsed = 0.0;
+        }
+        return target;
+    }
+
+    // Moves each layer's pruned prefix; returns which layers changed.
+    std::vector<bool> movePrefixes(const std::vector<long>& target)
+    {
+        std::vector<bool> changed(target.size(), false);
+        for (std::size_t l = 0; l < target.size(); ++l) {
+            if (target[l] == prefix[l])
+                continue;
+            changed[l] = true;
+            DenseLayer& layer = pruned.layers()[l];
+            const DenseLayer& original = trained.layers()[l];
+            const std::vector<std::uint32_t>& order = layerOrder[l];
+            long zeros = layerZeros[l];
+            if (target[l] > prefix[l]) {
+                for (long p = prefix[l]; p < target[l]; ++p) {
+                    const std::uint32_t i = order[static_cast<std::size_t>(p)];
+                    zeros += layer.weights.data()[i] != Scalar(0);
+                    layer.weights.data()[i] = 0;
+                    layer.mask.data()[i] = 0;
+                }
+            } else {
+                for (long p = target[l]; p < prefix[l]; ++p) {
+                    const std::uint32_t i = order[static_cast<std::size_t>(p)];
+                    layer.weights.data()[i] = original.weights.data()[i];
+                    layer.mask.data()[i] = original.mask.data()[i];
+                    zeros -= layer.weights.data()[i] != Scalar(0);
+                }
+            }
+            layerZeros[l] = zeros;
+            prefix[l] = target[l];
+        }
+        return changed;
+    }
+
+    void updateCompressed(const std::vector<bool>& prunedChanged, const QuantizationSpec& precision)
+    {
+        const bool precisionChanged = !(precision == compressedPrecision);
+        for (std::size_t l = 0; l < prunedChanged.size(); ++l) {
+            if (!prunedChanged[l] && !precisionChanged)
+                continue;
+            DenseLayer& target = compressed.layers()[l];
+            const DenseLayer& source = pruned.layers()[l];
+            quantizeInto(source.weights, precision, target.weights);
+            target.mask = source.mask;
+            layerStats[l] = weightStatistics(target.weights);
+            layerStats[l].biases = target.bias.size();
+            layerStats[l].zeroBiases = static_cast<long>((target.bias.array() == Scalar(0)).count());
+            ++layerVersion[l];
+        }
+        compressedPrecision = precision;
+    }
+
+    // Brings a slot's pre-activations to the current first-layer weights; returns it.
+    Slot& firstLayer()
+    {
+        const Matrix& weights = compressed.layers()[0].weights;
+        const long n = static_cast<long>(weights.size());
+        ++clock;
+        Slot* best = nullptr;
+        long bestChanges = std::numeric_limits<long>::max();
+        for (Slot& slot : slots) {
+            if (!(slot.precision == compressedPrecision))
+                continue;
+            const long changes = static_cast<long>((slot.weights.array() != weights.array()).count());
+            if (changes < bestChanges) {
+                bestChanges = changes;
+                best = &slot;
+            }
+        }
+        const long limit = static_cast<long>(kIncrementalFraction * static_cast<double>(n));
+        if (best && bestChanges == 0) {
+            best->lastUse = clock;
+            lastPath = "cached";
+            lastChanges = 0;
+            return *best;
+        }
+        if (best && bestChanges <= limit && applyIncrementally(*best, weights)) {
+            best->lastUse = clock;
+            lastPath = "incremental";
+            lastChanges = bestChanges;
+            return *best;
+        }
+        // A full product: into a new slot while there is room (it keeps the others as
+        // starting points for later jumps), else over the least recently used one, or over
+        // the closest same-precision slot when that one needed refreshing anyway.
+        Slot* slot = nullptr;
+        if (best && bestChanges <= limit) {
+            slot = best; // refresh after too many incremental updates
+        } else if (slots.size() < kMaxSlots) {
+            slots.emplace_back();
+            slot = &slots.back();
+        } else {
+            slot = &*std::min_element(slots.begin(), slots.end(),
+                                      [](const Slot& a, const Slot& b) { return a.lastUse < b.lastUse; });
+        }
+        slot->precision = compressedPrecision;
+        slot->weights = weights;
+        slot->z1t.resize(xt.rows(), weights.rows());
+        slot->z1t.noalias() = xt * weights.transpose();
+        slot->rowUpdates.assign(static_cast<std::size_t>(weights.rows()), 0);
+        slot->lastUse = clock;
+        ++slot->version;
+        lastPath = "full";
+        lastChanges = bestChanges == std::numeric_limits<long>::max() ? n : bestChanges;
+        return *slot;
+    }
+
+    // Z1^T(:, i) += (w_new - w_old)(i, j) * X^T(:, j) for every changed weight, in sample
+    // blocks so that one block's slices stay in cache. Returns false (and changes nothing)
+    // when a neuron would exceed its update budget: the caller recomputes instead.
+    bool applyIncrementally(Slot& slot, const Matrix& weights)
+    {
+        const Eigen::Index rows = weights.rows();
+        changes.clear();
+        perNeuron.assign(static_cast<std::size_t>(rows) + 1, 0);
+        for (Eigen::Index j = 0; j < weights.cols(); ++j) {
+            const Scalar* now = weights.data() + j * rows;
+            const Scalar* before = slot.weights.data() + j * rows;
+            for (Eigen::Index i = 0; i < rows; ++i)
+                if (now[i] != before[i]) {
+                    changes.push_back({static_cast<int>(i), static_cast<int>(j), now[i] - before[i]});
+                    ++perNeuron[static_cast<std::size_t>(i) + 1];
+                }
+        }
+        for (Eigen::Index i = 0; i < rows; ++i)
+            if (slot.rowUpdates[static_cast<std::size_t>(i)] + perNeuron[static_cast<std::size_t>(i) + 1] > kRowUpdateLimit)
+                return false;
+        // Counting sort by neuron, so each neuron's changes are applied together.
+        for (std::size_t i = 1; i < perNeuron.size(); ++i)
+            perNeuron[i] += perNeuron[i - 1];
+        sorted.resize(changes.size());
+        std::vector<int> cursor(perNeuron.begin(), perNeuron.end() - 1);
+        for (const Change& c : changes)
+            sorted[static_cast<std::size_t>(cursor[static_cast<std::size_t>(c.neuron)]++)] = c;
+
+        const Eigen::Index samples = slot.z1t.rows();
+        const Eigen::Index blocks = (samples + kSampleBlock - 1) / kSampleBlock;
+        Scalar* z = slot.z1t.data();
+        const Scalar* x = xt.data();
+        const Change* list = sorted.data();
+        const std::size_t count = sorted.size();
+#pragma omp parallel for schedule(static)
+        for (Eigen::Index b = 0; b < blocks; ++b) {
+            const Eigen::Index begin = b * kSampleBlock;
+            const Eigen::Index length = std::min(kSampleBlock, samples - begin);
+            for (std::size_t c = 0; c < count; ++c) {
+                Scalar* target = z + static_cast<Eigen::Index>(list[c].neuron) * samples + begin;
+                const Scalar* source = x + static_cast<Eigen::Index>(list[c].input) * samples + begin;
+                const Scalar delta = list[c].delta;
+                for (Eigen::Index t = 0; t < length; ++t)
+                    target[t] += delta * source[t];
+            }
+        }
+        for (const Change& c : changes) {
+            slot.weights(c.neuron, c.input) = weights(c.neuron, c.input);
+            ++slot.rowUpdates[static_cast<std::size_t>(c.neuron)];
+        }
+        ++slot.version;
+        return true;
+    }
+
+    // Layers after the first, each recomputed only when its input or its weights changed.
+    const Matrix& forward(const Slot& slot)
+    {
+        const auto& layers = compressed.layers();
+        const std::size_t layerCount = layers.size();
+        const long slotId = static_cast<long>(&slot - slots.data());
+        for (std::size_t l = 0; l < layerCount; ++l) {
+            const bool last = l + 1 == layerCount;
+            // Key of what this layer's output depends on: for layer 0 the slot and its
+            // version, for later layers the previous layer's output version and own weights.
+            const std::pair<long, long> key = l == 0 ? std::pair<long, long>{slotId, slot.version}
+                                                     : std::pair<long, long>{outputVersion[l - 1], layerVersion[l]};
+            if (outputKey[l] == key)
+                continue;
+            Matrix& out = outputs[l];
+            if (l == 0) {
+                out = slot.z1t;
+            } else {
+                out.resize(outputs[l - 1].rows(), layers[l].outputs());
+                out.noalias() = outputs[l - 1] * layers[l].weights.transpose();
+            }
+            out.rowwise() += layers[l].bias.transpose();
+            if (!last)
+                applyActivation(layers[l].activation, out);
+            outputKey[l] = key;
+            ++outputVersion[l];
+        }
+        return outputs.back();
+    }
+
+    Network trained;              // masks applied
+    const Dataset& test;
+    EnergyTable energy;
+    EfficiencyEstimate denseFp32;
+    Matrix xt;                    // samples x features
+
+    std::vector<std::uint32_t> offsets;
+    long totalWeights = 0;
+    std::vector<std::uint64_t> globalKeys;                 // sorted
+    std::vector<std::vector<std::uint64_t>> layerKeys;     // sorted, per layer
+    std::vector<std::vector<std::uint32_t>> layerOrder;    // local index per sorted key
+    std::vector<std::vector<std::uint32_t>> prefixCounts;  // [layer][k]: layer's keys among the first k
+
+    std::vector<long> prefix;     // current pruned prefix per layer
+    std::vector<long> layerZeros; // zero weights of `pruned`, per layer
+    Network pruned;               // trained with the current prefixes pruned
+    Network compressed;           // pruned, then quantized at compressedPrecision
+    QuantizationSpec compressedPrecision;
+    std::vector<WeightStatistics> layerStats; // of compressed
+    std::vector<long> layerVersion;
+
+    std::vector<Slot> slots;
+    long clock = 0;
+    std::vector<Change> changes;
+    std::vector<Change> sorted;
+    std::vector<int> perNeuron;
+    std::string lastPath = "none";
+    long lastChanges = 0;
+
+    std::vector<Matrix> outputs;  // per layer: samples x units, after activation (last: logits^T)
+    std::vector<std::pair<long, long>> outputKey;
+    std::vector<long> outputVersion;
+};
+
+InstantEvaluator::InstantEvaluator(const Network& trained, const Dataset& test, const EnergyTable& energy)
+    : m_cache(std::make_unique<Cache>(trained, test, energy))
+{
+    m_cache->slots.reserve(kMaxSlots); // slots are referred to by address while evaluating
+}
+
+InstantEvaluator::~InstantEvaluator() = default;
+
+Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
+{
+    Cache& cache = *m_cache;
+    const std::size_t layerCount = cache.trained.layers().size();
+    setting.pruning.validate(static_cast<int>(layerCount));
+    validatePrecision(setting.precision);
+
+    Evaluation evaluation;
+    evaluation.precision = setting.precision;
+    const std::vector<long> target = cache.targetPrefixes(setting.pruning, evaluation.pruning);
+    const std::vector<bool> changed = cache.movePrefixes(target);
+    cache.updateCompressed(changed, setting.precision);
+
+    PruningResult& pruning = evaluation.pruning;
+    pruning.totalWeights = cache.totalWeights;
+    for (std::size_t l = 0; l < layerCount; ++l) {
+        const long size = cache.trained.layers()[l].weights.size();
+        pruning.prunedWeights += cache.layerZeros[l];
+        pruning.layerSparsity.push_back(size == 0 ? 0.0 : static_cast<double>(cache.layerZeros[l]) / static_cast<double>(size));
+    }
+    pruning.achievedSparsity = pruning.totalWeights == 0 ? 0.0
+                                                         : static_cast<double>(pruning.prunedWeights)
+                                                               / static_cast<double>(pruning.totalWeights);
+    evaluation.thresholdUsed = pruning.thresholdUsed;
+
+    const Cache::Slot& slot = cache.firstLayer();
+    const Matrix& logitsT = cache.forward(slot);
+    const Matrix logits = logitsT.transpose();
+    fillFromLogits(evaluation, logits, cache.compressed, cache.test);
+
+    evaluation.layers = cache.layerStats;
+    evaluation.weights = combineWeightStatistics(evaluation.layers);
+    evaluation.efficiency = estimateEfficiency(cache.compressed, setting.precision, cache.energy);
+    evaluation.denseFp32 = cache.denseFp32;
+    return evaluation;
+}
+
+Network InstantEvaluator::compressedNetwork(const CompressionSetting& setting) const
+{
+    return compressNetwork(m_cache->trained, setting);
+}
+
+const Network& InstantEvaluator::trainedNetwork() const { return m_cache->trained; }
+const Dataset& InstantEvaluator::testSet() const { return m_cache->test; }
+std::string InstantEvaluator::lastFirstLayerPath() const { return m_cache->lastPath; }
+long InstantEvaluator::lastChangedWeights() const { return m_cache->lastChanges; }
+
+} // namespace ss

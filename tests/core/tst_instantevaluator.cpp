@@ -1,0 +1,328 @@
+// The instant evaluator must give exactly what a full evaluation of the pruned + quantized
+// model gives, after any sequence of settings (slow drags both ways, random jumps, bit
+// width changes), and its bookkeeping (sparsity, thresholds, statistics, efficiency) too.
+#include "common/Error.h"
+#include "common/Random.h"
+#include "eval/InstantEvaluator.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <set>
+
+using namespace ss;
+
+namespace {
+
+Network makeNetwork(int inputs, std::vector<int> hidden, int classes, std::uint64_t seed,
+                    Activation activation = Activation::ReLU)
+{
+    Architecture architecture;
+    architecture.inputs = inputs;
+    architecture.hidden = std::move(hidden);
+    architecture.classes = classes;
+    architecture.hiddenActivation = activation;
+    Network network(architecture, seed);
+    Random random(seed + 1);
+    for (DenseLayer& layer : network.layers())
+        for (Eigen::Index i = 0; i < layer.bias.size(); ++i)
+            layer.bias(i) = static_cast<Scalar>(random.normal(0.0, 0.1));
+    return network;
+}
+
+// Features drawn at random; labels from the network itself with some flipped, so that the
+// accuracy starts high and falls as the model is pruned.
+Dataset makeDataset(const Network& network, int samples, std::uint64_t seed)
+{
+    Random random(seed);
+    Dataset data;
+    data.name = "synthetic";
+    const int inputs = network.layers().front().inputs();
+    data.features.resize(inputs, samples);
+    for (Eigen::Index c = 0; c < samples; ++c)
+        for (Eigen::Index r = 0; r < inputs; ++r)
+            data.features(r, c) = random.bernoulli(0.3) ? 0.0f : static_cast<Scalar>(random.normal(0.0, 1.0));
+    data.labels = network.predict(data.features);
+    for (int& label : data.labels)
+        if (random.bernoulli(0.1))
+            label = static_cast<int>(random.below(static_cast<std::uint64_t>(network.classCount())));
+    for (int c = 0; c < network.classCount(); ++c)
+        data.classNames.push_back("class " + std::to_string(c));
+    for (int f = 0; f < inputs; ++f)
+        data.featureNames.push_back("x" + std::to_string(f));
+    return data;
+}
+
+QuantizationSpec randomPrecision(Random& random)
+{
+    static const std::vector<std::string> specs = {"32", "fp16", "bf16", "8", "6", "4", "3", "2", "ternary",
+                                                   "binary", "8-row", "4-row", "2-row", "ternary-row", "binary-row"};
+    return QuantizationSpec::parse(specs[random.below(specs.size())]);
+}
+
+bool sameStatistics(const WeightStatistics& a, const WeightStatistics& b)
+{
+    return a.weights == b.weights && a.zeroWeights == b.zeroWeights && a.biases == b.biases
+           && a.zeroBiases == b.zeroBiases && a.sparsity == b.sparsity && a.l1Norm == b.l1Norm
+           && a.l2Norm == b.l2Norm && a.hoyer == b.hoyer && a.meanAbsWeight == b.meanAbsWeight;
+}
+
+// Everything but the log loss must be identical; the log loss to float precision.
+void compareEvaluations(const Evaluation& fast, const Evaluation& full, const QString& where)
+{
+    const QByteArray context = where.toUtf8();
+    QVERIFY2(fast.predictions == full.predictions, context.constData());
+    QVERIFY2(fast.report.confusion == full.report.confusion, context.constData());
+    QVERIFY2(fast.report.accuracy == full.report.accuracy, context.constData());
+    QVERIFY2(fast.report.macro.f1 == full.report.macro.f1, context.constData());
+    QVERIFY2(std::abs(fast.logLoss - full.logLoss) <= 1e-4 * (1.0 + full.logLoss), context.constData());
+    QVERIFY2(fast.pruning.achievedSparsity == full.pruning.achievedSparsity, context.constData());
+    QVERIFY2(fast.pruning.prunedWeights == full.pruning.prunedWeights, context.constData());
+    QVERIFY2(fast.pruning.layerSparsity == full.pruning.layerSparsity, context.constData());
+    QVERIFY2(fast.pruning.layerThresholds == full.pruning.layerThresholds, context.constData());
+    QVERIFY2(fast.thresholdUsed == full.thresholdUsed, context.constData());
+    QVERIFY2(sameStatistics(fast.weights, full.weights), context.constData());
+    QVERIFY2(fast.layers.size() == full.layers.size(), context.constData());
+    for (std::size_t l = 0; l < fast.layers.size(); ++l)
+        QVERIFY2(sameStatistics(fast.layers[l], full.layers[l]), context.constData());
+    QVERIFY2(fast.efficiency.nonZeroWeights == full.efficiency.nonZeroWeights, context.constData());
+    QVERIFY2(fast.efficiency.bytesSmallest == full.efficiency.bytesSmallest, context.constData());
+    QVERIFY2(fast.efficiency.energyTotalPj == full.efficiency.energyTotalPj, context.constData());
+    QVERIFY2(fast.denseFp32.bytesSmallest == full.denseFp32.bytesSmallest, context.constData());
+}
+
+QString describe(const CompressionSetting& s)
+{
+    const bool threshold = s.pruning.criterion == PruningSpec::Criterion::Threshold;
+    return QStringLiteral("%1 %2 %3 %4")
+        .arg(threshold ? "threshold" : "target")
+        .arg(threshold ? s.pruning.threshold : s.pruning.targetSparsity)
+        .arg(s.pruning.scope == PruningSpec::Scope::Global ? "global" : "per-layer")
+        .arg(QString::fromStdString(s.precision.label()));
+}
+
+} // namespace
+
+class TestInstantEvaluator : public QObject {
+    Q_OBJECT
+
+private slots:
+    void equalsFullEvaluationOnRandomSettings();
+    void slowDragsBackAndForth();
+    void bitWidthSweeps();
+    void otherArchitectures();
+    void tiesAreDecidedExactly();
+    void modelMasksAreKept();
+    void compressedNetworkMatches();
+    void badSettingsThrowAndKeepState();
+    void incompatibleDataThrows();
+};
+
+void TestInstantEvaluator::equalsFullEvaluationOnRandomSettings()
+{
+    const Network network = makeNetwork(30, {24, 16}, 5, 1);
+    const Dataset test = makeDataset(network, 700, 2);
+    InstantEvaluator evaluator(network, test);
+    Random random(3);
+    for (int step = 0; step < 120; ++step) {
+        CompressionSetting setting;
+        const auto kind = random.below(4);
+        if (kind == 0) {
+            setting.pruning = PruningSpec::atThreshold(random.uniform(0.0, 0.6));
+        } else if (kind == 1) {
+            setting.pruning = PruningSpec::sparsity(random.uniform(0.0, 1.0));
+        } else if (kind == 2) {
+            setting.pruning = PruningSpec::sparsity(random.uniform(0.0, 0.999), PruningSpec::Scope::PerLayer);
+        } else {
+            setting.pruning = PruningSpec::sparsity(0.0, PruningSpec::Scope::PerLayer);
+            setting.pruning.perLayerTargets = {random.uniform(0, 1), random.uniform(0, 1), random.uniform(0, 1)};
+        }
+        setting.precision = random.bernoulli(0.5) ? QuantizationSpec::float32() : randomPrecision(random);
+        const Evaluation fast = evaluator.evaluate(setting);
+        const Evaluation full = evaluateFully(network, test, setting);
+        compareEvaluations(fast, full, QStringLiteral("step %1: %2").arg(step).arg(describe(setting)));
+    }
+}
+
+void TestInstantEvaluator::slowDragsBackAndForth()
+{
+    const Network network = makeNetwork(40, {32, 12}, 4, 4);
+    const Dataset test = makeDataset(network, 800, 5);
+    InstantEvaluator evaluator(network, test);
+    std::set<std::string> paths;
+    long incrementalMoves = 0;
+    // Eight slow drags of 0.4 % steps over the lower half of the range and back, then a
+    // threshold drag: hundreds of incremental updates of the same cache.
+    for (int pass = 0; pass < 8; ++pass) {
+        for (int step = 0; step <= 60; ++step) {
+            const int k = pass % 2 == 0 ? step : 60 - step;
+            CompressionSetting setting;
+            setting.pruning = PruningSpec::sparsity(0.1 + 0.004 * k);
+            const Evaluation fast = evaluator.evaluate(setting);
+            paths.insert(evaluator.lastFirstLayerPath());
+            incrementalMoves += evaluator.lastFirstLayerPath() == "incremental";
+            if (step % 5 == 0 || pass == 7)
+                compareEvaluations(fast, evaluateFully(network, test, setting),
+                                   QStringLiteral("pass %1 step %2").arg(pass).arg(step));
+        }
+    }
+    for (int step = 0; step < 80; ++step) {
+        CompressionSetting setting;
+        setting.pruning = PruningSpec::atThreshold(0.002 * step);
+        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
+                           QStringLiteral("threshold step %1").arg(step));
+        paths.insert(evaluator.lastFirstLayerPath());
+    }
+    QVERIFY(incrementalMoves > 300);
+    QVERIFY(paths.count("incremental") == 1);
+    QVERIFY(paths.count("full") == 1); // the first evaluation and the periodic refreshes
+}
+
+void TestInstantEvaluator::bitWidthSweeps()
+{
+    const Network network = makeNetwork(25, {20}, 3, 6);
+    const Dataset test = makeDataset(network, 500, 7);
+    InstantEvaluator evaluator(network, test);
+    const std::vector<std::string> down = {"32", "fp16", "bf16", "8", "7", "6", "5", "4", "3", "2", "ternary", "binary"};
+    std::vector<std::string> sweep = down;
+    sweep.insert(sweep.end(), down.rbegin(), down.rend());
+    bool sawCached = false;
+    for (double sparsity : {0.0, 0.5, 0.9}) {
+        for (const std::string& bits : sweep) {
+            for (const std::string& suffix : {"", "-row"}) {
+                CompressionSetting setting;
+                setting.pruning = PruningSpec::sparsity(sparsity);
+                setting.precision = QuantizationSpec::parse(bits + (bits.size() <= 1 || bits == "ternary" ? suffix : ""));
+                compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
+                                   QStringLiteral("%1 at %2").arg(QString::fromStdString(setting.precision.label())).arg(sparsity));
+                sawCached = sawCached || evaluator.lastFirstLayerPath() == "cached";
+            }
+        }
+    }
+    QVERIFY(sawCached); // the way back reuses the per-precision caches
+}
+
+void TestInstantEvaluator::otherArchitectures()
+{
+    struct Case {
+        std::vector<int> hidden;
+        int classes;
+        Activation activation;
+    };
+    const std::vector<Case> cases = {{{}, 2, Activation::ReLU},        // binary logistic regression
+                                     {{}, 4, Activation::ReLU},        // softmax regression
+                                     {{12, 8}, 2, Activation::Tanh},   // binary MLP, tanh
+                                     {{10}, 3, Activation::Sigmoid}};
+    std::uint64_t seed = 20;
+    for (const Case& c : cases) {
+        const Network network = makeNetwork(15, c.hidden, c.classes, seed++, c.activation);
+        const Dataset test = makeDataset(network, 300, seed++);
+        InstantEvaluator evaluator(network, test);
+        Random random(seed++);
+        for (int step = 0; step < 40; ++step) {
+            CompressionSetting setting;
+            setting.pruning = step % 2 ? PruningSpec::sparsity(random.uniform(0, 0.98))
+                                       : PruningSpec::sparsity(0.01 * step);
+            setting.precision = step % 3 == 0 ? randomPrecision(random) : QuantizationSpec::float32();
+            compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
+                               QStringLiteral("case %1 step %2").arg(seed).arg(step));
+        }
+    }
+}
+
+void TestInstantEvaluator::tiesAreDecidedExactly()
+{
+    // Classes 0 and 1 have identical output rows: their logits tie exactly for every sample,
+    // so the float margin is zero and each decision must come from exactPrediction (which
+    // picks the first maximum) in both paths.
+    Network network = makeNetwork(10, {8}, 3, 30);
+    DenseLayer& output = network.layers().back();
+    output.weights.row(1) = output.weights.row(0);
+    output.bias(1) = output.bias(0);
+    const Dataset test = makeDataset(network, 200, 31);
+    InstantEvaluator evaluator(network, test);
+    const Evaluation fast = evaluator.evaluate({});
+    const Evaluation full = evaluateFully(network, test, {});
+    compareEvaluations(fast, full, QStringLiteral("ties"));
+    QVERIFY(fast.exactlyRecomputed > 0);
+    QCOMPARE(fast.exactlyRecomputed, full.exactlyRecomputed);
+    for (int label : fast.predictions)
+        QVERIFY(label != 1);
+    // exactPrediction agrees with the float network wherever the margin is clear.
+    const Network plain = makeNetwork(10, {8}, 3, 32);
+    const Labels predicted = plain.predict(test.features);
+    for (int s = 0; s < test.sampleCount(); ++s)
+        QCOMPARE(exactPrediction(plain, test.features.col(s)), predicted[static_cast<std::size_t>(s)]);
+}
+
+void TestInstantEvaluator::modelMasksAreKept()
+{
+    Network network = makeNetwork(20, {16}, 3, 40);
+    const double own = prune(network, PruningSpec::sparsity(0.3, PruningSpec::Scope::PerLayer)).achievedSparsity;
+    const Dataset test = makeDataset(network, 300, 41);
+    InstantEvaluator evaluator(network, test);
+    for (double target : {0.0, 0.2, 0.5, 0.1, 0.9, 0.0}) {
+        CompressionSetting setting;
+        setting.pruning = PruningSpec::sparsity(target);
+        const Evaluation fast = evaluator.evaluate(setting);
+        compareEvaluations(fast, evaluateFully(network, test, setting), QStringLiteral("own masks %1").arg(target));
+        QVERIFY(fast.pruning.achievedSparsity >= own);
+    }
+}
+
+void TestInstantEvaluator::compressedNetworkMatches()
+{
+    const Network network = makeNetwork(12, {9}, 3, 50);
+    const Dataset test = makeDataset(network, 100, 51);
+    InstantEvaluator evaluator(network, test);
+    CompressionSetting setting;
+    setting.pruning = PruningSpec::sparsity(0.6);
+    setting.precision = QuantizationSpec::parse("4-row");
+    const Evaluation evaluation = evaluator.evaluate(setting);
+    const Network compressed = evaluator.compressedNetwork(setting);
+    QCOMPARE(compressed.predict(test.features).size(), evaluation.predictions.size());
+    std::set<float> levels;
+    for (Eigen::Index i = 0; i < compressed.layers()[0].weights.cols(); ++i)
+        levels.insert(compressed.layers()[0].weights(0, i));
+    QVERIFY(levels.size() <= 15); // int4: at most 15 levels in a row
+    QCOMPARE(compressed.layers()[0].mask, evaluator.compressedNetwork(setting).layers()[0].mask);
+    QVERIFY(std::abs(evaluation.pruning.achievedSparsity - 0.6) <= 1.0 / network.weightCount());
+    QCOMPARE(evaluation.weights.zeroWeights, evaluation.efficiency.weights - evaluation.efficiency.nonZeroWeights);
+}
+
+void TestInstantEvaluator::badSettingsThrowAndKeepState()
+{
+    const Network network = makeNetwork(12, {9}, 3, 60);
+    const Dataset test = makeDataset(network, 150, 61);
+    InstantEvaluator evaluator(network, test);
+    CompressionSetting good;
+    good.pruning = PruningSpec::sparsity(0.4);
+    evaluator.evaluate(good);
+    CompressionSetting bad;
+    bad.pruning = PruningSpec::sparsity(1.5);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, evaluator.evaluate(bad));
+    bad.pruning = PruningSpec::sparsity(0.3, PruningSpec::Scope::PerLayer);
+    bad.pruning.perLayerTargets = {0.1};
+    QVERIFY_THROWS_EXCEPTION(ConfigError, evaluator.evaluate(bad));
+    bad = good;
+    bad.precision.format = QuantizationSpec::Format::Int;
+    bad.precision.bits = 12;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, evaluator.evaluate(bad));
+    CompressionSetting next;
+    next.pruning = PruningSpec::sparsity(0.45);
+    compareEvaluations(evaluator.evaluate(next), evaluateFully(network, test, next), QStringLiteral("after errors"));
+}
+
+void TestInstantEvaluator::incompatibleDataThrows()
+{
+    const Network network = makeNetwork(12, {9}, 3, 70);
+    const Network other = makeNetwork(13, {9}, 3, 71);
+    const Dataset test = makeDataset(other, 50, 72);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, InstantEvaluator(network, test));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, evaluateFully(network, test, {}));
+    const Network fourClasses = makeNetwork(13, {9}, 4, 73);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, InstantEvaluator(fourClasses, test));
+}
+
+QTEST_APPLESS_MAIN(TestInstantEvaluator)
+#include "tst_instantevaluator.moc"
