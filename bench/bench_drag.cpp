@@ -1,0 +1,421 @@
+// Slider drags on the Fashion-MNIST MLP 784-256-128-10 (issue 3): the latency of
+// InstantEvaluator::evaluate (mask or quantize, forward 10k test images, metrics, confusion
+// matrix, statistics, efficiency) per step of 100-step drags. Prints one JSON line per drag
+// with p50 / p95 / max in ms, and PyTorch's figures on this machine for comparison.
+//
+//   sparsescope_bench_drag [--epochs N] [--random] [--figures] [--fashion-dir DIR]
+//
+// --figures additionally trains and measures the accuracy figures the issue asks for
+// (10 epochs; prune 90 % + 2 fine-tune epochs; gradual to 95 % and 98 %; int8 per row;
+// 4-bit per row at 90 %; breast-cancer proximal-L1 path).
+
+#include "common/Random.h"
+#include "compress/GradualPruning.h"
+#include "compress/Pruning.h"
+#include "data/DatasetCatalog.h"
+#include "data/IdxReader.h"
+#include "eval/InstantEvaluator.h"
+#include "nn/Trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+using namespace ss;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+    int epochs = 2;
+    bool random = false;
+    bool figures = false;
+    std::string fashionDir;
+};
+
+double percentile(std::vector<double> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
+    const auto low = static_cast<std::size_t>(std::floor(rank));
+    const auto high = std::min(low + 1, values.size() - 1);
+    return values[low] + (rank - static_cast<double>(low)) * (values[high] - values[low]);
+}
+
+Architecture mlp()
+{
+    Architecture architecture;
+    architecture.inputs = 784;
+    architecture.hidden = {256, 128};
+    architecture.hiddenActivation = Activation::ReLU;
+    architecture.classes = 10;
+    return architecture;
+}
+
+TrainingConfig adam(int batch = 128)
+{
+    TrainingConfig config;
+    config.optimizer.kind = OptimizerKind::Adam;
+    config.optimizer.learningRate = 1e-3;
+    config.batchSize = batch;
+    config.seed = 1;
+    return config;
+}
+
+double accuracyOf(const Network& network, const Dataset& test)
+{
+    const Labels predicted = network.predict(test.features);
+    long correct = 0;
+    for (std::size_t i = 0; i < predicted.size(); ++i)
+        correct += predicted[i] == test.labels[i];
+    return static_cast<double>(correct) / static_cast<double>(predicted.size());
+}
+
+// Random data with the statistics of Fashion-MNIST pixels (many exact zeros) and a network
+// whose weights look trained (heavier tails than the initialisation).
+TrainTestSplit randomData()
+{
+    Random random(5);
+    const auto make = [&](int samples) {
+        Dataset data;
+        data.name = "random-784";
+        data.features.resize(784, samples);
+        for (Eigen::Index j = 0; j < samples; ++j)
+            for (Eigen::Index i = 0; i < 784; ++i)
+                data.features(i, j) = random.bernoulli(0.5) ? 0.0f : static_cast<Scalar>(random.uniform());
+        data.labels.resize(static_cast<std::size_t>(samples));
+        for (int& label : data.labels)
+            label = static_cast<int>(random.below(10));
+        for (int c = 0; c < 10; ++c)
+            data.classNames.push_back(std::to_string(c));
+        return data;
+    };
+    TrainTestSplit split;
+    split.train = make(1000);
+    split.test = make(10000);
+    return split;
+}
+
+struct DragResult {
+    std::vector<double> milliseconds;
+    long incremental = 0, full = 0, cached = 0;
+};
+
+DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSetting>& settings)
+{
+    DragResult result;
+    for (const CompressionSetting& setting : settings) {
+        const auto start = Clock::now();
+        const Evaluation evaluation = evaluator.evaluate(setting);
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        result.milliseconds.push_back(ms);
+        const std::string path = evaluator.lastFirstLayerPath();
+        result.incremental += path == "incremental";
+        result.full += path == "full";
+        result.cached += path == "cached";
+        if (evaluation.report.confusion.total() != evaluator.testSet().sampleCount())
+            std::cerr << "bad confusion matrix\n";
+    }
+    return result;
+}
+
+void printDrag(const std::string& name, const DragResult& result, const std::string& model)
+{
+    nlohmann::json line = {{"bench", "drag"},
+                           {"model", model},
+                           {"drag", name},
+                           {"steps", result.milliseconds.size()},
+                           {"p50_ms", percentile(result.milliseconds, 50)},
+                           {"p95_ms", percentile(result.milliseconds, 95)},
+                           {"max_ms", *std::max_element(result.milliseconds.begin(), result.milliseconds.end())},
+                           {"first_layer_incremental", result.incremental},
+                           {"first_layer_full", result.full},
+                           {"first_layer_cached", result.cached}};
+    std::cout << line.dump() << std::endl;
+}
+
+CompressionSetting atSparsity(double sparsity, const QuantizationSpec& precision = QuantizationSpec::float32())
+{
+    CompressionSetting setting;
+    setting.pruning = PruningSpec::sparsity(sparsity);
+    setting.precision = precision;
+    return setting;
+}
+
+CompressionSetting atThreshold(double threshold)
+{
+    CompressionSetting setting;
+    setting.pruning = PruningSpec::atThreshold(threshold);
+    return setting;
+}
+
+void runDrags(const Network& network, const Dataset& test, const std::string& model)
+{
+    const auto buildStart = Clock::now();
+    InstantEvaluator evaluator(network, test);
+    const double buildMs = std::chrono::duration<double, std::milli>(Clock::now() - buildStart).count();
+
+    std::vector<double> fullMs;
+    for (int i = 0; i < 5; ++i) {
+        const auto start = Clock::now();
+        evaluateFully(network, test, atSparsity(0.1 * i));
+        fullMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    std::cout << nlohmann::json{{"bench", "drag"},
+                                {"model", model},
+                                {"evaluator_build_ms", buildMs},
+                                {"reference_full_evaluation_ms_p50", percentile(fullMs, 50)}}
+                     .dump()
+              << std::endl;
+
+    // The largest |w| and the threshold at 99.9 % sparsity bound the threshold slider.
+    std::vector<float> magnitudes;
+    for (const DenseLayer& layer : network.layers())
+        magnitudes.insert(magnitudes.end(), layer.weights.data(), layer.weights.data() + layer.weights.size());
+    const double top = thresholdForSparsity(magnitudes, 0.999);
+
+    std::vector<CompressionSetting> up, down;
+    for (int i = 0; i < 100; ++i) {
+        up.push_back(atSparsity(0.999 * (i + 1) / 100.0));
+        down.push_back(atSparsity(0.999 * (99 - i) / 100.0));
+    }
+    evaluator.evaluate(atSparsity(0.0));
+    printDrag("sparsity slow up 0->99.9%", drag(evaluator, up), model);
+    printDrag("sparsity slow down 99.9->0%", drag(evaluator, down), model);
+
+    std::vector<CompressionSetting> thresholdUp, thresholdDown;
+    for (int i = 0; i < 100; ++i) {
+        thresholdUp.push_back(atThreshold(top * (i + 1) / 100.0));
+        thresholdDown.push_back(atThreshold(top * (99 - i) / 100.0));
+    }
+    evaluator.evaluate(atThreshold(0.0));
+    printDrag("threshold slow up 0->t(99.9%)", drag(evaluator, thresholdUp), model);
+    printDrag("threshold slow down", drag(evaluator, thresholdDown), model);
+
+    Random random(17);
+    std::vector<CompressionSetting> jumps, thresholdJumps;
+    for (int i = 0; i < 100; ++i) {
+        jumps.push_back(atSparsity(random.uniform(0.0, 0.999)));
+        thresholdJumps.push_back(atThreshold(random.uniform(0.0, top)));
+    }
+    printDrag("sparsity random jumps", drag(evaluator, jumps), model);
+    printDrag("threshold random jumps", drag(evaluator, thresholdJumps), model);
+
+    // Bits: 32 -> 1 and back, per tensor then per row, at 0 % and 90 % sparsity.
+    std::vector<std::string> ladder = {"32", "fp16", "bf16", "8", "7", "6", "5", "4", "3", "2", "ternary", "binary"};
+    std::vector<CompressionSetting> bits;
+    for (double sparsity : {0.0, 0.9})
+        for (const std::string& suffix : {"", "-row"}) {
+            std::vector<std::string> sweep = ladder;
+            sweep.insert(sweep.end(), ladder.rbegin() + 1, ladder.rend());
+            for (const std::string& b : sweep) {
+                const bool grained = b != "32" && b != "fp16" && b != "bf16";
+                bits.push_back(atSparsity(sparsity, QuantizationSpec::parse(b + (grained ? suffix : ""))));
+            }
+        }
+    printDrag("bits 32->1->32 (tensor, row; 0% and 90%)", drag(evaluator, bits), model);
+
+    // Bits and sparsity together: a sparsity drag at int8 per row, then at 4 bits.
+    std::vector<CompressionSetting> quantizedDrag;
+    for (int i = 0; i < 50; ++i)
+        quantizedDrag.push_back(atSparsity(0.9 * i / 50.0, QuantizationSpec::parse("8-row")));
+    for (int i = 0; i < 50; ++i)
+        quantizedDrag.push_back(atSparsity(0.9 * (50 - i) / 50.0, QuantizationSpec::parse("4")));
+    printDrag("sparsity drag at int8-row then int4", drag(evaluator, quantizedDrag), model);
+
+    std::cout << nlohmann::json{{"bench", "drag"},
+                                {"pytorch_reference",
+                                 "masked slider step p50 19.6 ms / p95 20.4 ms; torch.nn.utils.prune p50 28.1 / p95 37.5 ms"}}
+                     .dump()
+              << std::endl;
+}
+
+// ---------------------------------------------------------------------------------------
+
+void printFigure(const nlohmann::json& figure)
+{
+    nlohmann::json line = {{"bench", "figures"}};
+    line.update(figure);
+    std::cout << line.dump() << std::endl;
+}
+
+double fineTune(Network& network, const Dataset& train, const Dataset& test, int epochs)
+{
+    Trainer trainer(network, train, nullptr, adam());
+    trainer.train(epochs);
+    return accuracyOf(network, test);
+}
+
+void runFigures(const Network& trained, const TrainTestSplit& data, double denseAccuracy)
+{
+    const Dataset& train = data.train;
+    const Dataset& test = data.test;
+    printFigure({{"what", "dense"}, {"epochs", 10}, {"test_accuracy", denseAccuracy}});
+    for (double sparsity : {0.9, 0.95, 0.98}) {
+        Network pruned = trained;
+        prune(pruned, PruningSpec::sparsity(sparsity));
+        const double before = accuracyOf(pruned, test);
+        const double after = fineTune(pruned, train, test, 2);
+        printFigure({{"what", "one-shot global magnitude pruning + 2 fine-tune epochs"},
+                     {"sparsity", sparsity},
+                     {"accuracy_before_fine_tune", before},
+                     {"accuracy_after", after},
+                     {"points_lost", 100 * (denseAccuracy - after)}});
+    }
+    // Gradual pruning (Zhu & Gupta) from the trained model: 4 epochs, sparsity rising over the
+    // first 3 epochs (pruning every 100 steps), then 1 epoch more with the mask fixed.
+    for (double sparsity : {0.9, 0.95, 0.98}) {
+        Network pruned = trained;
+        TrainingConfig config = adam();
+        Trainer trainer(pruned, train, nullptr, config);
+        const long stepsPerEpoch = (train.sampleCount() + config.batchSize - 1) / config.batchSize;
+        GradualPruningSchedule schedule;
+        schedule.initialSparsity = 0.0;
+        schedule.finalSparsity = sparsity;
+        schedule.beginStep = trainer.stepCount();
+        schedule.endStep = schedule.beginStep + 3 * stepsPerEpoch;
+        schedule.frequency = 100;
+        trainWithGradualPruning(trainer, pruned, schedule, PruningSpec::Scope::Global, 4);
+        const double after = accuracyOf(pruned, test);
+        printFigure({{"what", "gradual magnitude pruning, 3 epochs ramp + 1 epoch, every 100 steps, power 3"},
+                     {"sparsity", sparsity},
+                     {"measured_sparsity", weightStatistics(pruned).sparsity},
+                     {"accuracy_after", after},
+                     {"points_lost", 100 * (denseAccuracy - after)}});
+    }
+    InstantEvaluator evaluator(trained, test);
+    for (const std::string& bits : {"fp16", "bf16", "8", "8-row", "4-row", "2-row", "ternary-row"}) {
+        const Evaluation e = evaluator.evaluate(atSparsity(0.0, QuantizationSpec::parse(bits)));
+        printFigure({{"what", "post-training quantization, no fine-tuning"},
+                     {"precision", e.precision.label()},
+                     {"accuracy", e.report.accuracy},
+                     {"points_lost", 100 * (denseAccuracy - e.report.accuracy)}});
+    }
+    Network pruned90 = trained;
+    prune(pruned90, PruningSpec::sparsity(0.9));
+    fineTune(pruned90, train, test, 2);
+    InstantEvaluator prunedEvaluator(pruned90, test);
+    for (const std::string& bits : {"32", "8-row", "4-row", "4", "2-row"}) {
+        const Evaluation e = prunedEvaluator.evaluate(atSparsity(0.0, QuantizationSpec::parse(bits)));
+        printFigure({{"what", "90 % pruned + 2 fine-tune epochs, then quantized"},
+                     {"precision", e.precision.label()},
+                     {"accuracy", e.report.accuracy},
+                     {"bytes", e.efficiency.bytesSmallest},
+                     {"format", e.efficiency.smallestFormat},
+                     {"energy_pj", e.efficiency.energyTotalPj},
+                     {"dense_fp32_bytes", e.denseFp32.bytesSmallest},
+                     {"dense_fp32_energy_pj", e.denseFp32.energyTotalPj}});
+    }
+}
+
+void breastCancerPath()
+{
+    DatasetRequest request;
+    request.nameOrPath = "breast-cancer";
+    request.testFraction = 0.3;
+    request.seed = 42;
+    const PreparedData data = prepareDataset(request);
+    const Dataset& train = data.split.train;
+    const Dataset& test = data.split.test;
+    Architecture architecture;
+    architecture.inputs = train.featureCount();
+    architecture.classes = 2;
+    double best = 0;
+    int bestFeatures = 0;
+    double bestLambda = 0;
+    nlohmann::json path = nlohmann::json::array();
+    // Warm-started path from strong to weak regularisation, as glmnet computes it.
+    Network network(architecture, 1);
+    TrainingConfig config = adam(32);
+    config.optimizer.learningRate = 0.01;
+    Trainer trainer(network, train, nullptr, config);
+    for (int i = 0; i <= 24; ++i) {
+        const double lambda = std::pow(10.0, -0.25 * i); // 1 .. 1e-6
+        config.regularization.l1 = lambda;
+        config.regularization.l1Mode = L1Mode::Proximal;
+        trainer.setConfig(config);
+        trainer.train(30);
+        const Matrix& w = network.layers()[0].weights;
+        const int nonZero = static_cast<int>((w.array() != 0.0f).count());
+        const double accuracy = accuracyOf(network, test);
+        path.push_back({{"lambda", lambda}, {"non_zero_features", nonZero}, {"test_accuracy", accuracy}});
+        if (accuracy > best || (accuracy == best && nonZero < bestFeatures)) {
+            best = accuracy;
+            bestFeatures = nonZero;
+            bestLambda = lambda;
+        }
+    }
+    printFigure({{"what", "breast-cancer logistic regression, proximal L1 path (warm start, Adam, 30 epochs per lambda)"},
+                 {"test_fraction", 0.3},
+                 {"path", path},
+                 {"best_test_accuracy", best},
+                 {"best_non_zero_features", bestFeatures},
+                 {"best_lambda", bestLambda}});
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--epochs" && i + 1 < argc)
+            options.epochs = std::stoi(argv[++i]);
+        else if (arg == "--random")
+            options.random = true;
+        else if (arg == "--figures")
+            options.figures = true;
+        else if (arg == "--fashion-dir" && i + 1 < argc)
+            options.fashionDir = argv[++i];
+        else {
+            std::cerr << "usage: " << argv[0] << " [--epochs N] [--random] [--figures] [--fashion-dir DIR]\n";
+            return 2;
+        }
+    }
+    try {
+        TrainTestSplit data;
+        std::string model;
+        if (!options.random && hasFashionMnist(options.fashionDir)) {
+            DatasetRequest request;
+            request.nameOrPath = "fashion-mnist";
+            request.fashionMnistDir = options.fashionDir;
+            data = prepareDataset(request).split;
+            model = "fashion-mnist 784-256-128-10";
+        } else {
+            if (!options.random)
+                std::cerr << "Fashion-MNIST not found: using random data (install dataset-fashion-mnist)\n";
+            data = randomData();
+            model = "random data 784-256-128-10";
+        }
+        Network network(mlp(), 1);
+        const int epochs = options.figures ? 10 : options.epochs;
+        if (epochs > 0) {
+            Trainer trainer(network, data.train, nullptr, adam());
+            const auto start = Clock::now();
+            trainer.train(epochs);
+            std::cout << nlohmann::json{{"bench", "drag"},
+                                        {"model", model},
+                                        {"trained_epochs", epochs},
+                                        {"training_seconds", std::chrono::duration<double>(Clock::now() - start).count()},
+                                        {"test_accuracy", accuracyOf(network, data.test)}}
+                             .dump()
+                      << std::endl;
+        }
+        runDrags(network, data.test, model);
+        if (options.figures) {
+            runFigures(network, data, accuracyOf(network, data.test));
+            breastCancerPath();
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "bench_drag: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
