@@ -3,6 +3,8 @@
 #include "common/Error.h"
 
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -122,6 +124,212 @@ void writeFileAtomically(const std::string& path, const std::string& contents)
         fs::remove(temporary, ignored);
         throw InputError(path, 0, 0, "cannot replace the file: " + error.message());
     }
+}
+
+namespace {
+
+std::string csvNumber(double value)
+{
+    if (std::isnan(value))
+        return "nan";
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    char buffer[64];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    return std::string(buffer, end);
+}
+
+std::string csvField(const std::string& text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + "\"";
+}
+
+double fraction(double part, double whole) { return whole == 0.0 ? 0.0 : part / whole; }
+
+nlohmann::json toJson(const ScanPoint& p)
+{
+    return {{"target_sparsity", p.targetSparsity},
+            {"achieved_sparsity", p.achievedSparsity},
+            {"layer_sparsity", p.layerSparsity},
+            {"threshold", p.threshold},
+            {"accuracy", p.accuracy},
+            {"macro_f1", p.macroF1},
+            {"weighted_f1", p.weightedF1},
+            {"log_loss", p.logLoss},
+            {"non_zero_weights", p.nonZeroWeights},
+            {"bytes", p.bytes},
+            {"energy_pj", p.energyPj}};
+}
+
+std::string scopeName(PruningSpec::Scope scope)
+{
+    return scope == PruningSpec::Scope::Global ? "global" : "per-layer";
+}
+
+} // namespace
+
+nlohmann::json toJson(const EfficiencyEstimate& e)
+{
+    return {{"parameters", e.parameters},
+            {"non_zero_parameters", e.nonZeroParameters},
+            {"weights", e.weights},
+            {"non_zero_weights", e.nonZeroWeights},
+            {"macs_dense", e.macsDense},
+            {"macs_sparse", e.macsSparse},
+            {"bytes_dense", e.bytesDense},
+            {"bytes_csr", e.bytesCsr},
+            {"bytes_bitmask", e.bytesBitmask},
+            {"bytes_smallest", e.bytesSmallest},
+            {"smallest_format", e.smallestFormat},
+            {"memory", e.inSram ? "SRAM" : "DRAM"},
+            {"energy_compute_pj", e.energyComputePj},
+            {"energy_memory_pj", e.energyMemoryPj},
+            {"energy_total_pj", e.energyTotalPj},
+            {"assumptions", e.assumptions}};
+}
+
+nlohmann::json toJson(const PruningResult& r)
+{
+    return {{"achieved_sparsity", r.achievedSparsity},
+            {"layer_sparsity", r.layerSparsity},
+            {"threshold", r.thresholdUsed},
+            {"layer_thresholds", r.layerThresholds},
+            {"pruned_weights", r.prunedWeights},
+            {"total_weights", r.totalWeights}};
+}
+
+nlohmann::json toJson(const StructuredPruningResult& r)
+{
+    return {{"neurons_removed", r.neuronsRemoved},
+            {"neurons_kept", r.neuronsKept},
+            {"achieved_sparsity", r.achievedSparsity}};
+}
+
+nlohmann::json toJson(const Evaluation& e, const std::vector<std::string>& classNames)
+{
+    nlohmann::json layers = nlohmann::json::array();
+    for (const WeightStatistics& layer : e.layers)
+        layers.push_back(toJson(layer));
+    return {{"metrics", toJson(e.report, classNames)},
+            {"log_loss", e.logLoss},
+            {"precision", e.precision.label()},
+            {"pruning", toJson(e.pruning)},
+            {"weights", toJson(e.weights)},
+            {"layers", layers},
+            {"efficiency", toJson(e.efficiency)},
+            {"dense_fp32", toJson(e.denseFp32)},
+            {"versus_dense_fp32",
+             {{"size_fraction", fraction(static_cast<double>(e.efficiency.bytesSmallest),
+                                         static_cast<double>(e.denseFp32.bytesDense))},
+              {"energy_fraction", fraction(e.efficiency.energyTotalPj, e.denseFp32.energyTotalPj)},
+              {"macs_fraction", fraction(static_cast<double>(e.efficiency.macsSparse),
+                                         static_cast<double>(e.denseFp32.macsDense))}}},
+            {"exactly_recomputed_samples", e.exactlyRecomputed}};
+}
+
+nlohmann::json toJson(const PruneScanResult& scan)
+{
+    nlohmann::json points = nlohmann::json::array();
+    for (const ScanPoint& p : scan.points)
+        points.push_back(toJson(p));
+    nlohmann::json layers = nlohmann::json::array();
+    for (const LayerSensitivity& layer : scan.layers) {
+        nlohmann::json series = nlohmann::json::array();
+        for (const ScanPoint& p : layer.points)
+            series.push_back(toJson(p));
+        layers.push_back({{"layer", layer.layer + 1}, {"weights", layer.weights}, {"points", series}});
+    }
+    return {{"precision", scan.precision.label()},
+            {"scope", scopeName(scan.scope)},
+            {"cancelled", scan.cancelled},
+            {"points", points},
+            {"layer_sensitivity", layers}};
+}
+
+nlohmann::json toJson(const SweepResult& sweep)
+{
+    nlohmann::json rows = nlohmann::json::array();
+    for (const SweepRow& r : sweep.rows)
+        rows.push_back({{"penalty", r.penalty},
+                        {"lambda", r.lambda},
+                        {"target_sparsity", r.targetSparsity},
+                        {"precision", r.precision.label()},
+                        {"folds", r.folds},
+                        {"accuracy", r.accuracy},
+                        {"accuracy_std", r.accuracyStd},
+                        {"macro_f1", r.macroF1},
+                        {"macro_f1_std", r.macroF1Std},
+                        {"sparsity", r.sparsity},
+                        {"parameters", r.parameters},
+                        {"non_zero_parameters", r.nonZeroParameters},
+                        {"bytes", r.bytes},
+                        {"energy_pj", r.energyPj},
+                        {"seconds", r.seconds},
+                        {"diverged", r.diverged},
+                        {"pareto_accuracy_sparsity", r.paretoSparsity},
+                        {"pareto_accuracy_energy", r.paretoEnergy}});
+    return {{"cancelled", sweep.cancelled}, {"rows", rows}};
+}
+
+std::string scanCsv(const PruneScanResult& scan)
+{
+    std::string out = "series,target_sparsity,achieved_sparsity,layer_sparsity,threshold,accuracy,macro_f1,"
+                      "weighted_f1,log_loss,non_zero_weights,bytes,energy_pj\n";
+    const auto line = [&](const std::string& series, const ScanPoint& p) {
+        out += csvField(series);
+        for (double v : {p.targetSparsity, p.achievedSparsity, p.layerSparsity, p.threshold, p.accuracy, p.macroF1,
+                         p.weightedF1, p.logLoss})
+            out += "," + csvNumber(v);
+        out += "," + std::to_string(p.nonZeroWeights) + "," + std::to_string(p.bytes) + "," + csvNumber(p.energyPj)
+               + "\n";
+    };
+    for (const ScanPoint& p : scan.points)
+        line("all", p);
+    for (const LayerSensitivity& layer : scan.layers)
+        for (const ScanPoint& p : layer.points)
+            line("layer " + std::to_string(layer.layer + 1), p);
+    return out;
+}
+
+std::string sweepCsv(const SweepResult& sweep)
+{
+    std::string out = "penalty,lambda,target_sparsity,precision,folds,accuracy,accuracy_std,macro_f1,macro_f1_std,"
+                      "sparsity,parameters,non_zero_parameters,bytes,energy_pj,seconds,diverged,"
+                      "pareto_accuracy_sparsity,pareto_accuracy_energy\n";
+    for (const SweepRow& r : sweep.rows) {
+        out += csvField(r.penalty) + "," + csvNumber(r.lambda) + "," + csvNumber(r.targetSparsity) + ","
+               + csvField(r.precision.label()) + "," + std::to_string(r.folds);
+        for (double v : {r.accuracy, r.accuracyStd, r.macroF1, r.macroF1Std, r.sparsity})
+            out += "," + csvNumber(v);
+        out += "," + std::to_string(r.parameters) + "," + std::to_string(r.nonZeroParameters) + ","
+               + std::to_string(r.bytes) + "," + csvNumber(r.energyPj) + "," + csvNumber(r.seconds) + ","
+               + (r.diverged ? "1" : "0") + "," + (r.paretoSparsity ? "1" : "0") + ","
+               + (r.paretoEnergy ? "1" : "0") + "\n";
+    }
+    return out;
+}
+
+void writeScanCsv(const std::string& path, const PruneScanResult& scan)
+{
+    writeFileAtomically(path, scanCsv(scan));
+}
+
+void writeSweepCsv(const std::string& path, const SweepResult& sweep)
+{
+    writeFileAtomically(path, sweepCsv(sweep));
+}
+
+void writeSweepJson(const std::string& path, const SweepResult& sweep)
+{
+    writeFileAtomically(path, toJson(sweep).dump(2) + "\n");
 }
 
 } // namespace ss

@@ -2,7 +2,12 @@
 // Machine-readable forms of the core's results: the JSON the headless commands print and
 // the session files embed. One function per result type, shared by every caller.
 
+#include "compress/Efficiency.h"
+#include "compress/Pruning.h"
+#include "eval/InstantEvaluator.h"
 #include "eval/Metrics.h"
+#include "eval/PruneScan.h"
+#include "eval/Sweep.h"
 #include "eval/WeightStatistics.h"
 #include "nn/Trainer.h"
 
@@ -18,6 +23,24 @@ namespace ss {
 nlohmann::json toJson(const ClassificationReport& report, const std::vector<std::string>& classNames);
 nlohmann::json toJson(const WeightStatistics& statistics);
 nlohmann::json toJson(const TrainingReport& report);
+
+// Compression results (issue 3). Numbers are plain JSON numbers; sparsities are fractions.
+nlohmann::json toJson(const EfficiencyEstimate& estimate);
+nlohmann::json toJson(const PruningResult& result);
+nlohmann::json toJson(const StructuredPruningResult& result);
+// Metrics, log loss, precision, pruning, weight statistics (all and per layer), efficiency,
+// the dense fp32 estimate and the ratios against it (size and energy fractions, MACs).
+nlohmann::json toJson(const Evaluation& evaluation, const std::vector<std::string>& classNames);
+nlohmann::json toJson(const PruneScanResult& scan);
+nlohmann::json toJson(const SweepResult& sweep);
+
+// CSV with a header row, one line per point (series "all", then "layer 1", "layer 2", ... for
+// per-layer sensitivity) or per sweep configuration; numbers in shortest round-trip form.
+std::string scanCsv(const PruneScanResult& scan);
+std::string sweepCsv(const SweepResult& sweep);
+void writeScanCsv(const std::string& path, const PruneScanResult& scan);
+void writeSweepCsv(const std::string& path, const SweepResult& sweep);
+void writeSweepJson(const std::string& path, const SweepResult& sweep);
 
 // Writes text to path atomically: a temporary file in the same folder, then a rename, so a
 // failed write leaves any old file intact. Throws InputError naming the path on failure.

@@ -1,0 +1,329 @@
+#include "eval/Sweep.h"
+
+#include "common/Error.h"
+#include "common/Random.h"
+#include "eval/InstantEvaluator.h"
+#include "eval/Pareto.h"
+#include "nn/Trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+namespace ss {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string text(double value)
+{
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+struct Penalty {
+    std::string name;
+    double lambda = 0;
+};
+
+std::vector<Penalty> penaltiesOf(const SweepGrid& grid)
+{
+    std::vector<Penalty> penalties;
+    for (double lambda : grid.l1)
+        penalties.push_back({"l1", lambda});
+    for (double lambda : grid.l2)
+        penalties.push_back({"l2", lambda});
+    if (penalties.empty())
+        penalties.push_back({"none", 0.0});
+    return penalties;
+}
+
+// What one fold contributes to a row.
+struct Measurement {
+    double accuracy = 0;
+    double macroF1 = 0;
+    double sparsity = 0;
+    long parameters = 0;
+    long nonZeroParameters = 0;
+    long bytes = 0;
+    double energyPj = 0;
+    double seconds = 0;
+    bool diverged = false;
+};
+
+double mean(const std::vector<double>& values)
+{
+    double sum = 0;
+    for (double v : values)
+        sum += v;
+    return values.empty() ? 0.0 : sum / static_cast<double>(values.size());
+}
+
+double sampleStd(const std::vector<double>& values)
+{
+    if (values.size() < 2)
+        return 0.0;
+    const double m = mean(values);
+    double squares = 0;
+    for (double v : values)
+        squares += (v - m) * (v - m);
+    return std::sqrt(squares / static_cast<double>(values.size() - 1));
+}
+
+SweepRow aggregate(const Penalty& penalty, double sparsity, const QuantizationSpec& precision,
+                   const std::vector<Measurement>& folds, bool crossValidated)
+{
+    SweepRow row;
+    row.penalty = penalty.name;
+    row.lambda = penalty.lambda;
+    row.targetSparsity = sparsity;
+    row.precision = precision;
+    row.folds = crossValidated ? static_cast<int>(folds.size()) : 1;
+    std::vector<double> accuracy, f1, zeros, parameters, nonZero, bytes, energy;
+    for (const Measurement& m : folds) {
+        accuracy.push_back(m.accuracy);
+        f1.push_back(m.macroF1);
+        zeros.push_back(m.sparsity);
+        parameters.push_back(static_cast<double>(m.parameters));
+        nonZero.push_back(static_cast<double>(m.nonZeroParameters));
+        bytes.push_back(static_cast<double>(m.bytes));
+        energy.push_back(m.energyPj);
+        row.seconds += m.seconds;
+        row.diverged = row.diverged || m.diverged;
+    }
+    row.accuracy = mean(accuracy);
+    row.accuracyStd = sampleStd(accuracy);
+    row.macroF1 = mean(f1);
+    row.macroF1Std = sampleStd(f1);
+    row.sparsity = mean(zeros);
+    row.parameters = std::lround(mean(parameters));
+    row.nonZeroParameters = std::lround(mean(nonZero));
+    row.bytes = std::lround(mean(bytes));
+    row.energyPj = mean(energy);
+    return row;
+}
+
+} // namespace
+
+void SweepGrid::validate() const
+{
+    for (double lambda : l1)
+        if (!(lambda >= 0.0) || !std::isfinite(lambda))
+            throw ConfigError("sweep: L1 lambda must be a finite number >= 0, got " + text(lambda));
+    for (double lambda : l2)
+        if (!(lambda >= 0.0) || !std::isfinite(lambda))
+            throw ConfigError("sweep: L2 lambda must be a finite number >= 0, got " + text(lambda));
+    if (sparsities.empty())
+        throw ConfigError("sweep: the list of target sparsities is empty");
+    for (double s : sparsities)
+        if (!(s >= 0.0 && s <= 1.0))
+            throw ConfigError("sweep: target sparsity must be in [0, 1], got " + text(s));
+    if (precisions.empty())
+        throw ConfigError("sweep: the list of precisions is empty");
+    for (const QuantizationSpec& p : precisions)
+        if (p.format == QuantizationSpec::Format::Int && (p.bits < 1 || p.bits > 8))
+            throw ConfigError("sweep: integer precision must have 1..8 bits, got " + std::to_string(p.bits));
+}
+
+int SweepGrid::trainingRuns() const
+{
+    return static_cast<int>(std::max<std::size_t>(1, l1.size() + l2.size()));
+}
+
+int SweepGrid::configurations() const
+{
+    return trainingRuns() * static_cast<int>(sparsities.size() * precisions.size());
+}
+
+void SweepOptions::validate() const
+{
+    training.validate();
+    if (epochs < 0)
+        throw ConfigError("sweep: epochs must be >= 0, got " + std::to_string(epochs));
+    if (fineTuneEpochs < 0)
+        throw ConfigError("sweep: fine-tune epochs must be >= 0, got " + std::to_string(fineTuneEpochs));
+    if (folds == 1 || folds < 0)
+        throw ConfigError("sweep: folds must be 0 (use the test set) or >= 2, got " + std::to_string(folds));
+}
+
+std::vector<std::vector<int>> stratifiedFolds(const Labels& labels, int classCount, int folds, std::uint64_t seed)
+{
+    if (folds < 2)
+        throw ConfigError("cross-validation: need at least 2 folds, got " + std::to_string(folds));
+    if (static_cast<std::size_t>(folds) > labels.size())
+        throw ConfigError("cross-validation: " + std::to_string(folds) + " folds but only "
+                          + std::to_string(labels.size()) + " samples");
+    std::vector<std::vector<int>> byClass(static_cast<std::size_t>(std::max(classCount, 0)));
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const int label = labels[i];
+        if (label < 0 || label >= classCount)
+            throw ConfigError("cross-validation: label " + std::to_string(label) + " outside 0.."
+                              + std::to_string(classCount - 1));
+        byClass[static_cast<std::size_t>(label)].push_back(static_cast<int>(i));
+    }
+    Random random(seed);
+    std::vector<std::vector<int>> result(static_cast<std::size_t>(folds));
+    std::size_t next = 0;
+    for (std::vector<int>& members : byClass) {
+        random.shuffle(members);
+        for (int index : members) {
+            result[next].push_back(index);
+            next = (next + 1) % result.size();
+        }
+    }
+    for (std::vector<int>& fold : result)
+        std::sort(fold.begin(), fold.end());
+    return result;
+}
+
+SweepResult runSweep(const Dataset& train, const Dataset* test, const SweepOptions& options, const SweepGrid& grid,
+                     const std::atomic<bool>* cancel, const ProgressCallback& onProgress)
+{
+    options.validate();
+    grid.validate();
+    train.validate();
+    const bool crossValidated = options.folds >= 2;
+    if (!crossValidated && !test)
+        throw ConfigError("sweep: no test set and no cross-validation folds");
+    if (test && (test->featureCount() != train.featureCount() || test->classCount() != train.classCount()))
+        throw ConfigError("sweep: the test set has " + std::to_string(test->featureCount()) + " features and "
+                          + std::to_string(test->classCount()) + " classes, the training set "
+                          + std::to_string(train.featureCount()) + " and " + std::to_string(train.classCount()));
+    Architecture architecture = options.architecture;
+    architecture.inputs = train.featureCount();
+    architecture.classes = train.classCount();
+
+    // The (train, measure) pairs: k folds, or the training and test sets.
+    struct Split {
+        Dataset fit;
+        Dataset measure;
+    };
+    std::vector<Split> splits;
+    if (crossValidated) {
+        const auto folds = stratifiedFolds(train.labels, train.classCount(), options.folds, options.training.seed);
+        for (std::size_t f = 0; f < folds.size(); ++f) {
+            std::vector<int> rest;
+            for (std::size_t g = 0; g < folds.size(); ++g)
+                if (g != f)
+                    rest.insert(rest.end(), folds[g].begin(), folds[g].end());
+            std::sort(rest.begin(), rest.end());
+            splits.push_back({train.subset(rest), train.subset(folds[f])});
+        }
+    } else {
+        splits.push_back({train, *test});
+    }
+
+    const std::vector<Penalty> penalties = penaltiesOf(grid);
+    const long total = static_cast<long>(penalties.size() * splits.size() * grid.sparsities.size()
+                                         * grid.precisions.size());
+    long done = 0;
+    const auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
+    SweepResult result;
+
+    for (const Penalty& penalty : penalties) {
+        TrainingConfig config = options.training;
+        config.regularization.l1 = penalty.name == "l1" ? penalty.lambda : 0.0;
+        config.regularization.l2 = penalty.name == "l2" ? penalty.lambda : 0.0;
+        config.reportEverySteps = 0;
+        // measurements[sparsity][precision][fold]
+        std::vector<std::vector<std::vector<Measurement>>> measurements(
+            grid.sparsities.size(), std::vector<std::vector<Measurement>>(grid.precisions.size()));
+        for (const Split& split : splits) {
+            if (cancelled()) {
+                result.cancelled = true;
+                markParetoFronts(result.rows);
+                return result;
+            }
+            const auto trainStart = Clock::now();
+            Network network(architecture, options.training.seed);
+            bool diverged = false;
+            {
+                Trainer trainer(network, split.fit, nullptr, config);
+                const TrainingResult outcome = trainer.train(options.epochs, cancel);
+                if (outcome.outcome == TrainingOutcome::Cancelled) {
+                    result.cancelled = true;
+                    markParetoFronts(result.rows);
+                    return result;
+                }
+                diverged = outcome.outcome == TrainingOutcome::Diverged;
+            }
+            const double trainSeconds = std::chrono::duration<double>(Clock::now() - trainStart).count();
+            for (std::size_t s = 0; s < grid.sparsities.size(); ++s) {
+                if (cancelled()) {
+                    result.cancelled = true;
+                    markParetoFronts(result.rows);
+                    return result;
+                }
+                const auto tuneStart = Clock::now();
+                Network pruned = network;
+                prune(pruned, PruningSpec::sparsity(grid.sparsities[s], options.scope));
+                bool tuneDiverged = false;
+                if (options.fineTuneEpochs > 0 && grid.sparsities[s] > 0.0) {
+                    Trainer trainer(pruned, split.fit, nullptr, config);
+                    const TrainingResult outcome = trainer.train(options.fineTuneEpochs, cancel);
+                    if (outcome.outcome == TrainingOutcome::Cancelled) {
+                        result.cancelled = true;
+                        markParetoFronts(result.rows);
+                        return result;
+                    }
+                    tuneDiverged = outcome.outcome == TrainingOutcome::Diverged;
+                }
+                const double tuneSeconds = std::chrono::duration<double>(Clock::now() - tuneStart).count();
+                InstantEvaluator evaluator(pruned, split.measure, options.energy);
+                for (std::size_t p = 0; p < grid.precisions.size(); ++p) {
+                    if (cancelled()) {
+                        result.cancelled = true;
+                        markParetoFronts(result.rows);
+                        return result;
+                    }
+                    const auto evaluateStart = Clock::now();
+                    CompressionSetting setting;
+                    setting.pruning = PruningSpec::sparsity(0.0); // the pruned model's masks hold the sparsity
+                    setting.precision = grid.precisions[p];
+                    const Evaluation e = evaluator.evaluate(setting);
+                    Measurement m;
+                    m.accuracy = e.report.accuracy;
+                    m.macroF1 = e.report.macro.f1;
+                    m.sparsity = e.weights.sparsity;
+                    m.parameters = e.efficiency.parameters;
+                    m.nonZeroParameters = e.efficiency.nonZeroParameters;
+                    m.bytes = e.efficiency.bytesSmallest;
+                    m.energyPj = e.efficiency.energyTotalPj;
+                    m.diverged = diverged || tuneDiverged;
+                    m.seconds = trainSeconds + tuneSeconds
+                                + std::chrono::duration<double>(Clock::now() - evaluateStart).count();
+                    measurements[s][p].push_back(m);
+                    ++done;
+                    if (onProgress)
+                        onProgress(static_cast<double>(done) / static_cast<double>(total));
+                }
+            }
+        }
+        for (std::size_t s = 0; s < grid.sparsities.size(); ++s)
+            for (std::size_t p = 0; p < grid.precisions.size(); ++p)
+                result.rows.push_back(
+                    aggregate(penalty, grid.sparsities[s], grid.precisions[p], measurements[s][p], crossValidated));
+    }
+    markParetoFronts(result.rows);
+    return result;
+}
+
+void markParetoFronts(std::vector<SweepRow>& rows)
+{
+    std::vector<double> accuracy, sparsity, energy;
+    for (const SweepRow& row : rows) {
+        accuracy.push_back(row.accuracy);
+        sparsity.push_back(row.sparsity);
+        energy.push_back(row.energyPj);
+    }
+    const std::vector<bool> bySparsity = paretoFront(accuracy, sparsity, true);
+    const std::vector<bool> byEnergy = paretoFront(accuracy, energy, false);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        rows[i].paretoSparsity = bySparsity[i];
+        rows[i].paretoEnergy = byEnergy[i];
+    }
+}
+
+} // namespace ss

@@ -1,0 +1,208 @@
+// Sweeps: grid size, cross-validation folds and statistics, L1 sparsity, fine-tuning, Pareto
+// flags, cancel and progress, bad grids.
+#include "common/Error.h"
+#include "data/Generators.h"
+#include "eval/Sweep.h"
+
+#include <QtTest>
+
+#include <atomic>
+#include <set>
+
+using namespace ss;
+
+namespace {
+
+struct Data {
+    Dataset train;
+    Dataset test;
+};
+
+Data blobs()
+{
+    const Dataset all = generateBlobs(240, 0.8, 3, 5);
+    const TrainTestSplit split = stratifiedSplit(all, 0.25, 6);
+    return {split.train, split.test};
+}
+
+SweepOptions smallOptions()
+{
+    SweepOptions options;
+    options.architecture.hidden = {8};
+    options.architecture.hiddenActivation = Activation::Tanh;
+    options.training.optimizer.kind = OptimizerKind::Adam;
+    options.training.optimizer.learningRate = 0.02;
+    options.training.batchSize = 16;
+    options.training.seed = 3;
+    options.epochs = 15;
+    return options;
+}
+
+} // namespace
+
+class TestSweep : public QObject {
+    Q_OBJECT
+
+private slots:
+    void folds();
+    void gridOnTestSet();
+    void crossValidation();
+    void fineTuningRecovers();
+    void cancelKeepsFinishedLambdas();
+    void badInput();
+};
+
+void TestSweep::folds()
+{
+    Labels labels;
+    for (int i = 0; i < 53; ++i)
+        labels.push_back(i < 30 ? 0 : (i < 45 ? 1 : 2)); // 30, 15, 8
+    const auto folds = stratifiedFolds(labels, 3, 4, 1);
+    QCOMPARE(folds.size(), std::size_t(4));
+    std::set<int> seen;
+    for (const auto& fold : folds) {
+        QVERIFY(fold.size() == 13 || fold.size() == 14);
+        int perClass[3] = {0, 0, 0};
+        for (int i : fold) {
+            QVERIFY(seen.insert(i).second); // each sample in exactly one fold
+            ++perClass[labels[static_cast<std::size_t>(i)]];
+        }
+        QVERIFY(perClass[0] >= 7 && perClass[0] <= 8);  // 30 / 4
+        QVERIFY(perClass[1] >= 3 && perClass[1] <= 4);  // 15 / 4
+        QVERIFY(perClass[2] == 2);                      // 8 / 4
+    }
+    QCOMPARE(seen.size(), std::size_t(53));
+    QCOMPARE(stratifiedFolds(labels, 3, 4, 1), folds); // seeded
+    QVERIFY(stratifiedFolds(labels, 3, 4, 2) != folds);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, stratifiedFolds(labels, 3, 1, 1));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, stratifiedFolds(labels, 3, 60, 1));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, stratifiedFolds(Labels{0, 5}, 3, 2, 1));
+}
+
+void TestSweep::gridOnTestSet()
+{
+    const Data data = blobs();
+    SweepGrid grid;
+    grid.l1 = {1e-4, 0.05};
+    grid.l2 = {1e-3};
+    grid.sparsities = {0.0, 0.5};
+    grid.precisions = {QuantizationSpec::float32(), QuantizationSpec::parse("4")};
+    QCOMPARE(grid.configurations(), 12);
+    std::vector<double> progress;
+    const SweepResult result = runSweep(data.train, &data.test, smallOptions(), grid, nullptr,
+                                        [&](double f) { progress.push_back(f); });
+    QCOMPARE(result.rows.size(), std::size_t(12));
+    QCOMPARE(progress.size(), std::size_t(12));
+    QCOMPARE(progress.back(), 1.0);
+    QCOMPARE(QString::fromStdString(result.rows[0].penalty), QStringLiteral("l1"));
+    QCOMPARE(QString::fromStdString(result.rows[11].penalty), QStringLiteral("l2"));
+    bool anySparsityFront = false, anyEnergyFront = false;
+    for (const SweepRow& row : result.rows) {
+        QCOMPARE(row.folds, 1);
+        QCOMPARE(row.accuracyStd, 0.0);
+        QVERIFY(row.accuracy > 0.5);
+        QVERIFY(row.sparsity >= row.targetSparsity - 0.02);
+        QVERIFY(row.bytes > 0 && row.energyPj > 0);
+        QVERIFY(row.seconds > 0);
+        anySparsityFront = anySparsityFront || row.paretoSparsity;
+        anyEnergyFront = anyEnergyFront || row.paretoEnergy;
+    }
+    QVERIFY(anySparsityFront && anyEnergyFront);
+    // The strong proximal L1 run zeroes weights by itself (sparsity at target 0).
+    QVERIFY(result.rows[4].lambda == 0.05 && result.rows[4].targetSparsity == 0.0);
+    QVERIFY(result.rows[4].sparsity > result.rows[0].sparsity);
+    // 4 bits takes fewer bytes than fp32 for the same model.
+    QVERIFY(result.rows[1].bytes < result.rows[0].bytes);
+    // Among the most accurate rows, the sparsest is on the sparsity front and the cheapest on
+    // the energy front.
+    double top = 0;
+    for (const SweepRow& row : result.rows)
+        top = std::max(top, row.accuracy);
+    const SweepRow* sparsest = nullptr;
+    const SweepRow* cheapest = nullptr;
+    for (const SweepRow& row : result.rows) {
+        if (row.accuracy != top)
+            continue;
+        if (!sparsest || row.sparsity > sparsest->sparsity)
+            sparsest = &row;
+        if (!cheapest || row.energyPj < cheapest->energyPj)
+            cheapest = &row;
+    }
+    QVERIFY(sparsest->paretoSparsity);
+    QVERIFY(cheapest->paretoEnergy);
+}
+
+void TestSweep::crossValidation()
+{
+    const Data data = blobs();
+    SweepGrid grid;
+    grid.l2 = {1e-3};
+    grid.sparsities = {0.0, 0.8};
+    SweepOptions options = smallOptions();
+    options.folds = 3;
+    const SweepResult result = runSweep(data.train, nullptr, options, grid);
+    QCOMPARE(result.rows.size(), std::size_t(2));
+    for (const SweepRow& row : result.rows) {
+        QCOMPARE(row.folds, 3);
+        QVERIFY(row.accuracy > 0.5);
+        QVERIFY(row.accuracyStd > 0.0); // three different validation folds
+        QVERIFY(row.accuracyStd < 0.2);
+    }
+    QVERIFY(std::abs(result.rows[1].sparsity - 0.8) < 0.02);
+}
+
+void TestSweep::fineTuningRecovers()
+{
+    const Data data = blobs();
+    SweepGrid grid;
+    grid.sparsities = {0.85};
+    SweepOptions options = smallOptions();
+    const SweepResult plain = runSweep(data.train, &data.test, options, grid);
+    options.fineTuneEpochs = 10;
+    const SweepResult tuned = runSweep(data.train, &data.test, options, grid);
+    QCOMPARE(plain.rows.size(), std::size_t(1));
+    QVERIFY(tuned.rows[0].accuracy >= plain.rows[0].accuracy);
+    // The mask held during fine-tuning: the sparsity did not drop.
+    QVERIFY(tuned.rows[0].sparsity >= 0.85 - 0.02);
+    QCOMPARE(QString::fromStdString(tuned.rows[0].penalty), QStringLiteral("none"));
+}
+
+void TestSweep::cancelKeepsFinishedLambdas()
+{
+    const Data data = blobs();
+    SweepGrid grid;
+    grid.l1 = {1e-4, 1e-3, 1e-2};
+    grid.precisions = {QuantizationSpec::float32(), QuantizationSpec::parse("8")};
+    std::atomic<bool> cancel = false;
+    int calls = 0;
+    const SweepResult result = runSweep(data.train, &data.test, smallOptions(), grid, &cancel, [&](double) {
+        if (++calls == 3)
+            cancel = true; // during the second lambda
+    });
+    QVERIFY(result.cancelled);
+    QCOMPARE(result.rows.size(), std::size_t(2)); // the first lambda's two precisions
+}
+
+void TestSweep::badInput()
+{
+    const Data data = blobs();
+    SweepGrid grid;
+    grid.l1 = {-1};
+    QVERIFY_THROWS_EXCEPTION(ConfigError, runSweep(data.train, &data.test, smallOptions(), grid));
+    grid.l1 = {};
+    grid.sparsities = {1.2};
+    QVERIFY_THROWS_EXCEPTION(ConfigError, runSweep(data.train, &data.test, smallOptions(), grid));
+    grid.sparsities = {};
+    QVERIFY_THROWS_EXCEPTION(ConfigError, runSweep(data.train, &data.test, smallOptions(), grid));
+    grid = SweepGrid{};
+    QVERIFY_THROWS_EXCEPTION(ConfigError, runSweep(data.train, nullptr, smallOptions(), grid)); // no test, no folds
+    SweepOptions options = smallOptions();
+    options.folds = 1;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, runSweep(data.train, &data.test, options, grid));
+    options = smallOptions();
+    options.training.optimizer.learningRate = -1;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, runSweep(data.train, &data.test, options, grid));
+}
+
+QTEST_APPLESS_MAIN(TestSweep)
+#include "tst_sweep.moc"
