@@ -11,6 +11,9 @@ const std::vector<CommandInfo>& headlessCommands()
     static const std::vector<CommandInfo> commands = {
         {"train", "train a model and print its history and test metrics as JSON", &runTrain},
         {"metrics", "metrics of y_true,y_pred columns in a CSV file, as JSON", &runMetrics},
+        {"prune", "prune (and quantize, fine-tune) a saved model; metrics, sparsity and efficiency as JSON", &runPrune},
+        {"scan", "accuracy and F1 of a saved model at ~100 sparsity levels, as CSV", &runScan},
+        {"sweep", "a grid of lambda, sparsity and bits (optionally cross-validated) with Pareto fronts", &runSweep},
         {"demo", "train the default dataset and model and write the results to a folder", &runDemo},
     };
     return commands;

@@ -37,6 +37,9 @@ struct CommandInfo {
 int runTrain(const QStringList& arguments, CommandStreams streams);
 int runMetrics(const QStringList& arguments, CommandStreams streams);
 int runDemo(const QStringList& arguments, CommandStreams streams);
+int runPrune(const QStringList& arguments, CommandStreams streams);
+int runScan(const QStringList& arguments, CommandStreams streams);
+int runSweep(const QStringList& arguments, CommandStreams streams);
 
 // Every headless command, in the order --help lists them.
 const std::vector<CommandInfo>& headlessCommands();

@@ -58,30 +58,35 @@ Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int 
     return architecture;
 }
 
-void addTrainingOptions(QCommandLineParser& parser)
+void addTrainingOptions(QCommandLineParser& parser, bool withPenalties)
 {
     parser.addOptions({
         {"optimizer", "sgd, momentum, nesterov, rmsprop or adam.", "O", "adam"},
         {"lr", "Learning rate (> 0).", "X", "0.01"},
         {"epochs", "Training epochs.", "N", "30"},
         {"batch", "Mini-batch size.", "B", "32"},
-        {"l1", "L1 strength lambda_1 (penalty lambda_1 * sum|w|).", "X", "0"},
-        {"l2", "L2 strength lambda_2 (penalty lambda_2/2 * sum w^2).", "X", "0"},
         {"l1-mode", "proximal (exact zeros) or subgradient (the naive version, for contrast).", "M", "proximal"},
         {"dropout", "Dropout probability on hidden units, in [0, 1).", "P", "0"},
         {"seed", "Seed for data generation, split, initialisation, shuffling and dropout.", "S", "42"},
     });
+    if (withPenalties)
+        parser.addOptions({
+            {"l1", "L1 strength lambda_1 (penalty lambda_1 * sum|w|).", "X", "0"},
+            {"l2", "L2 strength lambda_2 (penalty lambda_2/2 * sum w^2).", "X", "0"},
+        });
 }
 
-TrainingConfig trainingConfigFrom(const QCommandLineParser& parser)
+TrainingConfig trainingConfigFrom(const QCommandLineParser& parser, bool withPenalties)
 {
     TrainingConfig config;
     config.optimizer.kind = optimizerFromString(parser.value("optimizer").toStdString());
     config.optimizer.learningRate = doubleOption(parser, "lr");
     config.epochs = static_cast<int>(longOption(parser, "epochs"));
     config.batchSize = static_cast<int>(longOption(parser, "batch"));
-    config.regularization.l1 = doubleOption(parser, "l1");
-    config.regularization.l2 = doubleOption(parser, "l2");
+    if (withPenalties) {
+        config.regularization.l1 = doubleOption(parser, "l1");
+        config.regularization.l2 = doubleOption(parser, "l2");
+    }
     config.regularization.l1Mode = l1ModeFromString(parser.value("l1-mode").toStdString());
     config.regularization.dropout = doubleOption(parser, "dropout");
     config.seed = static_cast<std::uint64_t>(longOption(parser, "seed"));

@@ -16,7 +16,8 @@ void addModelOptions(QCommandLineParser& parser);
 // The architecture for data with `inputs` features and `classes` classes.
 Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int classes);
 
-void addTrainingOptions(QCommandLineParser& parser);
-TrainingConfig trainingConfigFrom(const QCommandLineParser& parser);
+// withPenalties = false leaves out --l1/--l2 for commands that take lists of them (sweep).
+void addTrainingOptions(QCommandLineParser& parser, bool withPenalties = true);
+TrainingConfig trainingConfigFrom(const QCommandLineParser& parser, bool withPenalties = true);
 
 } // namespace ss::cli

@@ -51,6 +51,8 @@ private slots:
     void metricsOfArticleTable();
     void metricsWithClassNames();
     void metricsReportsBadFile();
+    void pruneScanAndSweep();
+    void pruneRejectsBadArguments();
 };
 
 void TestCli::trainPrintsHistoryAndMetrics()
@@ -161,6 +163,56 @@ void TestCli::metricsReportsBadFile()
     QVERIFY2(o.err.find("absent.csv") != std::string::npos, o.err.c_str());
     o = run({"metrics"});
     QCOMPARE(o.exitCode, 2);
+}
+
+void TestCli::pruneScanAndSweep()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("cancer.json");
+    QCOMPARE(run({"train", "--dataset", "breast-cancer", "--model", "16", "--epochs", "20", "--save", model}).exitCode, 0);
+
+    Outcome o = run({"prune", "--model", model, "--sparsity", "0.8", "--bits", "8", "--per-row", "--finetune-epochs", "2",
+                     "--save", dir.filePath("pruned.json")});
+    QCOMPARE(o.exitCode, 0);
+    nlohmann::json j = o.json();
+    QVERIFY(std::abs(j["pruning"]["achieved_sparsity"].get<double>() - 0.8) < 0.01);
+    QVERIFY(j["evaluation"]["metrics"]["accuracy"].get<double>() > 0.85);
+    QVERIFY(QFile::exists(dir.filePath("pruned.json")));
+    // The saved pruned model prunes no further at sparsity 0 and keeps its zeros.
+    o = run({"prune", "--model", dir.filePath("pruned.json"), "--sparsity", "0"});
+    QCOMPARE(o.exitCode, 0);
+    QVERIFY(o.json()["evaluation"]["weights"]["sparsity"].get<double>() >= 0.79);
+
+    o = run({"scan", "--model", model, "--out", dir.filePath("scan.csv"), "--levels", "20"});
+    QCOMPARE(o.exitCode, 0);
+    QFile scan(dir.filePath("scan.csv"));
+    QVERIFY(scan.open(QIODevice::ReadOnly));
+    QCOMPARE(scan.readAll().count('\n'), 21);
+
+    o = run({"sweep", "--dataset", "iris", "--model", "logistic", "--epochs", "10", "--l1", "0.001:0.1:3", "--bits",
+             "32,4", "--out", dir.filePath("sweep")});
+    QCOMPARE(o.exitCode, 0);
+    QCOMPARE(o.json()["configurations"].get<int>(), 6);
+    QVERIFY(!o.json()["pareto_accuracy_sparsity"].empty());
+    QVERIFY(QFile::exists(dir.filePath("sweep/results.csv")));
+    QVERIFY(QFile::exists(dir.filePath("sweep/results.json")));
+    QVERIFY(o.err.find("6/6") != std::string::npos);
+}
+
+void TestCli::pruneRejectsBadArguments()
+{
+    QTemporaryDir dir;
+    QCOMPARE(run({"prune", "--sparsity", "0.5"}).exitCode, 2);                       // no model
+    QCOMPARE(run({"prune", "--model", dir.filePath("absent.json"), "--sparsity", "0.5"}).exitCode, 1);
+    const QString model = dir.filePath("m.json");
+    QCOMPARE(run({"train", "--dataset", "iris", "--model", "logistic", "--epochs", "1", "--save", model}).exitCode, 0);
+    QCOMPARE(run({"prune", "--model", model}).exitCode, 2);                           // neither criterion
+    QCOMPARE(run({"prune", "--model", model, "--sparsity", "0.5", "--threshold", "0.1"}).exitCode, 2);
+    QCOMPARE(run({"prune", "--model", model, "--sparsity", "0.5", "--bits", "5.5"}).exitCode, 2);
+    const Outcome mismatch = run({"prune", "--model", model, "--sparsity", "0.5", "--dataset", "breast-cancer"});
+    QCOMPARE(mismatch.exitCode, 1);
+    QVERIFY2(mismatch.err.find("features") != std::string::npos, mismatch.err.c_str());
+    QCOMPARE(run({"sweep", "--dataset", "iris", "--l1", "1:0:3", "--out", dir.path()}).exitCode, 2);
 }
 
 QTEST_APPLESS_MAIN(TestCli)

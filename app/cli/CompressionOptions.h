@@ -1,0 +1,34 @@
+#pragma once
+// Options shared by the commands that start from a saved model (prune, scan) and by sweep.
+
+#include "compress/Quantization.h"
+#include "data/DatasetCatalog.h"
+#include "nn/ModelFile.h"
+
+#include <QCommandLineParser>
+
+#include <vector>
+
+namespace ss::cli {
+
+struct ModelAndData {
+    TrainedModel model;
+    PreparedData data;   // scaled with the model's own scaler
+};
+
+// --model FILE and the dataset options; the caller adds --seed (with the training options or alone).
+void addSavedModelOptions(QCommandLineParser& parser);
+// Loads --model FILE and the data it is evaluated on (--dataset, default: the dataset the
+// model was trained on), checking that features and classes match the model.
+ModelAndData loadModelAndData(const QCommandLineParser& parser);
+
+// --bits: 32, 16/fp16, bf16, 8..2, ternary, binary; --per-row switches int-k to per output row.
+void addPrecisionOptions(QCommandLineParser& parser);
+QuantizationSpec precisionFrom(const QCommandLineParser& parser);
+
+// "A:B:N" (N values log-spaced from A to B, both > 0) or a comma list of numbers.
+std::vector<double> parseNumberRange(const QString& text, const QString& option);
+// A comma list of precisions (see --bits).
+std::vector<QuantizationSpec> parsePrecisionList(const QString& text, bool perRow);
+
+} // namespace ss::cli

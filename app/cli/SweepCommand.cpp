@@ -1,0 +1,84 @@
+#include "cli/Command.h"
+#include "cli/CommonOptions.h"
+#include "cli/CompressionOptions.h"
+
+#include "eval/Reports.h"
+#include "eval/Sweep.h"
+
+#include <filesystem>
+#include <ostream>
+
+namespace ss::cli {
+
+int runSweep(const QStringList& arguments, CommandStreams streams)
+{
+    return runCommand(
+        arguments, streams,
+        "Train and measure a grid of regularisation strengths, target sparsities and precisions (optionally "
+        "k-fold cross-validated); write DIR/results.csv and DIR/results.json with Pareto flags. Progress on stderr.",
+        [](QCommandLineParser& parser) {
+            addDatasetOptions(parser);
+            addModelOptions(parser);
+            addTrainingOptions(parser, false);
+            parser.addOption({"l1", "L1 strengths: A:B:N (log-spaced) or a comma list.", "LIST"});
+            parser.addOption({"l2", "L2 strengths: A:B:N (log-spaced) or a comma list.", "LIST"});
+            parser.addOption({"sparsity", "Target sparsities, a comma list.", "LIST", "0"});
+            parser.addOption({"bits", "Precisions, a comma list (32, fp16, bf16, 8..2, ternary, binary).", "LIST", "32"});
+            parser.addOption({"per-row", "Integer precisions: one scale per output neuron."});
+            parser.addOption({"folds", "k-fold cross-validation on the training part (0 = test set).", "K", "0"});
+            parser.addOption({"finetune-epochs", "Epochs of fine-tuning after pruning, mask fixed.", "N", "0"});
+            parser.addOption({"out", "Folder for results.csv and results.json.", "DIR"});
+        },
+        [&](const QCommandLineParser& parser) {
+            if (!parser.isSet("out"))
+                throw UsageError("--out DIR is required");
+            SweepGrid grid;
+            if (parser.isSet("l1"))
+                grid.l1 = parseNumberRange(parser.value("l1"), "l1");
+            if (parser.isSet("l2"))
+                grid.l2 = parseNumberRange(parser.value("l2"), "l2");
+            grid.sparsities = parseNumberRange(parser.value("sparsity"), "sparsity");
+            grid.precisions = parsePrecisionList(parser.value("bits"), parser.isSet("per-row"));
+            grid.validate();
+
+            const PreparedData data = prepareDataset(datasetRequestFrom(parser));
+            const Dataset& train = data.split.train;
+            SweepOptions options;
+            options.architecture = architectureFrom(parser, train.featureCount(), train.classCount());
+            const TrainingConfig training = trainingConfigFrom(parser, false);
+            options.training = training;
+            options.epochs = training.epochs;
+            options.fineTuneEpochs = static_cast<int>(longOption(parser, "finetune-epochs"));
+            options.folds = static_cast<int>(longOption(parser, "folds"));
+            options.validate();
+
+            const int total = grid.configurations();
+            const SweepResult result = runSweep(train, &data.split.test, options, grid, nullptr, [&](double fraction) {
+                streams.err << "sweep: " << static_cast<int>(fraction * total + 0.5) << "/" << total
+                            << " configurations\n";
+                streams.err.flush();
+            });
+            const std::string folder = parser.value("out").toStdString();
+            std::filesystem::create_directories(folder);
+            writeSweepCsv(folder + "/results.csv", result);
+            writeSweepJson(folder + "/results.json", result);
+            nlohmann::json summary = {{"dataset", data.description},
+                                      {"configurations", result.rows.size()},
+                                      {"results_csv", folder + "/results.csv"},
+                                      {"results_json", folder + "/results.json"}};
+            nlohmann::json front = nlohmann::json::array();
+            for (const SweepRow& row : result.rows)
+                if (row.paretoSparsity)
+                    front.push_back({{"penalty", row.penalty},
+                                     {"lambda", row.lambda},
+                                     {"target_sparsity", row.targetSparsity},
+                                     {"precision", row.precision.label()},
+                                     {"accuracy", row.accuracy},
+                                     {"sparsity", row.sparsity}});
+            summary["pareto_accuracy_sparsity"] = front;
+            streams.out << summary.dump(2) << '\n';
+            return ExitSuccess;
+        });
+}
+
+} // namespace ss::cli
