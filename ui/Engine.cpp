@@ -186,10 +186,8 @@ struct Engine::Worker {
     std::uint64_t modelGeneration = 0;
     std::uint64_t weightsVersion = 0;
 
-    long steps = 0;
-    int epoch = 0;
-    long samplesInEpoch = 0;
     double trainingSeconds = 0;
+    long stepsPerSlice = 1;        // adapted so that a slice takes about kSliceLength
 
     std::shared_ptr<const Network> trainedCopy;
     std::uint64_t trainedCopyVersion = ~std::uint64_t{0};
@@ -205,11 +203,10 @@ struct Engine::Worker {
     bool historyDirty = false;     // trained since the last history point
     std::string status;
 
-    double epochProgress() const
-    {
-        const long n = data ? data->split.train.sampleCount() : 1;
-        return epoch + static_cast<double>(samplesInEpoch) / static_cast<double>(std::max<long>(n, 1));
-    }
+    // The trainer is the one source of truth for where training is.
+    long steps() const { return main ? main->trainer->stepCount() : 0; }
+    int epoch() const { return main ? main->trainer->epochCount() : 0; }
+    double epochProgress() const { return main ? main->trainer->epochProgress() : 0.0; }
 
     void addMarker(const std::string& key, const std::string& text)
     {
@@ -484,10 +481,8 @@ void Engine::rebuildModel(Worker& worker, const ModelSpec& model)
         return;
     }
     worker.model = model;
-    worker.steps = 0;
-    worker.epoch = 0;
-    worker.samplesInEpoch = 0;
     worker.trainingSeconds = 0;
+    worker.stepsPerSlice = 1;
     worker.stepsAtLastReport = 0;
     worker.stepsPerSecond = 0;
     worker.historyDirty = false;
@@ -507,7 +502,7 @@ void Engine::applyTrainingConfig(Worker& worker, const TrainingConfig& config)
                      QString::fromStdString(error.what()));
         return;
     }
-    if (worker.main && worker.steps > 0)
+    if (worker.main && worker.steps() > 0)
         for (const auto& [key, text] : describeChanges(worker.config, config))
             worker.addMarker(key, text);
     worker.config = config;
@@ -581,11 +576,11 @@ void Engine::process(Worker& worker, Commands& commands)
     if (commands.running) {
         const bool wasRunning = worker.running;
         worker.running = *commands.running && worker.main;
-        if (worker.running && worker.epochLimit > 0 && worker.epoch >= worker.epochLimit)
+        if (worker.running && worker.epochLimit > 0 && worker.epoch() >= worker.epochLimit)
             worker.epochLimit = 0;  // Train after reaching the limit means "keep going"
         if (worker.running && !wasRunning) {
             worker.lastReport = Clock::now();
-            worker.stepsAtLastReport = worker.steps;
+            worker.stepsAtLastReport = worker.steps();
             worker.status.clear();
         }
         if (!worker.running && wasRunning)
@@ -595,13 +590,6 @@ void Engine::process(Worker& worker, Commands& commands)
         const TrainingResult result = worker.main->trainer->step();
         if (worker.comparison)
             worker.comparison->trainer->step();
-        ++worker.steps;
-        const long n = worker.data->split.train.sampleCount();
-        worker.samplesInEpoch += std::min<long>(worker.config.batchSize, n - worker.samplesInEpoch);
-        if (worker.samplesInEpoch >= n) {
-            worker.samplesInEpoch = 0;
-            ++worker.epoch;
-        }
         ++worker.weightsVersion;
         worker.historyDirty = true;
         if (result.outcome == TrainingOutcome::Diverged) {
@@ -634,51 +622,60 @@ void Engine::process(Worker& worker, Commands& commands)
 void Engine::trainSlice(Worker& worker)
 {
     const auto start = Clock::now();
-    const auto deadline = start + kSliceLength;
-    const long n = worker.data->split.train.sampleCount();
-    const long stepsBefore = worker.steps;
-    double epochsDone = 0;
-    bool stop = false;
-    while (!m_restart.load(std::memory_order_relaxed) && !m_abort.load(std::memory_order_relaxed)) {
-        const TrainingResult result = worker.main->trainer->step();
-        if (worker.comparison)
-            worker.comparison->trainer->step();
-        ++worker.steps;
-        const long taken = std::min<long>(worker.config.batchSize, n - worker.samplesInEpoch);
-        worker.samplesInEpoch += taken;
-        epochsDone += static_cast<double>(taken) / static_cast<double>(n);
-        if (worker.samplesInEpoch >= n) {
-            worker.samplesInEpoch = 0;
-            ++worker.epoch;
-        }
-        if (result.outcome == TrainingOutcome::Diverged) {
-            worker.running = false;
-            worker.status = result.message;
-            emit problem(ProblemKind::Divergence, QStringLiteral("Training diverged"),
-                         QString::fromStdString(result.message)
-                             + QStringLiteral("\n\nLower the learning rate or the regularisation "
-                                              "strength, then press Train again (or Reset)."));
-            stop = true;
-            break;
-        }
-        if (worker.epochLimit > 0 && worker.epoch >= worker.epochLimit && worker.samplesInEpoch == 0) {
-            worker.running = false;
-            worker.status = "Stopped after " + std::to_string(worker.epoch) + " epochs (the epoch limit)";
-            stop = true;
-            break;
-        }
-        if (Clock::now() >= deadline)
-            break;
+    Trainer& trainer = *worker.main->trainer;
+    const long n = std::max(1, worker.data->split.train.sampleCount());
+    const long batch = std::clamp<long>(worker.config.batchSize, 1, n);
+    const double stepsPerEpoch = static_cast<double>(n) / static_cast<double>(batch);
+
+    long budget = worker.stepsPerSlice;
+    if (worker.pace > 0) {
+        // At a watchable pace, train about one frame's worth of steps, then wait.
+        budget = std::min(budget, std::max(1L, std::lround(worker.pace * stepsPerEpoch * 0.033)));
     }
-    if (worker.steps != stepsBefore) {
+    if (worker.epochLimit > 0) {
+        // Never past the limit: this estimate can only fall short (partial last batches).
+        const double left = (worker.epochLimit - worker.epochProgress()) * static_cast<double>(n) / static_cast<double>(batch);
+        budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil(left - 1e-9))));
+    }
+
+    const long before = trainer.stepCount();
+    const double progressBefore = trainer.epochProgress();
+    const TrainingResult result = trainer.trainSteps(budget, &m_restart);
+    const long done = trainer.stepCount() - before;
+    if (worker.comparison && done > 0)
+        worker.comparison->trainer->trainSteps(done); // lockstep: the same batches
+    const double elapsed = secondsSince(start);
+    worker.trainingSeconds += elapsed;
+    if (done > 0) {
         ++worker.weightsVersion;
         worker.historyDirty = true;
     }
-    worker.trainingSeconds += secondsSince(start);
+    // Aim the next slice at kSliceLength, changing by at most 4x at a time.
+    if (result.outcome == TrainingOutcome::Finished && done == budget && elapsed > 0) {
+        const double target = std::chrono::duration<double>(kSliceLength).count();
+        const double ideal = static_cast<double>(done) * target / elapsed;
+        worker.stepsPerSlice = std::clamp(std::lround(ideal), std::max(1L, worker.stepsPerSlice / 4),
+                                          std::max(4L, worker.stepsPerSlice * 4));
+    }
+
+    bool stop = false;
+    if (result.outcome == TrainingOutcome::Diverged) {
+        worker.running = false;
+        worker.status = result.message;
+        emit problem(ProblemKind::Divergence, QStringLiteral("Training diverged"),
+                     QString::fromStdString(result.message)
+                         + QStringLiteral("\n\nLower the learning rate or the regularisation strength, then press "
+                                          "Train again (or Reset)."));
+        stop = true;
+    } else if (worker.epochLimit > 0 && trainer.epochCount() >= worker.epochLimit) {
+        worker.running = false;
+        worker.status = "Stopped after " + std::to_string(trainer.epochCount()) + " epochs (the epoch limit)";
+        stop = true;
+    }
 
     if (worker.pace > 0 && !stop) {
         // Hold the requested pace; a command ends the wait at once.
-        const double wanted = epochsDone / worker.pace;
+        const double wanted = (trainer.epochProgress() - progressBefore) / worker.pace;
         const double spent = secondsSince(start);
         if (wanted > spent && !pauseFor(wanted - spent))
             return;
@@ -708,18 +705,18 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
     snapshot->training = worker.config;
     snapshot->compression = worker.compression;
     snapshot->running = worker.running;
-    snapshot->epoch = worker.epoch;
+    snapshot->epoch = worker.epoch();
     snapshot->epochProgress = worker.epochProgress();
-    snapshot->steps = worker.steps;
+    snapshot->steps = worker.steps();
     snapshot->trainingSeconds = worker.trainingSeconds;
     snapshot->status = worker.status;
 
     const double interval = secondsSince(worker.lastReport);
     if (reason == Snapshot::Reason::Report || reason == Snapshot::Reason::Stopped) {
         if (interval > 0)
-            worker.stepsPerSecond = static_cast<double>(worker.steps - worker.stepsAtLastReport) / interval;
+            worker.stepsPerSecond = static_cast<double>(worker.steps() - worker.stepsAtLastReport) / interval;
         worker.lastReport = Clock::now();
-        worker.stepsAtLastReport = worker.steps;
+        worker.stepsAtLastReport = worker.steps();
     }
     snapshot->stepsPerSecond = worker.running || reason == Snapshot::Reason::Stopped ? worker.stepsPerSecond : 0.0;
 
