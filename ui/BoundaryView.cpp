@@ -78,26 +78,18 @@ BoundaryView::BoundaryView(QWidget* parent)
     m_showTest->setToolTip(QStringLiteral("Draw the test samples (open circles); a cross marks a test sample the model gets wrong."));
 
     stylePlot(m_plot);
-    m_plot->plotLayout()->clear();
-    m_title = new QCPTextElement(m_plot, QStringLiteral("Decision boundary"), plotFont(1, true));
-    m_title->setTextColor(plotcolors::text());
-    m_plot->plotLayout()->addElement(0, 0, m_title);
-    auto* rect = new QCPAxisRect(m_plot);
-    m_plot->plotLayout()->addElement(1, 0, rect);
-    styleAxisRect(rect);
+    const ColorPlotLayout frame = makeColorPlotLayout(m_plot, QStringLiteral("Decision boundary"));
+    m_title = frame.title;
+    m_scale = frame.scale;
+    QCPAxisRect* rect = frame.rect;
     m_map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     m_map->setInterpolate(true);
-    m_map->setTightBoundary(true);
-    m_scale = new QCPColorScale(m_plot);
-    m_scale->setType(QCPAxis::atRight);
-    m_scale->setBarWidth(12);
-    styleAxis(m_scale->axis());
-    m_plot->plotLayout()->addElement(1, 1, m_scale);
     m_map->setColorScale(m_scale);
-    auto* margins = new QCPMarginGroup(m_plot);
-    rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
 
+    QCPLegend* legend = recreateLegend(m_plot);
+    rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
+    legend->setLayer(QStringLiteral("legend"));
+    legend->setVisible(true);
     // Crosses for misclassified samples sit on a layer above the points.
     m_plot->addLayer(QStringLiteral("markers"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limAbove);
     m_wrong = m_plot->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
@@ -110,8 +102,6 @@ BoundaryView::BoundaryView(QWidget* parent)
     m_testLegend->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(60, 60, 60), 1.6), QBrush(Qt::white), 8));
     m_testLegend->setName(QStringLiteral("test sample (open)"));
 
-    m_plot->legend->setVisible(true);
-    rect->insetLayout()->addElement(m_plot->legend, Qt::AlignTop | Qt::AlignRight);
     m_notice = new QCPItemText(m_plot);
     m_notice->setClipToAxisRect(false);
     m_notice->position->setType(QCPItemPosition::ptAxisRectRatio);

@@ -113,13 +113,10 @@ ConfusionView::ConfusionView(QWidget* parent)
     m_samples->setUniformItemSizes(true);
 
     stylePlot(m_plot);
-    m_plot->plotLayout()->clear();
-    m_title = new QCPTextElement(m_plot, QStringLiteral("Confusion matrix (test set)"), plotFont(1, true));
-    m_title->setTextColor(plotcolors::text());
-    m_plot->plotLayout()->addElement(0, 0, m_title);
-    auto* rect = new QCPAxisRect(m_plot);
-    m_plot->plotLayout()->addElement(1, 0, rect);
-    styleAxisRect(rect);
+    const ColorPlotLayout frame = makeColorPlotLayout(m_plot, QStringLiteral("Confusion matrix (test set)"));
+    m_title = frame.title;
+    m_scale = frame.scale;
+    QCPAxisRect* rect = frame.rect;
     rect->axis(QCPAxis::atLeft)->setLabel(QStringLiteral("true class"));
     rect->axis(QCPAxis::atBottom)->setLabel(QStringLiteral("predicted class"));
     rect->axis(QCPAxis::atLeft)->setRangeReversed(true);  // row 0 at the top, as the matrix is written
@@ -130,18 +127,9 @@ ConfusionView::ConfusionView(QWidget* parent)
     }
     m_map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     m_map->setInterpolate(false);
-    m_map->setTightBoundary(true);
     m_map->setGradient(sequentialGradient());
-    m_scale = new QCPColorScale(m_plot);
-    m_plot->plotLayout()->addElement(1, 1, m_scale);
-    m_scale->setType(QCPAxis::atRight);
-    m_scale->setBarWidth(12);
-    styleAxis(m_scale->axis());
     m_map->setColorScale(m_scale);
     m_scale->setGradient(sequentialGradient());
-    auto* margins = new QCPMarginGroup(m_plot);
-    rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
 
     m_selection = new QCPItemRect(m_plot);
     m_selection->setClipAxisRect(rect);
@@ -273,7 +261,7 @@ void ConfusionView::render(const Snapshot& s)
     QString title = QStringLiteral("Confusion matrix \u2014 %1 test samples").arg(confusion.total());
     if (s.compression.pruning.threshold > 0 || s.compression.pruning.targetSparsity > 0
         || !s.compression.precision.isIdentity())
-        title += QStringLiteral(" (model pruned to %1, %2)")
+        title += QStringLiteral("\nmodel as shown: %1 of weights zero, %2")
                      .arg(formatPercent(s.evaluation.weights.sparsity), QString::fromStdString(s.compression.precision.label()));
     m_title->setText(title);
     QString summary = QStringLiteral("accuracy <b>%1</b> \u00b7 macro-F1 <b>%2</b> \u00b7 weighted-F1 %3")

@@ -751,10 +751,11 @@ void ControlPanel::showSnapshot(const Snapshot& snapshot)
         const Dataset& train = snapshot.data->split.train;
         const Dataset& test = snapshot.data->split.test;
         const QString description = QString::fromStdString(snapshot.data->description);
-        showDatasetMessage(QStringLiteral("%1 features \u00b7 %2 classes \u00b7 %3 train / %4 test%5")
-                               .arg(train.featureCount()).arg(train.classCount())
-                               .arg(train.sampleCount()).arg(test.sampleCount())
-                               .arg(description.isEmpty() ? QString() : QStringLiteral("\n") + description),
+        showDatasetMessage(description.isEmpty()
+                               ? QStringLiteral("%1 features \u00b7 %2 classes \u00b7 %3 train / %4 test")
+                                     .arg(train.featureCount()).arg(train.classCount())
+                                     .arg(train.sampleCount()).arg(test.sampleCount())
+                               : description,
                            false);
     }
     if (snapshot.trained) {

@@ -106,12 +106,8 @@ EfficiencyView::EfficiencyView(QWidget* parent)
     grid->setColumnSpacing(14);
     const QStringList titles = {QStringLiteral("non-zero parameters"), QStringLiteral("storage"),
                                 QStringLiteral("multiply-accumulates"), QStringLiteral("energy / inference")};
-    for (int i = 0; i < titles.size(); ++i) {
-        Panel panel = makePanel(i, titles[i]);
-        grid->addElement(0, i, panel.title);
-        grid->addElement(1, i, panel.rect);
-        m_panels.push_back(panel);
-    }
+    for (int i = 0; i < titles.size(); ++i)
+        m_panels.push_back(makePanel(grid, i, titles[i]));
     grid->setRowStretchFactor(0, 0.01);
 
     m_numbers->setColumnCount(4);
@@ -142,13 +138,16 @@ EfficiencyView::EfficiencyView(QWidget* parent)
     m_assumptions->setFrameShape(QFrame::NoFrame);
 }
 
-EfficiencyView::Panel EfficiencyView::makePanel(int column, const QString& title)
+EfficiencyView::Panel EfficiencyView::makePanel(QCPLayoutGrid* grid, int column, const QString& title)
 {
     Panel panel;
     panel.rect = new QCPAxisRect(m_plot);
     styleAxisRect(panel.rect);
     panel.title = new QCPTextElement(m_plot, title, plotFont(0, true));
     panel.title->setTextColor(plotcolors::text());
+    // In the layout before any item is made: items look for an axis rect of the plot.
+    grid->addElement(0, column, panel.title);
+    grid->addElement(1, column, panel.rect);
     QCPAxis* x = panel.rect->axis(QCPAxis::atBottom);
     QCPAxis* y = panel.rect->axis(QCPAxis::atLeft);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();

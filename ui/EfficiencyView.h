@@ -10,6 +10,7 @@
 class QCPAxisRect;
 class QCPBars;
 class QCPItemText;
+class QCPLayoutGrid;
 class QCPTextElement;
 class QLabel;
 class QPushButton;
@@ -44,7 +45,7 @@ private:
         QCPItemText* current = nullptr;
         QCPTextElement* title = nullptr;
     };
-    Panel makePanel(int column, const QString& title);
+    Panel makePanel(QCPLayoutGrid* grid, int column, const QString& title);
     void setPanel(Panel& panel, double dense, double current, const QString& denseText, const QString& currentText);
     void onTableEdited();
 

@@ -52,7 +52,11 @@ struct Lane {
     std::shared_ptr<const PreparedData> data; // keeps the datasets the trainer refers to alive
     Network network;
     std::unique_ptr<Trainer> trainer;
-    std::shared_ptr<const std::vector<HistoryPoint>> history = std::make_shared<std::vector<HistoryPoint>>();
+    // Points are appended here, possibly thousands of times a second for tiny models;
+    // snapshots get an immutable copy only when they are emitted.
+    std::vector<HistoryPoint> history;
+    std::shared_ptr<const std::vector<HistoryPoint>> published = std::make_shared<std::vector<HistoryPoint>>();
+    bool historyChanged = false;
 
     Lane(std::shared_ptr<const PreparedData> prepared, const Architecture& architecture,
          std::uint64_t seed, const TrainingConfig& config)
@@ -61,26 +65,36 @@ struct Lane {
     {
         trainer = std::make_unique<Trainer>(network, data->split.train, &data->split.test, config);
     }
-};
 
-void appendHistory(std::shared_ptr<const std::vector<HistoryPoint>>& history, const HistoryPoint& point)
-{
-    auto next = std::make_shared<std::vector<HistoryPoint>>();
-    const auto& old = *history;
-    if (old.size() >= kMaxHistory) {
-        // Thin the older half so the curve keeps its shape and the copy stays bounded.
-        next->reserve(old.size() / 2 + old.size() / 4 + 2);
-        const std::size_t half = old.size() / 2;
-        for (std::size_t i = 0; i < half; i += 2)
-            next->push_back(old[i]);
-        next->insert(next->end(), old.begin() + static_cast<std::ptrdiff_t>(half), old.end());
-    } else {
-        next->reserve(old.size() + 1);
-        *next = old;
+    void addPoint(const HistoryPoint& point)
+    {
+        if (!history.empty() && history.back().epoch == point.epoch) {
+            history.back() = point; // same position (e.g. paused): replace, do not stack
+        } else {
+            if (history.size() >= kMaxHistory) {
+                // Thin the older half so the curve keeps its shape and the size stays bounded.
+                const std::size_t half = history.size() / 2;
+                std::size_t out = 0;
+                for (std::size_t i = 0; i < half; i += 2)
+                    history[out++] = history[i];
+                for (std::size_t i = half; i < history.size(); ++i)
+                    history[out++] = history[i];
+                history.resize(out);
+            }
+            history.push_back(point);
+        }
+        historyChanged = true;
     }
-    next->push_back(point);
-    history = std::move(next);
-}
+
+    const std::shared_ptr<const std::vector<HistoryPoint>>& publish()
+    {
+        if (historyChanged) {
+            published = std::make_shared<const std::vector<HistoryPoint>>(history);
+            historyChanged = false;
+        }
+        return published;
+    }
+};
 
 Labels argmaxColumns(const Matrix& probabilities)
 {
@@ -201,6 +215,8 @@ struct Engine::Worker {
     double stepsPerSecond = 0;
     Clock::time_point lastEmit{};
     bool historyDirty = false;     // trained since the last history point
+    Clock::time_point lastHistory{};
+    double historyInterval = 0;    // adapted so that history points cost < 1/4 of the time
     std::string status;
 
     // The trainer is the one source of truth for where training is.
@@ -632,6 +648,12 @@ void Engine::trainSlice(Worker& worker)
         // At a watchable pace, train about one frame's worth of steps, then wait.
         budget = std::min(budget, std::max(1L, std::lround(worker.pace * stepsPerEpoch * 0.033)));
     }
+    {
+        // Slices end at epoch boundaries, so that the curves get a point per epoch.
+        const double fraction = worker.epochProgress() - std::floor(worker.epochProgress());
+        const double toEpochEnd = (1.0 - fraction) * static_cast<double>(n) / static_cast<double>(batch);
+        budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil(toEpochEnd - 1e-9))));
+    }
     if (worker.epochLimit > 0) {
         // Never past the limit: this estimate can only fall short (partial last batches).
         const double left = (worker.epochLimit - worker.epochProgress()) * static_cast<double>(n) / static_cast<double>(batch);
@@ -673,6 +695,13 @@ void Engine::trainSlice(Worker& worker)
         stop = true;
     }
 
+    // A history point at each epoch's end (or every half second inside long epochs), as
+    // often as their cost allows.
+    const bool epochEnded = trainer.epochCount() > static_cast<int>(std::floor(progressBefore));
+    if ((epochEnded || secondsSince(worker.lastHistory) > 0.5) && secondsSince(worker.lastHistory) >= worker.historyInterval
+        && worker.historyDirty && !stop)
+        recordHistory(worker);
+
     if (worker.pace > 0 && !stop) {
         // Hold the requested pace; a command ends the wait at once.
         const double wanted = (trainer.epochProgress() - progressBefore) / worker.pace;
@@ -688,6 +717,59 @@ void Engine::trainSlice(Worker& worker)
         const double cost = secondsSince(before);
         worker.reportInterval = std::max(kMinReportSeconds, kReportCostFactor * cost);
     }
+}
+
+void Engine::recordHistory(Worker& worker)
+{
+    const auto start = Clock::now();
+    const Dataset& test = worker.data->split.test;
+    const Network& network = worker.main->network;
+    HistoryPoint point;
+    point.epoch = worker.epochProgress();
+    const Matrix trainProbabilities = network.probabilities(worker.trainSlice.features);
+    point.trainLoss = logLoss(trainProbabilities, worker.trainSlice.labels);
+    const Labels trainPredicted = argmaxColumns(trainProbabilities);
+    long correct = 0;
+    for (std::size_t i = 0; i < trainPredicted.size(); ++i)
+        correct += trainPredicted[i] == worker.trainSlice.labels[i];
+    point.trainAccuracy = trainPredicted.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(trainPredicted.size());
+    // Test figures of the model as shown; without compression that is the network itself.
+    const PruningSpec& pruning = worker.compression.pruning;
+    const bool identity = worker.compression.precision.isIdentity()
+        && (pruning.criterion == PruningSpec::Criterion::Threshold ? pruning.threshold <= 0 : pruning.targetSparsity <= 0);
+    if (identity) {
+        const Matrix probabilities = network.probabilities(test.features);
+        point.testLoss = logLoss(probabilities, test.labels);
+        const ClassificationReport report = classificationReport(test.labels, argmaxColumns(probabilities), test.classCount());
+        point.testAccuracy = report.accuracy;
+        point.testMacroF1 = report.macro.f1;
+        point.sparsity = weightStatistics(network).sparsity;
+    } else {
+        const Evaluation evaluation = evaluateFully(network, test, worker.compression, worker.energy);
+        point.testLoss = evaluation.logLoss;
+        point.testAccuracy = evaluation.report.accuracy;
+        point.testMacroF1 = evaluation.report.macro.f1;
+        point.sparsity = evaluation.weights.sparsity;
+    }
+    worker.main->addPoint(point);
+
+    if (worker.comparison) {
+        Lane& lane = *worker.comparison;
+        HistoryPoint other;
+        other.epoch = point.epoch;
+        const Matrix otherTrain = lane.network.probabilities(worker.trainSlice.features);
+        other.trainLoss = logLoss(otherTrain, worker.trainSlice.labels);
+        const Matrix otherTest = lane.network.probabilities(test.features);
+        other.testLoss = logLoss(otherTest, test.labels);
+        const ClassificationReport report = classificationReport(test.labels, argmaxColumns(otherTest), test.classCount());
+        other.testAccuracy = report.accuracy;
+        other.testMacroF1 = report.macro.f1;
+        other.sparsity = weightStatistics(lane.network).sparsity;
+        lane.addPoint(other);
+    }
+    worker.historyDirty = false;
+    worker.lastHistory = Clock::now();
+    worker.historyInterval = kReportCostFactor * secondsSince(start);
 }
 
 void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHistory)
@@ -755,52 +837,9 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
             snapshot->boundary = std::move(grid);
         }
 
-        if (appendHistory && (worker.historyDirty || worker.main->history->empty())) {
-            HistoryPoint point;
-            point.epoch = worker.epochProgress();
-            const Matrix trainProbabilities = network.probabilities(worker.trainSlice.features);
-            point.trainLoss = logLoss(trainProbabilities, worker.trainSlice.labels);
-            const Labels trainPredicted = argmaxColumns(trainProbabilities);
-            long correct = 0;
-            for (std::size_t i = 0; i < trainPredicted.size(); ++i)
-                correct += trainPredicted[i] == worker.trainSlice.labels[i];
-            point.trainAccuracy = trainPredicted.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(trainPredicted.size());
-            point.testLoss = snapshot->evaluation.logLoss;
-            point.testAccuracy = snapshot->evaluation.report.accuracy;
-            point.testMacroF1 = snapshot->evaluation.report.macro.f1;
-            point.sparsity = snapshot->evaluation.weights.sparsity;
-            if (!worker.main->history->empty() && worker.main->history->back().epoch == point.epoch) {
-                // Same position (e.g. paused): replace rather than stack points.
-                auto next = std::make_shared<std::vector<HistoryPoint>>(*worker.main->history);
-                next->back() = point;
-                worker.main->history = std::move(next);
-            } else {
-                ss::appendHistory(worker.main->history, point);
-            }
-
-            if (worker.comparison) {
-                Lane& lane = *worker.comparison;
-                HistoryPoint other;
-                other.epoch = point.epoch;
-                const Matrix otherTrain = lane.network.probabilities(worker.trainSlice.features);
-                other.trainLoss = logLoss(otherTrain, worker.trainSlice.labels);
-                const Matrix otherTest = lane.network.probabilities(test.features);
-                other.testLoss = logLoss(otherTest, test.labels);
-                const ClassificationReport report = classificationReport(test.labels, argmaxColumns(otherTest), test.classCount());
-                other.testAccuracy = report.accuracy;
-                other.testMacroF1 = report.macro.f1;
-                other.sparsity = weightStatistics(lane.network).sparsity;
-                if (!lane.history->empty() && lane.history->back().epoch == other.epoch) {
-                    auto next = std::make_shared<std::vector<HistoryPoint>>(*lane.history);
-                    next->back() = other;
-                    lane.history = std::move(next);
-                } else {
-                    ss::appendHistory(lane.history, other);
-                }
-            }
-            worker.historyDirty = false;
-        }
-        snapshot->history = worker.main->history;
+        if (appendHistory && (worker.historyDirty || worker.main->history.empty()))
+            recordHistory(worker);
+        snapshot->history = worker.main->publish();
         snapshot->markers = worker.markers;
 
         if (worker.comparison) {
@@ -808,7 +847,7 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
             ComparisonRun run;
             run.kind = worker.comparisonKind;
             run.label = comparisonLabel(worker.config, worker.comparisonKind);
-            run.history = lane.history;
+            run.history = lane.publish();
             run.trained = std::make_shared<const Network>(lane.network);
             run.weights = weightStatistics(lane.network);
             const Matrix otherTest = lane.network.probabilities(test.features);

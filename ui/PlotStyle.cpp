@@ -75,7 +75,7 @@ void styleLegend(QCPLegend* legend)
     legend->setBrush(QBrush(QColor(255, 255, 255, 225)));
     legend->setBorderPen(QPen(QColor(210, 213, 220)));
     legend->setIconSize(18, 10);
-    legend->setRowSpacing(-2);
+    legend->setRowSpacing(0);
 }
 
 void stylePlot(QCustomPlot* plot)
@@ -89,6 +89,38 @@ void stylePlot(QCustomPlot* plot)
         styleAxisRect(plot->axisRect());
     styleLegend(plot->legend);
     plot->setMinimumSize(220, 160);
+}
+
+QCPLegend* recreateLegend(QCustomPlot* plot)
+{
+    auto* legend = new QCPLegend;
+    plot->legend = legend;
+    styleLegend(legend);
+    return legend;
+}
+
+ColorPlotLayout makeColorPlotLayout(QCustomPlot* plot, const QString& title)
+{
+    ColorPlotLayout frame;
+    plot->plotLayout()->clear();
+    frame.title = new QCPTextElement(plot, title, plotFont(1, true));
+    frame.title->setTextColor(plotcolors::text());
+    plot->plotLayout()->addElement(0, 0, frame.title);
+    auto* body = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(1, 0, body);
+    plot->plotLayout()->setRowStretchFactor(0, 0.01);
+    frame.rect = new QCPAxisRect(plot);
+    body->addElement(0, 0, frame.rect);
+    styleAxisRect(frame.rect);
+    frame.scale = new QCPColorScale(plot);
+    body->addElement(0, 1, frame.scale);
+    frame.scale->setType(QCPAxis::atRight);
+    frame.scale->setBarWidth(12);
+    styleAxis(frame.scale->axis());
+    auto* margins = new QCPMarginGroup(plot);
+    frame.rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    frame.scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    return frame;
 }
 
 QCPColorGradient divergingGradient()

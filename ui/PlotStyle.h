@@ -9,6 +9,8 @@
 class QCustomPlot;
 class QCPAxis;
 class QCPAxisRect;
+class QCPColorScale;
+class QCPTextElement;
 class QCPColorGradient;
 class QCPLegend;
 
@@ -37,6 +39,18 @@ void stylePlot(QCustomPlot* plot);
 void styleAxisRect(QCPAxisRect* rect);
 void styleAxis(QCPAxis* axis);
 void styleLegend(QCPLegend* legend);
+// plotLayout()->clear() deletes the default legend with the default axis rect: this makes
+// a new styled one (not yet in any layout) and makes it the plot's legend.
+QCPLegend* recreateLegend(QCustomPlot* plot);
+
+// A heatmap's frame: a title over the full width, then an axis rect with a colour scale
+// on its right, their top and bottom margins aligned. Replaces the plot's default layout.
+struct ColorPlotLayout {
+    QCPTextElement* title = nullptr;
+    QCPAxisRect* rect = nullptr;
+    QCPColorScale* scale = nullptr;
+};
+ColorPlotLayout makeColorPlotLayout(QCustomPlot* plot, const QString& title);
 
 // Blue-white-red, symmetric around zero (weights). NaN cells use the pruned colour.
 QCPColorGradient divergingGradient();

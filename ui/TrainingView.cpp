@@ -105,6 +105,7 @@ TrainingView::TrainingView(QWidget* parent)
         rect->axis(QCPAxis::atTop)->setTickLabels(false);
         rect->axis(QCPAxis::atTop)->setTicks(false);
     }
+    m_metricsRect->axis(QCPAxis::atRight)->setTickLabels(true);
     m_lossRect->axis(QCPAxis::atRight)->setTickLabels(false);
     m_lossRect->axis(QCPAxis::atRight)->setTicks(false);
     auto* margins = new QCPMarginGroup(m_plot);
@@ -127,6 +128,22 @@ TrainingView::TrainingView(QWidget* parent)
     yl->setLabel(QStringLiteral("log loss"));
     connect(x1, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), x2, qOverload<const QCPRange&>(&QCPAxis::setRange));
 
+    // The legend goes in a row of its own under the title, so it never hides a curve.
+    QCPLegend* legend = recreateLegend(m_plot);
+    auto* legendRow = new QCPLayoutGrid;
+    m_plot->plotLayout()->insertRow(1);
+    m_plot->plotLayout()->addElement(1, 0, legendRow);
+    legendRow->addElement(0, 0, legend);
+    legend->setLayer(QStringLiteral("legend"));
+    legendRow->setMargins(QMargins(0, 0, 0, 0));
+    legend->setVisible(true);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setWrap(4);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(Qt::NoBrush);
+    legend->setRowSpacing(4);
+    legend->setColumnSpacing(18);
+
     m_trainAccuracy = addGraph(m_plot, x1, y1, QStringLiteral("train accuracy"), plotcolors::accuracy().lighter(150), 1.5);
     m_testAccuracy = addGraph(m_plot, x1, y1, QStringLiteral("test accuracy"), plotcolors::accuracy(), 2.2);
     m_f1 = addGraph(m_plot, x1, y1, QStringLiteral("test macro-F1"), plotcolors::f1(), 2.0);
@@ -137,18 +154,7 @@ TrainingView::TrainingView(QWidget* parent)
     m_testLoss = addGraph(m_plot, x2, yl, QStringLiteral("test loss"), plotcolors::testLoss(), 2.0);
     m_otherTestLoss = addGraph(m_plot, x2, yl, QStringLiteral("other L1 step: test loss"), plotcolors::testLoss(), 1.4, Qt::DashLine);
 
-    // The legend goes in a row of its own under the title, so it never hides a curve.
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    m_plot->legend->setWrap(5);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->legend->setBrush(Qt::NoBrush);
-    auto* legendRow = new QCPLayoutGrid;
-    m_plot->plotLayout()->insertRow(1);
-    m_plot->plotLayout()->addElement(1, 0, legendRow);
     m_plot->plotLayout()->setRowStretchFactor(1, 0.01);
-    legendRow->addElement(0, 0, m_plot->legend);
-    legendRow->setMargins(QMargins(0, 0, 0, 0));
     for (int i = 0; i < m_plot->graphCount(); ++i)
         m_plot->graph(i)->removeFromLegend();
     for (QCPGraph* graph : {m_testAccuracy, m_f1, m_trainAccuracy, m_sparsity, m_trainLoss, m_testLoss})

@@ -137,6 +137,8 @@ WeightsView::WeightsView(QWidget* parent)
     vertical->addWidget(horizontal);
     vertical->setStretchFactor(0, 1);
     vertical->setStretchFactor(1, 1);
+    vertical->setSizes({1000, 900});
+    horizontal->setSizes({1200, 800});
     layout->addWidget(vertical, 1);
 
     // Histogram
@@ -186,13 +188,11 @@ WeightsView::WeightsView(QWidget* parent)
 
     // Heatmap
     stylePlot(m_heatmap);
-    m_heatmap->plotLayout()->clear();
-    m_heatmapTitle = new QCPTextElement(m_heatmap, QString(), plotFont(0, true));
-    m_heatmapTitle->setTextColor(plotcolors::text());
-    m_heatmap->plotLayout()->addElement(0, 0, m_heatmapTitle);
-    auto* rect = new QCPAxisRect(m_heatmap);
-    m_heatmap->plotLayout()->addElement(1, 0, rect);
-    styleAxisRect(rect);
+    const ColorPlotLayout frame = makeColorPlotLayout(m_heatmap, QString());
+    m_heatmapTitle = frame.title;
+    m_heatmapTitle->setFont(plotFont(0, true));
+    m_scale = frame.scale;
+    QCPAxisRect* rect = frame.rect;
     rect->setBackground(QBrush(plotcolors::pruned()));
     rect->axis(QCPAxis::atLeft)->setRangeReversed(true);
     rect->axis(QCPAxis::atLeft)->setLabel(QStringLiteral("output neuron"));
@@ -201,19 +201,11 @@ WeightsView::WeightsView(QWidget* parent)
         axis->grid()->setVisible(false);
     m_map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     m_map->setInterpolate(false);
-    m_map->setTightBoundary(true);
     m_map->setGradient(divergingGradient());
-    m_scale = new QCPColorScale(m_heatmap);
-    m_scale->setType(QCPAxis::atRight);
     m_scale->setBarWidth(10);
-    styleAxis(m_scale->axis());
     m_scale->axis()->setLabel(QStringLiteral("w (grey = pruned)"));
-    m_heatmap->plotLayout()->addElement(1, 1, m_scale);
     m_map->setColorScale(m_scale);
     m_scale->setGradient(divergingGradient());
-    auto* margins = new QCPMarginGroup(m_heatmap);
-    rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
 
     connect(m_logCounts, &QCheckBox::toggled, this, [this] { if (snapshot()) renderNow(); });
     connect(m_layer, &QComboBox::currentIndexChanged, this, [this] { if (snapshot()) renderNow(); });
@@ -368,7 +360,9 @@ void WeightsView::renderHeatmap(const Snapshot& s)
     const int cols = layer.inputs();
     QCPColorMapData* cells = m_map->data();
     cells->setSize(cols, rows);
-    cells->setRange(QCPRange(0, std::max(1, cols - 1)), QCPRange(0, std::max(1, rows - 1)));
+    // Cell centres at 0..n-1; a single cell spans its whole range, so centre it on 0.
+    cells->setRange(cols > 1 ? QCPRange(0, cols - 1) : QCPRange(-0.5, 0.5),
+                    rows > 1 ? QCPRange(0, rows - 1) : QCPRange(-0.5, 0.5));
     float maxAbs = 0;
     long zeros = 0;
     for (int r = 0; r < rows; ++r)
@@ -388,6 +382,30 @@ void WeightsView::renderHeatmap(const Snapshot& s)
     QCPAxis* y = m_map->valueAxis();
     x->setRange(-0.5, cols - 0.5);
     y->setRange(-0.5, rows - 0.5);
+    // Small first layers get their inputs' names (which features survive pruning shows);
+    // otherwise whole-number ticks.
+    const Dataset& train = s.data->split.train;
+    if (l == 0 && cols <= 40 && static_cast<int>(train.featureNames.size()) == cols) {
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        for (int c = 0; c < cols; ++c)
+            ticker->addTick(c, QString::fromStdString(train.featureNames[static_cast<std::size_t>(c)]));
+        x->setTicker(ticker);
+        x->setTickLabelRotation(cols > 6 ? -60 : 0);
+        x->setLabel(QString());
+    } else {
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        x->setTicker(ticker);
+        x->setTickLabelRotation(0);
+        x->setLabel(QStringLiteral("input"));
+    }
+    if (!y->ticker().dynamicCast<QCPAxisTickerFixed>()) {
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        y->setTicker(ticker);
+    }
     m_heatmapTitle->setText(QStringLiteral("Layer %1 as shown: %2 \u00d7 %3, %4 of %5 zero (%6)")
                                 .arg(l + 1).arg(rows).arg(cols).arg(zeros).arg(static_cast<long>(rows) * cols)
                                 .arg(formatPercent(rows * cols > 0 ? static_cast<double>(zeros) / (static_cast<double>(rows) * cols) : 0.0)));
