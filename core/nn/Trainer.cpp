@@ -147,6 +147,12 @@ int Trainer::epochCount() const
     return m_state->epochs;
 }
 
+double Trainer::epochProgress() const
+{
+    const State& s = *m_state;
+    return s.order.empty() ? s.epochs : s.epochs + static_cast<double>(s.position) / static_cast<double>(s.order.size());
+}
+
 // Brings the optimiser, masks and snapshot in line with the network as it is now: shapes
 // may have changed (structured pruning) and masks may have gained zeros (pruning between
 // calls or in a report callback). Pruned weights are zeroed with their optimiser state.
@@ -328,6 +334,35 @@ TrainingResult Trainer::step()
         }
     }
     m_state->seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    return result;
+}
+
+TrainingResult Trainer::trainSteps(long steps, const std::atomic<bool>* cancel)
+{
+    if (steps < 0)
+        throw ConfigError("Trainer::trainSteps: steps must be >= 0, got " + std::to_string(steps));
+    TrainingResult result;
+    State& s = *m_state;
+    const auto start = Clock::now();
+    if (synchronize(result)) {
+        for (long i = 0; i < steps; ++i) {
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                result.outcome = TrainingOutcome::Cancelled;
+                result.message = "Training cancelled after step " + std::to_string(s.steps) + ".";
+                break;
+            }
+            if (!runStep(result))
+                break;
+            if (s.position >= s.order.size()) {
+                s.position = 0;
+                ++s.epochs;
+                s.lossSum = 0;
+                s.seen = 0;
+                s.correct = 0;
+            }
+        }
+    }
+    s.seconds += std::chrono::duration<double>(Clock::now() - start).count();
     return result;
 }
 

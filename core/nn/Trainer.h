@@ -52,12 +52,19 @@ public:
                          const ReportCallback& onReport = {});
     // Exactly one optimiser step on the next mini-batch (the UI's Step button).
     TrainingResult step();
+    // Up to `steps` optimiser steps, across epoch boundaries, polling `cancel` between
+    // mini-batches; no reports. The desktop app trains in short slices of these so that a
+    // slider drag is answered within one mini-batch; unlike repeated step() calls, the
+    // per-call checks (masks, finiteness, rollback snapshot) are paid once per slice.
+    TrainingResult trainSteps(long steps, const std::atomic<bool>* cancel = nullptr);
 
     // Current metrics without training: train loss and accuracy over the whole training set
     // (no dropout), test metrics as in the reports.
     TrainingReport evaluateNow() const;
     long stepCount() const;
     int epochCount() const;
+    // Completed epochs plus the fraction of the current one already trained.
+    double epochProgress() const;
 
 private:
     struct State;

@@ -1,0 +1,253 @@
+// The desktop app end to end on the offscreen platform: start, train, drag, bad input,
+// every view drawn. The window is driven through its widgets (QTest) and checked against
+// direct evaluations by the core.
+#include "ConfusionView.h"
+#include "ControlPanel.h"
+#include "HeadlineBar.h"
+#include "MainWindow.h"
+#include "TrainingView.h"
+#include "ValueSlider.h"
+#include "View.h"
+
+#include "eval/InstantEvaluator.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QRandomGenerator>
+#include <QSlider>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <set>
+
+using namespace ss;
+
+namespace {
+
+constexpr int kTimeout = 20000;
+
+// A quick, deterministic starting point: the default dataset at full speed.
+ControlState fastDefault()
+{
+    ControlState state;
+    state.pace = 0.0;
+    state.epochLimit = 0;
+    return state;
+}
+
+QString fixed3(double value)
+{
+    return QString::number(value, 'f', 3);
+}
+
+// The metrics the window shows must be those of a direct core evaluation of the same
+// weights at the same compression setting.
+void verifyShownMatchesCore(MainWindow& window, const CompressionSetting& setting)
+{
+    const SnapshotPtr shown = window.shownSnapshot();
+    QVERIFY(shown);
+    QVERIFY(shown->compression == setting);
+    const Evaluation expected = evaluateFully(*shown->trained, shown->data->split.test, setting);
+
+    auto* confusion = static_cast<ConfusionView*>(window.view(QStringLiteral("confusion")));
+    confusion->renderNow();
+    QVERIFY(confusion->shownMatrix() == expected.report.confusion);
+    const int k = expected.report.confusion.classCount();
+    for (int t = 0; t < k; ++t)
+        for (int p = 0; p < k; ++p)
+            QVERIFY2(confusion->cellText(t, p).startsWith(QString::number(expected.report.confusion.count(t, p)) + QLatin1Char('\n')),
+                     qPrintable(confusion->cellText(t, p)));
+    QTableWidget* table = confusion->table();
+    for (int c = 0; c < k; ++c) {
+        const ClassScores& scores = expected.report.perClass[static_cast<std::size_t>(c)];
+        QCOMPARE(table->item(c, 3)->text(), fixed3(scores.f1));
+        QCOMPARE(table->item(c, 4)->text(), QString::number(scores.support));
+    }
+    QCOMPARE(table->item(k, 3)->text(), fixed3(expected.report.macro.f1));
+    QCOMPARE(window.headline()->value(QStringLiteral("accuracy")), fixed3(expected.report.accuracy));
+    QCOMPARE(window.headline()->value(QStringLiteral("f1")), fixed3(expected.report.macro.f1));
+    QCOMPARE(window.headline()->value(QStringLiteral("sparsity")),
+             QString::number(100.0 * expected.weights.sparsity, 'f', 1) + QStringLiteral(" %"));
+}
+
+// How many different colours a picture has: an empty or blank view has one or two.
+int distinctColours(const QImage& image)
+{
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    return static_cast<int>(colours.size());
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QApplication::setOrganizationName(QStringLiteral("SparseScopeTests"));
+        QApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    }
+
+    void startsOnTwoMoons()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const SnapshotPtr shown = window.shownSnapshot();
+        QCOMPARE(shown->datasetRequest.nameOrPath, std::string("moons"));
+        QCOMPARE(shown->data->split.train.featureCount(), 2);
+        QCOMPARE(shown->trained->architecture().hidden, (std::vector<int>{8, 8}));
+        QCOMPARE(shown->epoch, 0);
+        QVERIFY(!window.isTrainingRequested());
+        QCOMPARE(window.controls()->datasetBox()->currentData().toString(), QStringLiteral("moons"));
+        verifyShownMatchesCore(window, window.controls()->state().compression());
+    }
+
+    void trainsAndThresholdSliderMatchesCore()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(8, kTimeout));
+        const SnapshotPtr trained = window.shownSnapshot();
+        QVERIFY(trained->epoch >= 8);
+        QVERIFY(trained->history && trained->history->size() >= 2);
+        QVERIFY2(trained->evaluation.report.accuracy > 0.75, qPrintable(QString::number(trained->evaluation.report.accuracy)));
+        auto* training = static_cast<TrainingView*>(window.view(QStringLiteral("training")));
+        training->renderNow();
+        QCOMPARE(training->pointCount(), static_cast<int>(trained->history->size()));
+
+        // Drag the threshold slider with the keyboard, as a user would.
+        ValueSlider* threshold = window.controls()->thresholdSlider();
+        QSlider* slider = threshold->slider();
+        slider->setFocus();
+        for (int i = 0; i < 6; ++i)
+            QTest::keyClick(slider, Qt::Key_PageUp);
+        QVERIFY(threshold->value() > 0);
+        QCOMPARE(threshold->value(), threshold->valueAt(slider->value()));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        setting.pruning.threshold = threshold->valueAt(slider->value());
+        setting.precision = QuantizationSpec::float32();
+        verifyShownMatchesCore(window, setting);
+        QVERIFY(window.shownSnapshot()->evaluation.weights.sparsity > 0);
+    }
+
+    void thousandRandomMovesWhileTraining()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        window.startTraining();
+        ControlPanel* controls = window.controls();
+        QRandomGenerator random(12345);
+        QSlider* sliders[] = {controls->thresholdSlider()->slider(), controls->sparsitySlider()->slider(),
+                              controls->precisionSlider()->slider(), controls->lambdaSlider()->slider(),
+                              controls->learningRateSlider()->slider()};
+        for (int move = 0; move < 1000; ++move) {
+            QSlider* slider = sliders[random.bounded(5)];
+            if (slider == controls->sparsitySlider()->slider() && move % 50 == 0)
+                controls->setTargetSparsityFromPlot(random.bounded(0.99));
+            if (slider == controls->thresholdSlider()->slider() && move % 70 == 0)
+                controls->setThresholdFromPlot(random.bounded(0.5));
+            // Learning rates above ~0.3 may diverge: keep them sane, the rest anywhere.
+            const int top = slider == controls->learningRateSlider()->slider() ? slider->maximum() * 8 / 10 : slider->maximum();
+            slider->setValue(slider->minimum() + random.bounded(top - slider->minimum() + 1));
+            if (move % 4 == 0)
+                QCoreApplication::processEvents();
+        }
+        window.pauseTraining();
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const SnapshotPtr shown = window.shownSnapshot();
+        QVERIFY(!shown->running);
+        QVERIFY(shown->steps > 0);
+        const ControlState state = controls->state();
+        QCOMPARE(shown->training.optimizer.learningRate, state.learningRate);
+        QCOMPARE(shown->training.regularization.l1, state.trainingConfig().regularization.l1);
+        verifyShownMatchesCore(window, state.compression());
+    }
+
+    void malformedCsvKeepsThePreviousDataset()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.csv"));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("x0,x1,label\n0.1,0.2,a\n0.3,oops,b\n0.5,0.6,a\n");
+        }
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const std::uint64_t modelBefore = window.shownSnapshot()->modelGeneration;
+
+        window.openCsv(path);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.lastProblem().isEmpty(), kTimeout);
+        QVERIFY(window.problemBanner()->isVisible());
+        const QString message = window.problemBanner()->text();
+        QVERIFY2(message.contains(QStringLiteral("broken.csv")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("oops")) || message.contains(QStringLiteral(":3:")), qPrintable(message));
+        QVERIFY(message.contains(QStringLiteral("moons")));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
+        QCOMPARE(window.shownSnapshot()->modelGeneration, modelBefore);
+        QCOMPARE(window.controls()->datasetBox()->currentData().toString(), QStringLiteral("moons"));
+
+        // The previous dataset is still usable.
+        QVERIFY(window.trainAndWait(2, kTimeout));
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
+    }
+
+    void divergenceStopsTrainingAndKeepsFiniteWeights()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        ControlState state = fastDefault();
+        state.optimizer = OptimizerKind::Sgd;
+        state.learningRate = 1e6;
+        state.lambda = 0;
+        window.applyState(state, false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        window.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(window.lastProblem().contains(QStringLiteral("diverged")), kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(!window.shownSnapshot()->running);
+        QVERIFY(window.shownSnapshot()->trained->isFinite());
+        QVERIFY(window.problemBanner()->isVisible());
+    }
+
+    void everyViewRendersNonEmpty()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        ControlState state = fastDefault();
+        state.threshold = 0.05;
+        window.applyState(state, false);
+        QVERIFY(window.trainAndWait(5, kTimeout));
+        const QString screenshots = qEnvironmentVariable("SPARSESCOPE_SCREENSHOT_DIR");
+        QStringList ids = window.viewIds();
+        ids << QStringLiteral("window");
+        for (const QString& id : ids) {
+            const QImage image = window.renderView(id, QSize(1000, 640));
+            QVERIFY2(!image.isNull(), qPrintable(id));
+            QVERIFY2(image.width() >= 600 && image.height() >= 400, qPrintable(id));
+            const int colours = distinctColours(image);
+            QVERIFY2(colours > 40, qPrintable(QStringLiteral("%1: %2 colours").arg(id).arg(colours)));
+            if (!screenshots.isEmpty())
+                image.save(screenshots + QStringLiteral("/") + id + QStringLiteral(".png"));
+        }
+        for (const QString& id : window.viewIds())
+            QVERIFY2(window.view(id)->renderCount() > 0, qPrintable(id));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,307 @@
+#include "EfficiencyView.h"
+
+#include "PlotStyle.h"
+
+#include <qcustomplot.h>
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ss {
+
+namespace {
+
+struct EnergyField {
+    const char* name;
+    double EnergyTable::*field;
+    const char* tip;
+};
+const EnergyField kEnergyFields[] = {
+    {"add int8", &EnergyTable::addInt8, "8-bit integer addition"},
+    {"add int32", &EnergyTable::addInt32, "32-bit integer addition"},
+    {"add fp16", &EnergyTable::addFp16, "16-bit float addition"},
+    {"add fp32", &EnergyTable::addFp32, "32-bit float addition"},
+    {"mult int8", &EnergyTable::multInt8, "8-bit integer multiplication (scaled by bits\u00b2 below 8 bits)"},
+    {"mult int32", &EnergyTable::multInt32, "32-bit integer multiplication"},
+    {"mult fp16", &EnergyTable::multFp16, "16-bit float multiplication"},
+    {"mult fp32", &EnergyTable::multFp32, "32-bit float multiplication"},
+    {"SRAM read 32 bit", &EnergyTable::sramRead32, "reading 32 bits from on-chip SRAM (8 KB)"},
+    {"DRAM read 32 bit", &EnergyTable::dramRead32, "reading 32 bits from off-chip DRAM"},
+};
+
+QTableWidgetItem* cell(const QString& text, bool editable = false)
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    if (editable)
+        flags |= Qt::ItemIsEditable;
+    item->setFlags(flags);
+    return item;
+}
+
+QString ratio(double dense, double current)
+{
+    if (current <= 0)
+        return QStringLiteral("\u2014");
+    const double r = dense / current;
+    return r >= 1.0 ? QStringLiteral("%1\u00d7 less").arg(r, 0, 'f', r < 10 ? 2 : 1)
+                    : QStringLiteral("%1\u00d7 more").arg(1.0 / r, 0, 'f', 2);
+}
+
+} // namespace
+
+EfficiencyView::EfficiencyView(QWidget* parent)
+    : View(parent)
+    , m_plot(new QCustomPlot(this))
+    , m_numbers(new QTableWidget(this))
+    , m_energy(new QTableWidget(this))
+    , m_resetEnergy(new QPushButton(QStringLiteral("Reset to Horowitz (45 nm)"), this))
+    , m_assumptions(new QTextBrowser(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setChildrenCollapsible(false);
+    auto* left = new QSplitter(Qt::Vertical);
+    left->setChildrenCollapsible(false);
+    left->addWidget(m_plot);
+    left->addWidget(m_numbers);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    splitter->addWidget(left);
+    auto* side = new QWidget;
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(4, 4, 8, 8);
+    auto* energyTitle = new QLabel(QStringLiteral("<b>Energy per operation (pJ)</b> \u2014 edit to model your hardware"));
+    energyTitle->setWordWrap(true);
+    sideLayout->addWidget(energyTitle);
+    sideLayout->addWidget(m_energy, 3);
+    sideLayout->addWidget(m_resetEnergy);
+    auto* assumptionsTitle = new QLabel(QStringLiteral("<b>Assumptions</b>"));
+    sideLayout->addWidget(assumptionsTitle);
+    sideLayout->addWidget(m_assumptions, 2);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter);
+
+    stylePlot(m_plot);
+    m_plot->plotLayout()->clear();
+    m_title = new QCPTextElement(m_plot, QStringLiteral("Dense fp32 model vs the model as shown (one inference)"), plotFont(1, true));
+    m_title->setTextColor(plotcolors::text());
+    m_plot->plotLayout()->addElement(0, 0, m_title);
+    auto* grid = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(1, 0, grid);
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.01);
+    grid->setColumnSpacing(14);
+    const QStringList titles = {QStringLiteral("non-zero parameters"), QStringLiteral("storage"),
+                                QStringLiteral("multiply-accumulates"), QStringLiteral("energy / inference")};
+    for (int i = 0; i < titles.size(); ++i)
+        m_panels.push_back(makePanel(grid, i, titles[i]));
+    grid->setRowStretchFactor(0, 0.01);
+
+    m_numbers->setColumnCount(4);
+    m_numbers->setHorizontalHeaderLabels({QStringLiteral(""), QStringLiteral("dense fp32"), QStringLiteral("as shown"),
+                                          QStringLiteral("ratio")});
+    m_numbers->verticalHeader()->setVisible(false);
+    m_numbers->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_numbers->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_numbers->setAlternatingRowColors(true);
+    m_numbers->verticalHeader()->setDefaultSectionSize(22);
+
+    m_energy->setColumnCount(2);
+    m_energy->setHorizontalHeaderLabels({QStringLiteral("operation"), QStringLiteral("pJ")});
+    m_energy->verticalHeader()->setVisible(false);
+    m_energy->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_energy->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_energy->verticalHeader()->setDefaultSectionSize(22);
+    m_energy->setRowCount(static_cast<int>(std::size(kEnergyFields)) + 1);
+    m_energy->setToolTip(QStringLiteral("Energy per operation in picojoules. Defaults: Horowitz, \u201cComputing's energy problem\u201d, "
+                                        "ISSCC 2014, 45 nm \u2014 the figures Han et al. (2016) use. Double-click a value to edit it."));
+    setEnergyTable(EnergyTable{});
+    connect(m_energy, &QTableWidget::itemChanged, this, &EfficiencyView::onTableEdited);
+    connect(m_resetEnergy, &QPushButton::clicked, this, [this] {
+        setEnergyTable(EnergyTable{});
+        emit energyTableChanged(EnergyTable{});
+    });
+    m_assumptions->setOpenExternalLinks(false);
+    m_assumptions->setFrameShape(QFrame::NoFrame);
+}
+
+EfficiencyView::Panel EfficiencyView::makePanel(QCPLayoutGrid* grid, int column, const QString& title)
+{
+    Panel panel;
+    panel.rect = new QCPAxisRect(m_plot);
+    styleAxisRect(panel.rect);
+    panel.title = new QCPTextElement(m_plot, title, plotFont(0, true));
+    panel.title->setTextColor(plotcolors::text());
+    // In the layout before any item is made: items look for an axis rect of the plot.
+    grid->addElement(0, column, panel.title);
+    grid->addElement(1, column, panel.rect);
+    QCPAxis* x = panel.rect->axis(QCPAxis::atBottom);
+    QCPAxis* y = panel.rect->axis(QCPAxis::atLeft);
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    ticker->addTick(0, QStringLiteral("dense\nfp32"));
+    ticker->addTick(1, QStringLiteral("as\nshown"));
+    x->setTicker(ticker);
+    x->setRange(-0.6, 1.6);
+    x->grid()->setVisible(false);
+    x->setTickLength(0, 0);
+    y->setTickLabels(false);
+    y->setTicks(false);
+    y->grid()->setVisible(false);
+    y->setBasePen(Qt::NoPen);
+    panel.bars = new QCPBars(x, y);
+    panel.bars->setWidth(0.62);
+    panel.bars->setPen(Qt::NoPen);
+    panel.bars->setBrush(column % 2 == 0 ? plotcolors::accuracy() : plotcolors::sparsity());
+    for (QCPItemText** text : {&panel.dense, &panel.current}) {
+        *text = new QCPItemText(m_plot);
+        (*text)->setClipAxisRect(panel.rect);
+        (*text)->setClipToAxisRect(false);
+        (*text)->position->setAxes(x, y);
+        (*text)->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+        (*text)->setFont(plotFont(-1, true));
+        (*text)->setColor(plotcolors::text());
+        (*text)->setPadding(QMargins(0, 0, 0, 3));
+    }
+    return panel;
+}
+
+void EfficiencyView::setPanel(Panel& panel, double dense, double current, const QString& denseText, const QString& currentText)
+{
+    panel.bars->setData(QVector<double>{0, 1}, QVector<double>{dense, current}, true);
+    const double top = std::max({dense, current, 1e-12}) * 1.22;
+    panel.rect->axis(QCPAxis::atLeft)->setRange(0, top);
+    panel.dense->position->setCoords(0, dense);
+    panel.dense->setText(denseText);
+    panel.current->position->setCoords(1, current);
+    panel.current->setText(currentText + QStringLiteral("\n") + ratio(dense, current));
+}
+
+void EfficiencyView::render(const Snapshot& s)
+{
+    const EfficiencyEstimate& dense = s.evaluation.denseFp32;
+    const EfficiencyEstimate& now = s.evaluation.efficiency;
+    setPanel(m_panels[0], static_cast<double>(dense.nonZeroParameters), static_cast<double>(now.nonZeroParameters),
+             formatCount(static_cast<double>(dense.nonZeroParameters)), formatCount(static_cast<double>(now.nonZeroParameters)));
+    setPanel(m_panels[1], static_cast<double>(dense.bytesSmallest), static_cast<double>(now.bytesSmallest),
+             formatBytes(static_cast<double>(dense.bytesSmallest)),
+             formatBytes(static_cast<double>(now.bytesSmallest)) + QStringLiteral(" ") + QString::fromStdString(now.smallestFormat));
+    setPanel(m_panels[2], static_cast<double>(dense.macsDense), static_cast<double>(now.macsSparse),
+             formatCount(static_cast<double>(dense.macsDense)), formatCount(static_cast<double>(now.macsSparse)));
+    setPanel(m_panels[3], dense.energyTotalPj, now.energyTotalPj, formatEnergy(dense.energyTotalPj), formatEnergy(now.energyTotalPj));
+    m_title->setText(QStringLiteral("Dense fp32 vs the model as shown (%1, %2 of weights zero) \u2014 one inference")
+                         .arg(QString::fromStdString(s.compression.precision.label()), formatPercent(s.evaluation.weights.sparsity)));
+
+    struct Row {
+        QString name;
+        QString dense;
+        QString now;
+        double denseValue;
+        double nowValue;
+    };
+    const QList<Row> rows = {
+        {QStringLiteral("parameters (weights + biases)"), formatCount(dense.parameters), formatCount(now.parameters),
+         static_cast<double>(dense.parameters), static_cast<double>(now.parameters)},
+        {QStringLiteral("non-zero parameters"), formatCount(dense.nonZeroParameters), formatCount(now.nonZeroParameters),
+         static_cast<double>(dense.nonZeroParameters), static_cast<double>(now.nonZeroParameters)},
+        {QStringLiteral("multiply-accumulates"), formatCount(dense.macsDense), formatCount(now.macsSparse),
+         static_cast<double>(dense.macsDense), static_cast<double>(now.macsSparse)},
+        {QStringLiteral("bytes, dense layout"), formatBytes(dense.bytesDense), formatBytes(now.bytesDense),
+         static_cast<double>(dense.bytesDense), static_cast<double>(now.bytesDense)},
+        {QStringLiteral("bytes, CSR (values + indices)"), formatBytes(dense.bytesCsr), formatBytes(now.bytesCsr),
+         static_cast<double>(dense.bytesCsr), static_cast<double>(now.bytesCsr)},
+        {QStringLiteral("bytes, bitmask + values"), formatBytes(dense.bytesBitmask), formatBytes(now.bytesBitmask),
+         static_cast<double>(dense.bytesBitmask), static_cast<double>(now.bytesBitmask)},
+        {QStringLiteral("smallest storage"), formatBytes(dense.bytesSmallest) + QStringLiteral(" ") + QString::fromStdString(dense.smallestFormat),
+         formatBytes(now.bytesSmallest) + QStringLiteral(" ") + QString::fromStdString(now.smallestFormat),
+         static_cast<double>(dense.bytesSmallest), static_cast<double>(now.bytesSmallest)},
+        {QStringLiteral("memory tier"), dense.inSram ? QStringLiteral("SRAM") : QStringLiteral("DRAM"),
+         now.inSram ? QStringLiteral("SRAM") : QStringLiteral("DRAM"), 0, 0},
+        {QStringLiteral("energy: arithmetic"), formatEnergy(dense.energyComputePj), formatEnergy(now.energyComputePj),
+         dense.energyComputePj, now.energyComputePj},
+        {QStringLiteral("energy: memory reads"), formatEnergy(dense.energyMemoryPj), formatEnergy(now.energyMemoryPj),
+         dense.energyMemoryPj, now.energyMemoryPj},
+        {QStringLiteral("energy per inference"), formatEnergy(dense.energyTotalPj), formatEnergy(now.energyTotalPj),
+         dense.energyTotalPj, now.energyTotalPj},
+    };
+    m_numbers->setRowCount(static_cast<int>(rows.size()));
+    for (int r = 0; r < rows.size(); ++r) {
+        auto* name = new QTableWidgetItem(rows[r].name);
+        name->setFlags(Qt::ItemIsEnabled);
+        m_numbers->setItem(r, 0, name);
+        m_numbers->setItem(r, 1, cell(rows[r].dense));
+        m_numbers->setItem(r, 2, cell(rows[r].now));
+        m_numbers->setItem(r, 3, cell(rows[r].denseValue > 0 ? ratio(rows[r].denseValue, rows[r].nowValue) : QString()));
+    }
+    m_numbers->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+
+    const QString assumptions = QString::fromStdString(now.assumptions).toHtmlEscaped();
+    const QString text = QStringLiteral(
+        "<p>%1</p><p style='color:#5a6070'>Estimates, not measurements: one inference is one forward pass of one sample. "
+        "Multiply-accumulates = non-zero weights (a sparse kernel skips zeros). Memory tier by the size of the smallest "
+        "storage format; multiplications below 8 bits are scaled by bits\u00b2 from the int8 figure.</p>")
+                             .arg(assumptions);
+    if (m_assumptions->toHtml() != text)
+        m_assumptions->setHtml(text);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+EnergyTable EfficiencyView::energyTable() const
+{
+    EnergyTable table;
+    for (int i = 0; i < static_cast<int>(std::size(kEnergyFields)); ++i) {
+        bool ok = false;
+        const double value = QLocale::c().toDouble(m_energy->item(i, 1)->text(), &ok);
+        if (ok && value >= 0)
+            table.*(kEnergyFields[i].field) = value;
+    }
+    const int last = static_cast<int>(std::size(kEnergyFields));
+    bool ok = false;
+    const double kib = QLocale::c().toDouble(m_energy->item(last, 1)->text(), &ok);
+    if (ok && kib > 0)
+        table.sramCapacityBytes = static_cast<long>(kib * 1024.0);
+    return table;
+}
+
+void EfficiencyView::setEnergyTable(const EnergyTable& table)
+{
+    m_filling = true;
+    for (int i = 0; i < static_cast<int>(std::size(kEnergyFields)); ++i) {
+        auto* name = new QTableWidgetItem(QString::fromLatin1(kEnergyFields[i].name));
+        name->setFlags(Qt::ItemIsEnabled);
+        name->setToolTip(QString::fromUtf8(kEnergyFields[i].tip));
+        m_energy->setItem(i, 0, name);
+        m_energy->setItem(i, 1, cell(QString::number(table.*(kEnergyFields[i].field), 'g', 4), true));
+    }
+    const int last = static_cast<int>(std::size(kEnergyFields));
+    auto* name = new QTableWidgetItem(QStringLiteral("SRAM capacity (KiB)"));
+    name->setFlags(Qt::ItemIsEnabled);
+    name->setToolTip(QStringLiteral("Models whose smallest storage fits in this much memory are read from SRAM, larger ones from DRAM."));
+    m_energy->setItem(last, 0, name);
+    m_energy->setItem(last, 1, cell(QString::number(static_cast<double>(table.sramCapacityBytes) / 1024.0, 'g', 6), true));
+    m_filling = false;
+}
+
+void EfficiencyView::onTableEdited()
+{
+    if (m_filling)
+        return;
+    // Reject what is not a number >= 0 by showing the value actually used.
+    const EnergyTable table = energyTable();
+    setEnergyTable(table);
+    emit energyTableChanged(table);
+}
+
+} // namespace ss

@@ -1,0 +1,122 @@
+#pragma once
+// The bridge between the GUI and the Qt-free core. One worker thread owns the dataset,
+// the network, its Trainer and the InstantEvaluator; nothing else touches them.
+//
+// The GUI calls the set*/train/pause/... methods, which only copy the request into a
+// pending-command slot under a mutex, raise an atomic "restart" flag and wake the worker
+// (Qt's Mandelbrot example, with atomics instead of plain bools). Requests coalesce:
+// the latest value of each kind wins. The worker trains in short slices of mini-batches,
+// polling the flag between mini-batches, so a threshold drag is evaluated within one
+// mini-batch even while training, and a lambda drag continues training from the current
+// weights (Trainer::setConfig). Results go back as immutable snapshots tagged with the
+// generation of the last command they include, over queued signals; the GUI drops any
+// snapshot older than the one it shows. The GUI thread never waits on the worker.
+
+#include "Snapshot.h"
+
+#include "compress/Efficiency.h"
+
+#include <QString>
+#include <QThread>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace ss {
+
+class Engine : public QThread {
+    Q_OBJECT
+public:
+    enum class ProblemKind {
+        Dataset,     // the requested dataset could not be loaded; the previous one stays active
+        Settings,    // a hyper-parameter was rejected; the previous value stays
+        Divergence,  // training produced NaN/Inf; it stopped with the last finite weights
+        Internal,    // anything else the core threw
+    };
+    Q_ENUM(ProblemKind)
+
+    explicit Engine(QObject* parent = nullptr);
+    // Sets abort, wakes the worker and joins it (it stops within one mini-batch).
+    ~Engine() override;
+
+    // Each call returns the generation number of the request (strictly increasing).
+    std::uint64_t setDataset(const DatasetRequest& request, const ModelSpec& model);
+    std::uint64_t setModel(const ModelSpec& model);
+    std::uint64_t setTraining(const TrainingConfig& config);
+    std::uint64_t setCompression(const CompressionSetting& setting);
+    // Trains a second run beside the main one; a new kind restarts both from the same weights.
+    std::uint64_t setComparison(ComparisonKind kind);
+    std::uint64_t setPace(double epochsPerSecond);      // 0 = as fast as the machine allows
+    std::uint64_t setEpochLimit(int epochs);            // 0 = until paused
+    std::uint64_t setEnergyTable(const EnergyTable& table);
+    std::uint64_t train();
+    std::uint64_t pause();
+    std::uint64_t step();                               // one mini-batch, then paused
+    std::uint64_t reset();                              // new initial weights from the model seed
+    // Makes the given pruning permanent (masks): later training keeps those weights at 0.
+    std::uint64_t applyPruning(const PruningSpec& spec);
+    std::uint64_t requestSnapshot();
+
+    std::uint64_t postedGeneration() const { return m_generation.load(); }
+    // True once the worker has taken every posted command and is not training:
+    // the next snapshot it emits (or the last one) reflects everything asked so far.
+    bool isIdle() const { return m_idle.load(); }
+
+signals:
+    void snapshotReady(ss::SnapshotPtr snapshot);
+    void problem(ss::Engine::ProblemKind kind, const QString& title, const QString& message);
+    // A long job started ("Loading fashion-mnist...") or ended (empty text).
+    void busy(const QString& what);
+
+protected:
+    void run() override;
+
+private:
+    struct Commands {
+        std::optional<DatasetRequest> dataset;
+        std::optional<ModelSpec> model;
+        std::optional<TrainingConfig> training;
+        std::optional<CompressionSetting> compression;
+        std::optional<ComparisonKind> comparison;
+        std::optional<double> pace;
+        std::optional<int> epochLimit;
+        std::optional<EnergyTable> energy;
+        std::optional<bool> running;
+        std::optional<PruningSpec> applyPruning;
+        int steps = 0;
+        bool reset = false;
+        bool snapshot = false;
+        bool any = false;
+        std::uint64_t generation = 0;
+    };
+    struct Worker;
+
+    template <typename Modify>
+    std::uint64_t post(Modify&& modify);
+
+    void process(Worker& worker, Commands& commands);
+    void trainSlice(Worker& worker);
+    void emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHistory);
+    void recordHistory(Worker& worker);
+    bool loadDataset(Worker& worker, const DatasetRequest& request, const ModelSpec& model);
+    void rebuildModel(Worker& worker, const ModelSpec& model);
+    void applyTrainingConfig(Worker& worker, const TrainingConfig& config);
+    // Waits up to `seconds` unless a command arrives or abort is set. Returns false on abort.
+    bool pauseFor(double seconds);
+
+    std::mutex m_mutex;
+    std::condition_variable m_condition;
+    Commands m_pending;                       // guarded by m_mutex
+    std::atomic<bool> m_restart{false};       // a command is waiting: end the current slice
+    std::atomic<bool> m_abort{false};
+    std::atomic<bool> m_idle{true};
+    std::atomic<std::uint64_t> m_generation{0};
+};
+
+} // namespace ss
+
+Q_DECLARE_METATYPE(ss::SnapshotPtr)

@@ -1,0 +1,700 @@
+#include "MainWindow.h"
+
+#include "AppSettings.h"
+#include "BoundaryView.h"
+#include "ConfusionView.h"
+#include "ControlPanel.h"
+#include "EfficiencyView.h"
+#include "HeadlineBar.h"
+#include "HelpDialog.h"
+#include "PlotStyle.h"
+#include "Presets.h"
+#include "TrainingView.h"
+#include "WeightsView.h"
+
+#include <qcustomplot.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QEventLoop>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace ss {
+
+namespace {
+// Views are redrawn at most this often (STYLE.md: throttle, don't flood).
+constexpr int kApplyIntervalMs = 33;
+
+// Spins the event loop for about `ms` milliseconds (helpers only, never the GUI's own flow).
+void spin(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+} // namespace
+
+MainWindow::MainWindow()
+    : MainWindow(Options{})
+{
+}
+
+MainWindow::MainWindow(const Options& options, QWidget* parent)
+    : QMainWindow(parent)
+    , m_options(options)
+    , m_engine(new Engine(this))
+{
+    setWindowTitle(QStringLiteral("SparseScope \u2014 accuracy, sparsity and precision"));
+    if (m_options.useSettings)
+        m_settings = m_options.settingsFile.isEmpty() ? new AppSettings(this) : new AppSettings(m_options.settingsFile, this);
+
+    m_applyTimer = new QTimer(this);
+    m_applyTimer->setSingleShot(true);
+    m_renderTimer = new QTimer(this);
+    m_renderTimer->setSingleShot(true);
+    m_renderTimer->setInterval(0);
+    m_sinceApply.start();
+
+    buildLayout();
+    buildActions();
+    connectSignals();
+
+    ControlState state;
+    if (m_settings) {
+        state = m_settings->controls();
+        const QByteArray geometry = m_settings->windowGeometry();
+        if (!geometry.isEmpty())
+            restoreGeometry(geometry);
+        else
+            resize(1480, 940);
+        const QByteArray windowState = m_settings->windowState();
+        if (!windowState.isEmpty())
+            restoreState(windowState);
+        showView(m_settings->currentView());
+        if (m_settings->tiledViews())
+            m_tiledAction->setChecked(true);
+    } else {
+        resize(1480, 940);
+    }
+    m_controls->setState(state);
+    m_activeDataset = state.dataset;
+    postAll();
+    updateRunActions();
+}
+
+MainWindow::~MainWindow()
+{
+    // The engine's destructor stops the worker; views may still hold snapshots, which
+    // own everything they refer to.
+    delete m_engine;
+    m_engine = nullptr;
+}
+
+void MainWindow::buildLayout()
+{
+    m_views = {new TrainingView, new ConfusionView, new BoundaryView, new WeightsView, new EfficiencyView};
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(4, 0, 4, 0);
+    layout->setSpacing(4);
+    m_problemBanner = new MessageBanner(central);
+    m_lessonBanner = new MessageBanner(central);
+    m_headline = new HeadlineBar(central);
+    layout->addWidget(m_problemBanner);
+    layout->addWidget(m_lessonBanner);
+    layout->addWidget(m_headline);
+
+    m_viewStack = new QStackedWidget(central);
+    m_tabs = new QTabWidget;
+    m_tabs->setDocumentMode(true);
+    for (View* view : m_views)
+        m_tabs->addTab(view, view->title());
+    m_tiles = new QWidget;
+    new QGridLayout(m_tiles);
+    m_viewStack->addWidget(m_tabs);
+    m_viewStack->addWidget(m_tiles);
+    layout->addWidget(m_viewStack, 1);
+    setCentralWidget(central);
+
+    m_controls = new ControlPanel;
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(m_controls);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(m_controls->sizeHint().width() + 18);
+    auto* dock = new QDockWidget(QStringLiteral("Controls"), this);
+    dock->setObjectName(QStringLiteral("controlsDock"));
+    dock->setWidget(scroll);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    m_statusEpoch = new QLabel;
+    m_statusSpeed = new QLabel;
+    m_statusMetrics = new QLabel;
+    m_busy = new QProgressBar;
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(120);
+    m_busy->setMaximumHeight(14);
+    m_busy->hide();
+    statusBar()->addWidget(m_statusEpoch);
+    statusBar()->addWidget(m_statusSpeed);
+    statusBar()->addPermanentWidget(m_busy);
+    statusBar()->addPermanentWidget(m_statusMetrics);
+}
+
+void MainWindow::buildActions()
+{
+    QStyle* style = QApplication::style();
+    m_trainAction = new QAction(style->standardIcon(QStyle::SP_MediaPlay), QStringLiteral("&Train"), this);
+    m_trainAction->setShortcut(QKeySequence(Qt::Key_Space));
+    m_trainAction->setToolTip(QStringLiteral("Train / pause (Space). Training continues from the current weights."));
+    m_stepAction = new QAction(style->standardIcon(QStyle::SP_MediaSkipForward), QStringLiteral("&Step"), this);
+    m_stepAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Right), QKeySequence(Qt::Key_Period)});
+    m_stepAction->setToolTip(QStringLiteral("One optimiser step on one mini-batch, then pause (Ctrl+Right)."));
+    m_resetAction = new QAction(style->standardIcon(QStyle::SP_BrowserReload), QStringLiteral("&Reset"), this);
+    m_resetAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_resetAction->setToolTip(QStringLiteral("Start again from fresh initial weights (Ctrl+R); the curves are cleared."));
+    m_openAction = new QAction(style->standardIcon(QStyle::SP_DialogOpenButton), QStringLiteral("&Open CSV\u2026"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setToolTip(QStringLiteral("Load your own data from a CSV file (Ctrl+O)."));
+    m_tiledAction = new QAction(QStringLiteral("All views &tiled"), this);
+    m_tiledAction->setCheckable(true);
+    m_tiledAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_tiledAction->setToolTip(QStringLiteral("Show every view at once, side by side (Ctrl+T), or one at a time in tabs."));
+    m_helpAction = new QAction(style->standardIcon(QStyle::SP_DialogHelpButton), QStringLiteral("&Help"), this);
+    m_helpAction->setShortcut(QKeySequence::HelpContents);
+    m_helpAction->setToolTip(QStringLiteral("What sparsity, proximal L1, pruning, quantization and F1 are (F1)."));
+
+    auto* quit = new QAction(QStringLiteral("&Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(m_openAction);
+    file->addSeparator();
+    file->addAction(quit);
+
+    QMenu* training = menuBar()->addMenu(QStringLiteral("&Training"));
+    training->addAction(m_trainAction);
+    training->addAction(m_stepAction);
+    training->addAction(m_resetAction);
+
+    QMenu* presetMenu = menuBar()->addMenu(QStringLiteral("&Presets"));
+    for (const Preset& preset : presets()) {
+        QAction* action = presetMenu->addAction(preset.title);
+        action->setToolTip(preset.lesson);
+        const QString id = preset.id;
+        connect(action, &QAction::triggered, this, [this, id] { applyPreset(id); });
+    }
+    presetMenu->setToolTipsVisible(true);
+
+    QMenu* viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
+    for (int i = 0; i < m_views.size(); ++i) {
+        QAction* action = viewMenu->addAction(m_views[i]->title());
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        const QString id = m_views[i]->id();
+        connect(action, &QAction::triggered, this, [this, id] { showView(id); });
+    }
+    viewMenu->addSeparator();
+    viewMenu->addAction(m_tiledAction);
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        viewMenu->addAction(dock->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(m_helpAction);
+    const QList<QPair<QString, QString>> sections = {
+        {QStringLiteral("Sparsity"), QStringLiteral("sparsity")},
+        {QStringLiteral("Proximal vs naive L1"), QStringLiteral("l1")},
+        {QStringLiteral("Pruning"), QStringLiteral("pruning")},
+        {QStringLiteral("Quantization"), QStringLiteral("quantization")},
+        {QStringLiteral("Accuracy, precision, recall, F1"), QStringLiteral("metrics")},
+        {QStringLiteral("Confusion matrix"), QStringLiteral("confusion")},
+        {QStringLiteral("The article's worked example"), QStringLiteral("article")},
+        {QStringLiteral("Efficiency estimate"), QStringLiteral("efficiency")},
+    };
+    for (const auto& [title, anchor] : sections) {
+        QAction* action = help->addAction(title);
+        const QString section = anchor;
+        connect(action, &QAction::triggered, this, [this, section] { showHelp(section); });
+    }
+    help->addSeparator();
+    QAction* about = help->addAction(QStringLiteral("About SparseScope"));
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, QStringLiteral("About SparseScope"),
+                           QStringLiteral("<b>SparseScope %1</b><p>Explore how a model's accuracy trades against its sparsity "
+                                          "and precision: train, then drag the regularisation, pruning and precision "
+                                          "controls and watch the metrics follow.</p><p>Qt %2, QCustomPlot 2.1, Eigen 3.4.</p>")
+                               .arg(QApplication::applicationVersion().isEmpty() ? QStringLiteral("0.1")
+                                                                                  : QApplication::applicationVersion(),
+                                    QString::fromLatin1(qVersion())));
+    });
+
+    QToolBar* toolbar = addToolBar(QStringLiteral("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(m_trainAction);
+    toolbar->addAction(m_stepAction);
+    toolbar->addAction(m_resetAction);
+    toolbar->addSeparator();
+    auto* presetButton = new QToolButton(toolbar);
+    presetButton->setText(QStringLiteral("Presets"));
+    presetButton->setIcon(style->standardIcon(QStyle::SP_FileDialogContentsView));
+    presetButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    presetButton->setPopupMode(QToolButton::InstantPopup);
+    presetButton->setMenu(presetMenu);
+    presetButton->setToolTip(QStringLiteral("Ready-made lessons: a dataset, model and settings that show one idea well."));
+    toolbar->addWidget(presetButton);
+    toolbar->addAction(m_openAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_tiledAction);
+    toolbar->addAction(m_helpAction);
+
+    connect(m_trainAction, &QAction::triggered, this, &MainWindow::toggleTraining);
+    connect(m_stepAction, &QAction::triggered, this, &MainWindow::stepOnce);
+    connect(m_resetAction, &QAction::triggered, this, &MainWindow::resetTraining);
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openCsvDialog);
+    connect(m_tiledAction, &QAction::toggled, this, &MainWindow::setTiled);
+    connect(m_helpAction, &QAction::triggered, this, [this] { showHelp(); });
+}
+
+void MainWindow::connectSignals()
+{
+    connect(m_engine, &Engine::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_engine, &Engine::problem, this, &MainWindow::onProblem);
+    connect(m_engine, &Engine::busy, this, &MainWindow::onBusy);
+    connect(m_applyTimer, &QTimer::timeout, this, &MainWindow::applySnapshot);
+    connect(m_renderTimer, &QTimer::timeout, this, &MainWindow::renderNextView);
+
+    connect(m_controls, &ControlPanel::datasetRequested, this, [this](const DatasetRequest& request) {
+        m_problemBanner->hide();
+        m_engine->setDataset(request, m_controls->state().model);
+    });
+    connect(m_controls, &ControlPanel::modelChanged, this, [this](const ModelSpec& model) { m_engine->setModel(model); });
+    connect(m_controls, &ControlPanel::trainingChanged, this, [this](const TrainingConfig& config) { m_engine->setTraining(config); });
+    connect(m_controls, &ControlPanel::compressionChanged, this, [this](const CompressionSetting& setting) { m_engine->setCompression(setting); });
+    connect(m_controls, &ControlPanel::comparisonChanged, this, [this](ComparisonKind kind) { m_engine->setComparison(kind); });
+    connect(m_controls, &ControlPanel::paceChanged, this, [this](double pace) { m_engine->setPace(pace); });
+    connect(m_controls, &ControlPanel::epochLimitChanged, this, [this](int epochs) { m_engine->setEpochLimit(epochs); });
+    connect(m_controls, &ControlPanel::applyPruningRequested, this, [this](const PruningSpec& spec) { m_engine->applyPruning(spec); });
+    connect(m_controls, &ControlPanel::openCsvRequested, this, &MainWindow::openCsvDialog);
+
+    for (View* view : m_views) {
+        if (auto* weights = qobject_cast<WeightsView*>(view))
+            connect(weights, &WeightsView::thresholdDragged, m_controls, &ControlPanel::setThresholdFromPlot);
+        if (auto* efficiency = qobject_cast<EfficiencyView*>(view))
+            connect(efficiency, &EfficiencyView::energyTableChanged, this, [this](const EnergyTable& table) { m_engine->setEnergyTable(table); });
+    }
+}
+
+void MainWindow::postAll()
+{
+    const ControlState state = m_controls->state();
+    m_engine->setTraining(state.trainingConfig());
+    m_engine->setCompression(state.compression());
+    m_engine->setComparison(state.compare);
+    m_engine->setPace(state.pace);
+    m_engine->setEpochLimit(state.epochLimit);
+    m_engine->setDataset(state.dataset, state.model);
+}
+
+QStringList MainWindow::viewIds() const
+{
+    QStringList ids;
+    for (View* view : m_views)
+        ids << view->id();
+    return ids;
+}
+
+View* MainWindow::view(const QString& id) const
+{
+    for (View* view : m_views)
+        if (view->id() == id)
+            return view;
+    return nullptr;
+}
+
+void MainWindow::showView(const QString& id)
+{
+    if (View* v = view(id)) {
+        if (m_tiledAction && m_tiledAction->isChecked())
+            return;
+        m_tabs->setCurrentWidget(v);
+    }
+}
+
+void MainWindow::setTiled(bool tiled)
+{
+    auto* grid = static_cast<QGridLayout*>(m_tiles->layout());
+    QWidget* current = m_tabs->currentWidget();
+    if (tiled) {
+        const int columns = m_views.size() > 4 ? 3 : 2;
+        for (int i = 0; i < m_views.size(); ++i) {
+            m_tabs->removeTab(m_tabs->indexOf(m_views[i]));
+            grid->addWidget(m_views[i], i / columns, i % columns);
+            m_views[i]->show();
+        }
+        m_viewStack->setCurrentWidget(m_tiles);
+    } else {
+        for (View* view : m_views) {
+            grid->removeWidget(view);
+            m_tabs->addTab(view, view->title());
+        }
+        if (current)
+            m_tabs->setCurrentWidget(current);
+        m_viewStack->setCurrentWidget(m_tabs);
+    }
+    if (m_shown)
+        for (View* view : m_views)
+            view->setSnapshot(m_shown);
+}
+
+void MainWindow::onSnapshot(const SnapshotPtr& snapshot)
+{
+    // Stale: something newer is already shown or waiting.
+    if (!snapshot || snapshot->generation < m_newestGeneration)
+        return;
+    m_newestGeneration = snapshot->generation;
+    m_pending = snapshot;
+    if (m_applyTimer->isActive())
+        return;
+    const qint64 since = m_sinceApply.elapsed();
+    m_applyTimer->start(since >= kApplyIntervalMs ? 0 : static_cast<int>(kApplyIntervalMs - since));
+}
+
+void MainWindow::applySnapshot()
+{
+    if (!m_pending)
+        return;
+    m_sinceApply.restart();
+    m_shown = std::move(m_pending);
+    m_pending.reset();
+    const Snapshot& s = *m_shown;
+    m_activeDataset = s.datasetRequest;
+
+    if (m_trainRequested && s.generation >= m_trainGeneration && !s.running) {
+        // The engine stopped by itself: epoch limit reached or divergence.
+        m_trainRequested = false;
+        updateRunActions();
+    }
+
+    m_headline->showSnapshot(s);
+    m_controls->showSnapshot(s);
+    m_statusEpoch->setText(QStringLiteral("Epoch %1 \u00b7 %2 steps").arg(s.epoch).arg(s.steps));
+    m_statusSpeed->setText(s.running ? QStringLiteral("%1 steps/s").arg(formatCount(s.stepsPerSecond))
+                                     : (s.status.empty() ? QStringLiteral("paused") : QString::fromStdString(s.status)));
+    m_statusMetrics->setText(QStringLiteral("accuracy %1 \u00b7 macro-F1 %2 \u00b7 sparsity %3")
+                                 .arg(s.evaluation.report.accuracy, 0, 'f', 3)
+                                 .arg(s.evaluation.report.macro.f1, 0, 'f', 3)
+                                 .arg(formatPercent(s.evaluation.weights.sparsity)));
+
+    // Views draw one per event-loop turn, so that input and timers get in between.
+    m_renderQueue.clear();
+    for (View* view : m_views) {
+        if (view->isVisible())
+            m_renderQueue.push_back(view);
+        else
+            view->setSnapshot(m_shown); // hidden: just remember it, drawn when shown
+    }
+    if (!m_renderQueue.isEmpty())
+        m_renderTimer->start();
+}
+
+void MainWindow::renderNextView()
+{
+    while (!m_renderQueue.isEmpty()) {
+        QPointer<View> view = m_renderQueue.takeFirst();
+        if (view && m_shown) {
+            view->setSnapshot(m_shown);
+            break;
+        }
+    }
+    if (!m_renderQueue.isEmpty())
+        m_renderTimer->start();
+}
+
+void MainWindow::onProblem(Engine::ProblemKind kind, const QString& title, const QString& message)
+{
+    m_lastProblem = title + QStringLiteral(": ") + message;
+    switch (kind) {
+    case Engine::ProblemKind::Dataset:
+        m_problemBanner->showMessage(MessageBanner::Kind::Error, title, message);
+        m_controls->revertDataset(m_activeDataset);
+        m_controls->showDatasetMessage(title + QStringLiteral(" \u2014 see the message above the plots."), true);
+        break;
+    case Engine::ProblemKind::Settings:
+        m_problemBanner->showMessage(MessageBanner::Kind::Warning, title, message);
+        break;
+    case Engine::ProblemKind::Divergence:
+        m_trainRequested = false;
+        updateRunActions();
+        m_problemBanner->showMessage(MessageBanner::Kind::Warning, title, message);
+        break;
+    case Engine::ProblemKind::Internal:
+        m_trainRequested = false;
+        updateRunActions();
+        m_problemBanner->showMessage(MessageBanner::Kind::Error, title, message);
+        break;
+    }
+    statusBar()->showMessage(title, 8000);
+}
+
+void MainWindow::onBusy(const QString& what)
+{
+    m_busy->setVisible(!what.isEmpty());
+    if (!what.isEmpty())
+        statusBar()->showMessage(what);
+    else
+        statusBar()->clearMessage();
+}
+
+void MainWindow::updateRunActions()
+{
+    QStyle* style = QApplication::style();
+    if (m_trainRequested) {
+        m_trainAction->setText(QStringLiteral("&Pause"));
+        m_trainAction->setIcon(style->standardIcon(QStyle::SP_MediaPause));
+    } else {
+        m_trainAction->setText(QStringLiteral("&Train"));
+        m_trainAction->setIcon(style->standardIcon(QStyle::SP_MediaPlay));
+    }
+}
+
+void MainWindow::startTraining()
+{
+    m_problemBanner->hide();
+    m_trainRequested = true;
+    m_trainGeneration = m_engine->train();
+    updateRunActions();
+}
+
+void MainWindow::pauseTraining()
+{
+    m_trainRequested = false;
+    m_engine->pause();
+    updateRunActions();
+}
+
+void MainWindow::toggleTraining()
+{
+    if (m_trainRequested)
+        pauseTraining();
+    else
+        startTraining();
+}
+
+void MainWindow::stepOnce()
+{
+    m_trainRequested = false;
+    m_engine->step();
+    updateRunActions();
+}
+
+void MainWindow::resetTraining()
+{
+    m_engine->reset();
+}
+
+QStringList MainWindow::presetIds() const
+{
+    QStringList ids;
+    for (const Preset& preset : presets())
+        ids << preset.id;
+    return ids;
+}
+
+bool MainWindow::applyPreset(const QString& id)
+{
+    const Preset* preset = findPreset(id);
+    if (!preset) {
+        m_lastProblem = QStringLiteral("Unknown preset '%1'").arg(id);
+        m_problemBanner->showMessage(MessageBanner::Kind::Error, QStringLiteral("Unknown preset"),
+                                     QStringLiteral("There is no preset '%1'. Known presets: %2.").arg(id, presetIds().join(QStringLiteral(", "))));
+        return false;
+    }
+    if (preset->needsFashionMnist && !fashionMnistAvailable()) {
+        m_lastProblem = fashionMnistMissingMessage();
+        m_problemBanner->showMessage(MessageBanner::Kind::Error, QStringLiteral("%1: Fashion-MNIST is missing").arg(preset->title),
+                                     fashionMnistMissingMessage());
+        return false;
+    }
+    m_lessonBanner->showMessage(MessageBanner::Kind::Info, preset->title, preset->lesson);
+    applyState(preset->state, preset->startTraining);
+    return true;
+}
+
+void MainWindow::applyState(const ControlState& state, bool start)
+{
+    m_problemBanner->hide();
+    pauseTraining();
+    m_controls->setState(state);
+    postAll();
+    if (start)
+        startTraining();
+}
+
+void MainWindow::openCsv(const QString& path)
+{
+    ControlState state = m_controls->state();
+    DatasetRequest request = state.dataset;
+    request.nameOrPath = path.toStdString();
+    request.samples = 0;
+    request.noise = -1.0;
+    request.labelColumn.clear();
+    m_controls->addCsvChoice(path);
+    m_controls->showDatasetMessage(QStringLiteral("Loading %1\u2026").arg(QFileInfo(path).fileName()), false);
+    m_problemBanner->hide();
+    m_engine->setDataset(request, state.model);
+    if (m_settings)
+        m_settings->setLastDirectory(QFileInfo(path).absolutePath());
+}
+
+void MainWindow::openCsvDialog()
+{
+    const QString directory = m_settings ? m_settings->lastDirectory() : QString();
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a CSV dataset"), directory,
+                                                      QStringLiteral("CSV files (*.csv *.txt);;All files (*)"));
+    if (!path.isEmpty())
+        openCsv(path);
+}
+
+void MainWindow::showHelp(const QString& section)
+{
+    if (!m_help)
+        m_help = new HelpDialog(this);
+    m_help->show();
+    m_help->raise();
+    m_help->showSection(section);
+}
+
+void MainWindow::saveSettings()
+{
+    if (!m_settings)
+        return;
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
+    m_settings->setTiledViews(m_tiledAction->isChecked());
+    if (auto* current = qobject_cast<View*>(m_tabs->currentWidget()))
+        m_settings->setCurrentView(current->id());
+    ControlState state = m_controls->state();
+    state.dataset = m_activeDataset; // what actually loaded, not a failed attempt
+    m_settings->setControls(state);
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    m_engine->pause();
+    QMainWindow::closeEvent(event);
+}
+
+bool MainWindow::waitUntilSettled(int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeoutMs) {
+        const bool settled = m_engine->isIdle() && !m_pending && !m_applyTimer->isActive()
+            && m_shown && m_shown->generation == m_engine->postedGeneration();
+        if (settled) {
+            // Let the queued view renders finish too.
+            while (!m_renderQueue.isEmpty())
+                renderNextView();
+            return true;
+        }
+        spin(5);
+    }
+    return false;
+}
+
+bool MainWindow::trainAndWait(int epochs, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    if (!waitUntilSettled(timeoutMs))
+        return false;
+    const int target = m_shown->epoch + epochs;
+    m_engine->setEpochLimit(target);
+    startTraining();
+    bool reached = false;
+    while (clock.elapsed() < timeoutMs) {
+        if (m_shown && m_shown->epoch >= target && !m_shown->running) {
+            reached = true;
+            break;
+        }
+        if (!m_trainRequested && m_shown && !m_shown->running && m_shown->generation >= m_trainGeneration)
+            break; // stopped early: divergence
+        spin(5);
+    }
+    pauseTraining();
+    m_engine->setEpochLimit(m_controls->state().epochLimit);
+    const int remaining = std::max(1000, timeoutMs - static_cast<int>(clock.elapsed()));
+    return waitUntilSettled(remaining) && reached;
+}
+
+QImage MainWindow::renderView(const QString& viewId, QSize size)
+{
+    if (!isVisible()) {
+        setAttribute(Qt::WA_DontShowOnScreen, true);
+        show();
+    }
+    if (viewId == QStringLiteral("window")) {
+        resize(size);
+        spin(30);
+        for (View* view : m_views)
+            if (view->isVisible())
+                view->renderNow();
+        for (View* view : m_views)
+            for (QCustomPlot* plot : view->plots())
+                plot->replot(QCustomPlot::rpImmediateRefresh);
+        return grab().toImage();
+    }
+    View* v = view(viewId);
+    if (!v)
+        return {};
+    const bool tiled = m_tiledAction->isChecked();
+    if (tiled)
+        m_tiledAction->setChecked(false);
+    showView(viewId);
+    spin(10);
+    const QSize extra = this->size() - v->size();
+    resize(size + extra);
+    spin(30);
+    v->renderNow();
+    for (QCustomPlot* plot : v->plots())
+        plot->replot(QCustomPlot::rpImmediateRefresh);
+    const QImage image = v->grab().toImage();
+    if (tiled)
+        m_tiledAction->setChecked(true);
+    return image;
+}
+
+bool MainWindow::renderViewToPng(const QString& viewId, const QString& path, QSize size)
+{
+    const QImage image = renderView(viewId, size);
+    return !image.isNull() && image.save(path, "PNG");
+}
+
+} // namespace ss

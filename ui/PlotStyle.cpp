@@ -1,0 +1,198 @@
+#include "PlotStyle.h"
+
+#include <qcustomplot.h>
+
+#include <cmath>
+
+namespace ss {
+
+namespace plotcolors {
+// Okabe & Ito (2008): distinguishable under the common forms of colour blindness.
+QColor accuracy() { return QColor(0, 114, 178); }     // blue
+QColor f1() { return QColor(230, 159, 0); }           // orange
+QColor trainLoss() { return QColor(86, 180, 233); }   // sky blue
+QColor testLoss() { return QColor(213, 94, 0); }      // vermillion
+QColor sparsity() { return QColor(0, 158, 115); }     // bluish green
+QColor marker() { return QColor(120, 120, 130); }
+QColor threshold() { return QColor(204, 51, 17); }
+QColor grid() { return QColor(225, 227, 232); }
+QColor text() { return QColor(40, 44, 52); }
+QColor mutedText() { return QColor(110, 116, 128); }
+QColor background() { return QColor(255, 255, 255); }
+QColor panel() { return QColor(252, 252, 253); }
+QColor pruned() { return QColor(214, 216, 222); }
+
+QColor forClass(int k)
+{
+    static const QColor colors[] = {
+        QColor(0, 114, 178),  QColor(213, 94, 0),   QColor(0, 158, 115), QColor(204, 121, 167),
+        QColor(230, 159, 0),  QColor(86, 180, 233), QColor(120, 94, 60), QColor(240, 228, 66),
+        QColor(90, 90, 90),   QColor(150, 40, 40),
+    };
+    constexpr int count = sizeof colors / sizeof colors[0];
+    return colors[((k % count) + count) % count];
+}
+} // namespace plotcolors
+
+QFont plotFont(int pointSizeDelta, bool bold)
+{
+    QFont font;
+    font.setPointSizeF(std::max(6.0, font.pointSizeF() + pointSizeDelta));
+    font.setBold(bold);
+    return font;
+}
+
+void styleAxis(QCPAxis* axis)
+{
+    const QColor text = plotcolors::text();
+    axis->setBasePen(QPen(QColor(150, 155, 165), 1));
+    axis->setTickPen(QPen(QColor(150, 155, 165), 1));
+    axis->setSubTickPen(QPen(QColor(185, 189, 197), 1));
+    axis->setTickLabelColor(text);
+    axis->setLabelColor(text);
+    axis->setTickLabelFont(plotFont(-1));
+    axis->setLabelFont(plotFont(0));
+    axis->setTickLengthIn(0);
+    axis->setTickLengthOut(4);
+    axis->setSubTickLengthIn(0);
+    axis->setSubTickLengthOut(2);
+    axis->grid()->setPen(QPen(plotcolors::grid(), 1, Qt::SolidLine));
+    axis->grid()->setSubGridVisible(false);
+    axis->grid()->setZeroLinePen(QPen(QColor(200, 203, 210), 1));
+}
+
+void styleAxisRect(QCPAxisRect* rect)
+{
+    rect->setBackground(QBrush(plotcolors::panel()));
+    for (QCPAxis* axis : rect->axes())
+        styleAxis(axis);
+}
+
+void styleLegend(QCPLegend* legend)
+{
+    legend->setFont(plotFont(-1));
+    legend->setTextColor(plotcolors::text());
+    legend->setBrush(QBrush(QColor(255, 255, 255, 225)));
+    legend->setBorderPen(QPen(QColor(210, 213, 220)));
+    legend->setIconSize(18, 10);
+    legend->setRowSpacing(0);
+}
+
+void stylePlot(QCustomPlot* plot)
+{
+    plot->setBackground(QBrush(plotcolors::background()));
+    plot->setAntialiasedElements(QCP::aeAll);
+    // Dense live data redraws faster without antialiasing; drags are short anyway.
+    plot->setNoAntialiasingOnDrag(true);
+    plot->setPlottingHint(QCP::phCacheLabels, true);
+    if (plot->axisRect())
+        styleAxisRect(plot->axisRect());
+    styleLegend(plot->legend);
+    plot->setMinimumSize(220, 160);
+}
+
+QCPLegend* recreateLegend(QCustomPlot* plot)
+{
+    auto* legend = new QCPLegend;
+    plot->legend = legend;
+    styleLegend(legend);
+    return legend;
+}
+
+ColorPlotLayout makeColorPlotLayout(QCustomPlot* plot, const QString& title)
+{
+    ColorPlotLayout frame;
+    plot->plotLayout()->clear();
+    frame.title = new QCPTextElement(plot, title, plotFont(1, true));
+    frame.title->setTextColor(plotcolors::text());
+    plot->plotLayout()->addElement(0, 0, frame.title);
+    auto* body = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(1, 0, body);
+    plot->plotLayout()->setRowStretchFactor(0, 0.01);
+    frame.rect = new QCPAxisRect(plot);
+    body->addElement(0, 0, frame.rect);
+    styleAxisRect(frame.rect);
+    frame.scale = new QCPColorScale(plot);
+    body->addElement(0, 1, frame.scale);
+    frame.scale->setType(QCPAxis::atRight);
+    frame.scale->setBarWidth(12);
+    styleAxis(frame.scale->axis());
+    auto* margins = new QCPMarginGroup(plot);
+    frame.rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    frame.scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    return frame;
+}
+
+QCPColorGradient divergingGradient()
+{
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    gradient.setColorStopAt(0.0, QColor(33, 102, 172));
+    gradient.setColorStopAt(0.25, QColor(103, 169, 207));
+    gradient.setColorStopAt(0.5, QColor(247, 247, 247));
+    gradient.setColorStopAt(0.75, QColor(239, 138, 98));
+    gradient.setColorStopAt(1.0, QColor(178, 24, 43));
+    gradient.setLevelCount(256);
+    gradient.setNanHandling(QCPColorGradient::nhNanColor);
+    gradient.setNanColor(plotcolors::pruned());
+    return gradient;
+}
+
+QCPColorGradient sequentialGradient()
+{
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    gradient.setColorStopAt(0.0, QColor(247, 251, 255));
+    gradient.setColorStopAt(0.35, QColor(158, 202, 225));
+    gradient.setColorStopAt(0.7, QColor(49, 130, 189));
+    gradient.setColorStopAt(1.0, QColor(8, 48, 107));
+    gradient.setLevelCount(256);
+    return gradient;
+}
+
+QString formatCount(double value)
+{
+    const double a = std::abs(value);
+    if (a >= 1e9)
+        return QString::number(value / 1e9, 'f', 2) + QStringLiteral(" G");
+    if (a >= 1e6)
+        return QString::number(value / 1e6, 'f', 2) + QStringLiteral(" M");
+    if (a >= 1e4)
+        return QString::number(value / 1e3, 'f', 1) + QStringLiteral(" k");
+    return QString::number(static_cast<long long>(std::llround(value)));
+}
+
+QString formatBytes(double bytes)
+{
+    if (bytes >= 1024.0 * 1024.0)
+        return QString::number(bytes / (1024.0 * 1024.0), 'f', 2) + QStringLiteral(" MiB");
+    if (bytes >= 10 * 1024.0)
+        return QString::number(bytes / 1024.0, 'f', 1) + QStringLiteral(" KiB");
+    return QString::number(static_cast<long long>(std::llround(bytes))) + QStringLiteral(" B");
+}
+
+QString formatEnergy(double picojoules)
+{
+    if (picojoules >= 1e6)
+        return QString::number(picojoules / 1e6, 'f', 2) + QStringLiteral(" \u00b5J");
+    if (picojoules >= 1e3)
+        return QString::number(picojoules / 1e3, 'f', 2) + QStringLiteral(" nJ");
+    return QString::number(picojoules, 'f', 1) + QStringLiteral(" pJ");
+}
+
+QString formatPercent(double fraction, int decimals)
+{
+    return QString::number(100.0 * fraction, 'f', decimals) + QStringLiteral(" %");
+}
+
+QString formatScientific(double value)
+{
+    if (value == 0)
+        return QStringLiteral("0");
+    const double a = std::abs(value);
+    if (a >= 1e-3 && a < 1e4)
+        return QString::number(value, 'g', 3);
+    return QString::number(value, 'e', 2).replace(QStringLiteral("e-0"), QStringLiteral("e-")).replace(QStringLiteral("e+0"), QStringLiteral("e"));
+}
+
+} // namespace ss

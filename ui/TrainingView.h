@@ -1,0 +1,56 @@
+#pragma once
+// Training curves: test accuracy, macro-F1 and train accuracy with sparsity on a second
+// axis (top panel), train and test loss (bottom panel), against epochs; dashed lines where
+// a hyper-parameter changed, and the comparison run (the other L1 step) dashed.
+
+#include "View.h"
+
+class QCPAxisRect;
+class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCPTextElement;
+class QCheckBox;
+class QCustomPlot;
+
+namespace ss {
+
+class TrainingView : public View {
+    Q_OBJECT
+public:
+    explicit TrainingView(QWidget* parent = nullptr);
+
+    QString id() const override { return QStringLiteral("training"); }
+    QString title() const override { return QStringLiteral("Training"); }
+    QList<QCustomPlot*> plots() const override { return {m_plot}; }
+
+    // The points drawn (tests).
+    int pointCount() const;
+
+protected:
+    void render(const Snapshot& snapshot) override;
+
+private:
+    void rebuildMarkers(const Snapshot& snapshot);
+
+    QCustomPlot* m_plot;
+    QCheckBox* m_logLoss;
+    QCPTextElement* m_title = nullptr;
+    QCPAxisRect* m_metricsRect = nullptr;
+    QCPAxisRect* m_lossRect = nullptr;
+    QCPGraph* m_testAccuracy = nullptr;
+    QCPGraph* m_trainAccuracy = nullptr;
+    QCPGraph* m_f1 = nullptr;
+    QCPGraph* m_sparsity = nullptr;
+    QCPGraph* m_trainLoss = nullptr;
+    QCPGraph* m_testLoss = nullptr;
+    QCPGraph* m_otherAccuracy = nullptr;
+    QCPGraph* m_otherSparsity = nullptr;
+    QCPGraph* m_otherTestLoss = nullptr;
+    const void* m_markersShown = nullptr;
+    std::uint64_t m_modelGeneration = ~std::uint64_t{0};
+    QList<QCPItemStraightLine*> m_markerLines;
+    QList<QCPItemText*> m_markerTexts;
+};
+
+} // namespace ss

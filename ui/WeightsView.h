@@ -1,0 +1,93 @@
+#pragma once
+// Weights: a histogram of the trained weights with the pruning threshold lines (drag them
+// to prune), exact zeros counted apart; a heatmap of one layer's weights as shown, pruned
+// cells visibly empty; and for image data the first layer's weights as pictures.
+
+#include "View.h"
+
+#include <QWidget>
+
+class QCPBars;
+class QCPColorMap;
+class QCPColorScale;
+class QCPGraph;
+class QCPItemRect;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCPTextElement;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QMouseEvent;
+
+namespace ss {
+
+// A grid of small pictures, one per neuron of the first layer.
+class WeightImagesWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit WeightImagesWidget(QWidget* parent = nullptr);
+    void setImages(QList<QImage> images, const QStringList& captions);
+    QSize sizeHint() const override { return {420, 320}; }
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    QList<QImage> m_images;
+    QStringList m_captions;
+};
+
+class WeightsView : public View {
+    Q_OBJECT
+public:
+    explicit WeightsView(QWidget* parent = nullptr);
+
+    QString id() const override { return QStringLiteral("weights"); }
+    QString title() const override { return QStringLiteral("Weights"); }
+    QList<QCustomPlot*> plots() const override { return {m_histogram, m_heatmap}; }
+
+    // The threshold the lines are drawn at (tests).
+    double shownThreshold() const { return m_shownThreshold; }
+
+signals:
+    // The user dragged a threshold line to |w| = threshold.
+    void thresholdDragged(double threshold);
+
+protected:
+    void render(const Snapshot& snapshot) override;
+
+private:
+    void renderHistogram(const Snapshot& snapshot);
+    void renderHeatmap(const Snapshot& snapshot);
+    void renderImages(const Snapshot& snapshot);
+    void onPress(QMouseEvent* event);
+    void onMove(QMouseEvent* event);
+    void onRelease(QMouseEvent* event);
+
+    QCustomPlot* m_histogram;
+    QCustomPlot* m_heatmap;
+    QLabel* m_stats;
+    QCheckBox* m_logCounts;
+    QComboBox* m_layer;
+    WeightImagesWidget* m_images;
+    QWidget* m_imagesPanel;
+    QLabel* m_imagesTitle;
+
+    QCPTextElement* m_histogramTitle = nullptr;
+    QCPBars* m_bars = nullptr;
+    QCPBars* m_zeros = nullptr;
+    QCPGraph* m_otherRun = nullptr;
+    QCPItemRect* m_prunedBand = nullptr;
+    QCPItemStraightLine* m_lineLeft = nullptr;
+    QCPItemStraightLine* m_lineRight = nullptr;
+    QCPItemText* m_lineLabel = nullptr;
+    QCPTextElement* m_heatmapTitle = nullptr;
+    QCPColorMap* m_map = nullptr;
+    QCPColorScale* m_scale = nullptr;
+    bool m_dragging = false;
+    double m_shownThreshold = 0;
+    int m_layerCount = -1;
+};
+
+} // namespace ss
