@@ -124,13 +124,15 @@ PreparedData prepareDataset(const DatasetRequest& request)
         std::error_code error;
         const bool exists = std::filesystem::exists(name, error);
         const bool looksLikePath = name.find('/') != std::string::npos || name.find('.') != std::string::npos;
-        if (!exists && !looksLikePath)
+        if (!exists && !looksLikePath && request.csvText.empty())
             throw ConfigError("unknown dataset '" + name + "': expected one of " + knownNames()
                               + ", or the path of a CSV file");
         CsvOptions options;
         options.labelColumn = request.labelColumn;
-        const Dataset data = readCsvFile(name, options);
-        source = "CSV file " + name + (request.labelColumn.empty() ? ", label in the last column"
+        const Dataset data = request.csvText.empty() ? readCsvFile(name, options)
+                                                     : readCsvText(request.csvText, name, options);
+        source = "CSV file " + name + (request.csvText.empty() ? "" : " (copy kept in the session)")
+                 + (request.labelColumn.empty() ? ", label in the last column"
                                                                    : ", label column '" + request.labelColumn + "'");
         split = stratifiedSplit(data, request.testFraction, request.seed + splitSeedOffset);
     }

@@ -25,6 +25,10 @@ struct DatasetRequest {
     // A saved model's scaler, applied instead of fitting a new one, so data meets the model
     // scaled exactly as in training.
     std::optional<FeatureScaler> scaler;
+    // CSV only: when not empty, the file's contents, read instead of the file at nameOrPath
+    // (which then only names the data). Sessions carry small CSV files this way, so they
+    // reopen where the original file is gone.
+    std::string csvText;
 };
 
 struct PreparedData {

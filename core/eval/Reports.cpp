@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 
 namespace ss {
@@ -93,6 +94,36 @@ nlohmann::json toJson(const TrainingReport& r)
             {"test_macro_f1", r.testMacroF1},
             {"sparsity", r.sparsity},
             {"seconds", r.seconds}};
+}
+
+TrainingReport trainingReportFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path)
+{
+    reader.object(json, path);
+    const auto figure = [&](const char* key) {
+        const nlohmann::json& value = reader.field(json, key, path);
+        // nlohmann writes NaN and infinities as null: a diverged epoch's loss reads back as NaN.
+        if (value.is_null())
+            return std::numeric_limits<double>::quiet_NaN();
+        if (!value.is_number())
+            reader.fail(JsonReader::join(path, key), "expected a number or null, got " + JsonReader::describe(value));
+        return value.get<double>();
+    };
+    TrainingReport report;
+    report.epoch = static_cast<int>(reader.integer(reader.field(json, "epoch", path), JsonReader::join(path, "epoch"), 0,
+                                                   std::numeric_limits<int>::max()));
+    report.step = reader.integer(reader.field(json, "step", path), JsonReader::join(path, "step"), 0,
+                                 std::numeric_limits<long>::max());
+    report.epochProgress = reader.number(reader.field(json, "epoch_progress", path), JsonReader::join(path, "epoch_progress"),
+                                         0.0, std::numeric_limits<double>::max());
+    report.trainLoss = figure("train_loss");
+    report.testLoss = figure("test_loss");
+    report.trainAccuracy = figure("train_accuracy");
+    report.testAccuracy = figure("test_accuracy");
+    report.testMacroF1 = figure("test_macro_f1");
+    report.sparsity = figure("sparsity");
+    report.seconds = reader.number(reader.field(json, "seconds", path), JsonReader::join(path, "seconds"), 0.0,
+                                   std::numeric_limits<double>::max());
+    return report;
 }
 
 void writeFileAtomically(const std::string& path, const std::string& contents)

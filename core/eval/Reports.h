@@ -5,6 +5,7 @@
 #include "compress/Efficiency.h"
 #include "compress/Pruning.h"
 #include "eval/InstantEvaluator.h"
+#include "common/JsonReader.h"
 #include "eval/Metrics.h"
 #include "eval/PruneScan.h"
 #include "eval/Sweep.h"
@@ -41,6 +42,10 @@ std::string sweepCsv(const SweepResult& sweep);
 void writeScanCsv(const std::string& path, const PruneScanResult& scan);
 void writeSweepCsv(const std::string& path, const SweepResult& sweep);
 void writeSweepJson(const std::string& path, const SweepResult& sweep);
+// The inverse of toJson(TrainingReport), for session files: every field is checked, errors
+// name reader's file and `path` (e.g. "history[3].test_accuracy: expected a number").
+// Figures that were not finite are written by toJson as null and read back as NaN.
+TrainingReport trainingReportFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path);
 
 // Writes text to path atomically: a temporary file in the same folder, then a rename, so a
 // failed write leaves any old file intact. Throws InputError naming the path on failure.

@@ -1,6 +1,7 @@
 #include "nn/ModelFile.h"
 
 #include "common/Error.h"
+#include "common/JsonReader.h"
 #include "eval/Reports.h"
 
 #include <charconv>
@@ -75,146 +76,33 @@ std::string scalerKindName(FeatureScaler::Kind kind)
     throw ConfigError("saveModel: unknown feature scaler kind " + std::to_string(static_cast<int>(kind)));
 }
 
-// Reads fields with errors that name the file and the JSON path of the offending value.
-class JsonReader {
-public:
-    explicit JsonReader(std::string fileName)
-        : m_fileName(std::move(fileName))
-    {
-    }
-
-    [[noreturn]] void fail(const std::string& path, const std::string& problem) const
-    {
-        throw InputError(m_fileName, 0, 0, path + ": " + problem);
-    }
-
-    const Json& field(const Json& object, const std::string& key, const std::string& path) const
-    {
-        if (!object.is_object())
-            fail(path, std::string("expected an object, got ") + object.type_name());
-        const auto found = object.find(key);
-        if (found == object.end())
-            fail(join(path, key), "missing");
-        return *found;
-    }
-
-    const Json* optionalField(const Json& object, const std::string& key) const
-    {
-        const auto found = object.find(key);
-        return found == object.end() || found->is_null() ? nullptr : &*found;
-    }
-
-    long integer(const Json& value, const std::string& path, long minimum, long maximum) const
-    {
-        if (!value.is_number_integer())
-            fail(path, std::string("expected an integer, got ") + describe(value));
-        const long number = value.get<long>();
-        if (number < minimum || number > maximum)
-            fail(path, "must be in [" + std::to_string(minimum) + ", " + std::to_string(maximum) + "], got "
-                           + std::to_string(number));
-        return number;
-    }
-
-    std::string string(const Json& value, const std::string& path) const
-    {
-        if (!value.is_string())
-            fail(path, std::string("expected a string, got ") + describe(value));
-        return value.get<std::string>();
-    }
-
-    float finiteFloat(const Json& value, const std::string& path) const
-    {
-        if (!value.is_number())
-            fail(path, std::string("expected a number, got ") + describe(value));
-        const double number = value.get<double>();
-        const auto single = static_cast<float>(number);
-        if (!std::isfinite(number) || !std::isfinite(single))
-            fail(path, "expected a finite single-precision number, got " + value.dump());
-        return single;
-    }
-
-    const Json& array(const Json& value, const std::string& path, std::size_t size) const
-    {
-        if (!value.is_array())
-            fail(path, std::string("expected an array, got ") + describe(value));
-        if (value.size() != size)
-            fail(path, "expected " + std::to_string(size) + " entries, got " + std::to_string(value.size()));
-        return value;
-    }
-
-    Vector vector(const Json& value, const std::string& path, Eigen::Index size) const
-    {
-        array(value, path, static_cast<std::size_t>(size));
-        Vector result(size);
-        for (Eigen::Index i = 0; i < size; ++i)
-            result(i) = finiteFloat(value[static_cast<std::size_t>(i)], index(path, i));
-        return result;
-    }
-
-    Matrix matrix(const Json& value, const std::string& path, Eigen::Index rows, Eigen::Index cols, bool mask) const
-    {
-        array(value, path, static_cast<std::size_t>(rows));
-        Matrix result(rows, cols);
-        for (Eigen::Index r = 0; r < rows; ++r) {
-            const std::string rowPath = index(path, r);
-            const Json& row = array(value[static_cast<std::size_t>(r)], rowPath, static_cast<std::size_t>(cols));
-            for (Eigen::Index c = 0; c < cols; ++c) {
-                const Json& entry = row[static_cast<std::size_t>(c)];
-                if (mask) {
-                    const long flag = integer(entry, index(rowPath, c), 0, 1);
-                    result(r, c) = static_cast<Scalar>(flag);
-                } else {
-                    result(r, c) = finiteFloat(entry, index(rowPath, c));
-                }
-            }
-        }
-        return result;
-    }
-
-    std::vector<std::string> strings(const Json& value, const std::string& path, std::size_t size) const
-    {
-        array(value, path, size);
-        std::vector<std::string> result;
-        for (std::size_t i = 0; i < size; ++i)
-            result.push_back(string(value[i], index(path, static_cast<Eigen::Index>(i))));
-        return result;
-    }
-
-    static std::string join(const std::string& path, const std::string& key)
-    {
-        return path.empty() ? key : path + "." + key;
-    }
-    static std::string index(const std::string& path, Eigen::Index i)
-    {
-        return path + "[" + std::to_string(i) + "]";
-    }
-
-private:
-    static std::string describe(const Json& value)
-    {
-        std::string text = value.dump();
-        if (text.size() > 40)
-            text = text.substr(0, 37) + "...";
-        return std::string(value.type_name()) + " " + text;
-    }
-
-    std::string m_fileName;
-};
-
-// 1-based line and column of a byte offset, for JSON syntax errors.
-void lineAndColumn(const std::string& text, std::size_t byte, int& line, int& column)
+// Dense reads on top of the shared JsonReader: a vector of finite floats and a matrix of
+// floats or 0/1 mask flags, each entry's path named on error.
+Vector readVector(const JsonReader& reader, const Json& value, const std::string& path, Eigen::Index size)
 {
-    line = 1;
-    column = 1;
-    const std::size_t end = std::min(byte > 0 ? byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
+    reader.array(value, path, static_cast<std::size_t>(size));
+    Vector result(size);
+    for (Eigen::Index i = 0; i < size; ++i)
+        result(i) = reader.finiteFloat(value[static_cast<std::size_t>(i)], JsonReader::index(path, static_cast<std::size_t>(i)));
+    return result;
+}
+
+Matrix readMatrix(const JsonReader& reader, const Json& value, const std::string& path, Eigen::Index rows,
+                  Eigen::Index cols, bool mask)
+{
+    reader.array(value, path, static_cast<std::size_t>(rows));
+    Matrix result(rows, cols);
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        const std::string rowPath = JsonReader::index(path, static_cast<std::size_t>(r));
+        const Json& row = reader.array(value[static_cast<std::size_t>(r)], rowPath, static_cast<std::size_t>(cols));
+        for (Eigen::Index c = 0; c < cols; ++c) {
+            const Json& entry = row[static_cast<std::size_t>(c)];
+            const std::string entryPath = JsonReader::index(rowPath, static_cast<std::size_t>(c));
+            result(r, c) = mask ? static_cast<Scalar>(reader.integer(entry, entryPath, 0, 1))
+                                : reader.finiteFloat(entry, entryPath);
         }
     }
+    return result;
 }
 
 } // namespace
@@ -279,7 +167,7 @@ TrainedModel modelFromJson(const Json& json, const std::string& fileName)
         reader.fail("architecture.hidden", std::string("expected an array, got ") + hidden.type_name());
     for (std::size_t i = 0; i < hidden.size(); ++i)
         architecture.hidden.push_back(static_cast<int>(
-            reader.integer(hidden[i], JsonReader::index("architecture.hidden", static_cast<Eigen::Index>(i)), 1, 1'000'000)));
+            reader.integer(hidden[i], JsonReader::index("architecture.hidden", i), 1, 1'000'000)));
     const std::string activation = reader.string(reader.field(architectureJson, "activation", "architecture"),
                                                  "architecture.activation");
     try {
@@ -327,22 +215,22 @@ TrainedModel modelFromJson(const Json& json, const std::string& fileName)
     const Eigen::Index scalerSize = (kind == FeatureScaler::Kind::None && offsetJson.is_array() && offsetJson.empty())
         ? 0
         : architecture.inputs;
-    Vector offset = reader.vector(offsetJson, "scaler.offset", scalerSize);
-    Vector factor = reader.vector(reader.field(scalerJson, "factor", "scaler"), "scaler.factor", scalerSize);
+    Vector offset = readVector(reader, offsetJson, "scaler.offset", scalerSize);
+    Vector factor = readVector(reader, reader.field(scalerJson, "factor", "scaler"), "scaler.factor", scalerSize);
     model.scaler = FeatureScaler::fromParameters(kind, std::move(offset), std::move(factor));
 
     const Json& layersJson = reader.array(reader.field(json, "layers", ""), "layers", architecture.hidden.size() + 1);
     std::vector<DenseLayer> layers;
     int fanIn = architecture.inputs;
     for (std::size_t l = 0; l < layersJson.size(); ++l) {
-        const std::string path = JsonReader::index("layers", static_cast<Eigen::Index>(l));
+        const std::string path = JsonReader::index("layers", l);
         const int fanOut = l + 1 == layersJson.size() ? architecture.outputs() : architecture.hidden[l];
         const Json& layerJson = layersJson[l];
         DenseLayer layer;
-        layer.weights = reader.matrix(reader.field(layerJson, "weights", path), path + ".weights", fanOut, fanIn, false);
-        layer.bias = reader.vector(reader.field(layerJson, "bias", path), path + ".bias", fanOut);
+        layer.weights = readMatrix(reader, reader.field(layerJson, "weights", path), path + ".weights", fanOut, fanIn, false);
+        layer.bias = readVector(reader, reader.field(layerJson, "bias", path), path + ".bias", fanOut);
         if (const Json* mask = reader.optionalField(layerJson, "mask"))
-            layer.mask = reader.matrix(*mask, path + ".mask", fanOut, fanIn, true);
+            layer.mask = readMatrix(reader, *mask, path + ".mask", fanOut, fanIn, true);
         else
             layer.mask = Matrix::Ones(fanOut, fanIn);
         layers.push_back(std::move(layer));
@@ -361,31 +249,7 @@ void saveModel(const std::string& path, const TrainedModel& model)
 
 TrainedModel loadModel(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path, 0, 0, std::string("cannot open the model file: ") + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        throw InputError(path, 0, 0, "cannot read the model file");
-    const std::string text = buffer.str();
-    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw InputError(path, 0, 0, "empty file (expected a SparseScope model in JSON)");
-    Json json;
-    try {
-        json = Json::parse(text);
-    } catch (const Json::parse_error& error) {
-        int line = 0;
-        int column = 0;
-        lineAndColumn(text, error.byte, line, column);
-        std::string reason = error.what();
-        // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 1, column 5: ...".
-        const auto colon = reason.find(": ");
-        if (colon != std::string::npos)
-            reason = reason.substr(colon + 2);
-        throw InputError(path, line, column, "not valid JSON: " + reason);
-    }
-    return modelFromJson(json, path);
+    return modelFromJson(readJsonFile(path, "a SparseScope model"), path);
 }
 
 } // namespace ss
