@@ -1,5 +1,6 @@
 #include "cli/Command.h"
 #include "cli/CommonOptions.h"
+#include "cli/SessionOutput.h"
 #include "cli/TrainingRun.h"
 
 #include <ostream>
@@ -16,6 +17,7 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
             addModelOptions(parser);
             addTrainingOptions(parser);
             parser.addOption({"save", "Write the trained model (architecture, scaler, weights, masks) as JSON.", "FILE"});
+            addSessionOption(parser);
         },
         [&](const QCommandLineParser& parser) {
             const DatasetRequest request = datasetRequestFrom(parser);
@@ -27,6 +29,8 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
                 saveTrainedModel(parser.value("save").toStdString(), run);
                 json["saved"] = parser.value("save").toStdString();
             }
+            if (wantsSession(parser) && run.network.isFinite())
+                writeSessionOption(parser, sessionFromRun(request, run), json);
             streams.out << json.dump(2) << '\n';
             return run.result.outcome == TrainingOutcome::Diverged ? ExitFailure : ExitSuccess;
         });

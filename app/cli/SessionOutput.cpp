@@ -1,0 +1,52 @@
+#include "cli/SessionOutput.h"
+
+#include <QFileInfo>
+
+namespace ss::cli {
+
+void addSessionOption(QCommandLineParser& parser)
+{
+    parser.addOption({"session", "Also write a session file (open it in the app, or render it with "
+                                 "'sparsescope export').", "FILE"});
+}
+
+bool wantsSession(const QCommandLineParser& parser)
+{
+    return parser.isSet("session");
+}
+
+Session sessionFromRun(const DatasetRequest& request, const TrainingRun& run)
+{
+    const Dataset& train = run.data.split.train;
+    Session session;
+    session.dataset = describeDataset(request);
+    session.architecture = run.network.architecture();
+    // runTraining initialises the network from the training seed.
+    session.modelSeed = run.config.seed;
+    session.training = run.config;
+
+    TrainedModel model;
+    model.network = run.network;
+    model.scaler = run.data.scaler;
+    model.classNames = train.classNames;
+    model.featureNames = train.featureNames;
+    model.imageShape = train.imageShape;
+    model.datasetName = train.name;
+    session.model = std::move(model);
+
+    session.history = run.history;
+    if (!run.history.empty()) {
+        const TrainingReport& last = run.history.back();
+        session.progress = {last.epoch, last.epochProgress, last.step, run.trainSeconds};
+    }
+    return session;
+}
+
+void writeSessionOption(const QCommandLineParser& parser, const Session& session, nlohmann::json& json)
+{
+    const std::string path = parser.value("session").toStdString();
+    saveSession(path, session);
+    json["session"] = QFileInfo(parser.value("session")).absoluteFilePath().toStdString();
+}
+
+} // namespace ss::cli

@@ -1,0 +1,38 @@
+#pragma once
+// Session files from the headless commands: `train`, `prune` and `sweep` take
+// `--session FILE` and write everything the desktop app (and `sparsescope export`) needs to
+// reopen the run: the dataset request, architecture, training settings, the trained model
+// with its masks, the per-epoch history and the compression setting.
+//
+// Use from a command:
+//     addSessionOption(parser);
+//     ...
+//     if (wantsSession(parser)) {
+//         Session session = sessionFromRun(request, run);
+//         session.compression = ...;            // prune: the setting it applied
+//         writeSessionOption(parser, session, json);  // saves atomically, notes it in json
+//     }
+
+#include "cli/TrainingRun.h"
+#include "session/Session.h"
+
+#include <QCommandLineParser>
+
+#include <nlohmann/json.hpp>
+
+namespace ss::cli {
+
+void addSessionOption(QCommandLineParser& parser);
+bool wantsSession(const QCommandLineParser& parser);
+
+// The run as a session: request (with the checksum of its files, or the text of a small
+// CSV), the architecture the run built, its training configuration and seeds, the trained
+// model (weights, masks, scaler, class names), the per-epoch history and the progress.
+// The compression setting is left at "none": commands that prune or quantize set it.
+Session sessionFromRun(const DatasetRequest& request, const TrainingRun& run);
+
+// Saves to the path given by --session (atomically) and records it as json["session"].
+// Throws InputError when the file cannot be written (the command then exits with 1).
+void writeSessionOption(const QCommandLineParser& parser, const Session& session, nlohmann::json& json);
+
+} // namespace ss::cli

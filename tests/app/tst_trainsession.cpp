@@ -1,0 +1,116 @@
+// `train --session FILE`: the session written by the headless command opens again with the
+// same model, history and metrics; a failed write exits 1 and leaves things as they were.
+#include "cli/Command.h"
+#include "common/Error.h"
+#include "eval/Metrics.h"
+#include "session/Session.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace ss;
+using namespace ss::cli;
+
+namespace {
+
+struct Outcome {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+Outcome run(const QStringList& arguments)
+{
+    std::ostringstream out, err;
+    const CommandInfo* command = findHeadlessCommand(arguments.value(0));
+    Outcome outcome;
+    outcome.exitCode = command->run(arguments, {out, err});
+    outcome.out = out.str();
+    outcome.err = err.str();
+    return outcome;
+}
+
+} // namespace
+
+class TestTrainSession : public QObject {
+    Q_OBJECT
+private slots:
+    void trainWritesASessionThatReopens()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("moons.session.json");
+        const Outcome o = run({"train", "--dataset", "moons", "--samples", "160", "--model", "6", "--epochs", "7",
+                               "--lr", "0.05", "--l1", "0.002", "--seed", "3", "--session", file});
+        QCOMPARE(o.exitCode, 0);
+        const nlohmann::json printed = nlohmann::json::parse(o.out);
+        QCOMPARE(QString::fromStdString(printed["session"].get<std::string>()), QFileInfo(file).absoluteFilePath());
+
+        const Session session = loadSession(file.toStdString());
+        QVERIFY(session.dataset.source == SessionDataset::Source::Generator);
+        QCOMPARE(session.dataset.request.samples, 160);
+        QCOMPARE(session.dataset.request.seed, std::uint64_t(3));
+        QCOMPARE(session.architecture.describe(), std::string("6 relu"));
+        QCOMPARE(session.training.regularization.l1, 0.002);
+        QCOMPARE(session.training.epochs, 7);
+        QCOMPARE(session.history.size(), std::size_t(7));
+        QCOMPARE(session.progress.epoch, 7);
+        QCOMPARE(session.progress.steps, session.history.back().step);
+        QVERIFY(session.model);
+
+        // The reopened model on the reproduced data gives the accuracy the command printed.
+        const PreparedData data = prepareDataset(resolveDataset(session.dataset, file.toStdString()).request);
+        checkSessionFitsData(session, data, file.toStdString());
+        const Labels predicted = session.model->network.predict(data.split.test.features);
+        const ClassificationReport report = classificationReport(data.split.test.labels, predicted, 2);
+        QCOMPARE(report.accuracy, printed["test"]["accuracy"].get<double>());
+        QCOMPARE(session.history.back().testAccuracy, printed["history"].back()["test_accuracy"].get<double>());
+    }
+
+    void smallCsvIsEmbedded()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("tiny.csv");
+        {
+            std::ofstream out(csv.toStdString());
+            out << "a,b,label\n";
+            for (int i = 0; i < 30; ++i)
+                out << i << ',' << (i * 7) % 11 << ',' << (i % 3 == 0 ? "x" : "y") << '\n';
+        }
+        const QString file = dir.filePath("csv.session.json");
+        const Outcome o = run({"train", "--dataset", csv, "--model", "logistic", "--epochs", "2", "--session", file});
+        QCOMPARE(o.exitCode, 0);
+        const Session session = loadSession(file.toStdString());
+        QVERIFY(session.dataset.source == SessionDataset::Source::CsvFile);
+        QVERIFY(!session.dataset.request.csvText.empty());
+        std::filesystem::remove(csv.toStdString());
+        const ResolvedDataset resolved = resolveDataset(session.dataset, file.toStdString());
+        QVERIFY(!resolved.note.empty());
+        QCOMPARE(prepareDataset(resolved.request).split.train.classCount(), 2);
+    }
+
+    void unwritableSessionExitsOne()
+    {
+        QTemporaryDir dir;
+        const QString blocker = dir.filePath("plain-file");
+        std::ofstream(blocker.toStdString()) << "keep me";
+        const Outcome o = run({"train", "--dataset", "xor", "--epochs", "1", "--session", blocker + "/s.json"});
+        QCOMPARE(o.exitCode, 1);
+        QVERIFY2(o.err.find("plain-file/s.json") != std::string::npos, o.err.c_str());
+        std::ifstream in(blocker.toStdString());
+        std::string text;
+        std::getline(in, text);
+        QCOMPARE(text, std::string("keep me"));
+
+        const QString occupied = dir.filePath("occupied");
+        QDir().mkpath(occupied + "/child");
+        QCOMPARE(run({"train", "--dataset", "xor", "--epochs", "1", "--session", occupied}).exitCode, 1);
+        QVERIFY(QFileInfo(occupied + "/child").isDir());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTrainSession)
+#include "tst_trainsession.moc"
