@@ -29,6 +29,7 @@ ModelAndData loadModelAndData(const QCommandLineParser& parser)
     request.scaler = result.model.scaler;
     try {
         result.data = prepareDataset(request);
+        result.request = request;
     } catch (const ConfigError& error) {
         // The model's scaler does not fit this data: the model was trained on other features.
         throw InputError(path, 0, 0, "the model's " + std::to_string(result.model.network.architecture().inputs)

@@ -14,6 +14,7 @@ namespace ss::cli {
 struct ModelAndData {
     TrainedModel model;
     PreparedData data;   // scaled with the model's own scaler
+    DatasetRequest request; // what data was prepared from (for session files)
 };
 
 // --model FILE and the dataset options; the caller adds --seed (with the training options or alone).

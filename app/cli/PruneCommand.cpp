@@ -1,6 +1,7 @@
 #include "cli/Command.h"
 #include "cli/CommonOptions.h"
 #include "cli/CompressionOptions.h"
+#include "cli/SessionOutput.h"
 
 #include "eval/InstantEvaluator.h"
 #include "eval/Reports.h"
@@ -27,6 +28,7 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
             parser.addOption({"finetune-epochs", "Epochs of training after pruning, with the mask fixed.", "N", "0"});
             addTrainingOptions(parser);
             parser.addOption({"save", "Write the pruned (and quantized) model as JSON.", "FILE"});
+            addSessionOption(parser);
         },
         [&](const QCommandLineParser& parser) {
             if (parser.isSet("sparsity") == parser.isSet("threshold"))
@@ -80,6 +82,12 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
                 compressed.metadata["precision"] = precision.label();
                 saveModel(parser.value("save").toStdString(), compressed);
                 json["saved"] = parser.value("save").toStdString();
+            }
+            if (wantsSession(parser)) {
+                // The pruning is in the model's masks; the precision stays a setting, as in the app.
+                Session session = sessionFromModel(loaded.request, loaded.model, trainingConfigFrom(parser));
+                session.compression.precision = precision;
+                writeSessionOption(parser, session, json);
             }
             streams.out << json.dump(2) << '\n';
             return ExitSuccess;

@@ -1,5 +1,6 @@
 #include "cli/Command.h"
 #include "cli/CompressionOptions.h"
+#include "cli/SessionOutput.h"
 
 #include "eval/PruneScan.h"
 #include "eval/Reports.h"
@@ -23,6 +24,7 @@ int runScan(const QStringList& arguments, CommandStreams streams)
             parser.addOption({"per-layer", "Prune each layer to the level separately instead of globally."});
             parser.addOption({"sensitivity", "Also scan each layer pruned alone (per-layer sensitivity)."});
             addPrecisionOptions(parser);
+            addSessionOption(parser);
         },
         [&](const QCommandLineParser& parser) {
             if (!parser.isSet("out"))
@@ -40,6 +42,14 @@ int runScan(const QStringList& arguments, CommandStreams streams)
             nlohmann::json json = toJson(scan);
             json["csv"] = parser.value("out").toStdString();
             json["dataset"] = loaded.data.description;
+            if (wantsSession(parser)) {
+                TrainingConfig training;
+                training.seed = loaded.request.seed;
+                Session session = sessionFromModel(loaded.request, loaded.model, training);
+                session.compression.precision = options.precision;
+                session.pruneScan = scan;
+                writeSessionOption(parser, session, json);
+            }
             streams.out << json.dump(2) << '\n';
             return ExitSuccess;
         });

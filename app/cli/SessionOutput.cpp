@@ -42,6 +42,33 @@ Session sessionFromRun(const DatasetRequest& request, const TrainingRun& run)
     return session;
 }
 
+Session sessionFromModel(const DatasetRequest& request, const TrainedModel& model, const TrainingConfig& training)
+{
+    Session session;
+    session.dataset = describeDataset(request);
+    session.architecture = model.network.architecture();
+    session.modelSeed = training.seed;
+    session.training = training;
+    session.model = model;
+    return session;
+}
+
+Session sessionFromSweep(const DatasetRequest& request, const PreparedData& data, const SweepGrid& grid,
+                         const SweepOptions& options, const SweepResult& result)
+{
+    Session session;
+    session.dataset = describeDataset(request);
+    session.architecture = options.architecture;
+    session.architecture.inputs = data.split.train.featureCount();
+    session.architecture.classes = data.split.train.classCount();
+    session.modelSeed = options.training.seed;
+    session.training = options.training;
+    session.training.epochs = options.epochs;
+    session.sweep = SessionSweep{grid, options, result};
+    session.sweep->options.architecture = session.architecture;
+    return session;
+}
+
 void writeSessionOption(const QCommandLineParser& parser, const Session& session, nlohmann::json& json)
 {
     const std::string path = parser.value("session").toStdString();

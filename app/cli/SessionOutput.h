@@ -14,6 +14,7 @@
 //     }
 
 #include "cli/TrainingRun.h"
+#include "eval/Sweep.h"
 #include "session/Session.h"
 
 #include <QCommandLineParser>
@@ -30,6 +31,15 @@ bool wantsSession(const QCommandLineParser& parser);
 // model (weights, masks, scaler, class names), the per-epoch history and the progress.
 // The compression setting is left at "none": commands that prune or quantize set it.
 Session sessionFromRun(const DatasetRequest& request, const TrainingRun& run);
+
+// A saved model on its data (prune, scan): the model as it is now, with its masks; no
+// history. modelSeed is training.seed.
+Session sessionFromModel(const DatasetRequest& request, const TrainedModel& model, const TrainingConfig& training);
+
+// A sweep: the data, the architecture and training settings it used, its grid, options and
+// results; no trained model (the app initialises one from the seed and shows the sweep).
+Session sessionFromSweep(const DatasetRequest& request, const PreparedData& data, const SweepGrid& grid,
+                         const SweepOptions& options, const SweepResult& result);
 
 // Saves to the path given by --session (atomically) and records it as json["session"].
 // Throws InputError when the file cannot be written (the command then exits with 1).

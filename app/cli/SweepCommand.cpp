@@ -1,6 +1,7 @@
 #include "cli/Command.h"
 #include "cli/CommonOptions.h"
 #include "cli/CompressionOptions.h"
+#include "cli/SessionOutput.h"
 
 #include "eval/Reports.h"
 #include "eval/Sweep.h"
@@ -28,6 +29,7 @@ int runSweep(const QStringList& arguments, CommandStreams streams)
             parser.addOption({"folds", "k-fold cross-validation on the training part (0 = test set).", "K", "0"});
             parser.addOption({"finetune-epochs", "Epochs of fine-tuning after pruning, mask fixed.", "N", "0"});
             parser.addOption({"out", "Folder for results.csv and results.json.", "DIR"});
+            addSessionOption(parser);
         },
         [&](const QCommandLineParser& parser) {
             if (!parser.isSet("out"))
@@ -41,7 +43,8 @@ int runSweep(const QStringList& arguments, CommandStreams streams)
             grid.precisions = parsePrecisionList(parser.value("bits"), parser.isSet("per-row"));
             grid.validate();
 
-            const PreparedData data = prepareDataset(datasetRequestFrom(parser));
+            const DatasetRequest request = datasetRequestFrom(parser);
+            const PreparedData data = prepareDataset(request);
             const Dataset& train = data.split.train;
             SweepOptions options;
             options.architecture = architectureFrom(parser, train.featureCount(), train.classCount());
@@ -76,6 +79,8 @@ int runSweep(const QStringList& arguments, CommandStreams streams)
                                      {"accuracy", row.accuracy},
                                      {"sparsity", row.sparsity}});
             summary["pareto_accuracy_sparsity"] = front;
+            if (wantsSession(parser))
+                writeSessionOption(parser, sessionFromSweep(request, data, grid, options, result), summary);
             streams.out << summary.dump(2) << '\n';
             return ExitSuccess;
         });

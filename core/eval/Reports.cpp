@@ -126,6 +126,148 @@ TrainingReport trainingReportFromJson(const nlohmann::json& json, const JsonRead
     return report;
 }
 
+namespace {
+
+// A figure of a result: a number, or null for one that was not finite (nlohmann writes NaN
+// and infinities as null).
+double figureFromJson(const nlohmann::json& object, const char* key, const JsonReader& reader, const std::string& path)
+{
+    const nlohmann::json& value = reader.field(object, key, path);
+    if (value.is_null())
+        return std::numeric_limits<double>::quiet_NaN();
+    if (!value.is_number())
+        reader.fail(JsonReader::join(path, key), "expected a number or null, got " + JsonReader::describe(value));
+    return value.get<double>();
+}
+
+long countFromJson(const nlohmann::json& object, const char* key, const JsonReader& reader, const std::string& path)
+{
+    return reader.integer(reader.field(object, key, path), JsonReader::join(path, key), 0, std::numeric_limits<long>::max());
+}
+
+QuantizationSpec precisionFromJson(const nlohmann::json& object, const JsonReader& reader, const std::string& path)
+{
+    const std::string label = reader.string(reader.field(object, "precision", path), JsonReader::join(path, "precision"));
+    try {
+        return quantizationFromLabel(label);
+    } catch (const ConfigError& error) {
+        reader.fail(JsonReader::join(path, "precision"), error.what());
+    }
+}
+
+ScanPoint scanPointFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path)
+{
+    reader.object(json, path);
+    ScanPoint p;
+    p.targetSparsity = figureFromJson(json, "target_sparsity", reader, path);
+    p.achievedSparsity = figureFromJson(json, "achieved_sparsity", reader, path);
+    p.layerSparsity = figureFromJson(json, "layer_sparsity", reader, path);
+    p.threshold = figureFromJson(json, "threshold", reader, path);
+    p.accuracy = figureFromJson(json, "accuracy", reader, path);
+    p.macroF1 = figureFromJson(json, "macro_f1", reader, path);
+    p.weightedF1 = figureFromJson(json, "weighted_f1", reader, path);
+    p.logLoss = figureFromJson(json, "log_loss", reader, path);
+    p.nonZeroWeights = countFromJson(json, "non_zero_weights", reader, path);
+    p.bytes = countFromJson(json, "bytes", reader, path);
+    p.energyPj = figureFromJson(json, "energy_pj", reader, path);
+    return p;
+}
+
+std::vector<ScanPoint> scanPointsFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path)
+{
+    reader.array(json, path);
+    std::vector<ScanPoint> points;
+    points.reserve(json.size());
+    for (std::size_t i = 0; i < json.size(); ++i)
+        points.push_back(scanPointFromJson(json[i], reader, JsonReader::index(path, i)));
+    return points;
+}
+
+} // namespace
+
+QuantizationSpec quantizationFromLabel(const std::string& label)
+{
+    const std::string perRow = " per row";
+    const bool rows = label.size() > perRow.size() && label.compare(label.size() - perRow.size(), perRow.size(), perRow) == 0;
+    const std::string base = rows ? label.substr(0, label.size() - perRow.size()) : label;
+    QuantizationSpec spec = QuantizationSpec::parse(base);
+    if (base != spec.label())
+        throw ConfigError("precision: '" + label + "' is not a precision label (expected e.g. fp32, fp16, bf16, int8, "
+                          "int4 per row, ternary or binary)");
+    if (rows) {
+        if (spec.format == QuantizationSpec::Format::Float32 || spec.format == QuantizationSpec::Format::Float16
+            || spec.format == QuantizationSpec::Format::BFloat16)
+            throw ConfigError("precision: float formats have no per-row scale, got '" + label + "'");
+        spec.granularity = QuantizationSpec::Granularity::PerRow;
+    }
+    return spec;
+}
+
+PruneScanResult pruneScanFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path,
+                                  int layerCount)
+{
+    reader.object(json, path);
+    PruneScanResult scan;
+    scan.precision = precisionFromJson(json, reader, path);
+    scan.scope = reader.choice(reader.field(json, "scope", path), JsonReader::join(path, "scope"), {"global", "per-layer"})
+                         == "global"
+                     ? PruningSpec::Scope::Global
+                     : PruningSpec::Scope::PerLayer;
+    scan.cancelled = reader.boolean(reader.field(json, "cancelled", path), JsonReader::join(path, "cancelled"));
+    scan.points = scanPointsFromJson(reader.field(json, "points", path), reader, JsonReader::join(path, "points"));
+    const std::string layersPath = JsonReader::join(path, "layer_sensitivity");
+    const nlohmann::json& layers = reader.array(reader.field(json, "layer_sensitivity", path), layersPath);
+    const long maxLayer = layerCount >= 0 ? layerCount : std::numeric_limits<int>::max();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const std::string layerPath = JsonReader::index(layersPath, i);
+        reader.object(layers[i], layerPath);
+        LayerSensitivity layer;
+        layer.layer = static_cast<int>(
+            reader.integer(reader.field(layers[i], "layer", layerPath), JsonReader::join(layerPath, "layer"), 1, maxLayer)) - 1;
+        layer.weights = countFromJson(layers[i], "weights", reader, layerPath);
+        layer.points = scanPointsFromJson(reader.field(layers[i], "points", layerPath), reader,
+                                          JsonReader::join(layerPath, "points"));
+        scan.layers.push_back(std::move(layer));
+    }
+    return scan;
+}
+
+SweepResult sweepFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path)
+{
+    reader.object(json, path);
+    SweepResult sweep;
+    sweep.cancelled = reader.boolean(reader.field(json, "cancelled", path), JsonReader::join(path, "cancelled"));
+    const std::string rowsPath = JsonReader::join(path, "rows");
+    const nlohmann::json& rows = reader.array(reader.field(json, "rows", path), rowsPath);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::string p = JsonReader::index(rowsPath, i);
+        const nlohmann::json& r = reader.object(rows[i], p);
+        SweepRow row;
+        row.penalty = reader.choice(reader.field(r, "penalty", p), JsonReader::join(p, "penalty"), {"none", "l1", "l2"});
+        row.lambda = figureFromJson(r, "lambda", reader, p);
+        row.targetSparsity = figureFromJson(r, "target_sparsity", reader, p);
+        row.precision = precisionFromJson(r, reader, p);
+        row.folds = static_cast<int>(reader.integer(reader.field(r, "folds", p), JsonReader::join(p, "folds"), 1, 1000));
+        row.accuracy = figureFromJson(r, "accuracy", reader, p);
+        row.accuracyStd = figureFromJson(r, "accuracy_std", reader, p);
+        row.macroF1 = figureFromJson(r, "macro_f1", reader, p);
+        row.macroF1Std = figureFromJson(r, "macro_f1_std", reader, p);
+        row.sparsity = figureFromJson(r, "sparsity", reader, p);
+        row.parameters = countFromJson(r, "parameters", reader, p);
+        row.nonZeroParameters = countFromJson(r, "non_zero_parameters", reader, p);
+        row.bytes = countFromJson(r, "bytes", reader, p);
+        row.energyPj = figureFromJson(r, "energy_pj", reader, p);
+        row.seconds = figureFromJson(r, "seconds", reader, p);
+        row.diverged = reader.boolean(reader.field(r, "diverged", p), JsonReader::join(p, "diverged"));
+        row.paretoSparsity = reader.boolean(reader.field(r, "pareto_accuracy_sparsity", p),
+                                            JsonReader::join(p, "pareto_accuracy_sparsity"));
+        row.paretoEnergy = reader.boolean(reader.field(r, "pareto_accuracy_energy", p),
+                                          JsonReader::join(p, "pareto_accuracy_energy"));
+        sweep.rows.push_back(std::move(row));
+    }
+    return sweep;
+}
+
 void writeFileAtomically(const std::string& path, const std::string& contents)
 {
     namespace fs = std::filesystem;

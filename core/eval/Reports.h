@@ -46,6 +46,14 @@ void writeSweepJson(const std::string& path, const SweepResult& sweep);
 // name reader's file and `path` (e.g. "history[3].test_accuracy: expected a number").
 // Figures that were not finite are written by toJson as null and read back as NaN.
 TrainingReport trainingReportFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path);
+// Inverses of toJson(PruneScanResult) and toJson(SweepResult), for session files, with the
+// same checks and null-as-NaN rule. layerCount >= 0 also checks the sensitivity layers.
+PruneScanResult pruneScanFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path,
+                                  int layerCount = -1);
+SweepResult sweepFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path);
+// The inverse of QuantizationSpec::label() ("int4 per row", "bf16", "ternary", ...).
+// Throws ConfigError for other text.
+QuantizationSpec quantizationFromLabel(const std::string& label);
 
 // Writes text to path atomically: a temporary file in the same folder, then a rename, so a
 // failed write leaves any old file intact. Throws InputError naming the path on failure.

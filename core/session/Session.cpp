@@ -286,6 +286,82 @@ SessionProgress progressFromJson(const JsonReader& reader, const Json& json)
     return progress;
 }
 
+EnergyTable energyFromJson(const JsonReader& reader, const Json& json, const std::string& path)
+{
+    reader.object(json, path);
+    EnergyTable table;
+    const double big = std::numeric_limits<double>::max();
+    table.addInt8 = readNumber(reader, json, "add_int8_pj", path, 0.0, big);
+    table.addInt32 = readNumber(reader, json, "add_int32_pj", path, 0.0, big);
+    table.addFp16 = readNumber(reader, json, "add_fp16_pj", path, 0.0, big);
+    table.addFp32 = readNumber(reader, json, "add_fp32_pj", path, 0.0, big);
+    table.multInt8 = readNumber(reader, json, "mult_int8_pj", path, 0.0, big);
+    table.multInt32 = readNumber(reader, json, "mult_int32_pj", path, 0.0, big);
+    table.multFp16 = readNumber(reader, json, "mult_fp16_pj", path, 0.0, big);
+    table.multFp32 = readNumber(reader, json, "mult_fp32_pj", path, 0.0, big);
+    table.sramRead32 = readNumber(reader, json, "sram_read32_pj", path, 0.0, big);
+    table.dramRead32 = readNumber(reader, json, "dram_read32_pj", path, 0.0, big);
+    table.sramCapacityBytes = reader.integer(reader.field(json, "sram_capacity_bytes", path),
+                                             JR::join(path, "sram_capacity_bytes"), 0, std::numeric_limits<long>::max());
+    return table;
+}
+
+std::vector<double> numbersFromJson(const JsonReader& reader, const Json& json, const std::string& path)
+{
+    reader.array(json, path);
+    std::vector<double> values;
+    for (std::size_t i = 0; i < json.size(); ++i)
+        values.push_back(reader.number(json[i], JR::index(path, i), -std::numeric_limits<double>::max(),
+                                       std::numeric_limits<double>::max()));
+    return values;
+}
+
+SessionSweep sweepFromJsonSection(const JsonReader& reader, const Json& json, const Architecture& sessionArchitecture)
+{
+    const std::string path = "sweep";
+    reader.object(json, path);
+    SessionSweep sweep;
+
+    const std::string g = "sweep.grid";
+    const Json& grid = reader.object(reader.field(json, "grid", path), g);
+    sweep.grid.l1 = numbersFromJson(reader, reader.field(grid, "l1", g), g + ".l1");
+    sweep.grid.l2 = numbersFromJson(reader, reader.field(grid, "l2", g), g + ".l2");
+    sweep.grid.sparsities = numbersFromJson(reader, reader.field(grid, "sparsities", g), g + ".sparsities");
+    const Json& precisions = reader.array(reader.field(grid, "precisions", g), g + ".precisions");
+    sweep.grid.precisions.clear();
+    for (std::size_t i = 0; i < precisions.size(); ++i)
+        sweep.grid.precisions.push_back(precisionFromJson(reader, precisions[i], JR::index(g + ".precisions", i)));
+    validated(reader, g, [&] { sweep.grid.validate(); });
+
+    const std::string o = "sweep.options";
+    const Json& options = reader.object(reader.field(json, "options", path), o);
+    const Json& hidden = reader.array(reader.field(options, "hidden", o), o + ".hidden");
+    sweep.options.architecture = sessionArchitecture;
+    sweep.options.architecture.hidden.clear();
+    for (std::size_t i = 0; i < hidden.size(); ++i)
+        sweep.options.architecture.hidden.push_back(
+            static_cast<int>(reader.integer(hidden[i], JR::index(o + ".hidden", i), 1, 1'000'000)));
+    const std::string activation = readString(reader, options, "activation", o);
+    validated(reader, o + ".activation", [&] { sweep.options.architecture.hiddenActivation = activationFromString(activation); });
+    // The sweep's training section has the session training section's form and checks.
+    try {
+        sweep.options.training = trainingFromJson(reader, reader.field(options, "training", o));
+    } catch (const InputError& error) {
+        throw InputError(reader.fileName(), 0, 0, "sweep.options." + error.problem());
+    }
+    sweep.options.epochs = readInt(reader, options, "epochs", o, 0);
+    sweep.options.fineTuneEpochs = readInt(reader, options, "fine_tune_epochs", o, 0);
+    sweep.options.folds = readInt(reader, options, "folds", o, 0, 1000);
+    sweep.options.scope = readChoice(reader, options, "scope", o, {"global", "per-layer"}) == "global"
+                              ? PruningSpec::Scope::Global
+                              : PruningSpec::Scope::PerLayer;
+    sweep.options.energy = energyFromJson(reader, reader.field(options, "energy", o), o + ".energy");
+    validated(reader, o, [&] { sweep.options.validate(); });
+
+    sweep.result = sweepFromJson(reader.field(json, "result", path), reader, "sweep.result");
+    return sweep;
+}
+
 // Field by field, so the message names what differs.
 void checkSameArchitecture(const JsonReader& reader, const Architecture& session, const Architecture& model)
 {
@@ -441,6 +517,34 @@ Json toJson(const CompressionSetting& setting)
     return {{"pruning", toJson(setting.pruning)}, {"precision", toJson(setting.precision)}};
 }
 
+Json toJson(const EnergyTable& t)
+{
+    return {{"add_int8_pj", t.addInt8},       {"add_int32_pj", t.addInt32},   {"add_fp16_pj", t.addFp16},
+            {"add_fp32_pj", t.addFp32},       {"mult_int8_pj", t.multInt8},   {"mult_int32_pj", t.multInt32},
+            {"mult_fp16_pj", t.multFp16},     {"mult_fp32_pj", t.multFp32},   {"sram_read32_pj", t.sramRead32},
+            {"dram_read32_pj", t.dramRead32}, {"sram_capacity_bytes", t.sramCapacityBytes}};
+}
+
+Json toJson(const SweepGrid& grid)
+{
+    Json precisions = Json::array();
+    for (const QuantizationSpec& spec : grid.precisions)
+        precisions.push_back(toJson(spec));
+    return {{"l1", grid.l1}, {"l2", grid.l2}, {"sparsities", grid.sparsities}, {"precisions", precisions}};
+}
+
+Json toJson(const SweepOptions& options)
+{
+    return {{"hidden", options.architecture.hidden},
+            {"activation", toString(options.architecture.hiddenActivation)},
+            {"training", toJson(options.training)},
+            {"epochs", options.epochs},
+            {"fine_tune_epochs", options.fineTuneEpochs},
+            {"folds", options.folds},
+            {"scope", scopeName(options.scope)},
+            {"energy", toJson(options.energy)}};
+}
+
 SessionDataset describeDataset(const DatasetRequest& request)
 {
     SessionDataset dataset;
@@ -480,7 +584,17 @@ SessionDataset describeDataset(const DatasetRequest& request)
     }
     if (dataset.source != SessionDataset::Source::CsvFile)
         dataset.request.csvText.clear();
+    // The scaler belongs to the model, which the session keeps.
+    dataset.request.scaler.reset();
     return dataset;
+}
+
+ResolvedDataset resolveDataset(const Session& session, const std::string& sessionFile)
+{
+    ResolvedDataset resolved = resolveDataset(session.dataset, sessionFile);
+    if (session.model)
+        resolved.request.scaler = session.model->scaler;
+    return resolved;
 }
 
 ResolvedDataset resolveDataset(const SessionDataset& dataset, const std::string& sessionFile)
@@ -590,6 +704,11 @@ Json sessionToJson(const Session& session)
     for (const SessionMarker& marker : session.markers)
         markers.push_back({{"epoch", marker.epoch}, {"text", marker.text}});
     json["markers"] = std::move(markers);
+    json["prune_scan"] = session.pruneScan ? toJson(*session.pruneScan) : Json();
+    json["sweep"] = session.sweep ? Json{{"grid", toJson(session.sweep->grid)},
+                                         {"options", toJson(session.sweep->options)},
+                                         {"result", toJson(session.sweep->result)}}
+                                  : Json();
     json["app"] = session.app.is_object() ? session.app : Json::object();
     return json;
 }
@@ -643,6 +762,10 @@ Session sessionFromJson(const Json& json, const std::string& fileName)
         reader.object(markers[i], path);
         session.markers.push_back({readNumber(reader, markers[i], "epoch", path, 0.0), readString(reader, markers[i], "text", path)});
     }
+    if (const Json* scan = reader.optionalField(json, "prune_scan"))
+        session.pruneScan = pruneScanFromJson(*scan, reader, "prune_scan", layerCount);
+    if (const Json* sweep = reader.optionalField(json, "sweep"))
+        session.sweep = sweepFromJsonSection(reader, *sweep, session.architecture);
     if (const Json* app = reader.optionalField(json, "app"))
         session.app = reader.object(*app, "app");
     return session;

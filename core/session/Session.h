@@ -7,7 +7,8 @@
 // architecture and its initialisation seed, the training configuration, the compression
 // setting (pruning + precision), the trained model (weights, masks, scaler, class names,
 // written by nn/ModelFile's modelToJson, not a second serializer), the progress counters,
-// the training history and its markers, prune-scan and sweep results, and an "app" object
+// the training history and its markers, prune-scan and sweep results (with the sweep's grid
+// and options), and an "app" object
 // the desktop app keeps its own view state in (carried verbatim).
 //
 // How the data is found again (the choice between reference and embedding):
@@ -29,6 +30,8 @@
 
 #include "data/DatasetCatalog.h"
 #include "eval/InstantEvaluator.h"
+#include "eval/PruneScan.h"
+#include "eval/Sweep.h"
 #include "nn/ModelFile.h"
 #include "nn/Network.h"
 #include "nn/Trainer.h"
@@ -86,6 +89,13 @@ struct SessionProgress {
     bool operator==(const SessionProgress&) const = default;
 };
 
+// A sweep with what it was run with, so the app can show it and reload one of its rows.
+struct SessionSweep {
+    SweepGrid grid;
+    SweepOptions options;
+    SweepResult result;
+};
+
 struct Session {
     SessionDataset dataset;
     // inputs and classes as the data gave them; equal to the model's when there is one.
@@ -97,8 +107,14 @@ struct Session {
     SessionProgress progress;
     std::vector<TrainingReport> history;     // one entry per report, in order
     std::vector<SessionMarker> markers;      // where hyper-parameters changed
+    std::optional<PruneScanResult> pruneScan; // the tradeoff view's scan of the model
+    std::optional<SessionSweep> sweep;
     nlohmann::json app = nlohmann::json::object(); // the app's view state, kept verbatim
 };
+
+// The same for a session's own data; with a model, its scaler goes into the request, so the
+// data meets the model scaled exactly as in training.
+ResolvedDataset resolveDataset(const Session& session, const std::string& sessionFile);
 
 nlohmann::json sessionToJson(const Session& session);
 // fileName names the file in error messages. Throws InputError naming the field.
@@ -121,6 +137,9 @@ nlohmann::json toJson(const TrainingConfig& config);
 nlohmann::json toJson(const CompressionSetting& setting);
 nlohmann::json toJson(const QuantizationSpec& spec);
 nlohmann::json toJson(const PruningSpec& spec);
+nlohmann::json toJson(const EnergyTable& table);
+nlohmann::json toJson(const SweepGrid& grid);
+nlohmann::json toJson(const SweepOptions& options);
 
 std::string toString(SessionDataset::Source source);
 

@@ -92,6 +92,47 @@ private slots:
         QCOMPARE(prepareDataset(resolved.request).split.train.classCount(), 2);
     }
 
+    void pruneScanAndSweepWriteSessions()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath("model.json");
+        QCOMPARE(run({"train", "--dataset", "iris", "--model", "8", "--epochs", "20", "--lr", "0.05", "--save", model}).exitCode, 0);
+
+        const QString pruned = dir.filePath("pruned.session.json");
+        Outcome o = run({"prune", "--model", model, "--sparsity", "0.6", "--bits", "4", "--session", pruned});
+        QCOMPARE(o.exitCode, 0);
+        const nlohmann::json printed = nlohmann::json::parse(o.out);
+        Session session = loadSession(pruned.toStdString());
+        QVERIFY(session.model);
+        QVERIFY(session.dataset.source == SessionDataset::Source::Bundled);
+        QVERIFY(session.compression.precision == QuantizationSpec::integer(4));
+        long zeros = 0;
+        for (const DenseLayer& layer : session.model->network.layers())
+            zeros += static_cast<long>((layer.mask.array() == 0).count());
+        QCOMPARE(double(zeros) / double(session.model->network.weightCount()),
+                 printed["pruning"]["achieved_sparsity"].get<double>());
+
+        const QString scanned = dir.filePath("scan.session.json");
+        o = run({"scan", "--model", model, "--out", dir.filePath("scan.csv"), "--levels", "15", "--session", scanned});
+        QCOMPARE(o.exitCode, 0);
+        session = loadSession(scanned.toStdString());
+        QVERIFY(session.pruneScan);
+        QCOMPARE(session.pruneScan->points.size(), std::size_t(15));
+
+        const QString swept = dir.filePath("sweep.session.json");
+        o = run({"sweep", "--dataset", "iris", "--model", "logistic", "--epochs", "5", "--l1", "0.001,0.01", "--sparsity",
+                 "0,0.5", "--bits", "32,4", "--out", dir.filePath("sweep"), "--session", swept});
+        QCOMPARE(o.exitCode, 0);
+        session = loadSession(swept.toStdString());
+        QVERIFY(!session.model);
+        QVERIFY(session.sweep);
+        QCOMPARE(session.sweep->result.rows.size(), std::size_t(8));
+        QCOMPARE(session.sweep->grid.l1, (std::vector<double>{0.001, 0.01}));
+        QCOMPARE(session.architecture.inputs, 4);
+        QCOMPARE(session.architecture.classes, 3);
+        QCOMPARE(session.sweep->options.epochs, 5);
+    }
+
     void unwritableSessionExitsOne()
     {
         QTemporaryDir dir;

@@ -75,6 +75,23 @@ Session trainedSession(const DatasetRequest& request)
     session.model = std::move(model);
     session.progress = {trainer.epochCount(), double(trainer.epochCount()), trainer.stepCount(), 0.125};
     session.markers = {{1.5, "lambda 0.001 -> 0.003"}, {2.0, "learning rate \"0.05\""}};
+
+    PruneScanOptions scan;
+    scan.levels = 12;
+    scan.perLayerSensitivity = true;
+    scan.precision = QuantizationSpec::integer(6);
+    session.pruneScan = runPruneScan(session.model->network, data.split.test, scan);
+
+    SessionSweep sweep;
+    sweep.grid.l1 = {0.0, 1e-3};
+    sweep.grid.sparsities = {0.0, 0.5};
+    sweep.grid.precisions = {QuantizationSpec::float32(), QuantizationSpec::integer(4, QuantizationSpec::Granularity::PerRow)};
+    sweep.options.architecture = session.architecture;
+    sweep.options.training = session.training;
+    sweep.options.epochs = 2;
+    sweep.options.energy.dramRead32 = 600.0;
+    sweep.result = runSweep(data.split.train, &data.split.test, sweep.options, sweep.grid);
+    session.sweep = std::move(sweep);
     session.app = {{"view", "confusion"}, {"pace", 20.5}, {"lambda", 0.003}};
     return session;
 }
@@ -144,6 +161,41 @@ private slots:
             QVERIFY(after[l].mask == before[l].mask);
         }
         QCOMPARE(after[0].mask(2, 1), Scalar(0));
+
+        QVERIFY(loaded.pruneScan && loaded.sweep);
+        QCOMPARE(loaded.pruneScan->points.size(), std::size_t(12));
+        QCOMPARE(loaded.pruneScan->layers.size(), std::size_t(3));
+        QCOMPARE(loaded.pruneScan->layers[2].layer, 2);
+        QVERIFY(loaded.pruneScan->precision == QuantizationSpec::integer(6));
+        for (std::size_t i = 0; i < 12; ++i) {
+            QCOMPARE(loaded.pruneScan->points[i].accuracy, session.pruneScan->points[i].accuracy);
+            QCOMPARE(loaded.pruneScan->points[i].nonZeroWeights, session.pruneScan->points[i].nonZeroWeights);
+        }
+        QCOMPARE(loaded.sweep->result.rows.size(), std::size_t(8));
+        for (std::size_t i = 0; i < 8; ++i) {
+            const SweepRow& a = session.sweep->result.rows[i];
+            const SweepRow& b = loaded.sweep->result.rows[i];
+            QVERIFY(a.precision == b.precision);
+            QCOMPARE(b.accuracy, a.accuracy);
+            QCOMPARE(b.energyPj, a.energyPj);
+            QCOMPARE(b.paretoSparsity, a.paretoSparsity);
+        }
+        QVERIFY(loaded.sweep->grid.precisions == session.sweep->grid.precisions);
+        QCOMPARE(loaded.sweep->options.epochs, 2);
+        QCOMPARE(loaded.sweep->options.energy.dramRead32, 600.0);
+        QCOMPARE(loaded.sweep->options.architecture.describe(), session.architecture.describe());
+    }
+
+    void precisionLabelsReadBack()
+    {
+        for (const QuantizationSpec& spec :
+             {QuantizationSpec::float32(), QuantizationSpec::parse("fp16"), QuantizationSpec::parse("bf16"),
+              QuantizationSpec::integer(8), QuantizationSpec::integer(3, QuantizationSpec::Granularity::PerRow),
+              QuantizationSpec::parse("ternary"), QuantizationSpec::parse("binary-row")})
+            QVERIFY2(quantizationFromLabel(spec.label()) == spec, spec.label().c_str());
+        QVERIFY_THROWS_EXCEPTION(ConfigError, quantizationFromLabel("int9"));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, quantizationFromLabel("fp16 per row"));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, quantizationFromLabel("8"));
     }
 
     void reopenedSessionGivesTheSameMetrics()
@@ -410,6 +462,15 @@ private slots:
             {"progress steps float", "progress.steps"},
             {"app an array", "app"},
             {"top level array", "(top level)"},
+            {"scan layer beyond the model", "prune_scan.layer_sensitivity[0].layer"},
+            {"scan precision unknown", "prune_scan.precision"},
+            {"scan point accuracy text", "prune_scan.points[3].accuracy"},
+            {"sweep row penalty", "sweep.result.rows[1].penalty"},
+            {"sweep row flag", "sweep.result.rows[0].diverged"},
+            {"sweep grid sparsity 2", "sweep.grid"},
+            {"sweep options one fold", "sweep.options"},
+            {"sweep training batch", "sweep.options.training.batch_size"},
+            {"sweep energy negative", "sweep.options.energy.dram_read32_pj"},
         };
         for (const auto& c : cases)
             QTest::newRow(c[0]) << QString(c[0]) << QString(c[1]);
@@ -468,6 +529,15 @@ private slots:
         else if (n == "progress steps float") j["progress"]["steps"] = 1.5;
         else if (n == "app an array") j["app"] = Json::array();
         else if (n == "top level array") j = Json::array({1, 2});
+        else if (n == "scan layer beyond the model") j["prune_scan"]["layer_sensitivity"][0]["layer"] = 4;
+        else if (n == "scan precision unknown") j["prune_scan"]["precision"] = "int12";
+        else if (n == "scan point accuracy text") j["prune_scan"]["points"][3]["accuracy"] = "0.9";
+        else if (n == "sweep row penalty") j["sweep"]["result"]["rows"][1]["penalty"] = "l3";
+        else if (n == "sweep row flag") j["sweep"]["result"]["rows"][0]["diverged"] = 0;
+        else if (n == "sweep grid sparsity 2") j["sweep"]["grid"]["sparsities"][1] = 2.0;
+        else if (n == "sweep options one fold") j["sweep"]["options"]["folds"] = 1;
+        else if (n == "sweep training batch") j["sweep"]["options"]["training"]["batch_size"] = "big";
+        else if (n == "sweep energy negative") j["sweep"]["options"]["energy"]["dram_read32_pj"] = -640;
         else QFAIL("unknown case");
 
         const std::string file = path("bad.json");
