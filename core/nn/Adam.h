@@ -24,6 +24,12 @@ private:
         Scalar secondCorrection; // 1 / sqrt(1 - b2^t)
     };
     Factors factors() const;
+    // The factors depend only on the step count: computed once per step, not per tensor
+    // (two pow calls per tensor are a noticeable share of a tiny net's step).
+    mutable Factors m_factors{1, 1};
+    mutable long m_factorsStep = -1;
+    mutable double m_factorsBeta1 = -1;
+    mutable double m_factorsBeta2 = -1;
 };
 
 } // namespace ss

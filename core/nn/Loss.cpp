@@ -35,10 +35,13 @@ void checkGradientShape(const char* what, const ConstMatrixRef& logits, const Ma
 }
 
 // softplus(z) - y*z without overflow: for large |z| exp(-|z|) underflows harmlessly to 0.
+// The parts are exact in float except log1p(exp(-|z|)) (relative error ~1e-7); they are
+// combined in double so that max(z,0) - y*z of +-1000 stays exact.
 inline double binaryLoss(float z, int y)
 {
     const double zd = z;
-    return std::max(zd, 0.0) - (y != 0 ? zd : 0.0) + std::log1p(std::exp(-std::abs(zd)));
+    const double tail = std::log1p(std::exp(-std::abs(z)));
+    return std::max(zd, 0.0) - (y != 0 ? zd : 0.0) + tail;
 }
 
 // sigmoid written so that exp never overflows.

@@ -90,26 +90,45 @@ private:
     std::vector<std::vector<std::vector<Scalar>>> m_state; // [stateVector][tensor][entry]
 };
 
-// The per-entry arithmetic shared by the rules.
-inline Scalar penalisedGradient(Scalar gradient, Scalar weight, const Scalar* mask, std::size_t i,
-                                const PenaltyTerms& penalty)
+// The per-entry arithmetic shared by the rules. Written branch-free so that the update
+// loops vectorise (AVX-512 here): the rules copy the penalty terms into locals and run one
+// loop instantiation for masked and one for unmasked tensors.
+struct PenaltyScalars {
+    Scalar l2;
+    Scalar l1Subgradient;
+    Scalar l1Proximal;
+    explicit PenaltyScalars(const PenaltyTerms& terms)
+        : l2(terms.l2)
+        , l1Subgradient(terms.l1Subgradient)
+        , l1Proximal(terms.l1Proximal)
+    {
+    }
+};
+
+template <bool Masked>
+inline Scalar penalisedGradient(Scalar gradient, Scalar weight, const Scalar* __restrict mask, std::size_t i,
+                                const PenaltyScalars& penalty)
 {
-    const Scalar sign = static_cast<Scalar>((weight > 0) - (weight < 0));
+    const Scalar sign = static_cast<Scalar>(weight > 0) - static_cast<Scalar>(weight < 0);
     const Scalar g = gradient + penalty.l2 * weight + penalty.l1Subgradient * sign;
-    // select rather than multiply: a pruned entry's gradient is 0 even if it is Inf or NaN
-    return (mask && mask[i] == 0) ? Scalar(0) : g;
+    if constexpr (Masked)
+        return mask[i] != 0 ? g : Scalar(0); // select, not multiply: Inf * 0 would be NaN
+    else
+        return g;
 }
 
-// Soft threshold: the proximal operator of t*|w|.
+// Soft threshold: the proximal operator of t*|w|. With t = 0 it returns w (and +0 for -0),
+// so the rules apply it unconditionally rather than branch.
 inline Scalar softThreshold(Scalar w, Scalar t)
 {
-    const Scalar magnitude = std::abs(w) - t;
-    return magnitude > 0 ? std::copysign(magnitude, w) : Scalar(0);
+    // max/copysign rather than a branch; "+ 0" turns the -0 of a thresholded negative into +0.
+    return std::copysign(std::max(std::abs(w) - t, Scalar(0)), w) + Scalar(0);
 }
 
-inline bool isFiniteValue(Scalar v)
+// 0 for a finite value, 1 for NaN or +-Inf, as an integer so that OR-reductions vectorise.
+inline int nonFinite(Scalar v)
 {
-    return std::abs(v) <= std::numeric_limits<Scalar>::max();
+    return !(std::abs(v) <= std::numeric_limits<Scalar>::max());
 }
 
 } // namespace ss
