@@ -1,9 +1,86 @@
 #include "nn/Backpropagation.h"
 
 #include "common/Error.h"
+#include "nn/Gemm.h"
 #include "nn/Loss.h"
 
+#include <omp.h>
+
 namespace ss {
+
+namespace {
+
+// Runs the enclosed code with one OpenMP thread on the calling thread (the ICV is per
+// thread, so other threads are unaffected); Eigen then does not fork for its GEMM.
+class SingleThreadScope {
+public:
+    SingleThreadScope()
+        : m_saved(omp_get_max_threads())
+    {
+        if (m_saved != 1)
+            omp_set_num_threads(1);
+    }
+    ~SingleThreadScope()
+    {
+        if (m_saved != 1)
+            omp_set_num_threads(m_saved);
+    }
+    SingleThreadScope(const SingleThreadScope&) = delete;
+    SingleThreadScope& operator=(const SingleThreadScope&) = delete;
+
+private:
+    int m_saved;
+};
+
+template <typename Lhs, typename Rhs>
+void eigenProduct(MatrixRef& destination, const Lhs& lhs, const Rhs& rhs, bool lazy)
+{
+    if (lazy)
+        destination.noalias() = lhs.lazyProduct(rhs);
+    else
+        destination.noalias() = lhs * rhs;
+}
+
+} // namespace
+
+void multiplyInto(MatrixRef destination, const ConstMatrixRef& lhs, bool transposeLhs, const ConstMatrixRef& rhs,
+                  bool transposeRhs, bool threaded)
+{
+    const Eigen::Index m = transposeLhs ? lhs.cols() : lhs.rows();
+    const Eigen::Index k = transposeLhs ? lhs.rows() : lhs.cols();
+    const Eigen::Index kRhs = transposeRhs ? rhs.cols() : rhs.rows();
+    const Eigen::Index n = transposeRhs ? rhs.rows() : rhs.cols();
+    if (k != kRhs || destination.rows() != m || destination.cols() != n)
+        throw ConfigError("multiplyInto: " + std::to_string(m) + "x" + std::to_string(k) + " times "
+                          + std::to_string(kRhs) + "x" + std::to_string(n) + " into "
+                          + std::to_string(destination.rows()) + "x" + std::to_string(destination.cols()));
+    constexpr double lazyProductWork = 24.0 * 24.0 * 24.0;
+    constexpr double threadedWork = 1024.0 * 1024.0;
+    const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+    const bool lazy = work < lazyProductWork;
+    if (!lazy && gemmUsesOwnKernel() && m >= 24 && !(threaded && work >= threadedWork)) {
+        gemm(transposeLhs, transposeRhs, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), lhs.data(),
+             static_cast<long>(lhs.outerStride()), rhs.data(), static_cast<long>(rhs.outerStride()), destination.data(),
+             static_cast<long>(destination.outerStride()));
+        return;
+    }
+    const auto run = [&] {
+        if (transposeLhs && transposeRhs)
+            eigenProduct(destination, lhs.transpose(), rhs.transpose(), lazy);
+        else if (transposeLhs)
+            eigenProduct(destination, lhs.transpose(), rhs, lazy);
+        else if (transposeRhs)
+            eigenProduct(destination, lhs, rhs.transpose(), lazy);
+        else
+            eigenProduct(destination, lhs, rhs, lazy);
+    };
+    if (lazy || (threaded && work >= threadedWork)) {
+        run();
+    } else {
+        const SingleThreadScope singleThread;
+        run();
+    }
+}
 
 void addBiasAndActivate(MatrixRef z, const Vector& bias, Activation activation, bool hidden)
 {
@@ -67,7 +144,7 @@ void Backpropagation::prepare(const Network& network, int batch, bool dropout)
 }
 
 double Backpropagation::compute(const Network& network, const ConstMatrixRef& input, std::span<const int> labels,
-                                Dropout* dropout, double dropoutRate)
+                                Dropout* dropout, double dropoutRate, double normalizer)
 {
     const auto& layers = network.layers();
     const std::size_t count = layers.size();
@@ -86,11 +163,11 @@ double Backpropagation::compute(const Network& network, const ConstMatrixRef& in
         const bool hidden = l + 1 < count;
         auto out = m_activations[l].leftCols(n);
         if (l == 0)
-            multiplyInto(out, layers[l].weights, input);
+            multiplyInto(out, layers[l].weights, false, input, false);
         else if (useDropout)
-            multiplyInto(out, layers[l].weights, m_dropped[l - 1].leftCols(n));
+            multiplyInto(out, layers[l].weights, false, m_dropped[l - 1].leftCols(n), false);
         else
-            multiplyInto(out, layers[l].weights, m_activations[l - 1].leftCols(n));
+            multiplyInto(out, layers[l].weights, false, m_activations[l - 1].leftCols(n), false);
         addBiasAndActivate(out, layers[l].bias, layers[l].activation, hidden);
         if (useDropout && hidden) {
             auto mask = m_dropMasks[l].leftCols(n);
@@ -99,22 +176,28 @@ double Backpropagation::compute(const Network& network, const ConstMatrixRef& in
         }
     }
 
-    const double loss = crossEntropy(network.isBinary(), m_activations[count - 1].leftCols(n), labels,
-                                     m_deltas[count - 1].leftCols(n));
+    double loss = crossEntropy(network.isBinary(), m_activations[count - 1].leftCols(n), labels,
+                               m_deltas[count - 1].leftCols(n));
+    if (normalizer > 0.0 && normalizer != n) {
+        // crossEntropy gave the mean and its gradient; rescale both to sum / normalizer.
+        const double scale = n / normalizer;
+        loss *= scale;
+        m_deltas[count - 1].leftCols(n) *= static_cast<Scalar>(scale);
+    }
 
     // Backward: dW = delta * input^T, db = row sums of delta, delta_prev = W^T delta .* f'.
     for (std::size_t l = count; l-- > 0;) {
         const auto delta = m_deltas[l].leftCols(n);
         if (l == 0)
-            multiplyInto(m_weightGradients[l], delta, input.transpose());
+            multiplyInto(m_weightGradients[l], delta, false, input, true);
         else if (useDropout)
-            multiplyInto(m_weightGradients[l], delta, m_dropped[l - 1].leftCols(n).transpose());
+            multiplyInto(m_weightGradients[l], delta, false, m_dropped[l - 1].leftCols(n), true);
         else
-            multiplyInto(m_weightGradients[l], delta, m_activations[l - 1].leftCols(n).transpose());
+            multiplyInto(m_weightGradients[l], delta, false, m_activations[l - 1].leftCols(n), true);
         m_biasGradients[l].noalias() = delta.rowwise().sum();
         if (l > 0) {
             auto previous = m_deltas[l - 1].leftCols(n);
-            multiplyInto(previous, layers[l].weights.transpose(), delta);
+            multiplyInto(previous, layers[l].weights, true, delta, false);
             if (useDropout)
                 previous.array() *= m_dropMasks[l - 1].leftCols(n).array();
             multiplyByDerivative(layers[l - 1].activation, m_activations[l - 1].leftCols(n), previous);

@@ -7,8 +7,6 @@
 #include "nn/Network.h"
 #include "nn/Regularizer.h"
 
-#include <omp.h>
-
 #include <span>
 #include <vector>
 
@@ -23,10 +21,13 @@ public:
     // Forward and backward on the samples in input's columns (at most the prepared batch).
     // With dropout (rate > 0 and a source) every hidden layer's activations are multiplied by
     // an inverted-dropout mask drawn from the source, layer by layer in order. Returns the
-    // mean data loss (no penalty). Gradients are then in weightGradient/biasGradient. The
+    // data loss (no penalty) summed over the samples and divided by `normalizer` (0: by the
+    // number of samples, i.e. the mean); the gradients are those of that value, so parts of
+    // one mini-batch computed apart, each with the whole batch's size as normalizer, add up
+    // to the mini-batch gradient. Gradients are then in weightGradient/biasGradient. The
     // first layer's input gradient is never computed (nothing needs it).
     double compute(const Network& network, const ConstMatrixRef& input, std::span<const int> labels,
-                   Dropout* dropout = nullptr, double dropoutRate = 0.0);
+                   Dropout* dropout = nullptr, double dropoutRate = 0.0, double normalizer = 0.0);
 
     const Matrix& weightGradient(std::size_t layer) const { return m_weightGradients[layer]; }
     const Vector& biasGradient(std::size_t layer) const { return m_biasGradients[layer]; }
@@ -49,51 +50,17 @@ private:
     bool m_dropout = false;
 };
 
-// Runs the enclosed code with one OpenMP thread on the calling thread (the ICV is per
-// thread, so other threads are unaffected); Eigen then does not fork for its GEMM.
-class SingleThreadScope {
-public:
-    SingleThreadScope()
-        : m_saved(omp_get_max_threads())
-    {
-        if (m_saved != 1)
-            omp_set_num_threads(1);
-    }
-    ~SingleThreadScope()
-    {
-        if (m_saved != 1)
-            omp_set_num_threads(m_saved);
-    }
-    SingleThreadScope(const SingleThreadScope&) = delete;
-    SingleThreadScope& operator=(const SingleThreadScope&) = delete;
-
-private:
-    int m_saved;
-};
-
-// destination = lhs * rhs, choosing the product by its size (multiply-adds):
+// destination = op(lhs) * op(rhs), op = transpose where asked. The product is chosen by
+// its size (multiply-adds), and the choice depends only on the shapes, so results are
+// bit-identical run to run:
 //  - below ~24^3: Eigen's coefficient-based lazy product (no packing, no blocking: a
 //    2-8-8-1 net at batch 10 then takes a few microseconds a step);
-//  - below 2^20: Eigen's blocked GEMM on the calling thread only. A fork/join per GEMM
-//    costs more than it saves at these sizes, and when the cores are busy with other work a
-//    spinning OpenMP partner makes mid-size products 10x slower;
-//  - above: the blocked GEMM on all OpenMP threads.
-// The choice depends only on the shapes, so results stay bit-identical run to run.
-template <typename Destination, typename Lhs, typename Rhs>
-inline void multiplyInto(Destination&& destination, const Lhs& lhs, const Rhs& rhs)
-{
-    constexpr double lazyProductWork = 24.0 * 24.0 * 24.0;
-    constexpr double threadedWork = 1024.0 * 1024.0;
-    const double work = static_cast<double>(lhs.rows()) * static_cast<double>(lhs.cols()) * static_cast<double>(rhs.cols());
-    if (work < lazyProductWork) {
-        destination.noalias() = lhs.lazyProduct(rhs);
-    } else if (work < threadedWork) {
-        const SingleThreadScope singleThread;
-        destination.noalias() = lhs * rhs;
-    } else {
-        destination.noalias() = lhs * rhs;
-    }
-}
+//  - otherwise, single-threaded: the packed AVX-512 gemm (Gemm.h) when the result has at
+//    least 24 rows (its tiles are 32 rows high), else Eigen's GEMM on the calling thread;
+//  - with threaded = true and at least 2^20 multiply-adds: Eigen's GEMM on all OpenMP
+//    threads (for callers that are not splitting the work among threads themselves).
+void multiplyInto(MatrixRef destination, const ConstMatrixRef& lhs, bool transposeLhs, const ConstMatrixRef& rhs,
+                  bool transposeRhs, bool threaded = false);
 
 // z <- f(z + b) in one pass (hidden layers); the output layer (hidden = false) only adds b.
 void addBiasAndActivate(MatrixRef z, const Vector& bias, Activation activation, bool hidden);

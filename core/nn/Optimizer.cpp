@@ -106,6 +106,17 @@ bool Optimizer::update(std::size_t tensor, std::span<Scalar> values, std::span<c
     return finite;
 }
 
+bool Optimizer::updateSlice(std::size_t tensor, std::size_t begin, std::size_t end, Scalar* values,
+                            const Scalar* gradient, const Scalar* mask, const PenaltyTerms& penalty)
+{
+    if (tensor >= m_sizes.size() || begin > end || end > m_sizes[tensor])
+        throw ConfigError("Optimizer::updateSlice: entries [" + std::to_string(begin) + ", " + std::to_string(end)
+                          + ") of tensor " + std::to_string(tensor) + " are out of range");
+    if (m_steps == 0)
+        throw ConfigError("Optimizer::updateSlice: call beginStep() before updating");
+    return updateRange(tensor, values, gradient, mask, penalty, begin, end);
+}
+
 void Optimizer::clearMaskedState(std::size_t tensor, std::span<const Scalar> mask)
 {
     checkTensor(tensor, mask.size(), "clearMaskedState");

@@ -61,6 +61,14 @@ public:
     bool update(std::size_t tensor, std::span<Scalar> values, std::span<const Scalar> gradient,
                 std::span<const Scalar> mask = {}, const PenaltyTerms& penalty = {});
 
+    // Updates entries [begin, end) of one tensor on the calling thread only: for callers that
+    // split the parameters among their own threads (inside an OpenMP parallel region). Every
+    // entry of every tensor must be updated exactly once between two beginStep() calls.
+    // gradient and mask point at the tensor's entry 0 (mask may be null).
+    bool updateSlice(std::size_t tensor, std::size_t begin, std::size_t end, Scalar* values, const Scalar* gradient,
+                     const Scalar* mask, const PenaltyTerms& penalty);
+    std::size_t tensorSize(std::size_t tensor) const { return m_sizes.at(tensor); }
+
     // The effective per-entry step eta_i of the next update given the current state (for
     // inspection and tests; update() uses the same values internally).
     virtual void effectiveSteps(std::size_t tensor, std::span<Scalar> steps) const = 0;

@@ -9,7 +9,10 @@
 #include "nn/Optimizer.h"
 #include "nn/Regularizer.h"
 
+#include <omp.h>
+
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -61,7 +64,6 @@ void checkData(const Network& network, const Dataset& data, const char* role)
 struct Trainer::State {
     std::unique_ptr<Optimizer> optimizer;
     Random random;
-    Dropout dropout;
 
     // Epoch bookkeeping.
     std::vector<int> order;       // this epoch's sample order
@@ -79,10 +81,24 @@ struct Trainer::State {
     std::vector<std::pair<Eigen::Index, Eigen::Index>> shapes;
     std::vector<bool> layerMasked; // a layer has pruned entries: pass its mask to the optimiser
 
-    // Training workspace, sized once per batch size (the step loop never allocates).
-    Matrix input;                  // features x batch
-    std::vector<int> batchLabels;
-    Backpropagation backpropagation;
+    // Training workspaces, one per thread that works on a mini-batch, sized once per batch
+    // size (the step loop never allocates). Thread t takes the t-th contiguous part of each
+    // mini-batch; with one thread that is the whole batch.
+    struct Worker {
+        Matrix input;              // features x part of the batch
+        std::vector<int> labels;
+        Backpropagation backpropagation;
+        Dropout dropout;
+        double lossSum = 0;        // this step: summed loss / batch size
+        long correct = 0;
+        bool finite = true;
+    };
+    std::vector<Worker> workers;
+    int workerBatch = 0;           // batch size the workers were prepared for
+    bool workerDropout = false;
+    std::uint64_t dropoutKey = 0;  // per-step, per-part dropout streams derive from it
+    // Parameter spans each thread updates when several do: (tensor, begin, end) triples.
+    std::vector<std::vector<std::array<std::size_t, 3>>> updateSpans;
 
     // Last weights known to be finite, restored when a step produces non-finite ones.
     std::vector<Matrix> snapshotWeights;
@@ -90,8 +106,8 @@ struct Trainer::State {
     long snapshotStep = -1;
     long snapshotInterval = 1;
 
-    // Evaluation workspace (whole-dataset forward passes in chunks).
-    std::vector<Matrix> evaluationActivations;
+    // Evaluation workspaces (whole-dataset forward passes in chunks), one per thread.
+    std::vector<std::vector<Matrix>> evaluationActivations;
 };
 
 Trainer::Trainer(Network& network, const Dataset& train, const Dataset* test, const TrainingConfig& config)
@@ -111,7 +127,7 @@ Trainer::Trainer(Network& network, const Dataset& train, const Dataset* test, co
         checkData(network, *test, "test");
     State& s = *m_state;
     s.random.reseed(m_config.seed);
-    s.dropout.reseed(s.random.next());
+    s.dropoutKey = s.random.next();
     s.optimizer = Optimizer::create(m_config.optimizer);
     s.order.resize(static_cast<std::size_t>(train.sampleCount()));
     std::iota(s.order.begin(), s.order.end(), 0);
@@ -132,7 +148,7 @@ void Trainer::setConfig(const TrainingConfig& config)
     }
     if (config.seed != m_config.seed) {
         s.random.reseed(config.seed);
-        s.dropout.reseed(s.random.next());
+        s.dropoutKey = s.random.next();
     }
     m_config = config;
 }
@@ -185,6 +201,8 @@ bool Trainer::synchronize(TrainingResult& result)
         }
         s.optimizer->setTensorSizes(sizes);
         s.evaluationActivations.clear();
+        s.workers.clear();
+        s.updateSpans.clear();
         // A snapshot copies every parameter: for big models take one every few steps so
         // that it stays under ~1% of the step time; tiny models snapshot every step.
         s.snapshotInterval = std::max(1L, parameters / 16384);
@@ -224,14 +242,94 @@ void Trainer::takeSnapshot()
     s.snapshotStep = s.steps;
 }
 
-void Trainer::prepareWorkspace(int batch)
+// How many threads share a mini-batch. Each part runs its GEMMs on its own thread and the
+// threads meet twice a step, instead of Eigen forking and synchronising inside every GEMM:
+// cheaper, and far more robust when the cores are also busy with other work (a descheduled
+// partner stalls Eigen's fine-grained packing handshakes). Small nets and batches stay on
+// one thread: their whole step takes microseconds, less than a fork/join.
+int Trainer::threadsForBatch(int batch) const
+{
+    const int available = omp_get_max_threads();
+    if (available < 2 || omp_in_parallel())
+        return 1;
+    double work = 0; // multiply-adds per sample, forward and backward
+    for (const DenseLayer& layer : m_network.layers())
+        work += 3.0 * static_cast<double>(layer.weights.size());
+    constexpr double minimumWorkPerThread = 2.0e6;
+    constexpr int minimumSamplesPerThread = 16;
+    const int byWork = static_cast<int>(work * batch / minimumWorkPerThread);
+    const int bySamples = batch / minimumSamplesPerThread;
+    return std::max(1, std::min({available, byWork, bySamples}));
+}
+
+void Trainer::prepareWorkers(int batch, int threads)
 {
     State& s = *m_state;
-    if (s.input.cols() != batch || s.input.rows() != m_network.layers().front().inputs()) {
-        s.input.resize(m_network.layers().front().inputs(), batch);
-        s.batchLabels.resize(static_cast<std::size_t>(batch));
+    const bool dropout = m_config.regularization.dropout > 0;
+    const int inputs = m_network.layers().front().inputs();
+    if (static_cast<int>(s.workers.size()) == threads && s.workerBatch == batch && s.workerDropout == dropout
+        && s.workers.front().input.rows() == inputs)
+        return;
+    s.workers.resize(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t) {
+        const int part = partEnd(batch, threads, t) - partBegin(batch, threads, t);
+        State::Worker& worker = s.workers[static_cast<std::size_t>(t)];
+        worker.input.resize(inputs, part);
+        worker.labels.resize(static_cast<std::size_t>(part));
+        worker.backpropagation.prepare(m_network, part, dropout);
     }
-    s.backpropagation.prepare(m_network, batch, m_config.regularization.dropout > 0);
+    // Spans of the flattened parameters, equal shares per thread, on 64-byte boundaries.
+    s.updateSpans.assign(static_cast<std::size_t>(threads), {});
+    const std::size_t tensors = s.optimizer->tensorCount();
+    std::size_t total = 0;
+    for (std::size_t k = 0; k < tensors; ++k)
+        total += s.optimizer->tensorSize(k);
+    const std::size_t share = ((total + static_cast<std::size_t>(threads) - 1) / static_cast<std::size_t>(threads) + 15)
+        & ~std::size_t(15);
+    std::size_t offset = 0;
+    for (std::size_t k = 0; k < tensors; ++k) {
+        const std::size_t size = s.optimizer->tensorSize(k);
+        for (int t = 0; t < threads; ++t) {
+            const std::size_t from = std::max(offset, static_cast<std::size_t>(t) * share);
+            const std::size_t to = std::min(offset + size, static_cast<std::size_t>(t + 1) * share);
+            if (from < to)
+                s.updateSpans[static_cast<std::size_t>(t)].push_back({k, from - offset, to - offset});
+        }
+        offset += size;
+    }
+    s.workerBatch = batch;
+    s.workerDropout = dropout;
+}
+
+int Trainer::partBegin(int batch, int parts, int part)
+{
+    return static_cast<int>(static_cast<long>(batch) * part / parts);
+}
+
+int Trainer::partEnd(int batch, int parts, int part)
+{
+    return static_cast<int>(static_cast<long>(batch) * (part + 1) / parts);
+}
+
+// Forward and backward on one part of the mini-batch (positions [begin, end) of this step's
+// samples in the epoch order), on the calling thread.
+void Trainer::computePart(int part, int begin, int end, int batch)
+{
+    State& s = *m_state;
+    State::Worker& worker = s.workers[static_cast<std::size_t>(part)];
+    const int n = end - begin;
+    for (int j = 0; j < n; ++j) {
+        const int index = s.order[s.position + static_cast<std::size_t>(begin + j)];
+        worker.input.col(j) = m_train.features.col(index);
+        worker.labels[static_cast<std::size_t>(j)] = m_train.labels[static_cast<std::size_t>(index)];
+    }
+    const std::span<const int> labels(worker.labels.data(), static_cast<std::size_t>(n));
+    const double rate = m_config.regularization.dropout;
+    if (rate > 0) // a stream per (step, part): reproducible whatever thread runs the part
+        worker.dropout.reseed(s.dropoutKey ^ (static_cast<std::uint64_t>(s.steps) * 1024u + static_cast<std::uint64_t>(part)));
+    worker.lossSum = worker.backpropagation.compute(m_network, worker.input.leftCols(n), labels,
+                                                    rate > 0 ? &worker.dropout : nullptr, rate, batch);
+    worker.correct = countCorrect(worker.backpropagation.logits(), labels, m_network.isBinary());
 }
 
 // One optimiser step on the next mini-batch. Returns false (and fills result) on divergence.
@@ -242,23 +340,102 @@ bool Trainer::runStep(TrainingResult& result)
     if (s.position == 0)
         s.random.shuffle(s.order);
     const int batch = std::min(m_config.batchSize, sampleCount);
-    prepareWorkspace(batch);
+    const int threads = threadsForBatch(batch);
+    prepareWorkers(batch, threads);
     const int n = std::min(batch, sampleCount - static_cast<int>(s.position));
-
-    // Gather the mini-batch.
-    for (int j = 0; j < n; ++j) {
-        const int index = s.order[s.position + static_cast<std::size_t>(j)];
-        s.input.col(j) = m_train.features.col(index);
-        s.batchLabels[static_cast<std::size_t>(j)] = m_train.labels[static_cast<std::size_t>(index)];
-    }
-    const std::span<const int> labels(s.batchLabels.data(), static_cast<std::size_t>(n));
-
     auto& layers = m_network.layers();
     const std::size_t count = layers.size();
-    const double rate = m_config.regularization.dropout;
-    Backpropagation& backpropagation = s.backpropagation;
-    const double loss = backpropagation.compute(m_network, s.input.leftCols(n), labels,
-                                                rate > 0 ? &s.dropout : nullptr, rate);
+    const PenaltyTerms penalty = weightPenalty(m_config.regularization);
+    const bool snapshotDue = s.steps - s.snapshotStep >= s.snapshotInterval;
+
+    double loss = 0;
+    bool finite = true;
+    if (threads == 1) {
+        computePart(0, 0, n, n);
+        const State::Worker& worker = s.workers.front();
+        loss = worker.lossSum;
+        if (std::isfinite(loss)) {
+            // These weights gave a finite loss: a good point to fall back to.
+            if (snapshotDue)
+                takeSnapshot();
+            const Backpropagation& backpropagation = worker.backpropagation;
+            s.optimizer->beginStep();
+            for (std::size_t l = 0; l < count; ++l) {
+                DenseLayer& layer = layers[l];
+                const std::span<const Scalar> mask = s.layerMasked[l]
+                    ? std::span<const Scalar>(layer.mask.data(), static_cast<std::size_t>(layer.mask.size()))
+                    : std::span<const Scalar>();
+                finite &= s.optimizer->update(2 * l, {layer.weights.data(), static_cast<std::size_t>(layer.weights.size())},
+                                              {backpropagation.weightGradient(l).data(), static_cast<std::size_t>(layer.weights.size())},
+                                              mask, penalty);
+                finite &= s.optimizer->update(2 * l + 1, {layer.bias.data(), static_cast<std::size_t>(layer.bias.size())},
+                                              {backpropagation.biasGradient(l).data(), static_cast<std::size_t>(layer.bias.size())});
+            }
+        }
+    } else {
+        // Parts of the batch in parallel; then each thread sums the parts' gradients over its
+        // own span of the parameters (in part order: the same bits on every run) and steps it.
+        s.optimizer->beginStep();
+        for (State::Worker& worker : s.workers)
+            worker.finite = true;
+        bool failed = false;
+#pragma omp parallel num_threads(threads)
+        {
+            const int team = omp_get_num_threads();
+            const int id = omp_get_thread_num();
+            try {
+                for (int part = id; part < threads; part += team)
+                    computePart(part, partBegin(n, threads, part), partEnd(n, threads, part), n);
+            } catch (...) {
+#pragma omp atomic write
+                failed = true;
+            }
+#pragma omp barrier
+            bool anyFailed = false;
+#pragma omp atomic read
+            anyFailed = failed;
+            double total = 0;
+            for (const State::Worker& worker : s.workers)
+                total += worker.lossSum;
+            if (!anyFailed && std::isfinite(total)) {
+                for (int part = id; part < threads; part += team) {
+                    State::Worker& own = s.workers[static_cast<std::size_t>(part)];
+                    for (const auto& [tensor, begin, end] : s.updateSpans[static_cast<std::size_t>(part)]) {
+                        const std::size_t l = tensor / 2;
+                        const bool weights = tensor % 2 == 0;
+                        DenseLayer& layer = layers[l];
+                        Scalar* values = weights ? layer.weights.data() : layer.bias.data();
+                        const auto gradientOf = [&](State::Worker& worker) {
+                            return weights ? worker.backpropagation.weightGradient(l).data()
+                                           : worker.backpropagation.biasGradient(l).data();
+                        };
+                        Scalar* sum = gradientOf(s.workers.front());
+                        for (std::size_t w = 1; w < s.workers.size(); ++w) {
+                            const Scalar* other = gradientOf(s.workers[w]);
+                            for (std::size_t i = begin; i < end; ++i)
+                                sum[i] += other[i];
+                        }
+                        if (snapshotDue) {
+                            Scalar* saved = weights ? s.snapshotWeights[l].data() : s.snapshotBiases[l].data();
+                            std::copy(values + begin, values + end, saved + begin);
+                        }
+                        const Scalar* mask = weights && s.layerMasked[l] ? layer.mask.data() : nullptr;
+                        own.finite &= s.optimizer->updateSlice(tensor, begin, end, values, sum, mask,
+                                                               weights ? penalty : PenaltyTerms{});
+                    }
+                }
+            }
+        }
+        if (failed)
+            throw ConfigError("Trainer: a worker thread failed while computing the mini-batch gradient");
+        for (const State::Worker& worker : s.workers) {
+            loss += worker.lossSum;
+            finite &= worker.finite;
+        }
+        if (std::isfinite(loss) && snapshotDue)
+            s.snapshotStep = s.steps;
+    }
+
     if (!std::isfinite(loss)) {
         restoreSnapshot();
         result.outcome = TrainingOutcome::Diverged;
@@ -267,28 +444,10 @@ bool Trainer::runStep(TrainingResult& result)
                          + (std::isnan(loss) ? "NaN" : "infinite") + ". " + restoredText();
         return false;
     }
-    // These weights gave a finite loss: a good point to fall back to.
-    if (s.steps - s.snapshotStep >= s.snapshotInterval)
-        takeSnapshot();
     s.lossSum += loss * n;
     s.seen += n;
-    s.correct += countCorrect(backpropagation.logits(), labels, m_network.isBinary());
-
-    // Update: penalties, masks and the proximal L1 step are folded into the optimiser pass.
-    const PenaltyTerms penalty = weightPenalty(m_config.regularization);
-    s.optimizer->beginStep();
-    bool finite = true;
-    for (std::size_t l = 0; l < count; ++l) {
-        DenseLayer& layer = layers[l];
-        const std::span<const Scalar> mask = s.layerMasked[l]
-            ? std::span<const Scalar>(layer.mask.data(), static_cast<std::size_t>(layer.mask.size()))
-            : std::span<const Scalar>();
-        finite &= s.optimizer->update(2 * l, {layer.weights.data(), static_cast<std::size_t>(layer.weights.size())},
-                                      {backpropagation.weightGradient(l).data(), static_cast<std::size_t>(layer.weights.size())},
-                                      mask, penalty);
-        finite &= s.optimizer->update(2 * l + 1, {layer.bias.data(), static_cast<std::size_t>(layer.bias.size())},
-                                      {backpropagation.biasGradient(l).data(), static_cast<std::size_t>(layer.bias.size())});
-    }
+    for (const State::Worker& worker : s.workers)
+        s.correct += worker.correct;
     ++s.steps;
     s.position += static_cast<std::size_t>(n);
 
@@ -418,38 +577,79 @@ TrainingResult Trainer::train(int epochs, const std::atomic<bool>* cancel, const
     return result;
 }
 
-// Forward pass over a whole dataset in chunks: mean loss and predicted labels.
+// Forward pass over a whole dataset in chunks of samples, the chunks shared among the
+// threads: mean loss and predicted labels. Chunk losses are added in chunk order, so the
+// result does not depend on which thread did what.
 double Trainer::evaluate(const Dataset& data, Labels& predicted) const
 {
     State& s = *m_state;
     const auto& layers = m_network.layers();
     const std::size_t count = layers.size();
-    const int chunk = std::min(kEvaluationChunk, std::max(1, data.sampleCount()));
-    if (s.evaluationActivations.size() != count || s.evaluationActivations.front().cols() != chunk) {
-        s.evaluationActivations.resize(count);
-        for (std::size_t l = 0; l < count; ++l)
-            s.evaluationActivations[l].resize(layers[l].outputs(), chunk);
+    const int samples = data.sampleCount();
+    predicted.resize(static_cast<std::size_t>(samples));
+    if (samples == 0)
+        return 0.0;
+    const int chunk = std::min(kEvaluationChunk, samples);
+    const int chunks = (samples + chunk - 1) / chunk;
+    double work = 0;
+    for (const DenseLayer& layer : layers)
+        work += static_cast<double>(layer.weights.size());
+    const int threads = omp_in_parallel() || work * chunk < 1.0e6 ? 1 : std::max(1, std::min(omp_get_max_threads(), chunks));
+    if (static_cast<int>(s.evaluationActivations.size()) < threads
+        || s.evaluationActivations.front().size() != count || s.evaluationActivations.front().front().cols() != chunk) {
+        s.evaluationActivations.assign(static_cast<std::size_t>(threads), std::vector<Matrix>(count));
+        for (auto& buffers : s.evaluationActivations)
+            for (std::size_t l = 0; l < count; ++l)
+                buffers[l].resize(layers[l].outputs(), chunk);
     }
     const bool binary = m_network.isBinary();
-    predicted.resize(static_cast<std::size_t>(data.sampleCount()));
-    double lossSum = 0;
-    for (int start = 0; start < data.sampleCount(); start += chunk) {
-        const int n = std::min(chunk, data.sampleCount() - start);
+    std::vector<double> chunkLoss(static_cast<std::size_t>(chunks), 0.0);
+    const auto forwardChunk = [&](int index, std::vector<Matrix>& buffers) {
+        const int start = index * chunk;
+        const int n = std::min(chunk, samples - start);
         for (std::size_t l = 0; l < count; ++l) {
-            auto out = s.evaluationActivations[l].leftCols(n);
+            auto out = buffers[l].leftCols(n);
             if (l == 0)
-                multiplyInto(out, layers[l].weights, data.features.middleCols(start, n));
+                multiplyInto(out, layers[l].weights, false, data.features.middleCols(start, n), false, threads == 1);
             else
-                multiplyInto(out, layers[l].weights, s.evaluationActivations[l - 1].leftCols(n));
+                multiplyInto(out, layers[l].weights, false, buffers[l - 1].leftCols(n), false, threads == 1);
             addBiasAndActivate(out, layers[l].bias, layers[l].activation, l + 1 < count);
         }
-        const auto logits = s.evaluationActivations[count - 1].leftCols(n);
+        const auto logits = buffers[count - 1].leftCols(n);
         const std::span<const int> labels(data.labels.data() + start, static_cast<std::size_t>(n));
-        lossSum += crossEntropySum(binary, logits, labels);
-        const Labels chunkPredictions = predictFromLogits(logits, binary);
-        std::copy(chunkPredictions.begin(), chunkPredictions.end(), predicted.begin() + start);
+        chunkLoss[static_cast<std::size_t>(index)] = crossEntropySum(binary, logits, labels);
+        if (binary) {
+            for (int j = 0; j < n; ++j)
+                predicted[static_cast<std::size_t>(start + j)] = logits(0, j) > Scalar(0) ? 1 : 0;
+        } else {
+            for (int j = 0; j < n; ++j) {
+                Eigen::Index best = 0;
+                logits.col(j).maxCoeff(&best);
+                predicted[static_cast<std::size_t>(start + j)] = static_cast<int>(best);
+            }
+        }
+    };
+    if (threads == 1) {
+        for (int index = 0; index < chunks; ++index)
+            forwardChunk(index, s.evaluationActivations.front());
+    } else {
+        bool failed = false;
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int index = 0; index < chunks; ++index) {
+            try {
+                forwardChunk(index, s.evaluationActivations[static_cast<std::size_t>(omp_get_thread_num())]);
+            } catch (...) {
+#pragma omp atomic write
+                failed = true;
+            }
+        }
+        if (failed)
+            throw ConfigError("Trainer: evaluation failed (labels outside the network's classes?)");
     }
-    return data.sampleCount() > 0 ? lossSum / data.sampleCount() : 0.0;
+    double lossSum = 0;
+    for (const double value : chunkLoss)
+        lossSum += value;
+    return lossSum / samples;
 }
 
 TrainingReport Trainer::makeReport(bool evaluateTrainingSet) const

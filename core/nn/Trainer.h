@@ -72,7 +72,11 @@ private:
     void takeSnapshot();
     void restoreSnapshot();
     std::string restoredText() const;
-    void prepareWorkspace(int batch);
+    int threadsForBatch(int batch) const;
+    void prepareWorkers(int batch, int threads);
+    static int partBegin(int batch, int parts, int part);
+    static int partEnd(int batch, int parts, int part);
+    void computePart(int part, int begin, int end, int batch);
     bool runStep(TrainingResult& result);
     double evaluate(const Dataset& data, Labels& predicted) const;
     TrainingReport makeReport(bool evaluateTrainingSet) const;

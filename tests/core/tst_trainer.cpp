@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <omp.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -98,11 +100,44 @@ private slots:
         data.classNames = {"a", "b", "c", "d"};
         Network a(mlp(300, {256}, 4), 1);
         Network b(mlp(300, {256}, 4), 1);
-        Trainer first(a, data, nullptr, adam(1e-3, 128));
-        Trainer second(b, data, nullptr, adam(1e-3, 128));
+        TrainingConfig config = adam(1e-3, 128);
+        config.regularization.dropout = 0.3;
+        config.regularization.l1 = 1e-4;
+        Trainer first(a, data, nullptr, config);
+        Trainer second(b, data, nullptr, config);
         first.train(2);
         second.train(2);
         QVERIFY(sameWeights(a, b));
+    }
+
+    void threadCountChangesOnlyRounding()
+    {
+        // Big enough that two threads share each mini-batch: the parts' gradients must add
+        // up to the whole batch's, so one and two threads agree up to rounding.
+        Dataset data;
+        data.name = "random";
+        data.features = Matrix::Random(300, 384);
+        for (int j = 0; j < 384; ++j)
+            data.labels.push_back((data.features(0, j) > 0) + 2 * (data.features(1, j) > 0));
+        data.classNames = {"a", "b", "c", "d"};
+        const int saved = omp_get_max_threads();
+        Network one(mlp(300, {256}, 4), 1);
+        Network two(mlp(300, {256}, 4), 1);
+        // SGD: its step is linear in the gradient, so rounding differences stay rounding-sized
+        // (Adam's g/sqrt(v) would blow up the rounding of near-zero gradients to full steps).
+        TrainingConfig config = adam(0.1, 128);
+        config.optimizer.kind = OptimizerKind::Sgd;
+        omp_set_num_threads(1);
+        Trainer(one, data, nullptr, config).train(2);
+        omp_set_num_threads(2);
+        Trainer(two, data, nullptr, config).train(2);
+        omp_set_num_threads(saved);
+        for (std::size_t l = 0; l < one.layers().size(); ++l) {
+            const float difference = (one.layers()[l].weights - two.layers()[l].weights).cwiseAbs().maxCoeff();
+            const float change = (one.layers()[l].weights - Network(mlp(300, {256}, 4), 1).layers()[l].weights).cwiseAbs().maxCoeff();
+            QVERIFY2(difference < 1e-4f * change, qPrintable(QString("layer %1: %2 vs step size %3").arg(l).arg(difference).arg(change)));
+            QVERIFY((one.layers()[l].bias - two.layers()[l].bias).cwiseAbs().maxCoeff() < 1e-5f);
+        }
     }
 
     void warmStartContinues()
