@@ -97,7 +97,7 @@ EfficiencyView::EfficiencyView(QWidget* parent)
 
     stylePlot(m_plot);
     m_plot->plotLayout()->clear();
-    m_title = new QCPTextElement(m_plot, QStringLiteral("Dense fp32 model vs the model as shown (one inference)"), plotFont(1, true));
+    m_title = new QCPTextElement(m_plot, QStringLiteral("The trained model at fp32 vs the model as shown (one inference)"), plotFont(1, true));
     m_title->setTextColor(plotcolors::text());
     m_plot->plotLayout()->addElement(0, 0, m_title);
     auto* grid = new QCPLayoutGrid;
@@ -111,7 +111,7 @@ EfficiencyView::EfficiencyView(QWidget* parent)
     grid->setRowStretchFactor(0, 0.01);
 
     m_numbers->setColumnCount(4);
-    m_numbers->setHorizontalHeaderLabels({QStringLiteral(""), QStringLiteral("dense fp32"), QStringLiteral("as shown"),
+    m_numbers->setHorizontalHeaderLabels({QStringLiteral(""), QStringLiteral("trained, fp32"), QStringLiteral("as shown"),
                                           QStringLiteral("ratio")});
     m_numbers->verticalHeader()->setVisible(false);
     m_numbers->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -151,7 +151,7 @@ EfficiencyView::Panel EfficiencyView::makePanel(QCPLayoutGrid* grid, int column,
     QCPAxis* x = panel.rect->axis(QCPAxis::atBottom);
     QCPAxis* y = panel.rect->axis(QCPAxis::atLeft);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    ticker->addTick(0, QStringLiteral("dense\nfp32"));
+    ticker->addTick(0, QStringLiteral("trained\nfp32"));
     ticker->addTick(1, QStringLiteral("as\nshown"));
     x->setTicker(ticker);
     x->setRange(-0.6, 1.6);
@@ -198,10 +198,10 @@ void EfficiencyView::render(const Snapshot& s)
     setPanel(m_panels[1], static_cast<double>(dense.bytesSmallest), static_cast<double>(now.bytesSmallest),
              formatBytes(static_cast<double>(dense.bytesSmallest)),
              formatBytes(static_cast<double>(now.bytesSmallest)) + QStringLiteral(" ") + QString::fromStdString(now.smallestFormat));
-    setPanel(m_panels[2], static_cast<double>(dense.macsDense), static_cast<double>(now.macsSparse),
-             formatCount(static_cast<double>(dense.macsDense)), formatCount(static_cast<double>(now.macsSparse)));
+    setPanel(m_panels[2], static_cast<double>(dense.macsSparse), static_cast<double>(now.macsSparse),
+             formatCount(static_cast<double>(dense.macsSparse)), formatCount(static_cast<double>(now.macsSparse)));
     setPanel(m_panels[3], dense.energyTotalPj, now.energyTotalPj, formatEnergy(dense.energyTotalPj), formatEnergy(now.energyTotalPj));
-    m_title->setText(QStringLiteral("Dense fp32 vs the model as shown (%1, %2 of weights zero) \u2014 one inference")
+    m_title->setText(QStringLiteral("The trained model at fp32 vs the model as shown (%1, %2 of weights zero) \u2014 one inference")
                          .arg(QString::fromStdString(s.compression.precision.label()), formatPercent(s.evaluation.weights.sparsity)));
 
     struct Row {
@@ -216,8 +216,10 @@ void EfficiencyView::render(const Snapshot& s)
          static_cast<double>(dense.parameters), static_cast<double>(now.parameters)},
         {QStringLiteral("non-zero parameters"), formatCount(dense.nonZeroParameters), formatCount(now.nonZeroParameters),
          static_cast<double>(dense.nonZeroParameters), static_cast<double>(now.nonZeroParameters)},
-        {QStringLiteral("multiply-accumulates"), formatCount(dense.macsDense), formatCount(now.macsSparse),
-         static_cast<double>(dense.macsDense), static_cast<double>(now.macsSparse)},
+        {QStringLiteral("multiply-accumulates, dense kernel"), formatCount(dense.macsDense), formatCount(now.macsDense),
+         static_cast<double>(dense.macsDense), static_cast<double>(now.macsDense)},
+        {QStringLiteral("multiply-accumulates, zeros skipped"), formatCount(dense.macsSparse), formatCount(now.macsSparse),
+         static_cast<double>(dense.macsSparse), static_cast<double>(now.macsSparse)},
         {QStringLiteral("bytes, dense layout"), formatBytes(dense.bytesDense), formatBytes(now.bytesDense),
          static_cast<double>(dense.bytesDense), static_cast<double>(now.bytesDense)},
         {QStringLiteral("bytes, CSR (values + indices)"), formatBytes(dense.bytesCsr), formatBytes(now.bytesCsr),

@@ -592,8 +592,9 @@ void Engine::process(Worker& worker, Commands& commands)
     if (commands.running) {
         const bool wasRunning = worker.running;
         worker.running = *commands.running && worker.main;
-        if (worker.running && worker.epochLimit > 0 && worker.epoch() >= worker.epochLimit)
-            worker.epochLimit = 0;  // Train after reaching the limit means "keep going"
+        // Pressing Train after the limit stopped training means "keep going".
+        if (worker.running && !wasRunning && worker.epochLimit > 0 && worker.epoch() >= worker.epochLimit)
+            worker.epochLimit = 0;
         if (worker.running && !wasRunning) {
             worker.lastReport = Clock::now();
             worker.stepsAtLastReport = worker.steps();
@@ -662,7 +663,9 @@ void Engine::trainSlice(Worker& worker)
 
     const long before = trainer.stepCount();
     const double progressBefore = trainer.epochProgress();
-    const TrainingResult result = trainer.trainSteps(budget, &m_restart);
+    // A drag can keep a command pending all the time; training must still move on, so a
+    // slice that starts with one pending takes one step before it looks at commands.
+    const TrainingResult result = m_restart.load() ? trainer.trainSteps(1) : trainer.trainSteps(budget, &m_restart);
     const long done = trainer.stepCount() - before;
     if (worker.comparison && done > 0)
         worker.comparison->trainer->trainSteps(done); // lockstep: the same batches

@@ -9,6 +9,7 @@
 #include "HelpDialog.h"
 #include "PlotStyle.h"
 #include "Presets.h"
+#include "TradeoffView.h"
 #include "TrainingView.h"
 #include "WeightsView.h"
 
@@ -112,7 +113,7 @@ MainWindow::~MainWindow()
 
 void MainWindow::buildLayout()
 {
-    m_views = {new TrainingView, new ConfusionView, new BoundaryView, new WeightsView, new EfficiencyView};
+    m_views = {new TrainingView, new TradeoffView, new ConfusionView, new BoundaryView, new WeightsView, new EfficiencyView};
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -304,6 +305,10 @@ void MainWindow::connectSignals()
     for (View* view : m_views) {
         if (auto* weights = qobject_cast<WeightsView*>(view))
             connect(weights, &WeightsView::thresholdDragged, m_controls, &ControlPanel::setThresholdFromPlot);
+        if (auto* tradeoff = qobject_cast<TradeoffView*>(view)) {
+            connect(tradeoff, &TradeoffView::targetSparsityPicked, m_controls, &ControlPanel::setTargetSparsityFromPlot);
+            connect(tradeoff, &TradeoffView::sweepRowChosen, this, &MainWindow::loadSweepRow);
+        }
         if (auto* efficiency = qobject_cast<EfficiencyView*>(view))
             connect(efficiency, &EfficiencyView::energyTableChanged, this, [this](const EnergyTable& table) { m_engine->setEnergyTable(table); });
     }
@@ -555,6 +560,33 @@ void MainWindow::applyState(const ControlState& state, bool start)
         startTraining();
 }
 
+void MainWindow::loadSweepRow(const SweepRow& row, const SweepOptions& options)
+{
+    // Retrain that configuration from scratch for the sweep's epochs, then show it pruned
+    // and rounded as the sweep measured it.
+    ControlState state = m_controls->state();
+    state.lambda = row.penalty == "none" ? 0.0 : row.lambda;
+    state.alpha = row.penalty == "l2" ? 0.0 : 1.0;
+    state.pruneBy = PruningSpec::Criterion::TargetSparsity;
+    state.targetSparsity = std::min(row.targetSparsity, 0.999);
+    state.pruneScope = options.scope;
+    state.precisionIndex = precisionIndexOf(row.precision);
+    state.granularity = row.precision.granularity;
+    state.epochLimit = options.epochs;
+    state.pace = 0.0;
+    m_lessonBanner->showMessage(MessageBanner::Kind::Info, QStringLiteral("Loaded a sweep configuration"),
+                                QStringLiteral("%1 λ = %2, pruned to %3, %4: retraining it for %5 epochs from the same seed. "
+                                               "The sweep measured accuracy %6%7.")
+                                    .arg(QString::fromStdString(row.penalty == "none" ? std::string("no penalty") : row.penalty),
+                                         formatScientific(row.lambda), formatPercent(row.targetSparsity),
+                                         QString::fromStdString(row.precision.label()))
+                                    .arg(options.epochs)
+                                    .arg(row.accuracy, 0, 'f', 3)
+                                    .arg(options.fineTuneEpochs > 0 ? QStringLiteral(" (after %1 fine-tune epochs, not repeated here)").arg(options.fineTuneEpochs)
+                                                                    : QString()));
+    applyState(state, true);
+}
+
 void MainWindow::openCsv(const QString& path)
 {
     ControlState state = m_controls->state();
@@ -633,14 +665,19 @@ bool MainWindow::trainAndWait(int epochs, int timeoutMs)
 {
     QElapsedTimer clock;
     clock.start();
+    // Start from where the engine stands after everything asked so far (a preset may be
+    // training already): pause it and wait until that is shown.
+    pauseTraining();
     if (!waitUntilSettled(timeoutMs))
         return false;
     const int target = m_shown->epoch + epochs;
+    // Helpers run at full speed whatever the pace control says.
+    m_engine->setPace(0.0);
     m_engine->setEpochLimit(target);
     startTraining();
     bool reached = false;
     while (clock.elapsed() < timeoutMs) {
-        if (m_shown && m_shown->epoch >= target && !m_shown->running) {
+        if (m_shown && m_shown->generation >= m_trainGeneration && m_shown->epoch >= target && !m_shown->running) {
             reached = true;
             break;
         }
@@ -649,7 +686,9 @@ bool MainWindow::trainAndWait(int epochs, int timeoutMs)
         spin(5);
     }
     pauseTraining();
-    m_engine->setEpochLimit(m_controls->state().epochLimit);
+    const ControlState state = m_controls->state();
+    m_engine->setEpochLimit(state.epochLimit);
+    m_engine->setPace(state.pace);
     const int remaining = std::max(1000, timeoutMs - static_cast<int>(clock.elapsed()));
     return waitUntilSettled(remaining) && reached;
 }

@@ -25,6 +25,8 @@
 #include "Engine.h"
 #include "Snapshot.h"
 
+#include "eval/Sweep.h"
+
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPointer>
@@ -97,6 +99,8 @@ public slots:
     void openCsvDialog();
     void showHelp(const QString& section = QString());
     void setTiled(bool tiled);
+    // A sweep point was clicked: load its settings and retrain it.
+    void loadSweepRow(const ss::SweepRow& row, const ss::SweepOptions& options);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -75,7 +75,7 @@ void styleLegend(QCPLegend* legend)
     legend->setBrush(QBrush(QColor(255, 255, 255, 225)));
     legend->setBorderPen(QPen(QColor(210, 213, 220)));
     legend->setIconSize(18, 10);
-    legend->setRowSpacing(0);
+    legend->setRowSpacing(3);
 }
 
 void stylePlot(QCustomPlot* plot)

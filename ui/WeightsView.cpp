@@ -157,6 +157,11 @@ WeightsView::WeightsView(QWidget* parent)
     m_zeros->setName(QStringLiteral("exactly zero"));
     m_zeros->setPen(QPen(plotcolors::sparsity().darker(130), 0.8));
     m_zeros->setBrush(plotcolors::sparsity());
+    m_otherZeros = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);
+    m_otherZeros->setPen(QPen(QColor(60, 60, 60), 1.4, Qt::DashLine));
+    m_otherZeros->setBrush(Qt::NoBrush);
+    m_otherZeros->setVisible(false);
+    m_otherZeros->removeFromLegend();
     m_otherRun = m_histogram->addGraph();
     m_otherRun->setLineStyle(QCPGraph::lsStepCenter);
     m_otherRun->setPen(QPen(QColor(60, 60, 60), 1.4, Qt::DashLine));
@@ -203,7 +208,7 @@ WeightsView::WeightsView(QWidget* parent)
     m_map->setInterpolate(false);
     m_map->setGradient(divergingGradient());
     m_scale->setBarWidth(10);
-    m_scale->axis()->setLabel(QStringLiteral("w (grey = pruned)"));
+    m_scale->axis()->setLabel(QStringLiteral("w (grey = exactly 0)"));
     m_map->setColorScale(m_scale);
     m_scale->setGradient(divergingGradient());
 
@@ -258,26 +263,38 @@ void WeightsView::renderHistogram(const Snapshot& s)
         top = std::max(top, c);
 
     const bool comparing = s.comparison && s.comparison->trained;
+    const bool logScale = m_logCounts->isChecked() && top >= 20;
     m_otherRun->setVisible(comparing);
+    m_otherZeros->setVisible(comparing);
     if (comparing) {
         QVector<double> other = histogram(*s.comparison->trained);
         long otherZeros = 0;
         for (const auto& layer : s.comparison->trained->layers())
             otherZeros += static_cast<long>((layer.weights.array() == 0.0f).count());
-        other[kBins / 2] += static_cast<double>(otherZeros);
         for (double& c : other)
-            c = std::max(c, m_logCounts->isChecked() ? 0.5 : 0.0);
+            c = std::max(c, logScale ? 0.5 : 0.0);
         m_otherRun->setData(keys, other, true);
-        m_otherRun->setName(QString::fromStdString(s.comparison->label) + QStringLiteral(" (dashed)"));
+        const QString label = QString::fromStdString(s.comparison->label);
+        m_otherRun->setName(label + QStringLiteral(": non-zero"));
         m_otherRun->addToLegend();
+        // Its exact zeros get a bar of their own beside the main run's: that they are
+        // missing is the point of comparing proximal with naive L1.
+        m_otherZeros->setWidth(width * 0.6);
+        m_otherZeros->setData(QVector<double>{width * 0.6}, QVector<double>{static_cast<double>(otherZeros)}, true);
+        m_otherZeros->setName(label + QStringLiteral(": exactly zero (%1)").arg(otherZeros));
+        m_otherZeros->addToLegend();
         for (double c : other)
             top = std::max(top, c);
+        top = std::max(top, static_cast<double>(otherZeros));
     } else {
         m_otherRun->removeFromLegend();
+        m_otherZeros->removeFromLegend();
     }
+    m_zeros->setName(QStringLiteral("exactly zero (%1)").arg(zeros));
 
     QCPAxis* y = m_histogram->yAxis;
-    if (m_logCounts->isChecked()) {
+    m_otherZeros->setBaseValue(logScale ? 0.5 : 0.0);
+    if (logScale) {
         y->setScaleType(QCPAxis::stLogarithmic);
         if (!y->ticker().dynamicCast<QCPAxisTickerLog>())
             y->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
@@ -286,11 +303,16 @@ void WeightsView::renderHistogram(const Snapshot& s)
         y->setRange(0.5, std::max(2.0, top * 2.0));
     } else {
         y->setScaleType(QCPAxis::stLinear);
-        if (y->ticker().dynamicCast<QCPAxisTickerLog>())
-            y->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        if (!y->ticker().dynamicCast<QCPAxisTickerFixed>()) {
+            // Counts are whole numbers: ticks on integers (or multiples of them).
+            auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+            ticker->setTickStep(1.0);
+            ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+            y->setTicker(ticker);
+        }
         m_bars->setBaseValue(0);
         m_zeros->setBaseValue(0);
-        y->setRange(0, std::max(1.0, top * 1.08));
+        y->setRange(0, std::max(top + 0.5, top * 1.1));
     }
     m_histogram->xAxis->setRange(-range, range);
 

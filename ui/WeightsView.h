@@ -78,6 +78,7 @@ private:
     QCPBars* m_bars = nullptr;
     QCPBars* m_zeros = nullptr;
     QCPGraph* m_otherRun = nullptr;
+    QCPBars* m_otherZeros = nullptr;
     QCPItemRect* m_prunedBand = nullptr;
     QCPItemStraightLine* m_lineLeft = nullptr;
     QCPItemStraightLine* m_lineRight = nullptr;
