@@ -648,7 +648,11 @@ bool MainWindow::waitUntilSettled(int timeoutMs)
     QElapsedTimer clock;
     clock.start();
     while (clock.elapsed() < timeoutMs) {
-        const bool settled = m_engine->isIdle() && !m_pending && !m_applyTimer->isActive()
+        const bool idle = m_engine->isIdle();
+        // The worker emits its last snapshot before it marks itself idle: deliver what it
+        // has posted before judging what is shown.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+        const bool settled = idle && !m_pending && !m_applyTimer->isActive()
             && m_shown && m_shown->generation == m_engine->postedGeneration();
         if (settled) {
             // Let the queued view renders finish too.

@@ -220,7 +220,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.lastProblem().contains(QStringLiteral("diverged")), kTimeout);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
         QVERIFY(window.waitUntilSettled(kTimeout));
-        QVERIFY(!window.shownSnapshot()->running);
+        QVERIFY2(!window.shownSnapshot()->running, qPrintable(window.lastProblem() + QStringLiteral(" reason %1").arg(int(window.shownSnapshot()->reason))));
         QVERIFY(window.shownSnapshot()->trained->isFinite());
         QVERIFY(window.problemBanner()->isVisible());
     }
