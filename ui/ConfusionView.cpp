@@ -58,14 +58,16 @@ ConfusionView::ConfusionView(QWidget* parent)
     , m_samplesTitle(new QLabel(this))
     , m_samples(new QListWidget(this))
 {
-    m_normalization->addItem(QStringLiteral("Counts (% of all)"), static_cast<int>(Normalization::None));
-    m_normalization->addItem(QStringLiteral("By true class (recall)"), static_cast<int>(Normalization::ByTrueClass));
-    m_normalization->addItem(QStringLiteral("By predicted class (precision)"), static_cast<int>(Normalization::ByPredictedClass));
+    m_normalization->addItem(QStringLiteral("Counts"), static_cast<int>(Normalization::None));
+    m_normalization->addItem(QStringLiteral("By true class"), static_cast<int>(Normalization::ByTrueClass));
+    m_normalization->addItem(QStringLiteral("By predicted class"), static_cast<int>(Normalization::ByPredictedClass));
     m_normalization->setToolTip(QStringLiteral(
         "What the colours and percentages are relative to. <b>Counts</b>: share of all test samples. "
         "<b>By true class</b>: each row sums to 100 %, the diagonal is each class's recall TP/(TP+FN). "
         "<b>By predicted class</b>: each column sums to 100 %, the diagonal is each class's precision TP/(TP+FP)."));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_summary->setWordWrap(true);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

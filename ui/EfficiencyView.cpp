@@ -104,8 +104,8 @@ EfficiencyView::EfficiencyView(QWidget* parent)
     m_plot->plotLayout()->addElement(1, 0, grid);
     m_plot->plotLayout()->setRowStretchFactor(0, 0.01);
     grid->setColumnSpacing(14);
-    const QStringList titles = {QStringLiteral("non-zero parameters"), QStringLiteral("storage"),
-                                QStringLiteral("multiply-accumulates"), QStringLiteral("energy / inference")};
+    const QStringList titles = {QStringLiteral("non-zero params"), QStringLiteral("storage"), QStringLiteral("MACs"),
+                                QStringLiteral("energy")};
     for (int i = 0; i < titles.size(); ++i)
         m_panels.push_back(makePanel(grid, i, titles[i]));
     grid->setRowStretchFactor(0, 0.01);

@@ -722,7 +722,7 @@ void Engine::trainSlice(Worker& worker)
     }
 }
 
-void Engine::recordHistory(Worker& worker)
+void Engine::recordHistory(Worker& worker, const Evaluation* shown)
 {
     const auto start = Clock::now();
     const Dataset& test = worker.data->split.test;
@@ -740,7 +740,13 @@ void Engine::recordHistory(Worker& worker)
     const PruningSpec& pruning = worker.compression.pruning;
     const bool identity = worker.compression.precision.isIdentity()
         && (pruning.criterion == PruningSpec::Criterion::Threshold ? pruning.threshold <= 0 : pruning.targetSparsity <= 0);
-    if (identity) {
+    if (shown) {
+        // Just evaluated for a snapshot: no second pass over the test set.
+        point.testLoss = shown->logLoss;
+        point.testAccuracy = shown->report.accuracy;
+        point.testMacroF1 = shown->report.macro.f1;
+        point.sparsity = shown->weights.sparsity;
+    } else if (identity) {
         const Matrix probabilities = network.probabilities(test.features);
         point.testLoss = logLoss(probabilities, test.labels);
         const ClassificationReport report = classificationReport(test.labels, argmaxColumns(probabilities), test.classCount());
@@ -819,14 +825,21 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
                 maxAbs = std::max(maxAbs, layer.weights.cwiseAbs().maxCoeff());
         snapshot->maxAbsWeight = maxAbs;
 
-        // The evaluator caches work for the weights it was made with: worth keeping while
-        // paused (drags), rebuilt after any training.
-        if (!worker.evaluator || worker.evaluatorWeightsVersion != worker.weightsVersion) {
-            worker.evaluator = std::make_unique<InstantEvaluator>(network, test, worker.energy);
-            worker.evaluatorWeightsVersion = worker.weightsVersion;
+        std::shared_ptr<Network> compressed;
+        if (worker.running) {
+            // The weights change with every step: the evaluator's caches (built for drags)
+            // would be thrown away at once, so evaluate the plain way.
+            snapshot->evaluation = evaluateFully(network, test, worker.compression, worker.energy);
+            compressed = std::make_shared<Network>(compressNetwork(network, worker.compression));
+        } else {
+            // Paused: the evaluator's caches make the next drags instant.
+            if (!worker.evaluator || worker.evaluatorWeightsVersion != worker.weightsVersion) {
+                worker.evaluator = std::make_unique<InstantEvaluator>(network, test, worker.energy);
+                worker.evaluatorWeightsVersion = worker.weightsVersion;
+            }
+            snapshot->evaluation = worker.evaluator->evaluate(worker.compression);
+            compressed = std::make_shared<Network>(worker.evaluator->compressedNetwork(worker.compression));
         }
-        snapshot->evaluation = worker.evaluator->evaluate(worker.compression);
-        auto compressed = std::make_shared<Network>(worker.evaluator->compressedNetwork(worker.compression));
         snapshot->compressed = compressed;
 
         if (worker.boundaryFeatures.cols() > 0) {
@@ -841,7 +854,7 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
         }
 
         if (appendHistory && (worker.historyDirty || worker.main->history.empty()))
-            recordHistory(worker);
+            recordHistory(worker, &snapshot->evaluation);
         snapshot->history = worker.main->publish();
         snapshot->markers = worker.markers;
 

@@ -101,7 +101,7 @@ private:
     void process(Worker& worker, Commands& commands);
     void trainSlice(Worker& worker);
     void emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHistory);
-    void recordHistory(Worker& worker);
+    void recordHistory(Worker& worker, const Evaluation* shown = nullptr);
     bool loadDataset(Worker& worker, const DatasetRequest& request, const ModelSpec& model);
     void rebuildModel(Worker& worker, const ModelSpec& model);
     void applyTrainingConfig(Worker& worker, const TrainingConfig& config);

@@ -361,6 +361,13 @@ void MainWindow::setTiled(bool tiled)
             grid->addWidget(m_views[i], i / columns, i % columns);
             m_views[i]->show();
         }
+        // Equal shares, whatever each view would like.
+        for (int c = 0; c < columns; ++c)
+            grid->setColumnStretch(c, 1);
+        for (int r = 0; r < (static_cast<int>(m_views.size()) + columns - 1) / columns; ++r)
+            grid->setRowStretch(r, 1);
+        grid->setSpacing(6);
+        grid->setContentsMargins(0, 0, 0, 0);
         m_viewStack->setCurrentWidget(m_tiles);
     } else {
         for (View* view : m_views) {

@@ -88,7 +88,7 @@ void stylePlot(QCustomPlot* plot)
     if (plot->axisRect())
         styleAxisRect(plot->axisRect());
     styleLegend(plot->legend);
-    plot->setMinimumSize(220, 160);
+    plot->setMinimumSize(160, 120);
 }
 
 QCPLegend* recreateLegend(QCustomPlot* plot)

@@ -125,8 +125,8 @@ TradeoffView::TradeoffView(QWidget* parent)
     , m_status(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_perLayer(new QCheckBox(QStringLiteral("Per-layer sensitivity"), this))
-    , m_sweepButton(new QPushButton(QStringLiteral("Run sweep\u2026"), this))
-    , m_pathButton(new QPushButton(QStringLiteral("Regularisation path"), this))
+    , m_sweepButton(new QPushButton(QStringLiteral("Sweep\u2026"), this))
+    , m_pathButton(new QPushButton(QStringLiteral("\u03bb path"), this))
     , m_cancelButton(new QPushButton(QStringLiteral("Cancel"), this))
     , m_sweepAxis(new QComboBox(this))
     , m_scanPlot(new QCustomPlot(this))
@@ -139,21 +139,22 @@ TradeoffView::TradeoffView(QWidget* parent)
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(8, 4, 8, 4);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(160);
+    m_progress->setMaximumWidth(120);
     m_progress->setMaximumHeight(16);
     m_progress->setTextVisible(false);
     m_progress->hide();
     m_cancelButton->hide();
-    m_sweepAxis->addItem(QStringLiteral("vs sparsity"));
-    m_sweepAxis->addItem(QStringLiteral("vs energy"));
+    m_sweepAxis->addItem(QStringLiteral("sparsity"));
+    m_sweepAxis->addItem(QStringLiteral("energy"));
     m_sweepAxis->setToolTip(QStringLiteral("Second objective of the sweep plot and its Pareto front: sparsity (higher is "
                                            "better) or estimated energy per inference (lower is better)."));
-    m_perLayer->setToolTip(QStringLiteral("Also prune each layer alone at the same levels (thin lines): which layer "
+    m_perLayer->setToolTip(QStringLiteral("Per-layer sensitivity: also prune each layer alone at the same levels (thin lines): which layer "
                                           "tolerates pruning, as Intel Distiller's sensitivity analysis shows."));
     m_sweepButton->setToolTip(QStringLiteral("Train the current model over a grid of \u03bb, target sparsity and precision, "
                                              "and plot every configuration with the Pareto front."));
-    m_pathButton->setToolTip(QStringLiteral("For logistic regression: fit the model at 40 decreasing \u03bb (warm started, "
+    m_pathButton->setToolTip(QStringLiteral("Regularisation path, for logistic regression: fit the model at 40 decreasing \u03bb (warm started, "
                                             "as glmnet does) and draw every weight against \u03bb."));
     bar->addWidget(m_status, 1);
     bar->addWidget(m_progress);

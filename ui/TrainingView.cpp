@@ -138,7 +138,7 @@ TrainingView::TrainingView(QWidget* parent)
     legendRow->setMargins(QMargins(0, 0, 0, 0));
     legend->setVisible(true);
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    legend->setWrap(4);
+    legend->setWrap(3);
     legend->setBorderPen(Qt::NoPen);
     legend->setBrush(Qt::NoBrush);
     legend->setRowSpacing(4);

@@ -5,10 +5,12 @@
 
 #include "Snapshot.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QWidget>
 
 class QCustomPlot;
+class QTimer;
 
 namespace ss {
 
@@ -27,17 +29,25 @@ public:
     const SnapshotPtr& snapshot() const { return m_snapshot; }
     // Draws the latest snapshot now, visible or not (screenshots, tests).
     void renderNow();
-    // How many times the view has drawn a snapshot (tests, the stall benchmark).
+    // How many times the view has drawn a snapshot, and the slowest draw (tests, the
+    // stall benchmark).
     long renderCount() const { return m_renders; }
+    double slowestRenderMs() const { return m_slowestMs; }
 
 protected:
     virtual void render(const Snapshot& snapshot) = 0;
+    // Views that are costly to draw (large heatmaps) redraw at most this often while a
+    // run streams snapshots; the newest snapshot is always drawn in the end.
+    virtual int minimumRenderIntervalMs() const { return 0; }
     void showEvent(QShowEvent* event) override;
 
 private:
     SnapshotPtr m_snapshot;
     bool m_dirty = false;
     long m_renders = 0;
+    double m_slowestMs = 0;
+    QElapsedTimer m_sinceRender;
+    QTimer* m_deferred = nullptr;
 };
 
 } // namespace ss

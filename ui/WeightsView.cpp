@@ -97,6 +97,7 @@ WeightsView::WeightsView(QWidget* parent)
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(8, 4, 8, 4);
     m_stats->setWordWrap(true);
+    m_stats->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_stats->setToolTip(QStringLiteral(
         "Over all weight matrices of the model as shown (biases apart). Sparsity = exact zeros / weights. "
@@ -218,6 +219,7 @@ WeightsView::WeightsView(QWidget* parent)
 
 void WeightsView::render(const Snapshot& s)
 {
+    m_largeModel = s.trained && s.trained->weightCount() > 50000;
     renderHistogram(s);
     renderHeatmap(s);
     renderImages(s);

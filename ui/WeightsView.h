@@ -56,6 +56,7 @@ signals:
 
 protected:
     void render(const Snapshot& snapshot) override;
+    int minimumRenderIntervalMs() const override { return m_largeModel ? 250 : 0; }
 
 private:
     void renderHistogram(const Snapshot& snapshot);
@@ -89,6 +90,7 @@ private:
     bool m_dragging = false;
     double m_shownThreshold = 0;
     int m_layerCount = -1;
+    bool m_largeModel = false;   // big heatmaps: redraw a few times a second at most
 };
 
 } // namespace ss

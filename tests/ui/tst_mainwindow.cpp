@@ -225,6 +225,27 @@ private slots:
         QVERIFY(window.problemBanner()->isVisible());
     }
 
+    void tiledViewsFitAnOrdinaryScreen()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.applyState(fastDefault(), false);
+        window.setTiled(true);
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const QString screenshots = qEnvironmentVariable("SPARSESCOPE_SCREENSHOT_DIR");
+        if (!screenshots.isEmpty())
+            window.renderView(QStringLiteral("window"), QSize(1600, 1000)).save(screenshots + QStringLiteral("/tiled.png"));
+        QVERIFY2(window.minimumSizeHint().width() <= 1600, qPrintable(QString::number(window.minimumSizeHint().width())));
+        QVERIFY2(window.width() <= 1600, qPrintable(QString::number(window.width())));
+        for (const QString& id : window.viewIds()) {
+            View* view = window.view(id);
+            QVERIFY2(view->isVisible(), qPrintable(id));
+            QVERIFY2(view->width() >= 300 && view->height() >= 250,
+                     qPrintable(QStringLiteral("%1: %2x%3").arg(id).arg(view->width()).arg(view->height())));
+        }
+    }
+
     void everyViewRendersNonEmpty()
     {
         MainWindow window(MainWindow::Options{.useSettings = false});
