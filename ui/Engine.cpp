@@ -700,9 +700,10 @@ void Engine::trainSlice(Worker& worker)
 
     // A history point at each epoch's end (or every half second inside long epochs), as
     // often as their cost allows.
+    // The first few hundred epochs always get their point: short runs need every one.
     const bool epochEnded = trainer.epochCount() > static_cast<int>(std::floor(progressBefore));
-    if ((epochEnded || secondsSince(worker.lastHistory) > 0.5) && secondsSince(worker.lastHistory) >= worker.historyInterval
-        && worker.historyDirty && !stop)
+    const bool affordable = secondsSince(worker.lastHistory) >= worker.historyInterval || worker.main->history.size() < 200;
+    if ((epochEnded || secondsSince(worker.lastHistory) > 0.5) && affordable && worker.historyDirty && !stop)
         recordHistory(worker);
 
     if (worker.pace > 0 && !stop) {

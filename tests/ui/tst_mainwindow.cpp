@@ -5,11 +5,14 @@
 #include "ControlPanel.h"
 #include "HeadlineBar.h"
 #include "MainWindow.h"
+#include "TradeoffView.h"
 #include "TrainingView.h"
 #include "ValueSlider.h"
 #include "View.h"
 
 #include "eval/InstantEvaluator.h"
+
+#include <qcustomplot.h>
 
 #include <QComboBox>
 #include <QLabel>
@@ -19,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <set>
 
 using namespace ss;
@@ -244,6 +248,69 @@ private slots:
             QVERIFY2(view->width() >= 300 && view->height() >= 250,
                      qPrintable(QStringLiteral("%1: %2x%3").arg(id).arg(view->width()).arg(view->height())));
         }
+    }
+
+    void tradeoffScanSweepAndPath()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        ControlState state = fastDefault();
+        state.dataset.nameOrPath = "breast-cancer";
+        state.dataset.samples = 0;
+        state.dataset.noise = -1.0;
+        state.model.hidden = {};   // logistic: the regularisation path applies
+        state.lambda = 0.01;
+        window.applyState(state, false);
+        QVERIFY(window.trainAndWait(10, kTimeout));
+        window.showView(QStringLiteral("tradeoff"));
+        auto* tradeoff = static_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
+        QTRY_VERIFY_WITH_TIMEOUT(tradeoff->scanResult() && tradeoff->pathResult() && !tradeoff->isBusy(), kTimeout);
+
+        // The scan starts at the model as trained and ends almost empty.
+        const PruneScanResult& scan = *tradeoff->scanResult();
+        QCOMPARE(static_cast<int>(scan.points.size()), 100);
+        const SnapshotPtr shown = window.shownSnapshot();
+        QCOMPARE(scan.points.front().accuracy, shown->evaluation.report.accuracy);
+        QVERIFY(scan.points.back().achievedSparsity > 0.95);
+        QCOMPARE(tradeoff->plots().front()->graph(0)->dataCount(), 100);
+
+        // The path runs from (almost) no weights to all 30.
+        const RegularizationPath& path = *tradeoff->pathResult();
+        QCOMPARE(static_cast<int>(path.points.size()), 40);
+        QVERIFY(path.points.front().nonZeroWeights <= 3);
+        QVERIFY(path.points.back().nonZeroWeights >= 25);
+
+        // A small sweep, then load one of its rows.
+        SweepGrid grid;
+        grid.l1 = {0.0, 0.01};
+        grid.sparsities = {0.0, 0.8};
+        grid.precisions = {QuantizationSpec::float32(), QuantizationSpec::integer(4)};
+        SweepOptions options;
+        options.architecture = shown->trained->architecture();
+        options.training = shown->training;
+        options.epochs = 3;
+        tradeoff->startSweep(grid, options);
+        QTRY_VERIFY_WITH_TIMEOUT(tradeoff->sweepResult() && !tradeoff->isBusy(), kTimeout);
+        const SweepResult& sweep = *tradeoff->sweepResult();
+        QCOMPARE(static_cast<int>(sweep.rows.size()), grid.configurations());
+        QVERIFY(std::any_of(sweep.rows.begin(), sweep.rows.end(), [](const SweepRow& row) { return row.paretoSparsity; }));
+        const SweepRow row = sweep.rows.back();
+        window.loadSweepRow(row, options);
+        QCOMPARE(window.controls()->state().compression().pruning.targetSparsity, row.targetSparsity);
+        QVERIFY(window.controls()->state().precision() == row.precision);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->epoch, options.epochs);
+        QVERIFY(window.shownSnapshot()->compression == window.controls()->state().compression());
+
+        // Dragging along the scan prunes the shown model to that sparsity.
+        QCustomPlot* scanPlot = tradeoff->plots().front();
+        scanPlot->replot(QCustomPlot::rpImmediateRefresh);
+        const QPoint at(static_cast<int>(scanPlot->xAxis->coordToPixel(50.0)), static_cast<int>(scanPlot->yAxis->coordToPixel(0.5)));
+        QTest::mousePress(scanPlot, Qt::LeftButton, {}, at);
+        QTest::mouseRelease(scanPlot, Qt::LeftButton, {}, at);
+        QVERIFY(std::abs(window.controls()->state().targetSparsity - 0.5) < 0.02);
+        QVERIFY(window.controls()->state().pruneBy == PruningSpec::Criterion::TargetSparsity);
     }
 
     void everyViewRendersNonEmpty()

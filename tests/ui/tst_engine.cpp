@@ -1,0 +1,294 @@
+// The worker-thread bridge on its own: commands coalesce, snapshots carry generations,
+// warm starts keep the weights, the comparison run trains in lockstep, bad data is refused
+// without losing the current dataset, pruning masks persist, limits are exact.
+#include "Engine.h"
+
+#include "eval/InstantEvaluator.h"
+#include "eval/WeightStatistics.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace ss;
+
+namespace {
+
+constexpr int kTimeout = 20000;
+
+// Collects what the engine sends, as the main window does.
+class Listener : public QObject {
+public:
+    explicit Listener(Engine& engine)
+    {
+        connect(&engine, &Engine::snapshotReady, this, [this](const SnapshotPtr& snapshot) {
+            if (latest && snapshot->generation < latest->generation)
+                ++outOfOrder;
+            latest = snapshot;
+            ++received;
+        });
+        connect(&engine, &Engine::problem, this, [this](Engine::ProblemKind kind, const QString& title, const QString& message) {
+            problems.push_back({kind, title + QStringLiteral(": ") + message});
+        });
+    }
+    // Waits for a snapshot that includes everything posted so far and an idle engine.
+    bool settle(Engine& engine)
+    {
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < kTimeout) {
+            const bool idle = engine.isIdle();
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+            if (idle && latest && latest->generation == engine.postedGeneration())
+                return true;
+            QTest::qWait(2);
+        }
+        return false;
+    }
+
+    SnapshotPtr latest;
+    int received = 0;
+    int outOfOrder = 0;
+    std::vector<std::pair<Engine::ProblemKind, QString>> problems;
+};
+
+DatasetRequest moons()
+{
+    DatasetRequest request;
+    request.nameOrPath = "moons";
+    request.samples = 300;
+    request.noise = 0.2;
+    request.seed = 4;
+    return request;
+}
+
+TrainingConfig adam(double learningRate, int batch, double l1 = 0.0)
+{
+    TrainingConfig config;
+    config.optimizer.kind = OptimizerKind::Adam;
+    config.optimizer.learningRate = learningRate;
+    config.batchSize = batch;
+    config.regularization.l1 = l1;
+    return config;
+}
+
+ModelSpec mlp(std::vector<int> hidden)
+{
+    ModelSpec model;
+    model.hidden = std::move(hidden);
+    return model;
+}
+
+bool sameWeights(const Network& a, const Network& b)
+{
+    if (a.layers().size() != b.layers().size())
+        return false;
+    for (std::size_t l = 0; l < a.layers().size(); ++l)
+        if (a.layers()[l].weights != b.layers()[l].weights || a.layers()[l].bias != b.layers()[l].bias)
+            return false;
+    return true;
+}
+
+} // namespace
+
+class TestEngine : public QObject {
+    Q_OBJECT
+
+private slots:
+    void firstSnapshotDescribesTheModel()
+    {
+        Engine engine;
+        Listener listener(engine);
+        engine.setTraining(adam(0.01, 16));
+        engine.setDataset(moons(), mlp({8, 8}));
+        QVERIFY(listener.settle(engine));
+        const Snapshot& s = *listener.latest;
+        QCOMPARE(s.steps, 0L);
+        QCOMPARE(s.data->split.train.sampleCount() + s.data->split.test.sampleCount(), 300);
+        QCOMPARE(s.trained->architecture().hidden, (std::vector<int>{8, 8}));
+        QVERIFY(s.boundary);
+        QCOMPARE(s.boundary->classes, 2);
+        QCOMPARE(static_cast<int>(s.boundary->probabilities.size()), 2 * s.boundary->rows * s.boundary->columns);
+        QCOMPARE(s.history->size(), std::size_t{1});
+        QVERIFY(s.maxAbsWeight > 0);
+    }
+
+    void dragsCoalesceAndTheLatestWins()
+    {
+        Engine engine;
+        Listener listener(engine);
+        engine.setDataset(moons(), mlp({16}));
+        QVERIFY(listener.settle(engine));
+        const int before = listener.received;
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        std::uint64_t last = 0;
+        for (int i = 1; i <= 300; ++i) {
+            setting.pruning.threshold = 0.002 * i;
+            last = engine.setCompression(setting);
+        }
+        QCOMPARE(last, engine.postedGeneration());
+        QVERIFY(listener.settle(engine));
+        QVERIFY(listener.latest->compression == setting);
+        QCOMPARE(listener.latest->generation, last);
+        QCOMPARE(listener.outOfOrder, 0);
+        // 300 drag events, far fewer evaluations: the worker took the latest each time.
+        QVERIFY2(listener.received - before < 100, qPrintable(QString::number(listener.received - before)));
+        const Evaluation expected = evaluateFully(*listener.latest->trained, listener.latest->data->split.test, setting);
+        QVERIFY(listener.latest->evaluation.report.confusion == expected.report.confusion);
+        QCOMPARE(listener.latest->evaluation.weights.zeroWeights, expected.weights.zeroWeights);
+    }
+
+    void newSettingsContinueFromTheCurrentWeights()
+    {
+        Engine engine;
+        Listener listener(engine);
+        engine.setTraining(adam(0.01, 16));
+        engine.setDataset(moons(), mlp({8}));
+        for (int i = 0; i < 5; ++i)
+            engine.step();
+        QVERIFY(listener.settle(engine));
+        QCOMPARE(listener.latest->steps, 5L);
+        const SnapshotPtr before = listener.latest;
+        engine.setTraining(adam(0.02, 16, 0.01));
+        QVERIFY(listener.settle(engine));
+        QVERIFY(sameWeights(*listener.latest->trained, *before->trained)); // nothing restarted
+        QCOMPARE(listener.latest->modelGeneration, before->modelGeneration);
+        QCOMPARE(listener.latest->training.regularization.l1, 0.01);
+        engine.step();
+        QVERIFY(listener.settle(engine));
+        QCOMPARE(listener.latest->steps, 6L);
+        QVERIFY(!sameWeights(*listener.latest->trained, *before->trained));
+        QVERIFY(!listener.latest->markers->empty()); // the change is marked on the curves
+    }
+
+    void resetStartsAgain()
+    {
+        Engine engine;
+        Listener listener(engine);
+        engine.setDataset(moons(), mlp({8}));
+        QVERIFY(listener.settle(engine));
+        const SnapshotPtr initial = listener.latest;
+        for (int i = 0; i < 3; ++i)
+            engine.step();
+        QVERIFY(listener.settle(engine));
+        engine.reset();
+        QVERIFY(listener.settle(engine));
+        QCOMPARE(listener.latest->steps, 0L);
+        QVERIFY(listener.latest->modelGeneration > initial->modelGeneration);
+        QVERIFY(sameWeights(*listener.latest->trained, *initial->trained)); // same seed, same start
+        QCOMPARE(listener.latest->history->size(), std::size_t{1});
+    }
+
+    void epochLimitIsExact()
+    {
+        Engine engine;
+        Listener listener(engine);
+        engine.setTraining(adam(0.01, 32));
+        engine.setPace(0);
+        engine.setEpochLimit(7);
+        engine.setDataset(moons(), mlp({8}));
+        engine.train();
+        QVERIFY(listener.settle(engine));
+        QCOMPARE(listener.latest->epoch, 7);
+        QCOMPARE(listener.latest->epochProgress, 7.0);
+        QVERIFY(!listener.latest->running);
+        QCOMPARE(listener.latest->reason, Snapshot::Reason::Stopped);
+        // The curves have a point per epoch.
+        QVERIFY(listener.latest->history->size() >= 7);
+    }
+
+    // The teaching contrast the app is built around: proximal L1 reaches exact zeros,
+    // the naive subgradient (the source article's code) does not.
+    void proximalReachesZerosTheNaiveRunDoesNot()
+    {
+        Engine engine;
+        Listener listener(engine);
+        DatasetRequest article;
+        article.nameOrPath = "article";
+        article.samples = 100;
+        article.noise = 0.0;
+        article.testFraction = 0.2;
+        TrainingConfig config = adam(1e-3, 10, 0.05);
+        config.regularization.l1Mode = L1Mode::Proximal;
+        engine.setTraining(config);
+        engine.setComparison(ComparisonKind::OtherL1Step);
+        engine.setPace(0);
+        engine.setEpochLimit(300);
+        engine.setDataset(article, mlp({}));
+        engine.train();
+        QVERIFY(listener.settle(engine));
+        const Snapshot& s = *listener.latest;
+        QCOMPARE(s.epoch, 300);
+        QVERIFY(s.comparison.has_value());
+        QCOMPARE(s.comparison->kind, ComparisonKind::OtherL1Step);
+        QCOMPARE(weightStatistics(*s.trained).sparsity, 0.5);               // the weight on x1 is exactly 0
+        QCOMPARE(s.trained->layers()[0].weights(0, 1), 0.0f);
+        QCOMPARE(s.comparison->weights.sparsity, 0.0);                     // naive: never exactly 0
+        QVERIFY(std::abs(s.comparison->trained->layers()[0].weights(0, 1)) < 0.01); // ... though near it
+        QVERIFY(s.evaluation.report.accuracy >= 0.9);
+        QCOMPARE(s.comparison->history->size(), s.history->size());
+    }
+
+    void badDatasetKeepsTheCurrentOne()
+    {
+        Engine engine;
+        Listener listener(engine);
+        engine.setDataset(moons(), mlp({8}));
+        QVERIFY(listener.settle(engine));
+        const SnapshotPtr before = listener.latest;
+        DatasetRequest missing;
+        missing.nameOrPath = "/nonexistent/folder/data.csv";
+        engine.setDataset(missing, mlp({8}));
+        engine.requestSnapshot();
+        QVERIFY(listener.settle(engine));
+        QCOMPARE(listener.problems.size(), std::size_t{1});
+        QVERIFY(listener.problems[0].first == Engine::ProblemKind::Dataset);
+        QVERIFY2(listener.problems[0].second.contains(QStringLiteral("data.csv")), qPrintable(listener.problems[0].second));
+        QVERIFY(listener.problems[0].second.contains(QStringLiteral("moons")));
+        QCOMPARE(listener.latest->datasetRequest.nameOrPath, std::string("moons"));
+        QCOMPARE(listener.latest->modelGeneration, before->modelGeneration);
+        QVERIFY(listener.latest->data == before->data);
+    }
+
+    void invalidSettingsAreRefusedAndReported()
+    {
+        Engine engine;
+        Listener listener(engine);
+        engine.setTraining(adam(0.01, 16));
+        engine.setDataset(moons(), mlp({8}));
+        QVERIFY(listener.settle(engine));
+        engine.setTraining(adam(-1.0, 16));
+        engine.requestSnapshot();
+        QVERIFY(listener.settle(engine));
+        QCOMPARE(listener.problems.size(), std::size_t{1});
+        QVERIFY(listener.problems[0].first == Engine::ProblemKind::Settings);
+        QCOMPARE(listener.latest->training.optimizer.learningRate, 0.01);
+    }
+
+    void appliedPruningSurvivesTraining()
+    {
+        Engine engine;
+        Listener listener(engine);
+        engine.setTraining(adam(0.01, 16));
+        engine.setPace(0);
+        engine.setDataset(moons(), mlp({16, 16}));
+        engine.setEpochLimit(3);
+        engine.train();
+        QVERIFY(listener.settle(engine));
+        PruningSpec spec;
+        spec.criterion = PruningSpec::Criterion::TargetSparsity;
+        spec.targetSparsity = 0.6;
+        engine.applyPruning(spec);
+        QVERIFY(listener.settle(engine));
+        const double pruned = weightStatistics(*listener.latest->trained).sparsity;
+        QVERIFY2(std::abs(pruned - 0.6) < 0.01, qPrintable(QString::number(pruned)));
+        engine.setEpochLimit(6);
+        engine.train();
+        QVERIFY(listener.settle(engine));
+        QCOMPARE(listener.latest->epoch, 6);
+        QVERIFY(weightStatistics(*listener.latest->trained).sparsity >= pruned); // the mask held
+    }
+};
+
+QTEST_MAIN(TestEngine)
+#include "tst_engine.moc"
