@@ -6,6 +6,7 @@
 #include "data/Dataset.h"
 #include "data/DatasetCatalog.h"
 #include "data/Generators.h"
+#include "nn/Gemm.h"
 #include "nn/Network.h"
 #include "nn/Trainer.h"
 
@@ -16,12 +17,22 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <vector>
 
 using namespace ss;
 
 namespace {
+
+// Other programs on the same cores skew every figure: print the load with them.
+double loadAverage()
+{
+    std::ifstream in("/proc/loadavg");
+    double load = -1;
+    in >> load;
+    return load;
+}
 
 double median(std::vector<double> values)
 {
@@ -121,7 +132,9 @@ void mlpThroughput()
                            {"data", data.real ? "fashion-mnist" : train.name},
                            {"batch", 128},
                            {"optimizer", "adam"},
-                           {"threads", Eigen::nbThreads()},
+                           {"threads", omp_get_max_threads()},
+                           {"gemm", gemmUsesOwnKernel() ? "packed AVX-512 kernel" : "Eigen"},
+                           {"load_average_1min", loadAverage()},
                            {"epoch_seconds", epochSeconds},
                            {"epoch_seconds_steady_median", seconds},
                            {"samples_per_second", train.sampleCount() / seconds},
@@ -166,6 +179,7 @@ void tinyNetSteps()
                            {"batch", 10},
                            {"optimizer", "adam"},
                            {"steps_per_second", rate},
+                           {"load_average_1min", loadAverage()},
                            {"microseconds_per_step", 1e6 / rate},
                            {"train_accuracy_after_31_epochs", report.trainAccuracy},
                            {"pytorch_steps_per_second", 5800},
