@@ -2,8 +2,11 @@
 
 #include "common/Error.h"
 #include "common/Random.h"
+#include "nn/Backpropagation.h"
 
+#include <algorithm>
 #include <cmath>
+#include <omp.h>
 #include <sstream>
 
 namespace ss {
@@ -149,20 +152,56 @@ Matrix Network::logits(const ConstMatrixRef& features) const
     if (features.rows() != m_layers.front().inputs())
         throw ConfigError("Network: input has " + std::to_string(features.rows())
                           + " features but the network expects " + std::to_string(m_layers.front().inputs()));
-    Matrix current;
-    Matrix next;
-    for (std::size_t i = 0; i < m_layers.size(); ++i) {
-        const DenseLayer& layer = m_layers[i];
-        if (i == 0)
-            next.noalias() = layer.weights * features;
-        else
-            next.noalias() = layer.weights * current;
-        next.colwise() += layer.bias;
-        if (i + 1 < m_layers.size())
-            applyActivation(layer.activation, next);
-        current.swap(next);
+    // Fixed chunks of samples, shared among the threads: each chunk's products are the same
+    // whichever thread computes them, so the logits do not depend on the thread count, and
+    // no thread waits on another inside a product (robust when the cores are busy).
+    constexpr int chunk = 256;
+    const auto samples = static_cast<int>(features.cols());
+    Matrix result(m_layers.back().outputs(), samples);
+    if (samples == 0)
+        return result;
+    const int chunks = (samples + chunk - 1) / chunk;
+    double work = 0;
+    for (const DenseLayer& layer : m_layers)
+        work += static_cast<double>(layer.weights.size());
+    const int threads = omp_in_parallel() || chunks < 2 || work * samples < 4.0e6
+        ? 1
+        : std::max(1, std::min(omp_get_max_threads(), chunks));
+    // Per thread: one buffer per hidden layer, chunk columns wide.
+    const auto makeBuffers = [&] {
+        std::vector<Matrix> buffers;
+        for (std::size_t i = 0; i + 1 < m_layers.size(); ++i)
+            buffers.emplace_back(m_layers[i].outputs(), chunk);
+        return buffers;
+    };
+    const auto forwardChunk = [&](int index, std::vector<Matrix>& buffers) {
+        const int start = index * chunk;
+        const int n = std::min(chunk, samples - start);
+        for (std::size_t i = 0; i < m_layers.size(); ++i) {
+            const DenseLayer& layer = m_layers[i];
+            const bool last = i + 1 == m_layers.size();
+            MatrixRef out = last ? MatrixRef(result.middleCols(start, n)) : MatrixRef(buffers[i].leftCols(n));
+            if (i == 0)
+                multiplyInto(out, layer.weights, false, features.middleCols(start, n), false);
+            else
+                multiplyInto(out, layer.weights, false, buffers[i - 1].leftCols(n), false);
+            addBiasAndActivate(out, layer.bias, layer.activation, !last);
+        }
+    };
+    if (threads == 1) {
+        std::vector<Matrix> buffers = makeBuffers();
+        for (int index = 0; index < chunks; ++index)
+            forwardChunk(index, buffers);
+        return result;
     }
-    return current;
+#pragma omp parallel num_threads(threads)
+    {
+        std::vector<Matrix> buffers = makeBuffers();
+#pragma omp for schedule(static)
+        for (int index = 0; index < chunks; ++index)
+            forwardChunk(index, buffers);
+    }
+    return result;
 }
 
 Matrix Network::probabilities(const ConstMatrixRef& features) const

@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include <omp.h>
+
 #include <cmath>
 
 using namespace ss;
@@ -156,6 +158,33 @@ private slots:
         const Matrix p = network.probabilities(x);
         QVERIFY(std::abs(p(1, 0) - 1.0f / (1.0f + std::exp(-1.75f))) < 1e-6f);
         QCOMPARE(network.predict(x)[0], 1);
+    }
+
+    void logitsIndependentOfThreadCount()
+    {
+        // Large inputs are forwarded in fixed chunks shared among threads: the same bits with
+        // one thread or two, and the same values as a plain double-precision forward pass.
+        Architecture architecture;
+        architecture.inputs = 64;
+        architecture.hidden = {128, 64};
+        architecture.classes = 10;
+        const Network network(architecture, 3);
+        const Matrix x = Matrix::Random(64, 1000);
+        const int saved = omp_get_max_threads();
+        omp_set_num_threads(1);
+        const Matrix one = network.logits(x);
+        omp_set_num_threads(2);
+        const Matrix two = network.logits(x);
+        omp_set_num_threads(saved);
+        QVERIFY(one == two);
+        Eigen::MatrixXd a = x.cast<double>();
+        for (std::size_t l = 0; l < network.layers().size(); ++l) {
+            Eigen::MatrixXd z = network.layers()[l].weights.cast<double>().lazyProduct(a);
+            z.colwise() += network.layers()[l].bias.cast<double>();
+            a = l + 1 < network.layers().size() ? Eigen::MatrixXd(z.cwiseMax(0.0)) : z;
+        }
+        QVERIFY((one.cast<double>() - a).cwiseAbs().maxCoeff() < 1e-4);
+        QCOMPARE(network.logits(x.leftCols(0)).cols(), 0);
     }
 
     void stableAtExtremeLogits()
