@@ -133,9 +133,10 @@ QList<Preset> presets()
         s.epochLimit = 40;
         p.state = s;
         p.lesson = QStringLiteral(
-            "A 64-64-10 MLP on 8\u00d78 handwritten digits. When it stops, drag the Precision slider from fp32 down to "
-            "binary: accuracy holds down to about 4 bits and then collapses. Switch Scale to \u2018per row\u2019 and "
-            "2\u20133 bits recover. The Efficiency tab shows the bytes and energy each step saves.");
+            "A 64-64-10 MLP on 8\u00d78 handwritten digits (about 96 % test accuracy). When it stops, drag the Precision "
+            "slider from fp32 down to binary: accuracy barely moves down to 4 bits, slips at 3 and collapses at 2 "
+            "(to about 40 %), while ternary (three levels, one of them zero) still keeps nearly 90 %. Per-row scales win "
+            "back a point at 3\u20134 bits. The Efficiency tab shows the bytes and energy each step saves.");
         list << p;
     }
     {

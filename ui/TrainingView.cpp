@@ -173,6 +173,8 @@ TrainingView::TrainingView(QWidget* parent)
         if (snapshot())
             renderNow();
     });
+    // The first epochs' loss dwarfs the rest on a linear axis.
+    m_logLoss->setChecked(true);
 }
 
 int TrainingView::pointCount() const

@@ -341,7 +341,8 @@ void WeightsView::renderHistogram(const Snapshot& s)
     m_lineRight->point2->setCoords(t, 2.0);
     m_lineLabel->position->setCoords(t, 0.02);
     m_lineLabel->setText(perLayer ? QStringLiteral("per-layer thresholds")
-                                  : QStringLiteral("t = %1").arg(formatScientific(t)));
+                                  : t > 0 ? QStringLiteral("t = %1").arg(formatScientific(t))
+                                          : QStringLiteral("t = 0: drag to prune"));
 
     const WeightStatistics& shown = s.evaluation.weights;
     m_histogramTitle->setText(QStringLiteral("Weights of the trained model: %1 of %2 exactly zero (%3)")
