@@ -169,7 +169,16 @@ QString hiddenToText(const std::vector<int>& hidden)
 
 QString fashionMnistDirectory()
 {
-    return QStringLiteral("/usr/share/datasets/fashion-mnist");
+    // The Debian package's folder; SPARSESCOPE_FASHION_MNIST_DIR points elsewhere (tests,
+    // a copy of one's own).
+    return qEnvironmentVariable("SPARSESCOPE_FASHION_MNIST_DIR", QStringLiteral("/usr/share/datasets/fashion-mnist"));
+}
+
+DatasetRequest resolvedRequest(DatasetRequest request)
+{
+    if (request.nameOrPath == "fashion-mnist" && request.fashionMnistDir.empty())
+        request.fashionMnistDir = fashionMnistDirectory().toStdString();
+    return request;
 }
 
 bool fashionMnistAvailable()

@@ -71,5 +71,7 @@ QString hiddenToText(const std::vector<int>& hidden);
 QString fashionMnistDirectory();
 bool fashionMnistAvailable();
 QString fashionMnistMissingMessage();
+// The request as the engine should get it (Fashion-MNIST's folder filled in).
+DatasetRequest resolvedRequest(DatasetRequest request);
 
 } // namespace ss

@@ -262,7 +262,8 @@ void EfficiencyView::render(const Snapshot& s)
 
 EnergyTable EfficiencyView::energyTable() const
 {
-    EnergyTable table;
+    // Cells that do not hold a number >= 0 keep the value last in use.
+    EnergyTable table = m_table;
     for (int i = 0; i < static_cast<int>(std::size(kEnergyFields)); ++i) {
         bool ok = false;
         const double value = QLocale::c().toDouble(m_energy->item(i, 1)->text(), &ok);
@@ -279,6 +280,7 @@ EnergyTable EfficiencyView::energyTable() const
 
 void EfficiencyView::setEnergyTable(const EnergyTable& table)
 {
+    m_table = table;
     m_filling = true;
     for (int i = 0; i < static_cast<int>(std::size(kEnergyFields)); ++i) {
         auto* name = new QTableWidgetItem(QString::fromLatin1(kEnergyFields[i].name));

@@ -57,6 +57,7 @@ private:
     QCPTextElement* m_title = nullptr;
     QList<Panel> m_panels;
     bool m_filling = false;
+    EnergyTable m_table;
 };
 
 } // namespace ss

@@ -291,7 +291,7 @@ void MainWindow::connectSignals()
 
     connect(m_controls, &ControlPanel::datasetRequested, this, [this](const DatasetRequest& request) {
         m_problemBanner->hide();
-        m_engine->setDataset(request, m_controls->state().model);
+        m_engine->setDataset(resolvedRequest(request), m_controls->state().model);
     });
     connect(m_controls, &ControlPanel::modelChanged, this, [this](const ModelSpec& model) { m_engine->setModel(model); });
     connect(m_controls, &ControlPanel::trainingChanged, this, [this](const TrainingConfig& config) { m_engine->setTraining(config); });
@@ -322,7 +322,7 @@ void MainWindow::postAll()
     m_engine->setComparison(state.compare);
     m_engine->setPace(state.pace);
     m_engine->setEpochLimit(state.epochLimit);
-    m_engine->setDataset(state.dataset, state.model);
+    m_engine->setDataset(resolvedRequest(state.dataset), state.model);
 }
 
 QStringList MainWindow::viewIds() const

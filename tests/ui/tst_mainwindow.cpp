@@ -16,6 +16,7 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QListWidget>
 #include <QRandomGenerator>
 #include <QSlider>
 #include <QTableWidget>
@@ -143,6 +144,60 @@ private slots:
         QVERIFY(window.shownSnapshot()->evaluation.weights.sparsity > 0);
     }
 
+    void draggingTheHistogramLinePrunes()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.resize(1400, 900);
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(5, kTimeout));
+        window.showView(QStringLiteral("weights"));
+        auto* weights = window.view(QStringLiteral("weights"));
+        weights->renderNow();
+        QCustomPlot* histogram = weights->plots().front();
+        histogram->replot(QCustomPlot::rpImmediateRefresh);
+        const int y = static_cast<int>(histogram->yAxis->axisRect()->center().y());
+        const QPoint start(static_cast<int>(histogram->xAxis->coordToPixel(0.0)), y);
+        const QPoint end(static_cast<int>(histogram->xAxis->coordToPixel(0.3)), y);
+        QTest::mousePress(histogram, Qt::LeftButton, {}, start);
+        QMouseEvent move(QEvent::MouseMove, end, histogram->mapToGlobal(end), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(histogram, &move);
+        QTest::mouseRelease(histogram, Qt::LeftButton, {}, end);
+        const double threshold = window.controls()->state().threshold;
+        QVERIFY2(std::abs(threshold - 0.3) < 0.02, qPrintable(QString::number(threshold)));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->compression.pruning.threshold, threshold);
+        QVERIFY(window.shownSnapshot()->evaluation.weights.sparsity > 0);
+    }
+
+    void editedEnergyTableChangesTheEstimate()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const double before = window.shownSnapshot()->evaluation.efficiency.energyComputePj;
+        window.showView(QStringLiteral("efficiency"));
+        QTableWidget* table = nullptr;
+        for (QTableWidget* candidate : window.view(QStringLiteral("efficiency"))->findChildren<QTableWidget*>())
+            if (candidate->columnCount() == 2)
+                table = candidate;
+        QVERIFY(table);
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->item(r, 0)->text() == QStringLiteral("mult fp32"))
+                table->item(r, 1)->setText(QStringLiteral("7.4")); // twice Horowitz's 3.7 pJ
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const EfficiencyEstimate& after = window.shownSnapshot()->evaluation.efficiency;
+        const double macs = static_cast<double>(after.macsSparse);
+        QVERIFY(std::abs((after.energyComputePj - before) - macs * 3.7) < 1e-6 * after.energyComputePj);
+        // A value that is not a number is not taken.
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->item(r, 0)->text() == QStringLiteral("mult fp32"))
+                table->item(r, 1)->setText(QStringLiteral("lots"));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->evaluation.efficiency.energyComputePj, after.energyComputePj);
+    }
+
     void thousandRandomMovesWhileTraining()
     {
         MainWindow window(MainWindow::Options{.useSettings = false});
@@ -208,6 +263,57 @@ private slots:
         // The previous dataset is still usable.
         QVERIFY(window.trainAndWait(2, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
+    }
+
+    void missingFashionMnistIsExplained()
+    {
+        QTemporaryDir empty;
+        qputenv("SPARSESCOPE_FASHION_MNIST_DIR", empty.path().toUtf8());
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(!window.applyPreset(QStringLiteral("fashion-95")));
+        QVERIFY(window.problemBanner()->isVisible());
+        QVERIFY(window.problemBanner()->text().contains(QStringLiteral("apt install dataset-fashion-mnist")));
+        QVERIFY(window.problemBanner()->text().contains(empty.path()));
+        // Choosing it in the list says the same and keeps the current data.
+        QComboBox* box = window.controls()->datasetBox();
+        box->setCurrentIndex(box->findData(QStringLiteral("fashion-mnist")));
+        QCOMPARE(box->currentData().toString(), QStringLiteral("moons"));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
+        qunsetenv("SPARSESCOPE_FASHION_MNIST_DIR");
+    }
+
+    void clickingACellListsItsSamples()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false});
+        window.show();
+        ControlState state = fastDefault();
+        state.dataset.nameOrPath = "digits";
+        state.dataset.samples = 0;
+        state.dataset.noise = -1.0;
+        state.model.hidden = {32};
+        window.applyState(state, false);
+        QVERIFY(window.trainAndWait(3, kTimeout));
+        window.showView(QStringLiteral("confusion"));
+        auto* confusion = static_cast<ConfusionView*>(window.view(QStringLiteral("confusion")));
+        const ConfusionMatrix& matrix = window.shownSnapshot()->evaluation.report.confusion;
+        // The diagonal cell of class 3, and the largest off-diagonal cell.
+        int worstT = 0, worstP = 1;
+        for (int t = 0; t < matrix.classCount(); ++t)
+            for (int p = 0; p < matrix.classCount(); ++p)
+                if (t != p && matrix.count(t, p) > matrix.count(worstT, worstP)) {
+                    worstT = t;
+                    worstP = p;
+                }
+        for (const auto& [t, p] : {std::pair{3, 3}, std::pair{worstT, worstP}}) {
+            confusion->selectCell(t, p);
+            QCOMPARE(confusion->sampleList()->count(), static_cast<int>(matrix.count(t, p)));
+            if (confusion->sampleList()->count() > 0)
+                QVERIFY(!confusion->sampleList()->item(0)->icon().isNull()); // thumbnails for image data
+        }
     }
 
     void divergenceStopsTrainingAndKeepsFiniteWeights()
@@ -294,10 +400,20 @@ private slots:
         const SweepResult& sweep = *tradeoff->sweepResult();
         QCOMPARE(static_cast<int>(sweep.rows.size()), grid.configurations());
         QVERIFY(std::any_of(sweep.rows.begin(), sweep.rows.end(), [](const SweepRow& row) { return row.paretoSparsity; }));
+        // Click the point of the last row in the sweep plot.
         const SweepRow row = sweep.rows.back();
-        window.loadSweepRow(row, options);
-        QCOMPARE(window.controls()->state().compression().pruning.targetSparsity, row.targetSparsity);
-        QVERIFY(window.controls()->state().precision() == row.precision);
+        QCustomPlot* sweepPlot = tradeoff->plots().at(1);
+        sweepPlot->replot(QCustomPlot::rpImmediateRefresh);
+        const QPoint point(static_cast<int>(sweepPlot->xAxis->coordToPixel(100.0 * row.sparsity)),
+                           static_cast<int>(sweepPlot->yAxis->coordToPixel(row.accuracy)));
+        QSignalSpy chosen(tradeoff, &TradeoffView::sweepRowChosen);
+        QTest::mouseClick(sweepPlot, Qt::LeftButton, {}, point);
+        QCOMPARE(chosen.count(), 1);
+        const SweepRow clicked = chosen.at(0).at(0).value<SweepRow>();
+        QCOMPARE(clicked.accuracy, row.accuracy);
+        QCOMPARE(clicked.sparsity, row.sparsity);
+        QCOMPARE(window.controls()->state().compression().pruning.targetSparsity, clicked.targetSparsity);
+        QVERIFY(window.controls()->state().precision() == clicked.precision);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
         QVERIFY(window.waitUntilSettled(kTimeout));
         QCOMPARE(window.shownSnapshot()->epoch, options.epochs);
