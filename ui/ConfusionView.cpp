@@ -32,16 +32,6 @@ QString className(const Dataset& data, int k)
     return QString::number(k);
 }
 
-QTableWidgetItem* numberItem(const QString& text, const QString& toolTip = QString())
-{
-    auto* item = new QTableWidgetItem(text);
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-    if (!toolTip.isEmpty())
-        item->setToolTip(toolTip);
-    return item;
-}
-
 QString score(double value)
 {
     return QString::number(value, 'f', 3);
@@ -283,22 +273,26 @@ void ConfusionView::fillTable(const Snapshot& s)
     const ClassificationReport& report = s.evaluation.report;
     const Dataset& test = s.data->split.test;
     const int k = static_cast<int>(report.perClass.size());
-    m_table->setRowCount(k + 3);
+    if (m_table->rowCount() != k + 3) {
+        m_table->clearContents();
+        m_table->setRowCount(k + 3);
+    }
     QStringList noPredictions;
+    const Qt::Alignment left = Qt::AlignLeft | Qt::AlignVCenter;
     for (int c = 0; c < k; ++c) {
         const ClassScores& scores = report.perClass[static_cast<std::size_t>(c)];
-        auto* name = new QTableWidgetItem(className(test, c));
-        name->setForeground(plotcolors::forClass(c).darker(115));
-        m_table->setItem(c, 0, name);
+        setTableText(m_table, c, 0, className(test, c), left)->setForeground(plotcolors::forClass(c).darker(115));
         const QString flag = scores.noPredictions
             ? QStringLiteral("The model never predicted this class: precision is 0/0, counted as 0.")
             : QString();
-        m_table->setItem(c, 1, numberItem(scores.noPredictions ? QStringLiteral("0 (0/0)") : score(scores.precision), flag));
-        m_table->setItem(c, 2, numberItem(scores.noSupport ? QStringLiteral("0 (0/0)") : score(scores.recall),
-                                          scores.noSupport ? QStringLiteral("No test sample has this class: recall is 0/0, counted as 0.") : QString()));
-        m_table->setItem(c, 3, numberItem(score(scores.f1)));
-        m_table->setItem(c, 4, numberItem(QString::number(scores.support)));
-        m_table->setItem(c, 5, numberItem(QString::number(scores.predicted)));
+        setTableText(m_table, c, 1, scores.noPredictions ? QStringLiteral("0 (0/0)") : score(scores.precision),
+                     Qt::AlignRight | Qt::AlignVCenter, flag);
+        setTableText(m_table, c, 2, scores.noSupport ? QStringLiteral("0 (0/0)") : score(scores.recall),
+                     Qt::AlignRight | Qt::AlignVCenter,
+                     scores.noSupport ? QStringLiteral("No test sample has this class: recall is 0/0, counted as 0.") : QString());
+        setTableText(m_table, c, 3, score(scores.f1));
+        setTableText(m_table, c, 4, QString::number(scores.support));
+        setTableText(m_table, c, 5, QString::number(scores.predicted));
         if (scores.noPredictions)
             noPredictions << className(test, c);
     }
@@ -313,17 +307,18 @@ void ConfusionView::fillTable(const Snapshot& s)
     };
     for (int i = 0; i < 3; ++i) {
         const int row = k + i;
-        auto* name = new QTableWidgetItem(QString::fromLatin1(averages[i].name));
-        QFont font = name->font();
-        font.setItalic(true);
-        name->setFont(font);
-        name->setToolTip(QString::fromLatin1(averages[i].tip));
-        m_table->setItem(row, 0, name);
-        m_table->setItem(row, 1, numberItem(score(averages[i].scores->precision)));
-        m_table->setItem(row, 2, numberItem(score(averages[i].scores->recall)));
-        m_table->setItem(row, 3, numberItem(score(averages[i].scores->f1)));
-        m_table->setItem(row, 4, numberItem(QString::number(report.confusion.total())));
-        m_table->setItem(row, 5, numberItem(QString()));
+        QTableWidgetItem* name = setTableText(m_table, row, 0, QString::fromLatin1(averages[i].name), left,
+                                              QString::fromLatin1(averages[i].tip));
+        if (!name->font().italic()) {
+            QFont font = name->font();
+            font.setItalic(true);
+            name->setFont(font);
+        }
+        setTableText(m_table, row, 1, score(averages[i].scores->precision));
+        setTableText(m_table, row, 2, score(averages[i].scores->recall));
+        setTableText(m_table, row, 3, score(averages[i].scores->f1));
+        setTableText(m_table, row, 4, QString::number(report.confusion.total()));
+        setTableText(m_table, row, 5, QString());
     }
     if (!noPredictions.isEmpty())
         m_summary->setText(m_summary->text() + QStringLiteral(" \u00b7 <span style='color:#b3261e'>never predicted: %1 (precision 0/0 = 0)</span>")

@@ -238,16 +238,16 @@ void EfficiencyView::render(const Snapshot& s)
         {QStringLiteral("energy per inference"), formatEnergy(dense.energyTotalPj), formatEnergy(now.energyTotalPj),
          dense.energyTotalPj, now.energyTotalPj},
     };
-    m_numbers->setRowCount(static_cast<int>(rows.size()));
-    for (int r = 0; r < rows.size(); ++r) {
-        auto* name = new QTableWidgetItem(rows[r].name);
-        name->setFlags(Qt::ItemIsEnabled);
-        m_numbers->setItem(r, 0, name);
-        m_numbers->setItem(r, 1, cell(rows[r].dense));
-        m_numbers->setItem(r, 2, cell(rows[r].now));
-        m_numbers->setItem(r, 3, cell(rows[r].denseValue > 0 ? ratio(rows[r].denseValue, rows[r].nowValue) : QString()));
+    if (m_numbers->rowCount() != rows.size()) {
+        m_numbers->setRowCount(static_cast<int>(rows.size()));
+        m_numbers->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     }
-    m_numbers->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    for (int r = 0; r < rows.size(); ++r) {
+        setTableText(m_numbers, r, 0, rows[r].name, Qt::AlignLeft | Qt::AlignVCenter);
+        setTableText(m_numbers, r, 1, rows[r].dense);
+        setTableText(m_numbers, r, 2, rows[r].now);
+        setTableText(m_numbers, r, 3, rows[r].denseValue > 0 ? ratio(rows[r].denseValue, rows[r].nowValue) : QString());
+    }
 
     const QString assumptions = QString::fromStdString(now.assumptions).toHtmlEscaped();
     const QString text = QStringLiteral(

@@ -117,6 +117,10 @@ private:
     std::atomic<std::uint64_t> m_generation{0};
 };
 
+// Makes the calling thread (and threads it starts later) yield to the GUI thread: for the
+// engine's worker and background jobs. Does nothing where threads have no own priority.
+void lowerThisThreadsPriority();
+
 } // namespace ss
 
 Q_DECLARE_METATYPE(ss::SnapshotPtr)

@@ -2,6 +2,8 @@
 
 #include <qcustomplot.h>
 
+#include <QTableWidget>
+
 #include <cmath>
 
 namespace ss {
@@ -148,6 +150,23 @@ QCPColorGradient sequentialGradient()
     gradient.setColorStopAt(1.0, QColor(8, 48, 107));
     gradient.setLevelCount(256);
     return gradient;
+}
+
+QTableWidgetItem* setTableText(QTableWidget* table, int row, int column, const QString& text, Qt::Alignment alignment,
+                               const QString& toolTip)
+{
+    QTableWidgetItem* item = table->item(row, column);
+    if (!item) {
+        item = new QTableWidgetItem;
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        item->setTextAlignment(alignment);
+        table->setItem(row, column, item);
+    }
+    if (item->text() != text)
+        item->setText(text);
+    if (item->toolTip() != toolTip)
+        item->setToolTip(toolTip);
+    return item;
 }
 
 QString formatCount(double value)

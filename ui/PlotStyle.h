@@ -13,6 +13,8 @@ class QCPColorScale;
 class QCPTextElement;
 class QCPColorGradient;
 class QCPLegend;
+class QTableWidget;
+class QTableWidgetItem;
 
 namespace ss {
 
@@ -65,5 +67,10 @@ QString formatPercent(double fraction, int decimals = 1);
 QString formatScientific(double value);
 
 QFont plotFont(int pointSizeDelta = 0, bool bold = false);
+
+// Sets a read-only cell's text, reusing its item: live tables update many times a second.
+QTableWidgetItem* setTableText(QTableWidget* table, int row, int column, const QString& text,
+                               Qt::Alignment alignment = Qt::AlignRight | Qt::AlignVCenter,
+                               const QString& toolTip = QString());
 
 } // namespace ss

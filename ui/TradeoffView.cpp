@@ -1,5 +1,6 @@
 #include "TradeoffView.h"
 
+#include "Engine.h"
 #include "PlotStyle.h"
 
 #include "common/Error.h"
@@ -367,6 +368,10 @@ void TradeoffView::render(const Snapshot& s)
     if (!s.running && key != m_scanKey) {
         m_scanKey = key;
         startScan(s);
+    } else if (s.running && m_scanWatcher.isRunning() && m_scanCancel) {
+        // Training moved on: that scan would be stale before it ends. Redo it when paused.
+        m_scanCancel->store(true);
+        m_scanKey.clear();
     }
     if (s.modelGeneration != m_sweepModelGeneration && !m_sweepWatcher.isRunning()) {
         // A sweep belongs to the data and model it ran on.
@@ -408,6 +413,7 @@ void TradeoffView::startScan(const Snapshot& s)
     options.perLayerSensitivity = m_perLayer->isChecked();
     const SnapshotPtr keep = snapshot();
     m_scanWatcher.setFuture(QtConcurrent::run([keep, options, cancel](QPromise<JobOutcome<PruneScanResult>>& promise) {
+        lowerThisThreadsPriority();
         promise.setProgressRange(0, 1000);
         JobOutcome<PruneScanResult> outcome;
         try {
@@ -575,6 +581,7 @@ void TradeoffView::startSweep(const SweepGrid& grid, const SweepOptions& options
     m_sweepOptions = options;
     m_sweepModelGeneration = keep->modelGeneration;
     m_sweepWatcher.setFuture(QtConcurrent::run([keep, grid, options, cancel](QPromise<JobOutcome<SweepResult>>& promise) {
+        lowerThisThreadsPriority();
         promise.setProgressRange(0, 1000);
         JobOutcome<SweepResult> outcome;
         try {
@@ -722,6 +729,7 @@ void TradeoffView::startPath()
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_pathCancel = cancel;
     m_pathWatcher.setFuture(QtConcurrent::run([keep, options, cancel](QPromise<JobOutcome<RegularizationPath>>& promise) {
+        lowerThisThreadsPriority();
         promise.setProgressRange(0, 1000);
         JobOutcome<RegularizationPath> outcome;
         try {

@@ -4,7 +4,10 @@
 // else the largest bundled set, with every view tiled on screen; optionally drags the
 // threshold slider a few times a second as a user would. Prints one JSON line.
 //
-//   sparsescope_bench_gui_stall [--seconds S] [--drag] [--dataset NAME]
+//   sparsescope_bench_gui_stall [--seconds S] [--drag] [--idle] [--dataset NAME]
+//
+// --idle measures the same window without training: the baseline that the machine's
+// other load alone causes (on a shared 2-core machine it is far from zero).
 //
 // Runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise; the widgets and
 // plots still lay out, replot and paint into their backing store.
@@ -15,6 +18,8 @@
 #include "ValueSlider.h"
 #include "View.h"
 
+#include <qcustomplot.h>
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QSlider>
@@ -22,6 +27,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -45,16 +51,19 @@ int main(int argc, char** argv)
 {
     double seconds = 20.0;
     bool drag = false;
+    bool idle = false;
     std::string datasetName;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
             seconds = std::max(1.0, std::atof(argv[++i]));
         else if (std::strcmp(argv[i], "--drag") == 0)
             drag = true;
+        else if (std::strcmp(argv[i], "--idle") == 0)
+            idle = true;
         else if (std::strcmp(argv[i], "--dataset") == 0 && i + 1 < argc)
             datasetName = argv[++i];
         else {
-            std::fprintf(stderr, "usage: %s [--seconds S] [--drag] [--dataset NAME]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--seconds S] [--drag] [--idle] [--dataset NAME]\n", argv[0]);
             return 2;
         }
     }
@@ -117,7 +126,8 @@ int main(int argc, char** argv)
         ++dragMoves;
     });
 
-    window.startTraining();
+    if (!idle)
+        window.startTraining();
     clock.start();
     due = kIntervalMs * 1000000LL;
     probe.start(kIntervalMs);
@@ -133,21 +143,30 @@ int main(int argc, char** argv)
     const ss::SnapshotPtr shown = window.shownSnapshot();
     const long steps = shown ? shown->steps - stepsBefore : 0;
 
+    double load = 0;
+    std::ifstream("/proc/loadavg") >> load;
     std::string renders;
     const QStringList ids = window.viewIds();
     for (int i = 0; i < ids.size(); ++i) {
         if (!renders.empty())
             renders += ", ";
-        renders += "\"" + ids[i].toStdString() + "\": " + std::to_string(window.view(ids[i])->renderCount() - rendersBefore[static_cast<std::size_t>(i)]);
+        ss::View* view = window.view(ids[i]);
+        double replot = 0;
+        for (QCustomPlot* plot : view->plots())
+            replot = std::max(replot, plot->replotTime(true));
+        char figures[160];
+        std::snprintf(figures, sizeof figures, "{\"count\": %ld, \"slowest_ms\": %.1f, \"mean_replot_ms\": %.1f}",
+                      view->renderCount() - rendersBefore[static_cast<std::size_t>(i)], view->slowestRenderMs(), replot);
+        renders += "\"" + ids[i].toStdString() + "\": " + figures;
     }
     std::printf("{\"bench\": \"gui_stall\", \"dataset\": \"%s\", \"model\": \"%s\", \"views\": \"all %d tiled\", "
-                "\"window\": \"%dx%d\", \"drag\": %s, \"drag_moves\": %d, \"seconds\": %.1f, \"timer_ms\": %d, \"ticks\": %zu, "
+                "\"window\": \"%dx%d\", \"training\": %s, \"drag\": %s, \"drag_moves\": %d, \"seconds\": %.1f, \"timer_ms\": %d, \"ticks\": %zu, "
                 "\"lateness_ms\": {\"p50\": %.2f, \"p95\": %.2f, \"p99\": %.2f, \"max\": %.2f}, "
-                "\"training_steps_per_s\": %.0f, \"epochs\": %.2f, \"renders\": {%s}}\n",
+                "\"training_steps_per_s\": %.0f, \"epochs\": %.2f, \"load_average\": %.2f, \"renders\": {%s}}\n",
                 datasetName.c_str(), shown && shown->trained ? shown->trained->architecture().describe().c_str() : "",
-                static_cast<int>(ids.size()), window.width(), window.height(), drag ? "true" : "false", dragMoves, elapsed,
+                static_cast<int>(ids.size()), window.width(), window.height(), idle ? "false" : "true", drag ? "true" : "false", dragMoves, elapsed,
                 kIntervalMs, lateness.size(), percentile(lateness, 0.50), percentile(lateness, 0.95), percentile(lateness, 0.99),
                 lateness.empty() ? 0.0 : *std::max_element(lateness.begin(), lateness.end()),
-                elapsed > 0 ? static_cast<double>(steps) / elapsed : 0.0, shown ? shown->epochProgress : 0.0, renders.c_str());
+                elapsed > 0 ? static_cast<double>(steps) / elapsed : 0.0, shown ? shown->epochProgress : 0.0, load, renders.c_str());
     return 0;
 }
