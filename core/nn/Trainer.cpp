@@ -8,6 +8,7 @@
 #include "nn/Loss.h"
 #include "nn/Optimizer.h"
 #include "nn/Regularizer.h"
+#include "nn/ThreadTeam.h"
 
 #include <omp.h>
 
@@ -99,6 +100,7 @@ struct Trainer::State {
     std::uint64_t dropoutKey = 0;  // per-step, per-part dropout streams derive from it
     // Parameter spans each thread updates when several do: (tensor, begin, end) triples.
     std::vector<std::vector<std::array<std::size_t, 3>>> updateSpans;
+    std::unique_ptr<ThreadTeam> team; // helper threads for steps split among threads
 
     // Last weights known to be finite, restored when a step produces non-finite ones.
     std::vector<Matrix> snapshotWeights;
@@ -242,11 +244,13 @@ void Trainer::takeSnapshot()
     s.snapshotStep = s.steps;
 }
 
-// How many threads share a mini-batch. Each part runs its GEMMs on its own thread and the
-// threads meet twice a step, instead of Eigen forking and synchronising inside every GEMM:
-// cheaper, and far more robust when the cores are also busy with other work (a descheduled
-// partner stalls Eigen's fine-grained packing handshakes). Small nets and batches stay on
-// one thread: their whole step takes microseconds, less than a fork/join.
+// How many threads share a mini-batch (at most OMP_NUM_THREADS / omp_get_max_threads()).
+// Each part runs its GEMMs on its own thread and the threads meet three times a step (start,
+// barrier, end), instead of Eigen forking and synchronising inside every GEMM: cheaper, and
+// far more robust when the cores are also busy with other work (a descheduled partner stalls
+// Eigen's fine-grained packing handshakes, and OpenMP's spinning waits burn its time slice;
+// the ThreadTeam sleeps instead). Small nets and batches stay on one thread: their whole
+// step takes microseconds, less than a hand-off.
 int Trainer::threadsForBatch(int batch) const
 {
     const int available = omp_get_max_threads();
@@ -373,60 +377,54 @@ bool Trainer::runStep(TrainingResult& result)
             }
         }
     } else {
-        // Parts of the batch in parallel; then each thread sums the parts' gradients over its
-        // own span of the parameters (in part order: the same bits on every run) and steps it.
+        // Parts of the batch in parallel, one per member of the thread team; then each member
+        // sums the parts' gradients over its own span of the parameters (in part order: the
+        // same bits on every run) and steps it.
         s.optimizer->beginStep();
         for (State::Worker& worker : s.workers)
             worker.finite = true;
-        bool failed = false;
-#pragma omp parallel num_threads(threads)
-        {
-            const int team = omp_get_num_threads();
-            const int id = omp_get_thread_num();
+        if (!s.team || s.team->size() != threads)
+            s.team = std::make_unique<ThreadTeam>(threads);
+        std::atomic<bool> failed{false};
+        const std::function<void(int)> task = [&](int id) {
             try {
-                for (int part = id; part < threads; part += team)
-                    computePart(part, partBegin(n, threads, part), partEnd(n, threads, part), n);
+                computePart(id, partBegin(n, threads, id), partEnd(n, threads, id), n);
             } catch (...) {
-#pragma omp atomic write
-                failed = true;
+                failed.store(true);
             }
-#pragma omp barrier
-            bool anyFailed = false;
-#pragma omp atomic read
-            anyFailed = failed;
+            s.team->barrier();
             double total = 0;
             for (const State::Worker& worker : s.workers)
                 total += worker.lossSum;
-            if (!anyFailed && std::isfinite(total)) {
-                for (int part = id; part < threads; part += team) {
-                    State::Worker& own = s.workers[static_cast<std::size_t>(part)];
-                    for (const auto& [tensor, begin, end] : s.updateSpans[static_cast<std::size_t>(part)]) {
-                        const std::size_t l = tensor / 2;
-                        const bool weights = tensor % 2 == 0;
-                        DenseLayer& layer = layers[l];
-                        Scalar* values = weights ? layer.weights.data() : layer.bias.data();
-                        const auto gradientOf = [&](State::Worker& worker) {
-                            return weights ? worker.backpropagation.weightGradient(l).data()
-                                           : worker.backpropagation.biasGradient(l).data();
-                        };
-                        Scalar* sum = gradientOf(s.workers.front());
-                        for (std::size_t w = 1; w < s.workers.size(); ++w) {
-                            const Scalar* other = gradientOf(s.workers[w]);
-                            for (std::size_t i = begin; i < end; ++i)
-                                sum[i] += other[i];
-                        }
-                        if (snapshotDue) {
-                            Scalar* saved = weights ? s.snapshotWeights[l].data() : s.snapshotBiases[l].data();
-                            std::copy(values + begin, values + end, saved + begin);
-                        }
-                        const Scalar* mask = weights && s.layerMasked[l] ? layer.mask.data() : nullptr;
-                        own.finite &= s.optimizer->updateSlice(tensor, begin, end, values, sum, mask,
-                                                               weights ? penalty : PenaltyTerms{});
-                    }
+            if (failed.load() || !std::isfinite(total))
+                return;
+            State::Worker& own = s.workers[static_cast<std::size_t>(id)];
+            for (const auto& [tensor, begin, end] : s.updateSpans[static_cast<std::size_t>(id)]) {
+                const std::size_t l = tensor / 2;
+                const bool weights = tensor % 2 == 0;
+                DenseLayer& layer = layers[l];
+                Scalar* values = weights ? layer.weights.data() : layer.bias.data();
+                const auto gradientOf = [&](State::Worker& worker) {
+                    return weights ? worker.backpropagation.weightGradient(l).data()
+                                   : worker.backpropagation.biasGradient(l).data();
+                };
+                Scalar* sum = gradientOf(s.workers.front());
+                for (std::size_t w = 1; w < s.workers.size(); ++w) {
+                    const Scalar* other = gradientOf(s.workers[w]);
+                    for (std::size_t i = begin; i < end; ++i)
+                        sum[i] += other[i];
                 }
+                if (snapshotDue) {
+                    Scalar* saved = weights ? s.snapshotWeights[l].data() : s.snapshotBiases[l].data();
+                    std::copy(values + begin, values + end, saved + begin);
+                }
+                const Scalar* mask = weights && s.layerMasked[l] ? layer.mask.data() : nullptr;
+                own.finite &= s.optimizer->updateSlice(tensor, begin, end, values, sum, mask,
+                                                       weights ? penalty : PenaltyTerms{});
             }
-        }
-        if (failed)
+        };
+        s.team->run(task);
+        if (failed.load())
             throw ConfigError("Trainer: a worker thread failed while computing the mini-batch gradient");
         for (const State::Worker& worker : s.workers) {
             loss += worker.lossSum;
