@@ -12,15 +12,9 @@ Adam::Adam(const OptimizerSettings& settings)
 
 Adam::Factors Adam::factors() const
 {
-    if (m_factorsStep != m_steps || m_factorsBeta1 != m_settings.beta1 || m_factorsBeta2 != m_settings.beta2) {
-        const double t = static_cast<double>(std::max(m_steps, 1L));
-        m_factors = {static_cast<Scalar>(1.0 / (1.0 - std::pow(m_settings.beta1, t))),
-                     static_cast<Scalar>(1.0 / std::sqrt(1.0 - std::pow(m_settings.beta2, t)))};
-        m_factorsStep = m_steps;
-        m_factorsBeta1 = m_settings.beta1;
-        m_factorsBeta2 = m_settings.beta2;
-    }
-    return m_factors;
+    const double t = static_cast<double>(std::max(m_steps, 1L));
+    return {static_cast<Scalar>(1.0 / (1.0 - std::pow(m_settings.beta1, t))),
+            static_cast<Scalar>(1.0 / std::sqrt(1.0 - std::pow(m_settings.beta2, t)))};
 }
 
 void Adam::effectiveSteps(std::size_t tensor, std::span<Scalar> steps) const
@@ -65,7 +59,7 @@ bool adamKernel(Scalar* __restrict values, const Scalar* __restrict gradient, co
 bool Adam::updateRange(std::size_t tensor, Scalar* values, const Scalar* gradient, const Scalar* mask,
                        const PenaltyTerms& penalty, std::size_t begin, std::size_t end)
 {
-    const Factors f = factors();
+    const Factors f = m_factors;
     AdamScalars a;
     a.lr = static_cast<Scalar>(m_settings.learningRate);
     a.b1 = static_cast<Scalar>(m_settings.beta1);

@@ -17,6 +17,7 @@ protected:
     bool updateRange(std::size_t tensor, Scalar* values, const Scalar* gradient, const Scalar* mask,
                      const PenaltyTerms& penalty, std::size_t begin, std::size_t end) override;
     int stateVectorCount() const override { return 2; }
+    void stepChanged() override { m_factors = factors(); }
 
 private:
     struct Factors {
@@ -24,12 +25,10 @@ private:
         Scalar secondCorrection; // 1 / sqrt(1 - b2^t)
     };
     Factors factors() const;
-    // The factors depend only on the step count: computed once per step, not per tensor
-    // (two pow calls per tensor are a noticeable share of a tiny net's step).
-    mutable Factors m_factors{1, 1};
-    mutable long m_factorsStep = -1;
-    mutable double m_factorsBeta1 = -1;
-    mutable double m_factorsBeta2 = -1;
+    // The factors depend only on the step count and betas: computed once per step in
+    // stepChanged(), not per tensor (two pow calls per tensor are a noticeable share of a
+    // tiny net's step), and only read by the update threads.
+    Factors m_factors{1, 1};
 };
 
 } // namespace ss

@@ -42,6 +42,7 @@ void Optimizer::setSettings(const OptimizerSettings& settings)
         throw ConfigError("Optimizer::setSettings: cannot change " + toString(m_settings.kind) + " into "
                           + toString(settings.kind) + " (make a new optimiser)");
     m_settings = settings;
+    stepChanged();
 }
 
 void Optimizer::setTensorSizes(const std::vector<std::size_t>& sizes)
@@ -54,6 +55,7 @@ void Optimizer::setTensorSizes(const std::vector<std::size_t>& sizes)
             perTensor[t].assign(sizes[t], Scalar(0));
     }
     m_steps = 0;
+    stepChanged();
 }
 
 void Optimizer::reset()
@@ -62,6 +64,7 @@ void Optimizer::reset()
         for (auto& values : perTensor)
             std::fill(values.begin(), values.end(), Scalar(0));
     m_steps = 0;
+    stepChanged();
 }
 
 void Optimizer::checkTensor(std::size_t tensor, std::size_t size, const char* what) const

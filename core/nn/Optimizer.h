@@ -52,8 +52,12 @@ public:
     // Zeroes all state and the step counter (after divergence: the state may be non-finite).
     void reset();
 
-    // Starts a new step: every tensor is then updated once with update().
-    void beginStep() { ++m_steps; }
+    // Starts a new step: every tensor is then updated once with update() or updateSlice().
+    void beginStep()
+    {
+        ++m_steps;
+        stepChanged();
+    }
     long stepCount() const { return m_steps; }
 
     // Updates one tensor in place. mask may be empty (no pruning). Returns false when any
@@ -82,6 +86,10 @@ protected:
                              const PenaltyTerms& penalty, std::size_t begin, std::size_t end) = 0;
     // How many state vectors of tensor size the rule keeps (velocity, moments).
     virtual int stateVectorCount() const = 0;
+    // Called when the step count or the settings change, on the thread that changed them
+    // (never during updates): rules precompute per-step constants here, so that the update
+    // threads only read them.
+    virtual void stepChanged() {}
     std::vector<Scalar>& state(int which, std::size_t tensor) { return m_state[static_cast<std::size_t>(which)][tensor]; }
     const std::vector<Scalar>& state(int which, std::size_t tensor) const
     {
