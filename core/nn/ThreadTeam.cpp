@@ -75,30 +75,32 @@ void ThreadTeam::helperLoop(int member)
         if (m_stop.load(std::memory_order_acquire))
             return;
         std::exception_ptr error;
-        try {
-            (*m_task)(member);
-        } catch (...) {
-            error = std::current_exception();
-        }
+        invoke(member, error);
         finish(member, error);
     }
 }
 
-void ThreadTeam::run(const std::function<void(int member)>& task)
+void ThreadTeam::invoke(int member, std::exception_ptr& error)
+{
+    try {
+        m_call(m_task, member);
+    } catch (...) {
+        error = std::current_exception();
+    }
+}
+
+void ThreadTeam::runErased(void* task, Trampoline call)
 {
     m_error = nullptr;
-    m_task = &task;
+    m_task = task;
+    m_call = call;
     if (m_size > 1) {
         m_remaining.store(static_cast<unsigned>(m_size - 1), std::memory_order_release);
         m_generation.fetch_add(1, std::memory_order_acq_rel);
         m_generation.notify_all();
     }
     std::exception_ptr error;
-    try {
-        task(0);
-    } catch (...) {
-        error = std::current_exception();
-    }
+    invoke(0, error);
     finish(0, error);
     for (;;) {
         const unsigned remaining = m_remaining.load(std::memory_order_acquire);
@@ -107,6 +109,7 @@ void ThreadTeam::run(const std::function<void(int member)>& task)
         waitWhileEqual(m_remaining, remaining);
     }
     m_task = nullptr;
+    m_call = nullptr;
     if (m_error)
         std::rethrow_exception(m_error);
 }

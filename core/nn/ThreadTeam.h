@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <exception>
-#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -27,21 +26,31 @@ public:
 
     // Runs task(member) for every member, member 0 on the calling thread, and returns when all
     // are done. The first exception a task throws is rethrown here (after all have finished).
-    // Not reentrant: call it from one thread at a time, and not from inside a task.
-    void run(const std::function<void(int member)>& task);
+    // Not reentrant: call it from one thread at a time, and not from inside a task. The task
+    // is held by reference (no std::function, which may allocate for a large capture: this
+    // runs in the training step loop, which must not allocate).
+    template <typename Task>
+    void run(Task& task)
+    {
+        runErased(&task, [](void* object, int member) { (*static_cast<Task*>(object))(member); });
+    }
 
     // Inside a task: waits until every member has reached the barrier. Every member must
     // call it the same number of times.
     void barrier();
 
 private:
+    using Trampoline = void (*)(void* task, int member);
+    void runErased(void* task, Trampoline call);
+    void invoke(int member, std::exception_ptr& error);
     void helperLoop(int member);
     void finish(int member, std::exception_ptr error);
     static void waitWhileEqual(const std::atomic<unsigned>& value, unsigned old);
 
     int m_size;
     std::vector<std::thread> m_helpers;
-    const std::function<void(int)>* m_task = nullptr;
+    void* m_task = nullptr;
+    Trampoline m_call = nullptr;
     std::atomic<unsigned> m_generation{0}; // bumped to start a run (and to stop: see m_stop)
     std::atomic<unsigned> m_remaining{0};  // helpers still working on the current run
     std::atomic<bool> m_stop{false};

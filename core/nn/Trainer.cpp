@@ -386,7 +386,7 @@ bool Trainer::runStep(TrainingResult& result)
         if (!s.team || s.team->size() != threads)
             s.team = std::make_unique<ThreadTeam>(threads);
         std::atomic<bool> failed{false};
-        const std::function<void(int)> task = [&](int id) {
+        auto task = [&](int id) {
             try {
                 computePart(id, partBegin(n, threads, id), partEnd(n, threads, id), n);
             } catch (...) {

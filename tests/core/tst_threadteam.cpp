@@ -27,7 +27,8 @@ private slots:
         QCOMPARE(team.size(), size);
         for (int round = 0; round < 200; ++round) {
             std::vector<std::atomic<int>> runs(static_cast<std::size_t>(size));
-            team.run([&](int member) { runs[static_cast<std::size_t>(member)].fetch_add(1); });
+            auto task = [&](int member) { runs[static_cast<std::size_t>(member)].fetch_add(1); };
+            team.run(task);
             for (const auto& count : runs)
                 QCOMPARE(count.load(), 1);
         }
@@ -40,7 +41,7 @@ private slots:
         for (int round = 0; round < 100; ++round) {
             std::vector<int> written(3, 0);
             std::vector<int> sums(3, 0);
-            team.run([&](int member) {
+            auto task = [&](int member) {
                 written[static_cast<std::size_t>(member)] = member + round;
                 team.barrier();
                 int sum = 0;
@@ -48,7 +49,8 @@ private slots:
                     sum += value;
                 sums[static_cast<std::size_t>(member)] = sum;
                 team.barrier();
-            });
+            };
+            team.run(task);
             for (const int sum : sums)
                 QCOMPARE(sum, 3 + 3 * round);
         }
@@ -57,13 +59,15 @@ private slots:
     void exceptionsReachTheCaller()
     {
         ThreadTeam team(2);
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, team.run([](int member) {
+        auto failing = [](int member) {
             if (member == 1)
                 throw std::runtime_error("helper failed");
-        }));
+        };
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, team.run(failing));
         // The team is still usable afterwards.
         std::atomic<int> runs{0};
-        team.run([&](int) { runs.fetch_add(1); });
+        auto counting = [&](int) { runs.fetch_add(1); };
+        team.run(counting);
         QCOMPARE(runs.load(), 2);
     }
 
