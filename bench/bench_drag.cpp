@@ -105,6 +105,8 @@ TrainTestSplit randomData()
 struct DragResult {
     std::vector<double> milliseconds;
     long incremental = 0, full = 0, cached = 0;
+    long exactlyRecomputed = 0;
+    EvaluationTimings total;
 };
 
 DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSetting>& settings)
@@ -119,6 +121,13 @@ DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSettin
         result.incremental += path == "incremental";
         result.full += path == "full";
         result.cached += path == "cached";
+        result.exactlyRecomputed += evaluation.exactlyRecomputed;
+        const EvaluationTimings t = evaluator.lastTimings();
+        result.total.masks += t.masks;
+        result.total.firstLayer += t.firstLayer;
+        result.total.laterLayers += t.laterLayers;
+        result.total.decisions += t.decisions;
+        result.total.efficiency += t.efficiency;
         if (evaluation.report.confusion.total() != evaluator.testSet().sampleCount())
             std::cerr << "bad confusion matrix\n";
     }
@@ -136,7 +145,15 @@ void printDrag(const std::string& name, const DragResult& result, const std::str
                            {"max_ms", *std::max_element(result.milliseconds.begin(), result.milliseconds.end())},
                            {"first_layer_incremental", result.incremental},
                            {"first_layer_full", result.full},
-                           {"first_layer_cached", result.cached}};
+                           {"first_layer_cached", result.cached},
+                           {"exactly_recomputed_samples_per_step",
+                            static_cast<double>(result.exactlyRecomputed) / static_cast<double>(result.milliseconds.size())}};
+    const double steps = static_cast<double>(result.milliseconds.size());
+    line["mean_ms_by_part"] = {{"masks_quantize_stats", result.total.masks / steps},
+                               {"first_layer", result.total.firstLayer / steps},
+                               {"later_layers", result.total.laterLayers / steps},
+                               {"predictions_metrics", result.total.decisions / steps},
+                               {"efficiency", result.total.efficiency / steps}};
     std::cout << line.dump() << std::endl;
 }
 

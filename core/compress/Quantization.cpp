@@ -35,75 +35,74 @@ std::string lowerTrimmed(const std::string& text)
     return out;
 }
 
-// Quantizes one block (a whole tensor or one row) with a symmetric grid or a ternary /
-// binary code. The statistics (max|w|, mean|w|) are taken over the NON-ZERO entries: the
-// survivors of pruning, so that "prune, then quantize" quantizes what is left rather than
-// letting the pruned zeros shrink the scale (and zeros map to zero in every format).
-template <typename Block>
-void quantizeBlock(Block values, const QuantizationSpec& spec)
+// Integer, ternary and binary codes, for a whole tensor (one group) or per output row (one
+// group per row). The statistics (max|w|, mean|w|) are taken over each group's NON-ZERO
+// entries: the survivors of pruning, so that "prune, then quantize" quantizes what is left
+// rather than letting the pruned zeros shrink the scale, and zeros map to zero in every
+// format. Written as whole-matrix array expressions over column-major data so they
+// vectorise; per-tensor is the same computation with one group.
+void quantizeCoded(const ConstMatrixRef& weights, const QuantizationSpec& spec, Matrix& out)
 {
-    double maxAbs = 0.0;
-    double absSum = 0.0;
-    long nonZero = 0;
-    for (Eigen::Index j = 0; j < values.cols(); ++j)
-        for (Eigen::Index i = 0; i < values.rows(); ++i) {
-            const double a = std::abs(static_cast<double>(values(i, j)));
-            if (a != 0.0) {
-                maxAbs = std::max(maxAbs, a);
-                absSum += a;
-                ++nonZero;
-            }
-        }
-    if (nonZero == 0)
-        return; // all zero: every format keeps it zero
+    using Column = Eigen::Array<double, Eigen::Dynamic, 1>;
+    const bool perRow = spec.granularity == QuantizationSpec::Granularity::PerRow;
+    const Eigen::Index rows = weights.rows();
+    const Eigen::Index groups = perRow ? rows : 1;
+    const Eigen::ArrayXXd w = weights.cast<double>().array();
+    const Eigen::ArrayXXd magnitude = w.abs();
+
+    // Per group: largest |w|, sum of |w| and count of non-zeros.
+    Column maxAbs(groups), absSum(groups), nonZero(groups);
+    if (perRow) {
+        maxAbs = magnitude.rowwise().maxCoeff();
+        absSum = magnitude.rowwise().sum();
+        nonZero = (magnitude > 0.0).cast<double>().rowwise().sum();
+    } else {
+        maxAbs(0) = magnitude.size() ? magnitude.maxCoeff() : 0.0;
+        absSum(0) = magnitude.sum();
+        nonZero(0) = (magnitude > 0.0).count();
+    }
+    // Broadcasts a per-group value to the matrix shape.
+    const auto expand = [&](const Column& perGroup) -> Eigen::ArrayXXd {
+        if (perRow)
+            return perGroup.replicate(1, weights.cols());
+        return Eigen::ArrayXXd::Constant(rows, weights.cols(), perGroup(0));
+    };
+    const Eigen::ArrayXXd sign = (w > 0.0).cast<double>() - (w < 0.0).cast<double>();
+    // An all-zero group stays zero whatever its (meaningless) statistics.
+    const Column groupMean = (nonZero > 0.0).select(absSum / nonZero.max(1.0), 0.0);
 
     const bool binary = spec.format == QuantizationSpec::Format::Binary
                         || (spec.format == QuantizationSpec::Format::Int && spec.bits == 1);
     if (binary) {
-        const auto alpha = static_cast<Scalar>(absSum / static_cast<double>(nonZero));
-        for (Eigen::Index j = 0; j < values.cols(); ++j)
-            for (Eigen::Index i = 0; i < values.rows(); ++i) {
-                const Scalar w = values(i, j);
-                values(i, j) = w > 0 ? alpha : (w < 0 ? -alpha : Scalar(0));
-            }
+        // sign(w) * mean|w|, the mean rounded to float as the stored scale is.
+        const Column alpha = groupMean.cast<float>().cast<double>();
+        out = (sign * expand(alpha)).cast<Scalar>().matrix();
         return;
     }
     if (spec.format == QuantizationSpec::Format::Ternary) {
         // Li & Liu (2016), Ternary Weight Networks: delta = 0.7 E|w|, alpha = E(|w| : |w| > delta).
-        const double delta = 0.7 * absSum / static_cast<double>(nonZero);
-        double aboveSum = 0.0;
-        long above = 0;
-        for (Eigen::Index j = 0; j < values.cols(); ++j)
-            for (Eigen::Index i = 0; i < values.rows(); ++i) {
-                const double a = std::abs(static_cast<double>(values(i, j)));
-                if (a > delta) {
-                    aboveSum += a;
-                    ++above;
-                }
-            }
-        // above >= 1 always: the largest |w| exceeds 0.7 of the mean.
-        const auto alpha = static_cast<Scalar>(aboveSum / static_cast<double>(above));
-        for (Eigen::Index j = 0; j < values.cols(); ++j)
-            for (Eigen::Index i = 0; i < values.rows(); ++i) {
-                const Scalar w = values(i, j);
-                const double a = std::abs(static_cast<double>(w));
-                values(i, j) = a > delta ? (w > 0 ? alpha : -alpha) : Scalar(0);
-            }
+        const Eigen::ArrayXXd delta = expand(0.7 * groupMean);
+        const Eigen::ArrayXXd above = (magnitude > delta).cast<double>();
+        Column aboveSum(groups), aboveCount(groups);
+        if (perRow) {
+            aboveSum = (magnitude * above).rowwise().sum();
+            aboveCount = above.rowwise().sum();
+        } else {
+            aboveSum(0) = (magnitude * above).sum();
+            aboveCount(0) = above.sum();
+        }
+        // aboveCount >= 1 in a non-zero group: its largest |w| exceeds 0.7 of the mean.
+        const Column alpha = (aboveCount > 0.0).select(aboveSum / aboveCount.max(1.0), 0.0).cast<float>().cast<double>();
+        out = (sign * above * expand(alpha)).cast<Scalar>().matrix();
         return;
     }
     // Symmetric uniform: levels -q..q with q = 2^(k-1) - 1 and scale = max|w| / q, so the
     // largest weight is represented exactly and |w - w_hat| <= scale / 2. Rounding is to
     // nearest with ties to even (what torch.round and numpy.round do).
-    const int levels = (1 << (spec.bits - 1)) - 1;
-    const double scale = maxAbs / levels;
-    for (Eigen::Index j = 0; j < values.cols(); ++j)
-        for (Eigen::Index i = 0; i < values.rows(); ++i) {
-            const double w = values(i, j);
-            if (w == 0.0)
-                continue;
-            const double q = std::clamp(std::nearbyint(w / scale), double(-levels), double(levels));
-            values(i, j) = static_cast<Scalar>(q * scale);
-        }
+    const double levels = (1 << (spec.bits - 1)) - 1;
+    const Column scale = (maxAbs > 0.0).select(maxAbs / levels, 1.0);
+    const Eigen::ArrayXXd scales = expand(scale);
+    out = ((w / scales).rint().max(-levels).min(levels) * scales).cast<Scalar>().matrix();
 }
 
 void validate(const QuantizationSpec& spec)
@@ -283,13 +282,7 @@ void quantizeInto(const ConstMatrixRef& weights, const QuantizationSpec& spec, M
     case QuantizationSpec::Format::Binary:
         break;
     }
-    out = weights;
-    if (spec.granularity == QuantizationSpec::Granularity::PerRow) {
-        for (Eigen::Index r = 0; r < out.rows(); ++r)
-            quantizeBlock(out.row(r), spec);
-    } else {
-        quantizeBlock(Eigen::Ref<Matrix>(out), spec);
-    }
+    quantizeCoded(weights, spec, out);
 }
 
 } // namespace ss

@@ -1,9 +1,11 @@
 #include "eval/InstantEvaluator.h"
 
 #include "common/Error.h"
+#include "nn/Backpropagation.h"
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -18,13 +20,13 @@ constexpr std::size_t kMaxSlots = 6;
 // updates of its neuron, so float drift (at most half an ulp per update) stays orders of
 // magnitude below kExactMarginTolerance.
 constexpr int kRowUpdateLimit = 256;
-// Above this fraction of changed first-layer weights a full GEMM is cheaper than updating
-// by columns (measured with bench_drag on the 784-256-128-10 MLP: a changed weight costs
-// about 1/40000 of the full product per sample block).
-constexpr double kIncrementalFraction = 0.05;
-// Samples per block in the incremental update: a block's slice of one pre-activation column
-// (2 KB) stays in L1 while all changes of that neuron are applied.
-constexpr Eigen::Index kSampleBlock = 512;
+// Samples per block in the column updates: a block's slices of the touched pre-activation
+// and input columns stay in L2 while all changes are applied.
+constexpr Eigen::Index kSampleBlock = 256;
+// Starting guesses for the cost model (nanoseconds per multiply-add), replaced by running
+// averages of what each path really took on this machine.
+constexpr double kInitialGemmNs = 0.01;
+constexpr double kInitialColumnUpdateNs = 0.06;
 
 double magnitudeOfKey(std::uint64_t key)
 {
@@ -112,6 +114,25 @@ void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network&
     evaluation.exactlyRecomputed = decidePredictions(logits, compressed, test.features, evaluation.predictions);
     evaluation.report = classificationReport(test.labels, evaluation.predictions, test.classCount());
     evaluation.logLoss = logLoss(probabilitiesFromLogits(logits, compressed.isBinary()), test.labels);
+}
+
+// The plain forward pass of the reference path. Products go through multiplyInto, which
+// keeps small products on one thread (Eigen's threaded GEMM busy-waits, which is slow on
+// a loaded machine).
+Matrix referenceLogits(const Network& network, const Matrix& features)
+{
+    const auto& layers = network.layers();
+    Matrix current, next;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        next.resize(layers[l].outputs(), features.cols());
+        if (l == 0)
+            multiplyInto(next, layers[l].weights, features);
+        else
+            multiplyInto(next, layers[l].weights, current);
+        addBiasAndActivate(next, layers[l].bias, layers[l].activation, l + 1 < layers.size());
+        current.swap(next);
+    }
+    return current;
 }
 
 void checkCompatible(const Network& network, const Dataset& test)
@@ -217,7 +238,7 @@ Evaluation evaluateFully(const Network& trained, const Dataset& test, const Comp
     const Network compressed = compressNetwork(trained, setting, &evaluation.pruning);
     evaluation.thresholdUsed = evaluation.pruning.thresholdUsed;
     evaluation.precision = setting.precision;
-    fillFromLogits(evaluation, compressed.logits(test.features), compressed, test);
+    fillFromLogits(evaluation, referenceLogits(compressed, test.features), compressed, test);
     evaluation.layers = layerWeightStatistics(compressed);
     evaluation.weights = combineWeightStatistics(evaluation.layers);
     evaluation.efficiency = estimateEfficiency(compressed, setting.precision, energy);
@@ -298,6 +319,7 @@ struct InstantEvaluator::Cache {
             layerZeros[l] = static_cast<long>((pruned.layers()[l].weights.array() == Scalar(0)).count());
         denseFp32 = estimateEfficiency(trained, QuantizationSpec::float32(), energy);
         xt = test.features.transpose();
+        encodeInputsAsBytes();
         outputs.resize(layerCount);
         outputKey.assign(layerCount, {-1, -1});
         outputVersion.assign(layerCount, 0);
@@ -398,11 +420,16 @@ struct InstantEvaluator::Cache {
         compressedPrecision = precision;
     }
 
-    // Brings a slot's pre-activations to the current first-layer weights; returns it.
+    // Brings a slot's pre-activations to the current first-layer weights; returns it. Three
+    // ways, chosen by a cost model fitted to measured times: update a cached slot by the
+    // changed weights, rebuild from zero by the non-zero weights (pruned models), or a
+    // dense GEMM.
     Slot& firstLayer()
     {
+        using Clock = std::chrono::steady_clock;
         const Matrix& weights = compressed.layers()[0].weights;
         const long n = static_cast<long>(weights.size());
+        const double samples = static_cast<double>(xt.rows());
         ++clock;
         Slot* best = nullptr;
         long bestChanges = std::numeric_limits<long>::max();
@@ -415,25 +442,39 @@ struct InstantEvaluator::Cache {
                 best = &slot;
             }
         }
-        const long limit = static_cast<long>(kIncrementalFraction * static_cast<double>(n));
         if (best && bestChanges == 0) {
             best->lastUse = clock;
             lastPath = "cached";
             lastChanges = 0;
             return *best;
         }
-        if (best && bestChanges <= limit && applyIncrementally(*best, weights)) {
-            best->lastUse = clock;
-            lastPath = "incremental";
-            lastChanges = bestChanges;
-            return *best;
+        const long nonZero = static_cast<long>((weights.array() != Scalar(0)).count());
+        const double denseCost = gemmNs * static_cast<double>(n) * samples;
+        const double sparseCost = columnNs * static_cast<double>(nonZero) * samples;
+        const double incrementalCost = best ? columnNs * static_cast<double>(bestChanges) * samples
+                                            : std::numeric_limits<double>::infinity();
+        if (best && incrementalCost < std::min(denseCost, sparseCost)) {
+            const auto start = Clock::now();
+            if (collectChanges(*best, weights)) {
+                applyChanges(best->z1t);
+                for (const Change& c : changes) {
+                    best->weights(c.neuron, c.input) = weights(c.neuron, c.input);
+                    ++best->rowUpdates[static_cast<std::size_t>(c.neuron)];
+                }
+                ++best->version;
+                best->lastUse = clock;
+                learn(columnNs, Clock::now() - start, static_cast<double>(changes.size()) * samples);
+                lastPath = "incremental";
+                lastChanges = bestChanges;
+                return *best;
+            }
         }
-        // A full product: into a new slot while there is room (it keeps the others as
-        // starting points for later jumps), else over the least recently used one, or over
-        // the closest same-precision slot when that one needed refreshing anyway.
+        // A new product: into a new slot while there is room (the others stay as starting
+        // points for later jumps), else over the same-precision slot that needed refreshing
+        // or the least recently used one.
         Slot* slot = nullptr;
-        if (best && bestChanges <= limit) {
-            slot = best; // refresh after too many incremental updates
+        if (best && incrementalCost < std::min(denseCost, sparseCost)) {
+            slot = best; // too many updates since its last full product: refresh it
         } else if (slots.size() < kMaxSlots) {
             slots.emplace_back();
             slot = &slots.back();
@@ -444,67 +485,126 @@ struct InstantEvaluator::Cache {
         slot->precision = compressedPrecision;
         slot->weights = weights;
         slot->z1t.resize(xt.rows(), weights.rows());
-        slot->z1t.noalias() = xt * weights.transpose();
+        const auto start = Clock::now();
+        if (sparseCost < denseCost) {
+            changes.clear();
+            for (Eigen::Index j = 0; j < weights.cols(); ++j)
+                for (Eigen::Index i = 0; i < weights.rows(); ++i)
+                    if (weights(i, j) != Scalar(0))
+                        changes.push_back({static_cast<int>(i), static_cast<int>(j), weights(i, j)});
+            sortChangesByNeuron(weights.rows());
+            slot->z1t.setZero();
+            applyChanges(slot->z1t);
+            learn(columnNs, Clock::now() - start, static_cast<double>(changes.size()) * samples);
+            lastPath = "sparse";
+        } else {
+            multiplyInto(slot->z1t, xt, weights.transpose());
+            learn(gemmNs, Clock::now() - start, static_cast<double>(n) * samples);
+            lastPath = "full";
+        }
         slot->rowUpdates.assign(static_cast<std::size_t>(weights.rows()), 0);
         slot->lastUse = clock;
         ++slot->version;
-        lastPath = "full";
         lastChanges = bestChanges == std::numeric_limits<long>::max() ? n : bestChanges;
         return *slot;
     }
 
-    // Z1^T(:, i) += (w_new - w_old)(i, j) * X^T(:, j) for every changed weight, in sample
-    // blocks so that one block's slices stay in cache. Returns false (and changes nothing)
-    // when a neuron would exceed its update budget: the caller recomputes instead.
-    bool applyIncrementally(Slot& slot, const Matrix& weights)
+    // A running average of nanoseconds per multiply-add of one path.
+    static void learn(double& nsPerOperation, std::chrono::steady_clock::duration elapsed, double operations)
+    {
+        if (operations < 1e6)
+            return; // too small to time reliably
+        const double measured = std::chrono::duration<double, std::nano>(elapsed).count() / operations;
+        nsPerOperation = 0.7 * nsPerOperation + 0.3 * measured;
+    }
+
+    // The changed first-layer weights of a slot, grouped by neuron. Returns false when a
+    // neuron would exceed its update budget (the slot must be recomputed instead).
+    bool collectChanges(const Slot& slot, const Matrix& weights)
     {
         const Eigen::Index rows = weights.rows();
         changes.clear();
-        perNeuron.assign(static_cast<std::size_t>(rows) + 1, 0);
         for (Eigen::Index j = 0; j < weights.cols(); ++j) {
             const Scalar* now = weights.data() + j * rows;
             const Scalar* before = slot.weights.data() + j * rows;
             for (Eigen::Index i = 0; i < rows; ++i)
-                if (now[i] != before[i]) {
+                if (now[i] != before[i])
                     changes.push_back({static_cast<int>(i), static_cast<int>(j), now[i] - before[i]});
-                    ++perNeuron[static_cast<std::size_t>(i) + 1];
-                }
         }
+        sortChangesByNeuron(rows);
         for (Eigen::Index i = 0; i < rows; ++i)
-            if (slot.rowUpdates[static_cast<std::size_t>(i)] + perNeuron[static_cast<std::size_t>(i) + 1] > kRowUpdateLimit)
+            if (slot.rowUpdates[static_cast<std::size_t>(i)] + perNeuron[static_cast<std::size_t>(i) + 1]
+                    - perNeuron[static_cast<std::size_t>(i)] > kRowUpdateLimit)
                 return false;
-        // Counting sort by neuron, so each neuron's changes are applied together.
+        return true;
+    }
+
+    // Counting sort of `changes` by neuron into `sorted`; perNeuron[i] is where neuron i starts.
+    void sortChangesByNeuron(Eigen::Index rows)
+    {
+        perNeuron.assign(static_cast<std::size_t>(rows) + 1, 0);
+        for (const Change& c : changes)
+            ++perNeuron[static_cast<std::size_t>(c.neuron) + 1];
         for (std::size_t i = 1; i < perNeuron.size(); ++i)
             perNeuron[i] += perNeuron[i - 1];
         sorted.resize(changes.size());
-        std::vector<int> cursor(perNeuron.begin(), perNeuron.end() - 1);
+        cursor.assign(perNeuron.begin(), perNeuron.end() - 1);
         for (const Change& c : changes)
             sorted[static_cast<std::size_t>(cursor[static_cast<std::size_t>(c.neuron)]++)] = c;
+    }
 
-        const Eigen::Index samples = slot.z1t.rows();
+    // z1t(:, i) += delta * X^T(:, j) for every change in `sorted`, in sample blocks so the
+    // block's slices stay in cache; byte-coded inputs (images) move 4x less memory.
+    void applyChanges(Matrix& z1t) const
+    {
+        if (inputBytes.empty())
+            applyChangesTo(z1t, xt.data(), Scalar(1));
+        else
+            applyChangesTo(z1t, inputBytes.data(), inputStep);
+    }
+
+    template <typename Input>
+    void applyChangesTo(Matrix& z1t, const Input* inputs, Scalar inputScale) const
+    {
+        const Eigen::Index samples = z1t.rows();
         const Eigen::Index blocks = (samples + kSampleBlock - 1) / kSampleBlock;
-        Scalar* z = slot.z1t.data();
-        const Scalar* x = xt.data();
+        Scalar* z = z1t.data();
         const Change* list = sorted.data();
         const std::size_t count = sorted.size();
-#pragma omp parallel for schedule(static)
+        const bool parallel = static_cast<double>(count) * static_cast<double>(samples) > 2e6;
+#pragma omp parallel for schedule(static) if (parallel)
         for (Eigen::Index b = 0; b < blocks; ++b) {
             const Eigen::Index begin = b * kSampleBlock;
             const Eigen::Index length = std::min(kSampleBlock, samples - begin);
             for (std::size_t c = 0; c < count; ++c) {
                 Scalar* target = z + static_cast<Eigen::Index>(list[c].neuron) * samples + begin;
-                const Scalar* source = x + static_cast<Eigen::Index>(list[c].input) * samples + begin;
-                const Scalar delta = list[c].delta;
+                const Input* source = inputs + static_cast<Eigen::Index>(list[c].input) * samples + begin;
+                const Scalar delta = list[c].delta * inputScale;
                 for (Eigen::Index t = 0; t < length; ++t)
-                    target[t] += delta * source[t];
+                    target[t] += delta * static_cast<Scalar>(source[t]);
             }
         }
-        for (const Change& c : changes) {
-            slot.weights(c.neuron, c.input) = weights(c.neuron, c.input);
-            ++slot.rowUpdates[static_cast<std::size_t>(c.neuron)];
+    }
+
+    // Images scaled by 1/255 hold 256 values: kept as bytes (k) and a step (x = k * step)
+    // for the column updates when every input is that within float rounding.
+    void encodeInputsAsBytes()
+    {
+        const Scalar largest = xt.size() == 0 ? Scalar(0) : xt.maxCoeff();
+        const Scalar smallest = xt.size() == 0 ? Scalar(0) : xt.minCoeff();
+        if (!(smallest >= 0) || !(largest > 0))
+            return;
+        const double step = static_cast<double>(largest) / 255.0;
+        std::vector<std::uint8_t> bytes(static_cast<std::size_t>(xt.size()));
+        for (Eigen::Index i = 0; i < xt.size(); ++i) {
+            const double x = xt.data()[i];
+            const double k = std::nearbyint(x / step);
+            if (std::abs(k * step - x) > 1e-6 * std::max(x, step))
+                return;
+            bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(k);
         }
-        ++slot.version;
-        return true;
+        inputBytes = std::move(bytes);
+        inputStep = static_cast<Scalar>(step);
     }
 
     // Layers after the first, each recomputed only when its input or its weights changed.
@@ -523,14 +623,21 @@ struct InstantEvaluator::Cache {
                 continue;
             Matrix& out = outputs[l];
             if (l == 0) {
-                out = slot.z1t;
+                // One pass for bias and ReLU (the common case), two for the others.
+                if (!last && layers[l].activation == Activation::ReLU) {
+                    out.noalias() = (slot.z1t.rowwise() + layers[l].bias.transpose()).cwiseMax(Scalar(0));
+                } else {
+                    out.noalias() = slot.z1t.rowwise() + layers[l].bias.transpose();
+                    if (!last)
+                        applyActivation(layers[l].activation, out);
+                }
             } else {
                 out.resize(outputs[l - 1].rows(), layers[l].outputs());
-                out.noalias() = outputs[l - 1] * layers[l].weights.transpose();
+                multiplyInto(out, outputs[l - 1], layers[l].weights.transpose());
+                out.rowwise() += layers[l].bias.transpose();
+                if (!last)
+                    applyActivation(layers[l].activation, out);
             }
-            out.rowwise() += layers[l].bias.transpose();
-            if (!last)
-                applyActivation(layers[l].activation, out);
             outputKey[l] = key;
             ++outputVersion[l];
         }
@@ -563,9 +670,15 @@ struct InstantEvaluator::Cache {
     std::vector<Change> changes;
     std::vector<Change> sorted;
     std::vector<int> perNeuron;
+    std::vector<int> cursor;
+    std::vector<std::uint8_t> inputBytes; // samples x features when byte-coded, else empty
+    Scalar inputStep = 0;
+    double gemmNs = kInitialGemmNs;
+    double columnNs = kInitialColumnUpdateNs;
     std::string lastPath = "none";
     long lastChanges = 0;
 
+    EvaluationTimings timings;
     std::vector<Matrix> outputs;  // per layer: samples x units, after activation (last: logits^T)
     std::vector<std::pair<long, long>> outputKey;
     std::vector<long> outputVersion;
@@ -581,11 +694,19 @@ InstantEvaluator::~InstantEvaluator() = default;
 
 Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
 {
+    using Clock = std::chrono::steady_clock;
     Cache& cache = *m_cache;
     const std::size_t layerCount = cache.trained.layers().size();
     setting.pruning.validate(static_cast<int>(layerCount));
     validatePrecision(setting.precision);
 
+    auto mark = Clock::now();
+    const auto lap = [&mark] {
+        const auto now = Clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(now - mark).count();
+        mark = now;
+        return ms;
+    };
     Evaluation evaluation;
     evaluation.precision = setting.precision;
     const std::vector<long> target = cache.targetPrefixes(setting.pruning, evaluation.pruning);
@@ -603,16 +724,21 @@ Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
                                                          : static_cast<double>(pruning.prunedWeights)
                                                                / static_cast<double>(pruning.totalWeights);
     evaluation.thresholdUsed = pruning.thresholdUsed;
-
-    const Cache::Slot& slot = cache.firstLayer();
-    const Matrix& logitsT = cache.forward(slot);
-    const Matrix logits = logitsT.transpose();
-    fillFromLogits(evaluation, logits, cache.compressed, cache.test);
-
     evaluation.layers = cache.layerStats;
     evaluation.weights = combineWeightStatistics(evaluation.layers);
+    cache.timings.masks = lap();
+
+    const Cache::Slot& slot = cache.firstLayer();
+    cache.timings.firstLayer = lap();
+    const Matrix& logitsT = cache.forward(slot);
+    const Matrix logits = logitsT.transpose();
+    cache.timings.laterLayers = lap();
+    fillFromLogits(evaluation, logits, cache.compressed, cache.test);
+    cache.timings.decisions = lap();
+
     evaluation.efficiency = estimateEfficiency(cache.compressed, setting.precision, cache.energy);
     evaluation.denseFp32 = cache.denseFp32;
+    cache.timings.efficiency = lap();
     return evaluation;
 }
 
@@ -625,5 +751,7 @@ const Network& InstantEvaluator::trainedNetwork() const { return m_cache->traine
 const Dataset& InstantEvaluator::testSet() const { return m_cache->test; }
 std::string InstantEvaluator::lastFirstLayerPath() const { return m_cache->lastPath; }
 long InstantEvaluator::lastChangedWeights() const { return m_cache->lastChanges; }
+EvaluationTimings InstantEvaluator::lastTimings() const { return m_cache->timings; }
+bool InstantEvaluator::byteCodedInputs() const { return !m_cache->inputBytes.empty(); }
 
 } // namespace ss

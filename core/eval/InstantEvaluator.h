@@ -51,6 +51,15 @@ struct Evaluation {
     int exactlyRecomputed = 0;        // samples whose margin was too small for float logits
 };
 
+// Where the time of the last evaluate() went, in milliseconds (for benchmarks).
+struct EvaluationTimings {
+    double masks = 0;        // pruning prefixes, quantization, weight statistics
+    double firstLayer = 0;   // cached / incremental / full first-layer pre-activations
+    double laterLayers = 0;  // activations and the remaining layers
+    double decisions = 0;    // predictions (with exact recomputation), metrics, log loss
+    double efficiency = 0;
+};
+
 class InstantEvaluator {
 public:
     // Copies the model; the dataset must outlive the evaluator.
@@ -68,6 +77,9 @@ public:
     // number of changed weights) or "full". For benchmarks and tests.
     std::string lastFirstLayerPath() const;
     long lastChangedWeights() const;
+    EvaluationTimings lastTimings() const;
+    // True when the test inputs are kept as bytes for the column updates (images).
+    bool byteCodedInputs() const;
 
 private:
     struct Cache;

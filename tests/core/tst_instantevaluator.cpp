@@ -110,6 +110,7 @@ private slots:
     void equalsFullEvaluationOnRandomSettings();
     void slowDragsBackAndForth();
     void bitWidthSweeps();
+    void imageInputs();
     void otherArchitectures();
     void tiesAreDecidedExactly();
     void modelMasksAreKept();
@@ -123,6 +124,7 @@ void TestInstantEvaluator::equalsFullEvaluationOnRandomSettings()
     const Network network = makeNetwork(30, {24, 16}, 5, 1);
     const Dataset test = makeDataset(network, 700, 2);
     InstantEvaluator evaluator(network, test);
+    QVERIFY(!evaluator.byteCodedInputs()); // negative inputs: floats
     Random random(3);
     for (int step = 0; step < 120; ++step) {
         CompressionSetting setting;
@@ -175,7 +177,7 @@ void TestInstantEvaluator::slowDragsBackAndForth()
     }
     QVERIFY(incrementalMoves > 300);
     QVERIFY(paths.count("incremental") == 1);
-    QVERIFY(paths.count("full") == 1); // the first evaluation and the periodic refreshes
+    QVERIFY(paths.count("full") + paths.count("sparse") >= 1); // the first evaluation and the periodic refreshes
 }
 
 void TestInstantEvaluator::bitWidthSweeps()
@@ -200,6 +202,32 @@ void TestInstantEvaluator::bitWidthSweeps()
         }
     }
     QVERIFY(sawCached); // the way back reuses the per-precision caches
+}
+
+void TestInstantEvaluator::imageInputs()
+{
+    // Pixels k / 255 as the image scaler makes them: the evaluator keeps them as bytes for
+    // its column updates. Slow drags, jumps to high sparsity (rebuilt from the non-zero
+    // weights) and precisions must still agree exactly.
+    Network network = makeNetwork(64, {24, 12}, 4, 80);
+    Dataset test = makeDataset(network, 600, 81);
+    Random random(82);
+    for (Eigen::Index i = 0; i < test.features.size(); ++i)
+        test.features.data()[i] = random.bernoulli(0.5) ? 0.0f
+                                                        : static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
+    test.labels = network.predict(test.features);
+    InstantEvaluator evaluator(network, test);
+    QVERIFY(evaluator.byteCodedInputs());
+    std::set<std::string> paths;
+    for (int step = 0; step < 60; ++step) {
+        CompressionSetting setting;
+        setting.pruning = PruningSpec::sparsity(step < 40 ? 0.005 * step : random.uniform(0.9, 0.999));
+        setting.precision = step % 7 == 6 ? randomPrecision(random) : QuantizationSpec::float32();
+        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
+                           QStringLiteral("image step %1").arg(step));
+        paths.insert(evaluator.lastFirstLayerPath());
+    }
+    QVERIFY(paths.count("incremental") == 1);
 }
 
 void TestInstantEvaluator::otherArchitectures()
