@@ -3,11 +3,13 @@
 // matrix, statistics, efficiency) per step of 100-step drags. Prints one JSON line per drag
 // with p50 / p95 / max in ms, and PyTorch's figures on this machine for comparison.
 //
-//   sparsescope_bench_drag [--epochs N] [--random] [--figures] [--fashion-dir DIR]
+//   sparsescope_bench_drag [--epochs N] [--random] [--figures] [--fashion-dir DIR] [--model FILE]
 //
+// --model FILE loads the trained model from FILE when it exists (else trains and saves it
+// there), so repeated runs skip the training.
 // --figures additionally trains and measures the accuracy figures the issue asks for
 // (10 epochs; prune 90 % + 2 fine-tune epochs; gradual to 95 % and 98 %; int8 per row;
-// 4-bit per row at 90 %; breast-cancer proximal-L1 path).
+// 4-bit per row at 90 %; breast-cancer proximal-L1 path). --path-only runs only the latter.
 
 #include "common/Random.h"
 #include "compress/GradualPruning.h"
@@ -15,6 +17,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/IdxReader.h"
 #include "eval/InstantEvaluator.h"
+#include "nn/ModelFile.h"
 #include "nn/Trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -23,6 +26,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -37,6 +41,8 @@ struct Options {
     bool random = false;
     bool figures = false;
     std::string fashionDir;
+    std::string modelPath;
+    bool pathOnly = false;
 };
 
 double percentile(std::vector<double> values, double p)
@@ -104,7 +110,7 @@ TrainTestSplit randomData()
 
 struct DragResult {
     std::vector<double> milliseconds;
-    long incremental = 0, full = 0, cached = 0;
+    long incremental = 0, full = 0, cached = 0, sparse = 0;
     long exactlyRecomputed = 0;
     EvaluationTimings total;
 };
@@ -121,6 +127,7 @@ DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSettin
         result.incremental += path == "incremental";
         result.full += path == "full";
         result.cached += path == "cached";
+        result.sparse += path == "sparse";
         result.exactlyRecomputed += evaluation.exactlyRecomputed;
         const EvaluationTimings t = evaluator.lastTimings();
         result.total.masks += t.masks;
@@ -146,6 +153,7 @@ void printDrag(const std::string& name, const DragResult& result, const std::str
                            {"first_layer_incremental", result.incremental},
                            {"first_layer_full", result.full},
                            {"first_layer_cached", result.cached},
+                           {"first_layer_rebuilt_sparse", result.sparse},
                            {"exactly_recomputed_samples_per_step",
                             static_cast<double>(result.exactlyRecomputed) / static_cast<double>(result.milliseconds.size())}};
     const double steps = static_cast<double>(result.milliseconds.size());
@@ -347,29 +355,37 @@ void breastCancerPath()
     int bestFeatures = 0;
     double bestLambda = 0;
     nlohmann::json path = nlohmann::json::array();
-    // Warm-started path from strong to weak regularisation, as glmnet computes it.
+    // Warm-started path from strong to weak regularisation, as glmnet computes it, with
+    // proximal gradient steps (plain SGD: the proximal step is exact soft-thresholding).
     Network network(architecture, 1);
-    TrainingConfig config = adam(32);
-    config.optimizer.learningRate = 0.01;
+    TrainingConfig config;
+    config.optimizer.kind = OptimizerKind::Sgd;
+    config.optimizer.learningRate = 0.1;
+    config.batchSize = train.sampleCount(); // full batch: proximal gradient descent (ISTA)
+    config.seed = 1;
+    config.regularization.l1Mode = L1Mode::Proximal;
     Trainer trainer(network, train, nullptr, config);
-    for (int i = 0; i <= 24; ++i) {
-        const double lambda = std::pow(10.0, -0.25 * i); // 1 .. 1e-6
+    int previous = -1;
+    for (int i = 0; i <= 120; ++i) {
+        const double lambda = std::pow(10.0, -i / 24.0); // 1 .. 1e-5
         config.regularization.l1 = lambda;
-        config.regularization.l1Mode = L1Mode::Proximal;
         trainer.setConfig(config);
-        trainer.train(30);
+        trainer.train(300);
         const Matrix& w = network.layers()[0].weights;
         const int nonZero = static_cast<int>((w.array() != 0.0f).count());
         const double accuracy = accuracyOf(network, test);
-        path.push_back({{"lambda", lambda}, {"non_zero_features", nonZero}, {"test_accuracy", accuracy}});
+        if (nonZero != previous)
+            path.push_back({{"lambda", lambda}, {"non_zero_features", nonZero}, {"test_accuracy", accuracy}});
+        previous = nonZero;
         if (accuracy > best || (accuracy == best && nonZero < bestFeatures)) {
             best = accuracy;
             bestFeatures = nonZero;
             bestLambda = lambda;
         }
     }
-    printFigure({{"what", "breast-cancer logistic regression, proximal L1 path (warm start, Adam, 30 epochs per lambda)"},
+    printFigure({{"what", "breast-cancer logistic regression, proximal L1 path (warm start, full-batch proximal gradient, step 0.1, 300 steps per lambda)"},
                  {"test_fraction", 0.3},
+                 {"test_samples", test.sampleCount()},
                  {"path", path},
                  {"best_test_accuracy", best},
                  {"best_non_zero_features", bestFeatures},
@@ -389,14 +405,22 @@ int main(int argc, char** argv)
             options.random = true;
         else if (arg == "--figures")
             options.figures = true;
+        else if (arg == "--path-only")
+            options.pathOnly = true;
         else if (arg == "--fashion-dir" && i + 1 < argc)
             options.fashionDir = argv[++i];
+        else if (arg == "--model" && i + 1 < argc)
+            options.modelPath = argv[++i];
         else {
-            std::cerr << "usage: " << argv[0] << " [--epochs N] [--random] [--figures] [--fashion-dir DIR]\n";
+            std::cerr << "usage: " << argv[0] << " [--epochs N] [--random] [--figures] [--path-only] [--fashion-dir DIR] [--model FILE]\n";
             return 2;
         }
     }
     try {
+        if (options.pathOnly) {
+            breastCancerPath();
+            return 0;
+        }
         TrainTestSplit data;
         std::string model;
         if (!options.random && hasFashionMnist(options.fashionDir)) {
@@ -413,7 +437,16 @@ int main(int argc, char** argv)
         }
         Network network(mlp(), 1);
         const int epochs = options.figures ? 10 : options.epochs;
-        if (epochs > 0) {
+        const bool cached = !options.modelPath.empty() && std::ifstream(options.modelPath).good();
+        if (cached) {
+            network = loadModel(options.modelPath).network;
+            std::cout << nlohmann::json{{"bench", "drag"},
+                                        {"model", model},
+                                        {"loaded", options.modelPath},
+                                        {"test_accuracy", accuracyOf(network, data.test)}}
+                             .dump()
+                      << std::endl;
+        } else if (epochs > 0) {
             Trainer trainer(network, data.train, nullptr, adam());
             const auto start = Clock::now();
             trainer.train(epochs);
@@ -424,6 +457,13 @@ int main(int argc, char** argv)
                                         {"test_accuracy", accuracyOf(network, data.test)}}
                              .dump()
                       << std::endl;
+            if (!options.modelPath.empty()) {
+                TrainedModel trained;
+                trained.network = network;
+                trained.classNames = data.test.classNames;
+                trained.datasetName = model;
+                saveModel(options.modelPath, trained);
+            }
         }
         runDrags(network, data.test, model);
         if (options.figures) {

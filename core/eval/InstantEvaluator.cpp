@@ -21,8 +21,9 @@ constexpr std::size_t kMaxSlots = 6;
 // magnitude below kExactMarginTolerance.
 constexpr int kRowUpdateLimit = 256;
 // Samples per block in the column updates: a block's slices of the touched pre-activation
-// and input columns stay in L2 while all changes are applied.
-constexpr Eigen::Index kSampleBlock = 256;
+// and input columns stay in L2 while all changes are applied (512 measured best on the
+// Fashion-MNIST MLP, byte-coded inputs).
+constexpr Eigen::Index kSampleBlock = 512;
 // Starting guesses for the cost model (nanoseconds per multiply-add), replaced by running
 // averages of what each path really took on this machine.
 constexpr double kInitialGemmNs = 0.01;
@@ -567,20 +568,31 @@ struct InstantEvaluator::Cache {
     void applyChangesTo(Matrix& z1t, const Input* inputs, Scalar inputScale) const
     {
         const Eigen::Index samples = z1t.rows();
-        const Eigen::Index blocks = (samples + kSampleBlock - 1) / kSampleBlock;
+        const Eigen::Index fullBlocks = samples / kSampleBlock;
         Scalar* z = z1t.data();
         const Change* list = sorted.data();
         const std::size_t count = sorted.size();
         const bool parallel = static_cast<double>(count) * static_cast<double>(samples) > 2e6;
+        // Whole blocks with a compile-time length (no remainder loop to vectorise around),
+        // then the last partial block.
 #pragma omp parallel for schedule(static) if (parallel)
-        for (Eigen::Index b = 0; b < blocks; ++b) {
+        for (Eigen::Index b = 0; b < fullBlocks; ++b) {
             const Eigen::Index begin = b * kSampleBlock;
-            const Eigen::Index length = std::min(kSampleBlock, samples - begin);
             for (std::size_t c = 0; c < count; ++c) {
-                Scalar* target = z + static_cast<Eigen::Index>(list[c].neuron) * samples + begin;
-                const Input* source = inputs + static_cast<Eigen::Index>(list[c].input) * samples + begin;
+                Scalar* __restrict target = z + static_cast<Eigen::Index>(list[c].neuron) * samples + begin;
+                const Input* __restrict source = inputs + static_cast<Eigen::Index>(list[c].input) * samples + begin;
                 const Scalar delta = list[c].delta * inputScale;
-                for (Eigen::Index t = 0; t < length; ++t)
+                for (Eigen::Index t = 0; t < kSampleBlock; ++t)
+                    target[t] += delta * static_cast<Scalar>(source[t]);
+            }
+        }
+        const Eigen::Index begin = fullBlocks * kSampleBlock;
+        if (begin < samples) {
+            for (std::size_t c = 0; c < count; ++c) {
+                Scalar* target = z + static_cast<Eigen::Index>(list[c].neuron) * samples;
+                const Input* source = inputs + static_cast<Eigen::Index>(list[c].input) * samples;
+                const Scalar delta = list[c].delta * inputScale;
+                for (Eigen::Index t = begin; t < samples; ++t)
                     target[t] += delta * static_cast<Scalar>(source[t]);
             }
         }
