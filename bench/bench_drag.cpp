@@ -113,7 +113,22 @@ struct DragResult {
     long incremental = 0, full = 0, cached = 0, sparse = 0;
     long exactlyRecomputed = 0;
     EvaluationTimings total;
+    double discrepancy = 0;
 };
+
+// Largest |fast logit - fresh forward logit| / (1 + max |logit|) of the last evaluation:
+// how far the evaluator's float rounding is from the exact-decision tolerance.
+double logitDiscrepancy(const InstantEvaluator& evaluator, const CompressionSetting& setting)
+{
+    const Matrix reference = evaluator.compressedNetwork(setting).logits(evaluator.testSet().features);
+    const Matrix& fast = evaluator.lastLogits();
+    double worst = 0;
+    for (Eigen::Index s = 0; s < reference.cols(); ++s) {
+        const double scale = 1.0 + reference.col(s).cwiseAbs().maxCoeff();
+        worst = std::max(worst, (fast.col(s) - reference.col(s)).cwiseAbs().maxCoeff() / scale);
+    }
+    return worst;
+}
 
 DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSetting>& settings)
 {
@@ -138,6 +153,7 @@ DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSettin
         if (evaluation.report.confusion.total() != evaluator.testSet().sampleCount())
             std::cerr << "bad confusion matrix\n";
     }
+    result.discrepancy = logitDiscrepancy(evaluator, settings.back());
     return result;
 }
 
@@ -155,7 +171,9 @@ void printDrag(const std::string& name, const DragResult& result, const std::str
                            {"first_layer_cached", result.cached},
                            {"first_layer_rebuilt_sparse", result.sparse},
                            {"exactly_recomputed_samples_per_step",
-                            static_cast<double>(result.exactlyRecomputed) / static_cast<double>(result.milliseconds.size())}};
+                            static_cast<double>(result.exactlyRecomputed) / static_cast<double>(result.milliseconds.size())},
+                           {"last_step_logit_discrepancy", result.discrepancy},
+                           {"exact_margin_tolerance", kExactMarginTolerance}};
     const double steps = static_cast<double>(result.milliseconds.size());
     line["mean_ms_by_part"] = {{"masks_quantize_stats", result.total.masks / steps},
                                {"first_layer", result.total.firstLayer / steps},

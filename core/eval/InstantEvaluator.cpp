@@ -691,6 +691,7 @@ struct InstantEvaluator::Cache {
     long lastChanges = 0;
 
     EvaluationTimings timings;
+    Matrix logits;                // outputs x samples, of the last evaluate()
     std::vector<Matrix> outputs;  // per layer: samples x units, after activation (last: logits^T)
     std::vector<std::pair<long, long>> outputKey;
     std::vector<long> outputVersion;
@@ -743,9 +744,9 @@ Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
     const Cache::Slot& slot = cache.firstLayer();
     cache.timings.firstLayer = lap();
     const Matrix& logitsT = cache.forward(slot);
-    const Matrix logits = logitsT.transpose();
+    cache.logits = logitsT.transpose();
     cache.timings.laterLayers = lap();
-    fillFromLogits(evaluation, logits, cache.compressed, cache.test);
+    fillFromLogits(evaluation, cache.logits, cache.compressed, cache.test);
     cache.timings.decisions = lap();
 
     evaluation.efficiency = estimateEfficiency(cache.compressed, setting.precision, cache.energy);
@@ -764,6 +765,7 @@ const Dataset& InstantEvaluator::testSet() const { return m_cache->test; }
 std::string InstantEvaluator::lastFirstLayerPath() const { return m_cache->lastPath; }
 long InstantEvaluator::lastChangedWeights() const { return m_cache->lastChanges; }
 EvaluationTimings InstantEvaluator::lastTimings() const { return m_cache->timings; }
+const Matrix& InstantEvaluator::lastLogits() const { return m_cache->logits; }
 bool InstantEvaluator::byteCodedInputs() const { return !m_cache->inputBytes.empty(); }
 
 } // namespace ss

@@ -78,6 +78,8 @@ public:
     std::string lastFirstLayerPath() const;
     long lastChangedWeights() const;
     EvaluationTimings lastTimings() const;
+    // The float logits of the last evaluate(), outputs x samples (before exact decisions).
+    const Matrix& lastLogits() const;
     // True when the test inputs are kept as bytes for the column updates (images).
     bool byteCodedInputs() const;
 

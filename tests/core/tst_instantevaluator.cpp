@@ -91,6 +91,20 @@ void compareEvaluations(const Evaluation& fast, const Evaluation& full, const QS
     QVERIFY2(fast.denseFp32.bytesSmallest == full.denseFp32.bytesSmallest, context.constData());
 }
 
+// How far the evaluator's float logits are from a fresh forward pass of the compressed
+// network, relative to the scale the exact-decision tolerance uses.
+double logitDiscrepancy(const InstantEvaluator& evaluator, const CompressionSetting& setting, const Dataset& test)
+{
+    const Matrix reference = evaluator.compressedNetwork(setting).logits(test.features);
+    const Matrix& fast = evaluator.lastLogits();
+    double worst = 0;
+    for (Eigen::Index s = 0; s < reference.cols(); ++s) {
+        const double scale = 1.0 + reference.col(s).cwiseAbs().maxCoeff();
+        worst = std::max(worst, (fast.col(s) - reference.col(s)).cwiseAbs().maxCoeff() / scale);
+    }
+    return worst;
+}
+
 QString describe(const CompressionSetting& s)
 {
     const bool threshold = s.pruning.criterion == PruningSpec::Criterion::Threshold;
@@ -153,6 +167,7 @@ void TestInstantEvaluator::slowDragsBackAndForth()
     InstantEvaluator evaluator(network, test);
     std::set<std::string> paths;
     long incrementalMoves = 0;
+    double worstDiscrepancy = 0;
     // Eight slow drags of 0.4 % steps over the lower half of the range and back, then a
     // threshold drag: hundreds of incremental updates of the same cache.
     for (int pass = 0; pass < 8; ++pass) {
@@ -163,9 +178,11 @@ void TestInstantEvaluator::slowDragsBackAndForth()
             const Evaluation fast = evaluator.evaluate(setting);
             paths.insert(evaluator.lastFirstLayerPath());
             incrementalMoves += evaluator.lastFirstLayerPath() == "incremental";
-            if (step % 5 == 0 || pass == 7)
+            if (step % 5 == 0 || pass == 7) {
                 compareEvaluations(fast, evaluateFully(network, test, setting),
                                    QStringLiteral("pass %1 step %2").arg(pass).arg(step));
+                worstDiscrepancy = std::max(worstDiscrepancy, logitDiscrepancy(evaluator, setting, test));
+            }
         }
     }
     for (int step = 0; step < 80; ++step) {
@@ -176,6 +193,12 @@ void TestInstantEvaluator::slowDragsBackAndForth()
         paths.insert(evaluator.lastFirstLayerPath());
     }
     QVERIFY(incrementalMoves > 300);
+    // After hundreds of incremental updates the float logits are still far inside the margin
+    // below which decisions are recomputed exactly.
+    qInfo("worst relative logit discrepancy after the drags: %g (tolerance %g)", worstDiscrepancy,
+          kExactMarginTolerance);
+    QVERIFY2(worstDiscrepancy < kExactMarginTolerance / 16, qPrintable(QString::number(worstDiscrepancy)));
+    QVERIFY(worstDiscrepancy > 0); // the paths really do round differently
     QVERIFY(paths.count("incremental") == 1);
     QVERIFY(paths.count("full") + paths.count("sparse") >= 1); // the first evaluation and the periodic refreshes
 }
