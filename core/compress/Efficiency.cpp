@@ -53,8 +53,10 @@ std::string formatNumber(double value)
 
 } // namespace
 
-EfficiencyEstimate estimateEfficiency(const Network& network, const QuantizationSpec& precision,
-                                      const EnergyTable& table)
+namespace {
+
+EfficiencyEstimate estimate(const Network& network, const QuantizationSpec& precision, const EnergyTable& table,
+                            bool allNonZero)
 {
     const long bits = precision.storageBits();
     EfficiencyEstimate e;
@@ -63,8 +65,9 @@ EfficiencyEstimate estimateEfficiency(const Network& network, const Quantization
         const long rows = layer.weights.rows();
         const long cols = layer.weights.cols();
         const long n = rows * cols;
-        const long nonZero = static_cast<long>((layer.weights.array() != Scalar(0)).count());
-        const long nonZeroBias = static_cast<long>((layer.bias.array() != Scalar(0)).count());
+        const long nonZero = allNonZero ? n : static_cast<long>((layer.weights.array() != Scalar(0)).count());
+        const long nonZeroBias = allNonZero ? static_cast<long>(layer.bias.size())
+                                            : static_cast<long>((layer.bias.array() != Scalar(0)).count());
         e.weights += n;
         e.nonZeroWeights += nonZero;
         e.parameters += n + layer.bias.size();
@@ -118,6 +121,19 @@ EfficiencyEstimate estimateEfficiency(const Network& network, const Quantization
          << e.smallestFormat << ") is used for the whole model.";
     e.assumptions = text.str();
     return e;
+}
+
+} // namespace
+
+EfficiencyEstimate estimateEfficiency(const Network& network, const QuantizationSpec& precision,
+                                      const EnergyTable& table)
+{
+    return estimate(network, precision, table, false);
+}
+
+EfficiencyEstimate estimateDenseEfficiency(const Network& network, const EnergyTable& table)
+{
+    return estimate(network, QuantizationSpec::float32(), table, true);
 }
 
 } // namespace ss

@@ -47,4 +47,8 @@ struct EfficiencyEstimate {
 EfficiencyEstimate estimateEfficiency(const Network& network, const QuantizationSpec& precision,
                                       const EnergyTable& table = {});
 
+// The dense fp32 baseline of the same architecture: every weight stored and multiplied
+// (as if none were zero), fp32 arithmetic, dense storage. What ratios are taken against.
+EfficiencyEstimate estimateDenseEfficiency(const Network& network, const EnergyTable& table = {});
+
 } // namespace ss

@@ -243,9 +243,7 @@ Evaluation evaluateFully(const Network& trained, const Dataset& test, const Comp
     evaluation.layers = layerWeightStatistics(compressed);
     evaluation.weights = combineWeightStatistics(evaluation.layers);
     evaluation.efficiency = estimateEfficiency(compressed, setting.precision, energy);
-    Network dense = trained;
-    dense.applyMasks();
-    evaluation.denseFp32 = estimateEfficiency(dense, QuantizationSpec::float32(), energy);
+    evaluation.denseFp32 = estimateDenseEfficiency(trained, energy);
     return evaluation;
 }
 
@@ -318,7 +316,7 @@ struct InstantEvaluator::Cache {
         layerVersion.assign(layerCount, 1);
         for (std::size_t l = 0; l < layerCount; ++l)
             layerZeros[l] = static_cast<long>((pruned.layers()[l].weights.array() == Scalar(0)).count());
-        denseFp32 = estimateEfficiency(trained, QuantizationSpec::float32(), energy);
+        denseFp32 = estimateDenseEfficiency(trained, energy);
         xt = test.features.transpose();
         encodeInputsAsBytes();
         outputs.resize(layerCount);

@@ -43,7 +43,7 @@ struct Evaluation {
     WeightStatistics weights;         // of the pruned + quantized weights
     std::vector<WeightStatistics> layers;
     EfficiencyEstimate efficiency;
-    EfficiencyEstimate denseFp32;     // the unpruned float32 model, for comparison
+    EfficiencyEstimate denseFp32;     // the dense fp32 baseline (estimateDenseEfficiency), for ratios
     Labels predictions;               // per test sample
     double thresholdUsed = 0;
     PruningResult pruning;            // achieved sparsity and thresholds, per layer too

@@ -40,6 +40,7 @@ private slots:
     void memoryTierBySize();
     void csrIndexWidth();
     void editedTableIsUsed();
+    void denseBaseline();
 };
 
 void TestEfficiency::countsAndFp32()
@@ -153,6 +154,22 @@ void TestEfficiency::editedTableIsUsed()
     const EfficiencyEstimate e = estimateEfficiency(handModel(), QuantizationSpec::float32(), table);
     QVERIFY(near(e.energyComputePj, 44.0));
     QVERIFY(near(e.energyMemoryPj, 16.0));
+}
+
+void TestEfficiency::denseBaseline()
+{
+    // Every weight counted as stored and multiplied at fp32, zeros included.
+    const EfficiencyEstimate e = estimateDenseEfficiency(handModel());
+    QCOMPARE(e.weights, 8L);
+    QCOMPARE(e.nonZeroWeights, 8L);
+    QCOMPARE(e.nonZeroParameters, 11L);
+    QCOMPARE(e.macsSparse, 8L);
+    QCOMPARE(e.bytesDense, 44L);
+    QCOMPARE(e.bytesCsr, (24 + 6 + 12 + 8) + (8 + 2 + 8 + 4L));
+    QCOMPARE(e.bytesBitmask, (24 + 1 + 8) + (8 + 1 + 4L));
+    QCOMPARE(QString::fromStdString(e.smallestFormat), QStringLiteral("dense"));
+    QVERIFY(near(e.energyComputePj, 8 * 4.6));
+    QVERIFY(near(e.energyMemoryPj, 11 * 5.0));
 }
 
 QTEST_APPLESS_MAIN(TestEfficiency)

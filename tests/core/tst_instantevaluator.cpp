@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "common/Random.h"
 #include "eval/InstantEvaluator.h"
+#include "nn/Backpropagation.h"
 
 #include <QtTest>
 
@@ -95,6 +96,7 @@ void compareEvaluations(const Evaluation& fast, const Evaluation& full, const QS
 // network, relative to the scale the exact-decision tolerance uses.
 double logitDiscrepancy(const InstantEvaluator& evaluator, const CompressionSetting& setting, const Dataset& test)
 {
+    const SingleThreadScope singleThread; // Eigen's threaded GEMM busy-waits on a loaded machine
     const Matrix reference = evaluator.compressedNetwork(setting).logits(test.features);
     const Matrix& fast = evaluator.lastLogits();
     double worst = 0;
