@@ -6,6 +6,7 @@
 #include "eval/Pareto.h"
 #include "nn/Trainer.h"
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -324,6 +325,101 @@ void markParetoFronts(std::vector<SweepRow>& rows)
         rows[i].paretoSparsity = bySparsity[i];
         rows[i].paretoEnergy = byEnergy[i];
     }
+}
+
+namespace {
+
+std::vector<std::string> splitList(const std::string& text)
+{
+    std::vector<std::string> items;
+    std::string item;
+    std::istringstream stream(text);
+    while (std::getline(stream, item, ',')) {
+        const auto first = item.find_first_not_of(" \t");
+        const auto last = item.find_last_not_of(" \t");
+        items.push_back(first == std::string::npos ? std::string() : item.substr(first, last - first + 1));
+    }
+    if (!text.empty() && text.back() == ',')
+        items.emplace_back();
+    return items;
+}
+
+double parseNumber(const std::string& item, const std::string& what, const std::string& text)
+{
+    double value = 0;
+    const auto result = std::from_chars(item.data(), item.data() + item.size(), value);
+    if (item.empty() || result.ec != std::errc() || result.ptr != item.data() + item.size() || !std::isfinite(value))
+        throw ConfigError(what + ": '" + item + "' in '" + text + "' is not a number");
+    return value;
+}
+
+} // namespace
+
+std::vector<double> parseLambdaList(const std::string& text)
+{
+    const std::string what = "lambda list";
+    if (text.find(':') != std::string::npos) {
+        std::vector<std::string> parts;
+        std::string part;
+        std::istringstream stream(text);
+        while (std::getline(stream, part, ':'))
+            parts.push_back(part);
+        if (parts.size() != 3)
+            throw ConfigError(what + ": '" + text + "' should be A:B:N");
+        const double from = parseNumber(parts[0], what, text);
+        const double to = parseNumber(parts[1], what, text);
+        const double count = parseNumber(parts[2], what, text);
+        if (!(from > 0.0) || !(to > 0.0))
+            throw ConfigError(what + ": the ends of '" + text + "' must be > 0 (the range is logarithmic)");
+        if (count < 2 || count > 1000 || count != std::floor(count))
+            throw ConfigError(what + ": the count in '" + text + "' must be a whole number from 2 to 1000");
+        std::vector<double> values;
+        const int n = static_cast<int>(count);
+        for (int i = 0; i < n; ++i)
+            values.push_back(from * std::pow(to / from, static_cast<double>(i) / (n - 1)));
+        values.back() = to;
+        return values;
+    }
+    std::vector<double> values;
+    for (const std::string& item : splitList(text)) {
+        const double value = parseNumber(item, what, text);
+        if (value < 0.0)
+            throw ConfigError(what + ": '" + item + "' is negative");
+        values.push_back(value);
+    }
+    if (values.empty())
+        throw ConfigError(what + ": empty");
+    return values;
+}
+
+std::vector<double> parseSparsityList(const std::string& text)
+{
+    const std::string what = "sparsity list";
+    std::vector<double> values;
+    for (std::string item : splitList(text)) {
+        const bool percent = !item.empty() && item.back() == '%';
+        if (percent)
+            item.pop_back();
+        double value = parseNumber(item, what, text);
+        if (percent)
+            value /= 100.0;
+        if (!(value >= 0.0 && value <= 1.0))
+            throw ConfigError(what + ": '" + item + (percent ? "%" : "") + "' is outside 0..1 (0..100%)");
+        values.push_back(value);
+    }
+    if (values.empty())
+        throw ConfigError(what + ": empty");
+    return values;
+}
+
+std::vector<QuantizationSpec> parsePrecisionList(const std::string& text)
+{
+    std::vector<QuantizationSpec> values;
+    for (const std::string& item : splitList(text))
+        values.push_back(QuantizationSpec::parse(item));
+    if (values.empty())
+        throw ConfigError("precision list: empty");
+    return values;
 }
 
 } // namespace ss

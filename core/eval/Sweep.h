@@ -86,4 +86,13 @@ SweepResult runSweep(const Dataset& train, const Dataset* test, const SweepOptio
 // Sets paretoSparsity and paretoEnergy on every row (runSweep does this already).
 void markParetoFronts(std::vector<SweepRow>& rows);
 
+// Grid values as the headless commands and the UI take them (ConfigError naming the text):
+// "A:B:N" = N values from A to B evenly spaced on a log scale (A, B > 0, N >= 2), or a
+// comma-separated list of numbers ("0.001" or "1e-4,1e-3,0.01").
+std::vector<double> parseLambdaList(const std::string& text);
+// Comma-separated numbers, each a fraction in [0, 1] or a percentage with '%' ("0,0.5,90%").
+std::vector<double> parseSparsityList(const std::string& text);
+// Comma-separated precisions as QuantizationSpec::parse reads them ("32,fp16,8,4-row,binary").
+std::vector<QuantizationSpec> parsePrecisionList(const std::string& text);
+
 } // namespace ss

@@ -50,6 +50,7 @@ private slots:
     void fineTuningRecovers();
     void cancelKeepsFinishedLambdas();
     void badInput();
+    void gridParsers();
 };
 
 void TestSweep::folds()
@@ -202,6 +203,31 @@ void TestSweep::badInput()
     options = smallOptions();
     options.training.optimizer.learningRate = -1;
     QVERIFY_THROWS_EXCEPTION(ConfigError, runSweep(data.train, &data.test, options, grid));
+}
+
+void TestSweep::gridParsers()
+{
+    const std::vector<double> range = parseLambdaList("1e-4:1e-1:4");
+    QCOMPARE(range.size(), std::size_t(4));
+    const double expected[] = {1e-4, 1e-3, 1e-2, 1e-1};
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(std::abs(range[static_cast<std::size_t>(i)] / expected[i] - 1) < 1e-12);
+    QCOMPARE(parseLambdaList("0, 0.5,2"), std::vector<double>({0.0, 0.5, 2.0}));
+    QCOMPARE(parseSparsityList("0,0.5, 90%"), std::vector<double>({0.0, 0.5, 0.9}));
+    const auto precisions = parsePrecisionList("32,fp16,4-row,binary");
+    QCOMPARE(precisions.size(), std::size_t(4));
+    QCOMPARE(QString::fromStdString(precisions[2].label()), QStringLiteral("int4 per row"));
+    for (const char* bad : {"", "1e-4:1e-1", "0:1:3", "1e-4:1e-1:2.5", "1e-4:1e-1:1", "abc", "1,,2", "-1", "1,"})
+        QVERIFY_THROWS_EXCEPTION(ConfigError, parseLambdaList(bad));
+    for (const char* bad : {"", "1.5", "120%", "x%", "0.5;0.6"})
+        QVERIFY_THROWS_EXCEPTION(ConfigError, parseSparsityList(bad));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, parsePrecisionList("8,int12"));
+    try {
+        parseSparsityList("0.5,abc");
+        QFAIL("no exception");
+    } catch (const ConfigError& error) {
+        QVERIFY(std::string(error.what()).find("'abc'") != std::string::npos);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestSweep)
