@@ -3,6 +3,8 @@
 #include "common/Error.h"
 #include "nn/Backpropagation.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -117,9 +119,35 @@ void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network&
     evaluation.logLoss = logLoss(probabilitiesFromLogits(logits, compressed.isBinary()), test.labels);
 }
 
-// The plain forward pass of the reference path. Products go through multiplyInto, which
-// keeps small products on one thread (Eigen's threaded GEMM busy-waits, which is slow on
-// a loaded machine).
+// destination = lhs * rhs^T with the rows (samples) split among the OpenMP threads, each
+// part a single-threaded product (the packed kernel of nn/Gemm.h where available): one
+// fork per product instead of Eigen's threaded GEMM, whose busy-waiting partner threads
+// make products many times slower when the cores are shared with other work.
+void productByRows(Matrix& destination, const ConstMatrixRef& lhs, const ConstMatrixRef& rhs)
+{
+    const Eigen::Index rows = lhs.rows();
+    destination.resize(rows, rhs.rows());
+    const double work = static_cast<double>(rows) * static_cast<double>(lhs.cols()) * static_cast<double>(rhs.rows());
+    const int threads = work >= 4e6 ? std::max(1, omp_get_max_threads()) : 1;
+    if (threads == 1) {
+        multiplyInto(destination, lhs, false, rhs, true);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        const Eigen::Index part = omp_get_thread_num();
+        const Eigen::Index count = omp_get_num_threads();
+        // Parts of whole 32-row tiles (the kernel's height), the last one takes the rest.
+        const Eigen::Index tile = 32;
+        const Eigen::Index per = (rows / count) / tile * tile;
+        const Eigen::Index begin = part * per;
+        const Eigen::Index length = part + 1 == count ? rows - begin : per;
+        if (length > 0)
+            multiplyInto(destination.middleRows(begin, length), lhs.middleRows(begin, length), false, rhs, true);
+    }
+}
+
+// The plain forward pass of the reference path (samples as columns, as Network computes it).
 Matrix referenceLogits(const Network& network, const Matrix& features)
 {
     const auto& layers = network.layers();
@@ -127,9 +155,9 @@ Matrix referenceLogits(const Network& network, const Matrix& features)
     for (std::size_t l = 0; l < layers.size(); ++l) {
         next.resize(layers[l].outputs(), features.cols());
         if (l == 0)
-            multiplyInto(next, layers[l].weights, features);
+            multiplyInto(next, layers[l].weights, false, features, false, true);
         else
-            multiplyInto(next, layers[l].weights, current);
+            multiplyInto(next, layers[l].weights, false, current, false, true);
         addBiasAndActivate(next, layers[l].bias, layers[l].activation, l + 1 < layers.size());
         current.swap(next);
     }
@@ -497,7 +525,7 @@ struct InstantEvaluator::Cache {
             learn(columnNs, Clock::now() - start, static_cast<double>(changes.size()) * samples);
             lastPath = "sparse";
         } else {
-            multiplyInto(slot->z1t, xt, weights.transpose());
+            productByRows(slot->z1t, xt, weights);
             learn(gemmNs, Clock::now() - start, static_cast<double>(n) * samples);
             lastPath = "full";
         }
@@ -643,7 +671,7 @@ struct InstantEvaluator::Cache {
                 }
             } else {
                 out.resize(outputs[l - 1].rows(), layers[l].outputs());
-                multiplyInto(out, outputs[l - 1], layers[l].weights.transpose());
+                productByRows(out, outputs[l - 1], layers[l].weights);
                 out.rowwise() += layers[l].bias.transpose();
                 if (!last)
                     applyActivation(layers[l].activation, out);
