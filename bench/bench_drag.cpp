@@ -8,7 +8,8 @@
 // --model FILE loads the trained model from FILE when it exists (else trains and saves it
 // there), so repeated runs skip the training.
 // --figures additionally trains and measures the accuracy figures the issue asks for
-// (10 epochs; prune 90 % + 2 fine-tune epochs; gradual to 95 % and 98 %; int8 per row;
+// (10 epochs; prune 90/95/98 % + 2 fine-tune epochs; gradual to 95 % and 98 % during a
+// 12-epoch training; int8 per row;
 // 4-bit per row at 90 %; breast-cancer proximal-L1 path). --path-only runs only the latter.
 
 #include "common/Random.h"
@@ -311,22 +312,25 @@ void runFigures(const Network& trained, const TrainTestSplit& data, double dense
                      {"accuracy_after", after},
                      {"points_lost", 100 * (denseAccuracy - after)}});
     }
-    // Gradual pruning (Zhu & Gupta) from the trained model: 4 epochs, sparsity rising over the
-    // first 3 epochs (pruning every 100 steps), then 1 epoch more with the mask fixed.
-    for (double sparsity : {0.9, 0.95, 0.98}) {
-        Network pruned = trained;
+    // Gradual magnitude pruning (Zhu & Gupta) during training from scratch, with the same
+    // 12-epoch budget as "10 epochs + 2 fine-tune epochs": sparsity rises from 0 at epoch 1
+    // to the target at epoch 8 (cubic schedule, pruning every 100 steps), then 4 epochs with
+    // the mask fixed.
+    for (double sparsity : {0.95, 0.98}) {
+        Network pruned(mlp(), 1);
         TrainingConfig config = adam();
         Trainer trainer(pruned, train, nullptr, config);
         const long stepsPerEpoch = (train.sampleCount() + config.batchSize - 1) / config.batchSize;
         GradualPruningSchedule schedule;
         schedule.initialSparsity = 0.0;
         schedule.finalSparsity = sparsity;
-        schedule.beginStep = trainer.stepCount();
-        schedule.endStep = schedule.beginStep + 3 * stepsPerEpoch;
+        schedule.beginStep = stepsPerEpoch;
+        schedule.endStep = 8 * stepsPerEpoch;
         schedule.frequency = 100;
-        trainWithGradualPruning(trainer, pruned, schedule, PruningSpec::Scope::Global, 4);
+        trainWithGradualPruning(trainer, pruned, schedule, PruningSpec::Scope::Global, 12);
         const double after = accuracyOf(pruned, test);
-        printFigure({{"what", "gradual magnitude pruning, 3 epochs ramp + 1 epoch, every 100 steps, power 3"},
+        printFigure({{"what", "gradual magnitude pruning from scratch: 12 epochs, sparsity 0 at epoch 1 to target at "
+                              "epoch 8, every 100 steps, power 3"},
                      {"sparsity", sparsity},
                      {"measured_sparsity", weightStatistics(pruned).sparsity},
                      {"accuracy_after", after},
