@@ -123,14 +123,16 @@ void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network&
 // part a single-threaded product (the packed kernel of nn/Gemm.h where available): one
 // fork per product instead of Eigen's threaded GEMM, whose busy-waiting partner threads
 // make products many times slower when the cores are shared with other work.
-void productByRows(Matrix& destination, const ConstMatrixRef& lhs, const ConstMatrixRef& rhs)
+// With lhsTransposed, lhs is given as its transpose (inner x rows).
+void productByRows(Matrix& destination, const ConstMatrixRef& lhs, const ConstMatrixRef& rhs, bool lhsTransposed = false)
 {
-    const Eigen::Index rows = lhs.rows();
+    const Eigen::Index rows = lhsTransposed ? lhs.cols() : lhs.rows();
+    const Eigen::Index inner = lhsTransposed ? lhs.rows() : lhs.cols();
     destination.resize(rows, rhs.rows());
-    const double work = static_cast<double>(rows) * static_cast<double>(lhs.cols()) * static_cast<double>(rhs.rows());
+    const double work = static_cast<double>(rows) * static_cast<double>(inner) * static_cast<double>(rhs.rows());
     const int threads = work >= 4e6 ? std::max(1, omp_get_max_threads()) : 1;
     if (threads == 1) {
-        multiplyInto(destination, lhs, false, rhs, true);
+        multiplyInto(destination, lhs, lhsTransposed, rhs, true);
         return;
     }
 #pragma omp parallel num_threads(threads)
@@ -142,8 +144,12 @@ void productByRows(Matrix& destination, const ConstMatrixRef& lhs, const ConstMa
         const Eigen::Index per = (rows / count) / tile * tile;
         const Eigen::Index begin = part * per;
         const Eigen::Index length = part + 1 == count ? rows - begin : per;
-        if (length > 0)
-            multiplyInto(destination.middleRows(begin, length), lhs.middleRows(begin, length), false, rhs, true);
+        if (length > 0) {
+            if (lhsTransposed)
+                multiplyInto(destination.middleRows(begin, length), lhs.middleCols(begin, length), true, rhs, true);
+            else
+                multiplyInto(destination.middleRows(begin, length), lhs.middleRows(begin, length), false, rhs, true);
+        }
     }
 }
 
@@ -345,8 +351,11 @@ struct InstantEvaluator::Cache {
         for (std::size_t l = 0; l < layerCount; ++l)
             layerZeros[l] = static_cast<long>((pruned.layers()[l].weights.array() == Scalar(0)).count());
         denseFp32 = estimateDenseEfficiency(trained, energy);
-        xt = test.features.transpose();
         encodeInputsAsBytes();
+        // Float inputs for column updates need each feature's values contiguous; byte-coded
+        // images do not, and their full products read the dataset's own matrix transposed.
+        if (inputBytes.empty())
+            xt = test.features.transpose();
         outputs.resize(layerCount);
         outputKey.assign(layerCount, {-1, -1});
         outputVersion.assign(layerCount, 0);
@@ -456,7 +465,7 @@ struct InstantEvaluator::Cache {
         using Clock = std::chrono::steady_clock;
         const Matrix& weights = compressed.layers()[0].weights;
         const long n = static_cast<long>(weights.size());
-        const double samples = static_cast<double>(xt.rows());
+        const double samples = static_cast<double>(test.sampleCount());
         ++clock;
         Slot* best = nullptr;
         long bestChanges = std::numeric_limits<long>::max();
@@ -511,7 +520,7 @@ struct InstantEvaluator::Cache {
         }
         slot->precision = compressedPrecision;
         slot->weights = weights;
-        slot->z1t.resize(xt.rows(), weights.rows());
+        slot->z1t.resize(test.sampleCount(), weights.rows());
         const auto start = Clock::now();
         if (sparseCost < denseCost) {
             changes.clear();
@@ -525,7 +534,10 @@ struct InstantEvaluator::Cache {
             learn(columnNs, Clock::now() - start, static_cast<double>(changes.size()) * samples);
             lastPath = "sparse";
         } else {
-            productByRows(slot->z1t, xt, weights);
+            if (inputBytes.empty())
+                productByRows(slot->z1t, xt, weights);
+            else
+                productByRows(slot->z1t, test.features, weights, true);
             learn(gemmNs, Clock::now() - start, static_cast<double>(n) * samples);
             lastPath = "full";
         }
@@ -628,18 +640,23 @@ struct InstantEvaluator::Cache {
     // for the column updates when every input is that within float rounding.
     void encodeInputsAsBytes()
     {
-        const Scalar largest = xt.size() == 0 ? Scalar(0) : xt.maxCoeff();
-        const Scalar smallest = xt.size() == 0 ? Scalar(0) : xt.minCoeff();
+        const Matrix& x = test.features;
+        const Scalar largest = x.size() == 0 ? Scalar(0) : x.maxCoeff();
+        const Scalar smallest = x.size() == 0 ? Scalar(0) : x.minCoeff();
         if (!(smallest >= 0) || !(largest > 0))
             return;
         const double step = static_cast<double>(largest) / 255.0;
-        std::vector<std::uint8_t> bytes(static_cast<std::size_t>(xt.size()));
-        for (Eigen::Index i = 0; i < xt.size(); ++i) {
-            const double x = xt.data()[i];
-            const double k = std::nearbyint(x / step);
-            if (std::abs(k * step - x) > 1e-6 * std::max(x, step))
+        // Stored samples x features (each feature's values contiguous), like xt.
+        const Eigen::Index samples = x.cols();
+        std::vector<std::uint8_t> bytes(static_cast<std::size_t>(x.size()));
+        for (Eigen::Index i = 0; i < x.size(); ++i) {
+            const Eigen::Index feature = i % x.rows();
+            const Eigen::Index sample = i / x.rows();
+            const double value = x.data()[i];
+            const double k = std::nearbyint(value / step);
+            if (std::abs(k * step - value) > 1e-6 * std::max(value, step))
                 return;
-            bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(k);
+            bytes[static_cast<std::size_t>(feature * samples + sample)] = static_cast<std::uint8_t>(k);
         }
         inputBytes = std::move(bytes);
         inputStep = static_cast<Scalar>(step);
@@ -686,7 +703,7 @@ struct InstantEvaluator::Cache {
     const Dataset& test;
     EnergyTable energy;
     EfficiencyEstimate denseFp32;
-    Matrix xt;                    // samples x features
+    Matrix xt;                    // samples x features, for float inputs only
 
     std::vector<std::uint32_t> offsets;
     long totalWeights = 0;
