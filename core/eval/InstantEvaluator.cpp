@@ -25,9 +25,10 @@ namespace {
 // Fashion-MNIST MLP). Several per precision let random jumps start from a nearby state.
 constexpr std::size_t kMaxSlots = 6;
 // A cached pre-activation entry is refreshed by a full product after this many incremental
-// updates of its neuron, so float drift (at most half an ulp per update) stays orders of
-// magnitude below kExactMarginTolerance.
-constexpr int kRowUpdateLimit = 256;
+// updates of its neuron. Each update rounds once (fused multiply-add: at most half an ulp,
+// 2^-24 relative); the roundings are independent, so by Hoeffding's inequality the chance
+// that 1024 of them add up to 2^-15 (kExactMarginTolerance) of the value is below e^-120.
+constexpr int kRowUpdateLimit = 1024;
 // Samples per block in the column updates: the block's slices of the input columns stay in
 // L2 while every neuron's changes are applied (1024 measured best on the Fashion-MNIST
 // MLP with byte-coded inputs). A multiple of 64, the slice the kernel keeps in registers.
@@ -294,6 +295,7 @@ struct InstantEvaluator::Cache {
         Matrix weights;            // the first-layer weights z1t was computed for
         Matrix z1t;                // samples x units: X^T W^T, without bias
         std::vector<int> rowUpdates;
+        long prefix = 0;           // the first layer's pruned prefix the weights belong to
         long lastUse = 0;
         long version = 0;
     };
@@ -473,13 +475,24 @@ struct InstantEvaluator::Cache {
         const Matrix& weights = compressed.layers()[0].weights;
         const long n = static_cast<long>(weights.size());
         const double samples = static_cast<double>(test.sampleCount());
+        const long position = prefix[0];
         ++clock;
+        // Float, fp16/bf16 and integer codes give every surviving weight a value that does
+        // not depend on the other survivors (an integer scale is the largest survivor of its
+        // row or tensor, which is pruned last), so two states of the same precision differ
+        // exactly at the pruning-order positions between their prefixes. Ternary and binary
+        // codes depend on the survivors' mean: compare the whole matrix.
+        const bool positional = compressedPrecision.format != QuantizationSpec::Format::Ternary
+                                && compressedPrecision.format != QuantizationSpec::Format::Binary
+                                && !(compressedPrecision.format == QuantizationSpec::Format::Int
+                                     && compressedPrecision.bits == 1);
         Slot* best = nullptr;
         long bestChanges = std::numeric_limits<long>::max();
         for (Slot& slot : slots) {
             if (!(slot.precision == compressedPrecision))
                 continue;
-            const long changes = static_cast<long>((slot.weights.array() != weights.array()).count());
+            const long changes = positional ? std::abs(slot.prefix - position)
+                                            : static_cast<long>((slot.weights.array() != weights.array()).count());
             if (changes < bestChanges) {
                 bestChanges = changes;
                 best = &slot;
@@ -497,16 +510,19 @@ struct InstantEvaluator::Cache {
         const double incrementalCost = best ? kColumnUpdateCost * static_cast<double>(bestChanges) * samples
                                             : std::numeric_limits<double>::infinity();
         if (best && incrementalCost < std::min(denseCost, sparseCost)) {
-            if (collectChanges(*best, weights)) {
+            const bool withinBudget = positional ? collectChangesBetween(*best, weights, best->prefix, position)
+                                                 : collectChanges(*best, weights);
+            if (withinBudget) {
                 applyChanges(best->z1t);
                 for (const Change& c : changes) {
                     best->weights(c.neuron, c.input) = weights(c.neuron, c.input);
                     ++best->rowUpdates[static_cast<std::size_t>(c.neuron)];
                 }
+                best->prefix = position;
                 ++best->version;
                 best->lastUse = clock;
                 lastPath = "incremental";
-                lastChanges = bestChanges;
+                lastChanges = static_cast<long>(changes.size());
                 return *best;
             }
         }
@@ -525,6 +541,7 @@ struct InstantEvaluator::Cache {
         }
         slot->precision = compressedPrecision;
         slot->weights = weights;
+        slot->prefix = position;
         slot->z1t.resize(test.sampleCount(), weights.rows());
         if (sparseCost < denseCost) {
             changes.clear();
@@ -550,6 +567,24 @@ struct InstantEvaluator::Cache {
         return *slot;
     }
 
+    // The changes of a slot of a positional precision: the first-layer weights at the
+    // pruning-order positions between its prefix and the current one. Returns false when a
+    // neuron would exceed its update budget.
+    bool collectChangesBetween(const Slot& slot, const Matrix& weights, long from, long to)
+    {
+        const Eigen::Index rows = weights.rows();
+        const std::vector<std::uint32_t>& order = layerOrder[0];
+        changes.clear();
+        for (long p = std::min(from, to); p < std::max(from, to); ++p) {
+            const std::uint32_t local = order[static_cast<std::size_t>(p)];
+            const Scalar now = weights.data()[local];
+            const Scalar before = slot.weights.data()[local];
+            if (now != before)
+                changes.push_back({static_cast<int>(local % rows), static_cast<int>(local / rows), now - before});
+        }
+        return sortAndCheckBudget(slot, rows);
+    }
+
     // The changed first-layer weights of a slot, grouped by neuron. Returns false when a
     // neuron would exceed its update budget (the slot must be recomputed instead).
     bool collectChanges(const Slot& slot, const Matrix& weights)
@@ -563,6 +598,11 @@ struct InstantEvaluator::Cache {
                 if (now[i] != before[i])
                     changes.push_back({static_cast<int>(i), static_cast<int>(j), now[i] - before[i]});
         }
+        return sortAndCheckBudget(slot, rows);
+    }
+
+    bool sortAndCheckBudget(const Slot& slot, Eigen::Index rows)
+    {
         sortChangesByNeuron(rows);
         for (Eigen::Index i = 0; i < rows; ++i)
             if (slot.rowUpdates[static_cast<std::size_t>(i)] + perNeuron[static_cast<std::size_t>(i) + 1]
