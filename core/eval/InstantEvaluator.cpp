@@ -159,7 +159,9 @@ void productByRows(ThreadTeam* team, Matrix& destination, const ConstMatrixRef& 
         team->run(part);
 }
 
-// The plain forward pass of the reference path (samples as columns, as Network computes it).
+// The plain forward pass of the reference path (samples as columns, as Network computes it),
+// on the calling thread: the reference is for checking, not speed, and OpenMP's spinning
+// workers would compete with the evaluator's helper threads.
 Matrix referenceLogits(const Network& network, const Matrix& features)
 {
     const auto& layers = network.layers();
@@ -167,9 +169,9 @@ Matrix referenceLogits(const Network& network, const Matrix& features)
     for (std::size_t l = 0; l < layers.size(); ++l) {
         next.resize(layers[l].outputs(), features.cols());
         if (l == 0)
-            multiplyInto(next, layers[l].weights, false, features, false, true);
+            multiplyInto(next, layers[l].weights, false, features, false);
         else
-            multiplyInto(next, layers[l].weights, false, current, false, true);
+            multiplyInto(next, layers[l].weights, false, current, false);
         addBiasAndActivate(next, layers[l].bias, layers[l].activation, l + 1 < layers.size());
         current.swap(next);
     }

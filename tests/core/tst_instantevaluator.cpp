@@ -131,6 +131,7 @@ private slots:
     void bitWidthSweeps();
     void imageInputs();
     void otherArchitectures();
+    void largeEnoughForThreads();
     void tiesAreDecidedExactly();
     void modelMasksAreKept();
     void compressedNetworkMatches();
@@ -284,6 +285,31 @@ void TestInstantEvaluator::otherArchitectures()
                                QStringLiteral("case %1 step %2").arg(seed).arg(step));
         }
     }
+}
+
+void TestInstantEvaluator::largeEnoughForThreads()
+{
+    // Big enough (samples x weights >= 1e7) for the evaluator's helper threads: split
+    // products, column updates over sample ranges and the sparse tail run on the team.
+    Network network = makeNetwork(100, {64, 32}, 5, 90);
+    Dataset test = makeDataset(network, 2000, 91);
+    Random random(92);
+    for (Eigen::Index i = 0; i < test.features.size(); ++i)
+        test.features.data()[i] = random.bernoulli(0.4) ? 0.0f
+                                                        : static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
+    test.labels = network.predict(test.features);
+    InstantEvaluator evaluator(network, test);
+    std::set<std::string> paths;
+    for (int step = 0; step < 30; ++step) {
+        CompressionSetting setting;
+        setting.pruning = PruningSpec::sparsity(step < 15 ? 0.02 * step : random.uniform(0.0, 0.99));
+        setting.precision = step % 5 == 4 ? randomPrecision(random) : QuantizationSpec::float32();
+        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
+                           QStringLiteral("threaded step %1").arg(step));
+        paths.insert(evaluator.lastFirstLayerPath());
+    }
+    QVERIFY(paths.count("incremental") == 1);
+    QVERIFY(paths.count("full") + paths.count("sparse") >= 1);
 }
 
 void TestInstantEvaluator::tiesAreDecidedExactly()
