@@ -111,7 +111,7 @@ TrainTestSplit randomData()
 
 struct DragResult {
     std::vector<double> milliseconds;
-    long incremental = 0, full = 0, cached = 0, sparse = 0;
+    long incremental = 0, full = 0, cached = 0, sparse = 0, integer = 0;
     long exactlyRecomputed = 0;
     EvaluationTimings total;
     double discrepancy = 0;
@@ -144,6 +144,7 @@ DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSettin
         result.full += path == "full";
         result.cached += path == "cached";
         result.sparse += path == "sparse";
+        result.integer += path == "integer";
         result.exactlyRecomputed += evaluation.exactlyRecomputed;
         const EvaluationTimings t = evaluator.lastTimings();
         result.total.masks += t.masks;
@@ -171,6 +172,7 @@ void printDrag(const std::string& name, const DragResult& result, const std::str
                            {"first_layer_full", result.full},
                            {"first_layer_cached", result.cached},
                            {"first_layer_rebuilt_sparse", result.sparse},
+                           {"first_layer_integer_product", result.integer},
                            {"exactly_recomputed_samples_per_step",
                             static_cast<double>(result.exactlyRecomputed) / static_cast<double>(result.milliseconds.size())},
                            {"last_step_logit_discrepancy", result.discrepancy},

@@ -75,7 +75,9 @@ public:
     const Network& trainedNetwork() const;
     const Dataset& testSet() const;
     // How the last evaluate() obtained the first layer: "cached", "incremental" (with the
-    // number of changed weights) or "full". For benchmarks and tests.
+    // number of changed weights), "sparse" (rebuilt from the non-zero weights), "integer"
+    // (8-bit product of integer codes and byte inputs) or "full" (float GEMM). For benchmarks
+    // and tests.
     std::string lastFirstLayerPath() const;
     long lastChangedWeights() const;
     EvaluationTimings lastTimings() const;

@@ -256,6 +256,18 @@ void TestInstantEvaluator::imageInputs()
                            QStringLiteral("image step %1").arg(step));
         paths.insert(evaluator.lastFirstLayerPath());
     }
+    // Every integer format at low sparsity: the 8-bit integer product where the CPU has it.
+    for (const std::string& bits : {"8", "5-row", "3", "2-row", "ternary", "binary-row"}) {
+        CompressionSetting setting;
+        setting.pruning = PruningSpec::sparsity(0.1);
+        setting.precision = QuantizationSpec::parse(bits);
+        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
+                           QStringLiteral("image integer %1").arg(QString::fromStdString(bits)));
+        paths.insert(evaluator.lastFirstLayerPath());
+    }
+#if defined(__AVX512VNNI__) && defined(__AVX512BW__)
+    QVERIFY(paths.count("integer") == 1);
+#endif
     QVERIFY(paths.count("incremental") == 1);
 }
 
