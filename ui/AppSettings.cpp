@@ -13,6 +13,8 @@ const Setting<QByteArray> state{QStringLiteral("window/state"), {}};
 const Setting<QString> view{QStringLiteral("window/view"), QStringLiteral("training")};
 const Setting<bool> tiled{QStringLiteral("window/tiled"), false};
 const Setting<QString> directory{QStringLiteral("files/lastDirectory"), {}};
+const Setting<QStringList> recentSessions{QStringLiteral("files/recentSessions"), {}};
+const Setting<QString> exportDirectory{QStringLiteral("files/exportDirectory"), {}};
 
 const Setting<QString> dataset{QStringLiteral("dataset/name"), QStringLiteral("moons")};
 const Setting<int> samples{QStringLiteral("dataset/samples"), 400};
@@ -55,6 +57,10 @@ AppSettings::AppSettings(const QString& fileName, QObject* parent)
 {
 }
 
+QStringList AppSettings::recentSessions() const { return keys::recentSessions.get(m_settings); }
+void AppSettings::setRecentSessions(const QStringList& paths) { keys::recentSessions.set(m_settings, paths); }
+QString AppSettings::exportDirectory() const { return keys::exportDirectory.get(m_settings); }
+void AppSettings::setExportDirectory(const QString& directory) { keys::exportDirectory.set(m_settings, directory); }
 QByteArray AppSettings::windowGeometry() const { return keys::geometry.get(m_settings); }
 void AppSettings::setWindowGeometry(const QByteArray& geometry) { keys::geometry.set(m_settings, geometry); }
 QByteArray AppSettings::windowState() const { return keys::state.get(m_settings); }

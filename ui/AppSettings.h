@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 namespace ss {
@@ -51,6 +52,12 @@ public:
     void setTiledViews(bool tiled);
     QString lastDirectory() const;
     void setLastDirectory(const QString& directory);
+    // Session files, most recent first (File > Open Recent).
+    QStringList recentSessions() const;
+    void setRecentSessions(const QStringList& paths);
+    // Where File > Export last wrote.
+    QString exportDirectory() const;
+    void setExportDirectory(const QString& directory);
 
     // The last dataset, model and parameters. A CSV that no longer exists falls back to
     // the default dataset.

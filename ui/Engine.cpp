@@ -357,6 +357,25 @@ std::uint64_t Engine::requestSnapshot()
     return post([](Commands& c) { c.snapshot = true; });
 }
 
+std::uint64_t Engine::restore(const RestoreRequest& request)
+{
+    return post([&](Commands& c) {
+        // A restore replaces all of these; earlier requests of them are void.
+        c.dataset.reset();
+        c.model.reset();
+        c.training.reset();
+        c.compression.reset();
+        c.comparison.reset();
+        c.pace.reset();
+        c.epochLimit.reset();
+        c.applyPruning.reset();
+        c.running.reset();
+        c.reset = false;
+        c.steps = 0;
+        c.restore = request;
+    });
+}
+
 bool Engine::pauseFor(double seconds)
 {
     std::unique_lock lock(m_mutex);
@@ -408,7 +427,7 @@ void Engine::run()
     worker.main.reset();
 }
 
-bool Engine::loadDataset(Worker& worker, const DatasetRequest& request, const ModelSpec& model)
+std::shared_ptr<PreparedData> Engine::prepareData(const DatasetRequest& request, QString* error)
 {
     emit busy(QStringLiteral("Loading %1\u2026").arg(QString::fromStdString(request.nameOrPath)));
     std::shared_ptr<PreparedData> prepared;
@@ -418,18 +437,34 @@ bool Engine::loadDataset(Worker& worker, const DatasetRequest& request, const Mo
         prepared->split.test.validate();
         if (prepared->split.train.sampleCount() == 0 || prepared->split.test.sampleCount() == 0)
             throw ConfigError("the dataset has too few samples for a train/test split");
-    } catch (const std::exception& error) {
-        emit busy(QString());
+    } catch (const std::exception& failure) {
+        prepared.reset();
+        *error = QString::fromStdString(failure.what());
+    }
+    emit busy(QString());
+    return prepared;
+}
+
+bool Engine::loadDataset(Worker& worker, const DatasetRequest& request, const ModelSpec& model)
+{
+    QString error;
+    std::shared_ptr<PreparedData> prepared = prepareData(request, &error);
+    if (!prepared) {
         const QString name = QString::fromStdString(request.nameOrPath);
-        QString message = QString::fromStdString(error.what());
+        QString message = error;
         if (worker.data)
             message += QStringLiteral("\n\nThe previous dataset (%1) stays active.")
                            .arg(QString::fromStdString(worker.request.nameOrPath));
         emit problem(ProblemKind::Dataset, QStringLiteral("Could not load %1").arg(name), message);
         return false;
     }
-    emit busy(QString());
+    installData(worker, std::move(prepared), request, model);
+    return true;
+}
 
+void Engine::installData(Worker& worker, std::shared_ptr<PreparedData> prepared, const DatasetRequest& request,
+                         const ModelSpec& model)
+{
     // Replace everything that refers to the old data before letting it go.
     worker.evaluator.reset();
     worker.comparison.reset();
@@ -486,6 +521,69 @@ bool Engine::loadDataset(Worker& worker, const DatasetRequest& request, const Mo
     }
 
     rebuildModel(worker, model);
+}
+
+bool Engine::restoreSession(Worker& worker, const RestoreRequest& request)
+{
+    const auto refuse = [&](const QString& why) {
+        emit restoreFinished(worker.generation, false, why);
+        return false;
+    };
+    // Everything that can fail comes first: until the data is installed, nothing has changed.
+    try {
+        request.training.validate();
+    } catch (const std::exception& error) {
+        return refuse(QString::fromStdString(error.what()));
+    }
+    QString error;
+    std::shared_ptr<PreparedData> prepared = prepareData(request.dataset, &error);
+    if (!prepared)
+        return refuse(error);
+    const Dataset& train = prepared->split.train;
+    const int layerCount = static_cast<int>(request.model.hidden.size()) + 1;
+    try {
+        request.compression.pruning.validate(layerCount);
+    } catch (const std::exception& failure) {
+        return refuse(QString::fromStdString(failure.what()));
+    }
+    if (request.network) {
+        const Architecture& a = request.network->architecture();
+        if (a.inputs != train.featureCount() || a.classes != std::max(2, train.classCount()) || a.hidden != request.model.hidden
+            || (!a.hidden.empty() && a.hiddenActivation != request.model.activation))
+            return refuse(QStringLiteral("the saved model (%1, %2 inputs, %3 classes) does not fit the data (%4 features, "
+                                         "%5 classes) or the model settings")
+                              .arg(QString::fromStdString(a.describe()))
+                              .arg(a.inputs)
+                              .arg(a.classes)
+                              .arg(train.featureCount())
+                              .arg(train.classCount()));
+    }
+
+    worker.running = false;
+    worker.config = request.training;
+    worker.compression = request.compression;
+    worker.comparisonKind = request.comparison;
+    worker.pace = std::max(0.0, request.pace);
+    worker.epochLimit = std::max(0, request.epochLimit);
+    installData(worker, std::move(prepared), request.dataset, request.model);
+    if (!worker.main)
+        return refuse(QStringLiteral("the model could not be built"));
+    for (Lane* lane : {worker.main.get(), worker.comparison.get()}) {
+        if (!lane)
+            continue;
+        if (request.network) {
+            lane->network = *request.network;
+            lane->network.applyMasks();
+        }
+        lane->trainer->resumeAt(request.epoch, request.steps, request.seconds);
+    }
+    worker.main->history = request.history;
+    worker.main->historyChanged = true;
+    worker.trainingSeconds = request.seconds;
+    worker.markers = std::make_shared<const std::vector<ParameterMarker>>(request.markers);
+    worker.status.clear();
+    ++worker.weightsVersion;
+    emit restoreFinished(worker.generation, true, QString());
     return true;
 }
 
@@ -549,6 +647,13 @@ void Engine::process(Worker& worker, Commands& commands)
 {
     worker.generation = commands.generation;
     Snapshot::Reason reason = Snapshot::Reason::Compression;
+
+    if (commands.restore) {
+        const bool restored = restoreSession(worker, *commands.restore);
+        commands.restore.reset();
+        if (restored)
+            reason = Snapshot::Reason::Data;
+    }
 
     if (commands.training) {
         // Before any model is built, so a new model starts with these settings.

@@ -28,6 +28,25 @@
 
 namespace ss {
 
+// Everything a reopened session puts back at once (SessionController builds it from a
+// session file). Applied as one command: either all of it takes effect or, when the data
+// cannot be loaded or does not fit the weights, none of it.
+struct RestoreRequest {
+    DatasetRequest dataset;
+    ModelSpec model;
+    TrainingConfig training;
+    CompressionSetting compression;
+    ComparisonKind comparison = ComparisonKind::None;
+    double pace = 0;
+    int epochLimit = 0;
+    std::shared_ptr<const Network> network;    // trained weights and masks; null: fresh from model.seed
+    std::vector<HistoryPoint> history;
+    std::vector<ParameterMarker> markers;
+    int epoch = 0;                             // completed epochs, continued by later training
+    long steps = 0;
+    double seconds = 0;
+};
+
 class Engine : public QThread {
     Q_OBJECT
 public:
@@ -60,6 +79,9 @@ public:
     // Makes the given pruning permanent (masks): later training keeps those weights at 0.
     std::uint64_t applyPruning(const PruningSpec& spec);
     std::uint64_t requestSnapshot();
+    // Replaces dataset, model, weights, settings and curves (File > Open Session); pauses.
+    // Pending commands of the same kinds are dropped. restoreFinished() tells the outcome.
+    std::uint64_t restore(const RestoreRequest& request);
 
     std::uint64_t postedGeneration() const { return m_generation.load(); }
     // True once the worker has taken every posted command and is not training:
@@ -71,6 +93,8 @@ signals:
     void problem(ss::Engine::ProblemKind kind, const QString& title, const QString& message);
     // A long job started ("Loading fashion-mnist...") or ended (empty text).
     void busy(const QString& what);
+    // The outcome of restore(): ok, or why nothing was changed.
+    void restoreFinished(std::uint64_t generation, bool ok, const QString& message);
 
 protected:
     void run() override;
@@ -87,6 +111,7 @@ private:
         std::optional<EnergyTable> energy;
         std::optional<bool> running;
         std::optional<PruningSpec> applyPruning;
+        std::optional<RestoreRequest> restore;
         int steps = 0;
         bool reset = false;
         bool snapshot = false;
@@ -103,6 +128,12 @@ private:
     void emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHistory);
     void recordHistory(Worker& worker, const Evaluation* shown = nullptr);
     bool loadDataset(Worker& worker, const DatasetRequest& request, const ModelSpec& model);
+    // loadDataset in two halves: preparing may fail and changes nothing (null, *error set);
+    // installing replaces the data and builds a fresh model on it.
+    std::shared_ptr<PreparedData> prepareData(const DatasetRequest& request, QString* error);
+    void installData(Worker& worker, std::shared_ptr<PreparedData> prepared, const DatasetRequest& request,
+                     const ModelSpec& model);
+    bool restoreSession(Worker& worker, const RestoreRequest& request);
     void rebuildModel(Worker& worker, const ModelSpec& model);
     void applyTrainingConfig(Worker& worker, const TrainingConfig& config);
     // Waits up to `seconds` unless a command arrives or abort is set. Returns false on abort.

@@ -9,6 +9,7 @@
 #include "HelpDialog.h"
 #include "PlotStyle.h"
 #include "Presets.h"
+#include "SessionController.h"
 #include "TradeoffView.h"
 #include "TrainingView.h"
 #include "WeightsView.h"
@@ -77,6 +78,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_sinceApply.start();
 
     buildLayout();
+    // Sessions and exports (File menu, close prompt) live in a class of their own.
+    m_sessions = new SessionController(this, m_settings);
     buildActions();
     connectSignals();
 
@@ -196,6 +199,7 @@ void MainWindow::buildActions()
     file->addAction(m_openAction);
     file->addSeparator();
     file->addAction(quit);
+    m_sessions->addFileActions(file, quit);
 
     QMenu* training = menuBar()->addMenu(QStringLiteral("&Training"));
     training->addAction(m_trainAction);
@@ -222,6 +226,7 @@ void MainWindow::buildActions()
     viewMenu->addAction(m_tiledAction);
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         viewMenu->addAction(dock->toggleViewAction());
+    m_sessions->addViewActions(viewMenu);
 
     QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(m_helpAction);
@@ -645,6 +650,10 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (!m_sessions->confirmClose()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     m_engine->pause();
     QMainWindow::closeEvent(event);

@@ -47,6 +47,7 @@ class ControlPanel;
 class HeadlineBar;
 class HelpDialog;
 class MessageBanner;
+class SessionController;
 class View;
 struct ControlState;
 
@@ -68,6 +69,7 @@ public:
     ControlPanel* controls() const { return m_controls; }
     Engine* engine() const { return m_engine; }
     HeadlineBar* headline() const { return m_headline; }
+    SessionController* sessions() const { return m_sessions; }
     MessageBanner* problemBanner() const { return m_problemBanner; }
     // The snapshot the window shows now.
     SnapshotPtr shownSnapshot() const { return m_shown; }
@@ -121,6 +123,7 @@ private:
     Options m_options;
     Engine* m_engine = nullptr;
     AppSettings* m_settings = nullptr;
+    SessionController* m_sessions = nullptr;
     ControlPanel* m_controls = nullptr;
     HeadlineBar* m_headline = nullptr;
     MessageBanner* m_problemBanner = nullptr;

@@ -1,5 +1,9 @@
 #include "View.h"
 
+#include "PlotTheme.h"
+
+#include <qcustomplot.h>
+
 #include <QShowEvent>
 #include <QTimer>
 
@@ -45,6 +49,10 @@ void View::renderNow()
     render(*m_snapshot);
     m_slowestMs = std::max(m_slowestMs, static_cast<double>(clock.nsecsElapsed()) / 1e6);
     m_sinceRender.start();
+    // Presentation mode and other themes hold through redraws (a render may add items).
+    if (currentPlotTheme() != PlotTheme::Screen)
+        for (QCustomPlot* plot : plots())
+            applyPlotTheme(plot, currentPlotTheme());
 }
 
 void View::showEvent(QShowEvent* event)

@@ -91,6 +91,9 @@ WeightsView::WeightsView(QWidget* parent)
     , m_imagesPanel(new QWidget(this))
     , m_imagesTitle(new QLabel(this))
 {
+    // Exported files are named after the plots: weights-histogram.png, weights-heatmap.png.
+    m_histogram->setObjectName(QStringLiteral("histogram"));
+    m_heatmap->setObjectName(QStringLiteral("heatmap"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);

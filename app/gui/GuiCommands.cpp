@@ -1,6 +1,10 @@
 #include "gui/GuiCommands.h"
 
 #include "MainWindow.h"
+#include "PlotExport.h"
+#include "PlotTheme.h"
+#include "SessionController.h"
+#include "View.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -77,12 +81,76 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
         });
 }
 
+// Renders the plots of a saved session, exactly as the window shows them, without a display.
+int runExport(const QStringList& arguments, cli::CommandStreams streams)
+{
+    return cli::runCommand(
+        arguments, streams,
+        "Open a session file and write its plots (PNG, PDF, SVG) or the data behind them (CSV) into a folder, "
+        "without a display. Views with several plots write one file per plot (VIEW-PLOT.EXT).",
+        [](QCommandLineParser& parser) {
+            parser.addOption({"session", "Session file (written by the app or by train/prune/scan/sweep --session).", "FILE"});
+            parser.addOption({"view", "training, tradeoff, confusion, boundary, weights, efficiency or all.", "VIEW", "all"});
+            parser.addOption({"format", "png, pdf, svg or csv.", "FORMAT", "png"});
+            parser.addOption({"out", "Folder for the files (created if needed).", "DIR"});
+            parser.addOption({"size", "Figure size: pixels (PNG, SVG) or points (PDF).", "WxH", "1200x800"});
+            parser.addOption({"scale", "PNG only: pixels per unit of size (2 for print and high-density screens).", "S", "1"});
+            parser.addOption({"theme", "screen, publication (white, larger fonts) or presentation (large fonts, thick lines).", "THEME", "screen"});
+        },
+        [&](const QCommandLineParser& parser) {
+            if (!parser.isSet("session"))
+                throw cli::UsageError("--session FILE is required");
+            if (!parser.isSet("out"))
+                throw cli::UsageError("--out DIR is required");
+            ExportOptions options;
+            if (!exportFormatFromId(parser.value("format"), &options.format))
+                throw cli::UsageError(("--format expects png, pdf, svg or csv, not '" + parser.value("format") + "'").toStdString());
+            const QSize size = parseSize(parser.value("size"));
+            options.width = size.width();
+            options.height = size.height();
+            options.scale = cli::doubleOption(parser, "scale");
+            PlotTheme theme = PlotTheme::Screen;
+            if (!plotThemeFromId(parser.value("theme"), &theme))
+                throw cli::UsageError(("--theme expects " + plotThemeIds().join(", ") + ", not '" + parser.value("theme") + "'").toStdString());
+            options.theme = theme;
+            if (const QString problem = options.problem(); !problem.isEmpty())
+                throw cli::UsageError(problem.toStdString());
+
+            MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+            const QString view = parser.value("view");
+            if (view != "all" && !window.viewIds().contains(view))
+                throw cli::UsageError(("unknown view '" + view + "'; views: " + window.viewIds().join(", ") + ", all").toStdString());
+            if (!window.waitUntilSettled(60000)) {
+                streams.err << "export: the app did not start within a minute\n";
+                return cli::ExitFailure;
+            }
+            QString error;
+            if (!window.sessions()->openAndWait(parser.value("session"), 300000, &error)) {
+                streams.err << "export: " << error.toStdString() << '\n';
+                return cli::ExitFailure;
+            }
+            QList<View*> views;
+            for (const QString& id : view == "all" ? window.viewIds() : QStringList{view}) {
+                View* v = window.view(id);
+                v->renderNow();
+                views << v;
+            }
+            const ExportReport report = exportViews(views, parser.value("out"), options);
+            for (const QString& path : report.written)
+                streams.out << path.toStdString() << '\n';
+            for (const QString& problem : report.errors)
+                streams.err << "export: " << problem.toStdString() << '\n';
+            return report.ok() && !report.written.isEmpty() ? cli::ExitSuccess : cli::ExitFailure;
+        });
+}
+
 } // namespace
 
 const std::vector<cli::CommandInfo>& guiCommands()
 {
     static const std::vector<cli::CommandInfo> commands = {
         {"screenshot", "render the window or a view to PNG without a display", &runScreenshot},
+        {"export", "a session's plots as PNG, PDF or SVG, or their data as CSV, without a display", &runExport},
     };
     return commands;
 }
@@ -96,8 +164,13 @@ int runGui(int argc, char** argv)
         // Rendering needs no display: choose the offscreen platform unless told otherwise.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        // Taken before QApplication, which consumes some options as its own (--session is
+        // X11 session management to Qt).
+        QStringList arguments;
+        for (int i = 1; i < argc; ++i)
+            arguments << QString::fromLocal8Bit(argv[i]);
         QApplication app(argc, argv);
-        return command.run(app.arguments().mid(1), {std::cout, std::cerr});
+        return command.run(arguments, {std::cout, std::cerr});
     }
 
     QApplication app(argc, argv);

@@ -171,6 +171,21 @@ double Trainer::epochProgress() const
     return s.order.empty() ? s.epochs : s.epochs + static_cast<double>(s.position) / static_cast<double>(s.order.size());
 }
 
+void Trainer::resumeAt(int epochs, long steps, double seconds)
+{
+    if (epochs < 0 || steps < 0 || !(seconds >= 0.0))
+        throw ConfigError("Trainer::resumeAt: epochs, steps and seconds must be >= 0, got " + std::to_string(epochs) + ", "
+                          + std::to_string(steps) + ", " + std::to_string(seconds));
+    State& s = *m_state;
+    s.epochs = epochs;
+    s.steps = steps;
+    s.seconds = seconds;
+    s.position = 0;
+    s.lossSum = 0;
+    s.seen = 0;
+    s.correct = 0;
+}
+
 // Brings the optimiser, masks and snapshot in line with the network as it is now: shapes
 // may have changed (structured pruning) and masks may have gained zeros (pruning between
 // calls or in a report callback). Pruned weights are zeroed with their optimiser state.

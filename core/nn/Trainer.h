@@ -65,6 +65,11 @@ public:
     int epochCount() const;
     // Completed epochs plus the fraction of the current one already trained.
     double epochProgress() const;
+    // Continues the counters of a reopened session: the next step starts a fresh epoch
+    // numbered after `epochs`, steps and training time count on from the given values. The
+    // optimiser's moment estimates and the shuffling stream are not part of a session and
+    // start afresh. Throws ConfigError for negative values.
+    void resumeAt(int epochs, long steps, double seconds);
 
 private:
     struct State;

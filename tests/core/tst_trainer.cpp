@@ -67,6 +67,32 @@ class TestTrainer : public QObject {
     Q_OBJECT
 
 private slots:
+    void resumeContinuesTheCounters()
+    {
+        // A reopened session continues numbering epochs and steps where it was saved.
+        const PreparedData data = prepare("moons", 200, 0.2);
+        Network network(mlp(2, {8}, 2), 3);
+        Trainer trainer(network, data.split.train, &data.split.test, adam(0.01, 20));
+        trainer.step();
+        trainer.resumeAt(12, 480, 2.5);
+        QCOMPARE(trainer.epochCount(), 12);
+        QCOMPARE(trainer.stepCount(), 480L);
+        QCOMPARE(trainer.epochProgress(), 12.0);
+        const Network before = network;
+        trainer.step();
+        QCOMPARE(trainer.stepCount(), 481L);
+        QVERIFY(trainer.epochProgress() > 12.0 && trainer.epochProgress() < 13.0);
+        QVERIFY(!sameWeights(before, network));
+        std::vector<TrainingReport> reports;
+        trainer.train(1, nullptr, [&](const TrainingReport& r) { reports.push_back(r); });
+        QCOMPARE(trainer.epochCount(), 13);
+        QCOMPARE(reports.back().epoch, 13);
+        QVERIFY(reports.back().seconds >= 2.5);
+        QCOMPARE(reports.back().step, 480L + 8L); // 160 training samples in batches of 20
+        QVERIFY_THROWS_EXCEPTION(ConfigError, trainer.resumeAt(-1, 0, 0));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, trainer.resumeAt(0, -5, 0));
+    }
+
     void deterministic()
     {
         const PreparedData data = prepare("moons", 300, 0.2);

@@ -1,0 +1,528 @@
+// Exports and sessions in the window, offscreen: every view to valid PNG, PDF, SVG and CSV
+// files that hold what the plots show; failed writes that keep the old file; a session
+// saved, reopened in another window and saved again gives the same metrics, weights and
+// bytes; malformed sessions change nothing; the unsaved-changes question; presentation mode.
+#include "ConfusionView.h"
+#include "ControlPanel.h"
+#include "HeadlineBar.h"
+#include "MainWindow.h"
+#include "PlotExport.h"
+#include "PlotStyle.h"
+#include "PlotTheme.h"
+#include "SessionController.h"
+#include "TrainingView.h"
+#include "View.h"
+
+#include "eval/InstantEvaluator.h"
+#include "session/Session.h"
+
+#include <qcustomplot.h>
+
+#include <QClipboard>
+#include <QTemporaryDir>
+#include <QXmlStreamReader>
+#include <QtTest>
+
+#include <cstring>
+#include <set>
+
+using namespace ss;
+
+namespace {
+
+constexpr int kTimeout = 30000;
+
+QByteArray readBytes(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+void writeBytes(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(bytes);
+}
+
+// moons, a small MLP with L1 so that weights become exactly zero, at full speed.
+ControlState quickState()
+{
+    ControlState state;
+    state.pace = 0.0;
+    state.epochLimit = 0;
+    state.dataset.samples = 300;
+    state.model.hidden = {6, 6};
+    state.lambda = 3e-3;
+    state.alpha = 1.0;
+    state.learningRate = 0.02;
+    return state;
+}
+
+// A window trained a few epochs and pruned by the threshold slider, ready to export.
+void prepareTrained(MainWindow& window, int epochs = 6)
+{
+    window.show();
+    window.applyState(quickState(), false);
+    QVERIFY(window.trainAndWait(epochs, kTimeout));
+    ControlState state = window.controls()->state();
+    state.pruneBy = PruningSpec::Criterion::Threshold;
+    state.threshold = 0.05;
+    state.precisionIndex = precisionIndexOf(QuantizationSpec::integer(6));
+    window.controls()->setState(state);
+    window.engine()->setCompression(state.compression());
+    QVERIFY(window.waitUntilSettled(kTimeout));
+}
+
+// A small CSV reader for the exporter's own output (quoted fields, no line breaks in them).
+QList<QStringList> parseCsv(const QString& text)
+{
+    QList<QStringList> rows;
+    for (const QString& line : text.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        QStringList fields;
+        QString field;
+        bool quoted = false;
+        for (int i = 0; i < line.size(); ++i) {
+            const QChar c = line[i];
+            if (quoted) {
+                if (c == QLatin1Char('"') && i + 1 < line.size() && line[i + 1] == QLatin1Char('"')) {
+                    field += c;
+                    ++i;
+                } else if (c == QLatin1Char('"')) {
+                    quoted = false;
+                } else {
+                    field += c;
+                }
+            } else if (c == QLatin1Char('"')) {
+                quoted = true;
+            } else if (c == QLatin1Char(',')) {
+                fields << field;
+                field.clear();
+            } else {
+                field += c;
+            }
+        }
+        fields << field;
+        rows << fields;
+    }
+    return rows;
+}
+
+int distinctColours(const QImage& image)
+{
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2)
+            colours.insert(image.pixel(x, y));
+    return static_cast<int>(colours.size());
+}
+
+bool sameWeights(const Network& a, const Network& b)
+{
+    if (a.layers().size() != b.layers().size())
+        return false;
+    for (std::size_t l = 0; l < a.layers().size(); ++l) {
+        const DenseLayer& x = a.layers()[l];
+        const DenseLayer& y = b.layers()[l];
+        if (x.weights.size() != y.weights.size() || x.mask != y.mask
+            || std::memcmp(x.weights.data(), y.weights.data(), sizeof(Scalar) * std::size_t(x.weights.size())) != 0
+            || std::memcmp(x.bias.data(), y.bias.data(), sizeof(Scalar) * std::size_t(x.bias.size())) != 0)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TestExport : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_folder;
+
+private slots:
+    void initTestCase()
+    {
+        QApplication::setOrganizationName(QStringLiteral("SparseScopeTests"));
+        QApplication::setApplicationName(QStringLiteral("tst_export"));
+        QVERIFY(m_folder.isValid());
+    }
+
+    void everyViewExportsValidFiles()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        prepareTrained(window);
+        const QString folder = m_folder.filePath(QStringLiteral("all"));
+        QStringList stems;
+        for (const QString& id : window.viewIds())
+            for (const NamedPlot& plot : exportablePlots(window.view(id)))
+                stems << plot.stem;
+        QVERIFY(stems.contains(QStringLiteral("training")));
+        QVERIFY(stems.contains(QStringLiteral("weights-histogram")));
+        QVERIFY(stems.contains(QStringLiteral("confusion")));
+
+        // PNG: the signature, the requested size times the scale, and a real picture.
+        ExportOptions png;
+        png.width = 420;
+        png.height = 300;
+        png.scale = 2.0;
+        ExportReport report = window.sessions()->exportAllViews(folder, png);
+        QVERIFY2(report.ok(), qPrintable(report.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(report.written.size(), stems.size());
+        for (const QString& stem : stems) {
+            const QString path = QDir(folder).filePath(stem + QStringLiteral(".png"));
+            const QByteArray bytes = readBytes(path);
+            QVERIFY2(bytes.startsWith(QByteArray("\x89PNG\r\n\x1a\n", 8)), qPrintable(path));
+            QImage image;
+            QVERIFY(image.loadFromData(bytes, "PNG"));
+            QCOMPARE(image.size(), QSize(840, 600));
+            QVERIFY2(distinctColours(image) > 20, qPrintable(path));
+        }
+
+        // PDF: a PDF document with one page of the requested size in points.
+        ExportOptions pdf;
+        pdf.format = ExportFormat::Pdf;
+        pdf.width = 500;
+        pdf.height = 320;
+        report = window.sessions()->exportAllViews(folder, pdf);
+        QVERIFY2(report.ok(), qPrintable(report.errors.join(QLatin1Char('\n'))));
+        for (const QString& stem : stems) {
+            const QByteArray bytes = readBytes(QDir(folder).filePath(stem + QStringLiteral(".pdf")));
+            QVERIFY(bytes.startsWith("%PDF-"));
+            QVERIFY(bytes.trimmed().endsWith("%%EOF"));
+            QVERIFY(bytes.contains("/MediaBox [0 0 500.000000 320.000000]"));
+            QVERIFY(bytes.size() > 2000);
+        }
+
+        // SVG: well-formed XML with an <svg> root of the requested size, drawn with paths and text.
+        ExportOptions svg;
+        svg.format = ExportFormat::Svg;
+        svg.width = 640;
+        svg.height = 400;
+        svg.theme = PlotTheme::Publication;
+        report = window.sessions()->exportAllViews(folder, svg);
+        QVERIFY2(report.ok(), qPrintable(report.errors.join(QLatin1Char('\n'))));
+        for (const QString& stem : stems) {
+            QXmlStreamReader xml(readBytes(QDir(folder).filePath(stem + QStringLiteral(".svg"))));
+            QString root;
+            QString viewBox;
+            int paths = 0;
+            int texts = 0;
+            while (!xml.atEnd()) {
+                if (xml.readNext() != QXmlStreamReader::StartElement)
+                    continue;
+                if (root.isEmpty()) {
+                    root = xml.name().toString();
+                    viewBox = xml.attributes().value(QStringLiteral("viewBox")).toString();
+                }
+                paths += xml.name() == QLatin1String("path") || xml.name() == QLatin1String("polyline");
+                texts += xml.name() == QLatin1String("text");
+            }
+            QVERIFY2(!xml.hasError(), qPrintable(stem + QStringLiteral(": ") + xml.errorString()));
+            QCOMPARE(root, QStringLiteral("svg"));
+            QCOMPARE(viewBox, QStringLiteral("0 0 640 400"));
+            QVERIFY2(paths > 3, qPrintable(stem));
+            QVERIFY2(texts > 3, qPrintable(stem));
+        }
+        // The publication look was for the export only: the window's plots are as before.
+        QCOMPARE(window.view(QStringLiteral("training"))->plots().first()->xAxis->tickLabelColor(),
+                 plotcolors::text());
+
+        // CSV: the points the training curves show, the counts the confusion matrix shows.
+        ExportOptions csv;
+        csv.format = ExportFormat::Csv;
+        report = window.sessions()->exportAllViews(folder, csv);
+        QVERIFY2(report.ok(), qPrintable(report.errors.join(QLatin1Char('\n'))));
+        const SnapshotPtr shown = window.shownSnapshot();
+        const QList<QStringList> training = parseCsv(QString::fromUtf8(readBytes(QDir(folder).filePath(QStringLiteral("training.csv")))));
+        QCOMPARE(training.first(), (QStringList{"series", "type", "x_axis", "x", "x_label", "y_axis", "y", "y_label", "value"}));
+        QList<double> accuracy;
+        QList<double> epochs;
+        for (const QStringList& row : training)
+            if (row[0] == QLatin1String("test accuracy") && row[1] == QLatin1String("graph")) {
+                epochs << row[3].toDouble();
+                accuracy << row[6].toDouble();
+            }
+        QCOMPARE(accuracy.size(), static_cast<int>(shown->history->size()));
+        for (int i = 0; i < accuracy.size(); ++i) {
+            QCOMPARE(epochs[i], (*shown->history)[static_cast<std::size_t>(i)].epoch);
+            QCOMPARE(accuracy[i], (*shown->history)[static_cast<std::size_t>(i)].testAccuracy);
+        }
+        const QList<QStringList> confusion = parseCsv(QString::fromUtf8(readBytes(QDir(folder).filePath(QStringLiteral("confusion.csv")))));
+        const ConfusionMatrix& matrix = shown->evaluation.report.confusion;
+        const auto& names = shown->data->split.test.classNames;
+        int cells = 0;
+        for (const QStringList& row : confusion) {
+            if (row[1] != QLatin1String("cell"))
+                continue;
+            ++cells;
+            const int predicted = static_cast<int>(std::find(names.begin(), names.end(), row[4].toStdString()) - names.begin());
+            const int truth = static_cast<int>(std::find(names.begin(), names.end(), row[7].toStdString()) - names.begin());
+            QVERIFY2(predicted < 2 && truth < 2, qPrintable(row.join(QLatin1Char(','))));
+            QCOMPARE(row[8].toLong(), static_cast<long>(matrix.count(truth, predicted)));
+        }
+        QCOMPARE(cells, 4);
+    }
+
+    void failedWritesKeepTheOldFile()
+    {
+        QCustomPlot plot;
+        plot.addGraph()->setData({0, 1, 2}, {1, 4, 9});
+        plot.graph(0)->setName(QStringLiteral("squares"));
+        plot.rescaleAxes();
+        ExportOptions png;
+        png.width = 200;
+        png.height = 150;
+
+        // The parent of the target is a regular file: no folder can be made there, not even by root.
+        const QString blocker = m_folder.filePath(QStringLiteral("plain-file"));
+        writeBytes(blocker, "old contents");
+        QString error;
+        QVERIFY(!exportPlot(&plot, blocker + QStringLiteral("/plot.png"), png, &error));
+        QVERIFY2(error.contains(QStringLiteral("plain-file/plot.png")), qPrintable(error));
+        QCOMPARE(readBytes(blocker), QByteArray("old contents"));
+
+        // The target is a folder with files in it: it is not replaced.
+        const QString occupied = m_folder.filePath(QStringLiteral("occupied.png"));
+        QVERIFY(QDir().mkpath(occupied + QStringLiteral("/inside")));
+        QVERIFY(!exportPlot(&plot, occupied, png, &error));
+        QVERIFY2(error.contains(QStringLiteral("folder")), qPrintable(error));
+        QVERIFY(QFileInfo(occupied + QStringLiteral("/inside")).isDir());
+
+        // A request that cannot be rendered leaves the existing file as it was.
+        const QString existing = m_folder.filePath(QStringLiteral("existing.png"));
+        QVERIFY(exportPlot(&plot, existing, png, &error));
+        const QByteArray before = readBytes(existing);
+        ExportOptions huge = png;
+        huge.width = 50000;
+        QVERIFY(!exportPlot(&plot, existing, huge, &error));
+        QVERIFY2(error.contains(QStringLiteral("size")), qPrintable(error));
+        QCOMPARE(readBytes(existing), before);
+
+        // A whole view into a "folder" that is a file: reported, nothing written, file kept.
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        window.show();
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const ExportReport report = window.sessions()->exportAllViews(blocker, png);
+        QVERIFY(!report.ok());
+        QVERIFY(report.written.isEmpty());
+        QCOMPARE(readBytes(blocker), QByteArray("old contents"));
+
+        // A session saved where it cannot be written: the message names the file, the old one stays.
+        const QString session = m_folder.filePath(QStringLiteral("kept.json"));
+        writeBytes(session, "previous session");
+        QVERIFY(!window.sessions()->saveTo(blocker + QStringLiteral("/s.json"), &error));
+        QVERIFY2(error.contains(QStringLiteral("plain-file/s.json")), qPrintable(error));
+        QVERIFY(!window.sessions()->saveTo(occupied, &error));
+        QCOMPARE(readBytes(session), QByteArray("previous session"));
+        QVERIFY(window.sessions()->currentPath().isEmpty());
+    }
+
+    void csvHoldsEveryPlottableKind()
+    {
+        QCustomPlot plot;
+        QCPGraph* graph = plot.addGraph();
+        graph->setName(QStringLiteral("a, quoted \"name\""));
+        graph->setData({0.5, 1.5}, {0.1, 1e-7});
+        auto* bars = new QCPBars(plot.xAxis, plot.yAxis);
+        bars->setName(QStringLiteral("bars"));
+        bars->setData({1, 2}, {10, 20});
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        ticker->addTick(1, QStringLiteral("dense"));
+        ticker->addTick(2, QStringLiteral("sparse"));
+        plot.xAxis->setTicker(ticker);
+        plot.xAxis->setLabel(QStringLiteral("model"));
+        auto* map = new QCPColorMap(plot.xAxis, plot.yAxis);
+        map->data()->setSize(2, 1);
+        map->data()->setRange(QCPRange(0, 1), QCPRange(5, 5));
+        map->data()->setCell(0, 0, 3.0);
+        map->data()->setCell(1, 0, std::nan(""));
+        auto* hidden = plot.addGraph();
+        hidden->setData({1}, {1});
+        hidden->setVisible(false);
+        auto* line = new QCPItemStraightLine(&plot);
+        line->point1->setCoords(0.25, 0);
+        line->point2->setCoords(0.25, 1);
+
+        const QList<QStringList> rows = parseCsv(plotDataCsv(&plot));
+        QCOMPARE(rows.size(), 1 + 2 + 2 + 2 + 2);
+        QCOMPARE(rows[1], (QStringList{"a, quoted \"name\"", "graph", "model", "0.5", "", "", "0.1", "", ""}));
+        QCOMPARE(rows[2][6], QStringLiteral("1e-07"));
+        QCOMPARE(rows[3], (QStringList{"bars", "bars", "model", "1", "dense", "", "10", "", ""}));
+        QCOMPARE(rows[4][4], QStringLiteral("sparse"));
+        QCOMPARE(rows[5][1], QStringLiteral("cell"));
+        QCOMPARE(rows[5][8], QStringLiteral("3"));
+        QCOMPARE(rows[6][8], QString()); // NaN (a pruned cell) is left empty
+        QCOMPARE(rows[7][1], QStringLiteral("line"));
+        QCOMPARE(rows[7][3], QStringLiteral("0.25"));
+    }
+
+    void sessionRoundTripThroughTheWindow()
+    {
+        const QString first = m_folder.filePath(QStringLiteral("round.json"));
+        SnapshotPtr saved;
+        ControlState savedControls;
+        {
+            MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+            prepareTrained(window, 5);
+            // A marker: lambda changed between epochs.
+            ControlState state = window.controls()->state();
+            state.lambda = 1e-2;
+            window.controls()->setState(state);
+            window.engine()->setTraining(state.trainingConfig());
+            QVERIFY(window.trainAndWait(2, kTimeout));
+            saved = window.shownSnapshot();
+            savedControls = window.controls()->state();
+            QVERIFY(saved->markers && !saved->markers->empty());
+            QVERIFY(window.sessions()->isModified());
+            QString error;
+            QVERIFY2(window.sessions()->saveTo(first, &error), qPrintable(error));
+            QVERIFY(!window.sessions()->isModified());
+            QCOMPARE(window.sessions()->recentFiles().value(0), QFileInfo(first).absoluteFilePath());
+        }
+
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        window.show();
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QString error;
+        QVERIFY2(window.sessions()->openAndWait(first, kTimeout, &error), qPrintable(error));
+        const SnapshotPtr restored = window.shownSnapshot();
+        QVERIFY(sameWeights(*restored->trained, *saved->trained));
+        QVERIFY(restored->compression == saved->compression);
+        QCOMPARE(restored->epoch, saved->epoch);
+        QCOMPARE(restored->steps, saved->steps);
+        QCOMPARE(restored->evaluation.report.accuracy, saved->evaluation.report.accuracy);
+        QCOMPARE(restored->evaluation.report.macro.f1, saved->evaluation.report.macro.f1);
+        QVERIFY(restored->evaluation.report.confusion == saved->evaluation.report.confusion);
+        QCOMPARE(restored->evaluation.weights.sparsity, saved->evaluation.weights.sparsity);
+        QCOMPARE(restored->history->size(), saved->history->size());
+        QCOMPARE(restored->history->back().testAccuracy, saved->history->back().testAccuracy);
+        QCOMPARE(restored->markers->size(), saved->markers->size());
+        QCOMPARE(restored->markers->back().text, saved->markers->back().text);
+        const ControlState controls = window.controls()->state();
+        QCOMPARE(controls.lambda, savedControls.lambda);
+        QCOMPARE(controls.threshold, savedControls.threshold);
+        QCOMPARE(controls.precisionIndex, savedControls.precisionIndex);
+        QCOMPARE(controls.model.hidden, savedControls.model.hidden);
+        // The views show the restored state: the headline and the training curve.
+        QCOMPARE(window.headline()->value(QStringLiteral("accuracy")),
+                 QString::number(saved->evaluation.report.accuracy, 'f', 3));
+        auto* training = static_cast<TrainingView*>(window.view(QStringLiteral("training")));
+        training->renderNow();
+        QCOMPARE(training->pointCount(), static_cast<int>(saved->history->size()));
+        QVERIFY(!window.sessions()->isModified());
+
+        // Saved again without changes: the same file, byte for byte.
+        const QString second = m_folder.filePath(QStringLiteral("round-again.json"));
+        QVERIFY2(window.sessions()->saveTo(second, &error), qPrintable(error));
+        QCOMPARE(readBytes(second), readBytes(first));
+
+        // Training on continues the epochs where the session left them.
+        QVERIFY(window.trainAndWait(1, kTimeout));
+        QCOMPARE(window.shownSnapshot()->epoch, saved->epoch + 1);
+        QVERIFY(window.sessions()->isModified());
+    }
+
+    void badSessionsChangeNothing()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        prepareTrained(window, 2);
+        const SnapshotPtr before = window.shownSnapshot();
+        QString error;
+        const QString good = m_folder.filePath(QStringLiteral("good.json"));
+        QVERIFY(window.sessions()->saveTo(good, &error));
+        nlohmann::json json = nlohmann::json::parse(readBytes(good).toStdString());
+
+        // Refused while reading: an unknown version.
+        nlohmann::json edited = json;
+        edited["version"] = 7;
+        const QString versioned = m_folder.filePath(QStringLiteral("v7.json"));
+        writeBytes(versioned, QByteArray::fromStdString(edited.dump()));
+        QVERIFY(!window.sessions()->openAndWait(versioned, kTimeout, &error));
+        QVERIFY2(error.contains(QStringLiteral("v7.json")) && error.contains(QStringLiteral("version")), qPrintable(error));
+
+        // Refused by the engine: the data (iris, 4 features) does not fit the saved weights.
+        edited = json;
+        edited["dataset"]["request"]["name"] = "iris";
+        edited["dataset"]["source"] = "bundled";
+        const QString misfit = m_folder.filePath(QStringLiteral("misfit.json"));
+        writeBytes(misfit, QByteArray::fromStdString(edited.dump()));
+        error.clear();
+        QVERIFY(!window.sessions()->openAndWait(misfit, kTimeout, &error));
+        QVERIFY(!error.isEmpty());
+        QVERIFY(window.problemBanner()->text().contains(QStringLiteral("Nothing was changed")));
+
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const SnapshotPtr after = window.shownSnapshot();
+        QCOMPARE(after->modelGeneration, before->modelGeneration);
+        QCOMPARE(after->datasetRequest.nameOrPath, std::string("moons"));
+        QVERIFY(sameWeights(*after->trained, *before->trained));
+        QCOMPARE(window.sessions()->currentPath(), QFileInfo(good).absoluteFilePath());
+    }
+
+    void closeAsksAboutUnsavedChanges()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        window.show();
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        int asked = 0;
+        QMessageBox::StandardButton answer = QMessageBox::Cancel;
+        window.sessions()->setAskToSave([&](const QString&) {
+            ++asked;
+            return answer;
+        });
+        // Nothing trained: nothing to lose, no question.
+        QVERIFY(!window.sessions()->isModified());
+        QVERIFY(window.sessions()->confirmClose());
+        QCOMPARE(asked, 0);
+
+        window.applyState(quickState(), false);
+        QVERIFY(window.trainAndWait(1, kTimeout));
+        QVERIFY(window.sessions()->isModified());
+        QVERIFY(window.isWindowModified());
+        QVERIFY(!window.close()); // Cancel
+        QCOMPARE(asked, 1);
+        QVERIFY(window.isVisible());
+
+        // Save chooses a file (through the replaceable dialog), then the window may close.
+        const QString path = m_folder.filePath(QStringLiteral("on-close.json"));
+        window.sessions()->setChooseSavePath([&] { return path; });
+        answer = QMessageBox::Save;
+        QVERIFY(window.close());
+        QCOMPARE(asked, 2);
+        QVERIFY(QFileInfo::exists(path));
+        QVERIFY(!window.sessions()->isModified());
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("on-close.json")));
+    }
+
+    void copyImageAndPresentationMode()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        prepareTrained(window, 2);
+        window.showView(QStringLiteral("training"));
+        QVERIFY(window.sessions()->copyCurrentViewImage());
+        const QImage copied = QApplication::clipboard()->image();
+        QVERIFY(!copied.isNull());
+        QVERIFY(distinctColours(copied) > 20);
+
+        QCustomPlot* plot = window.view(QStringLiteral("training"))->plots().first();
+        const double font = plot->xAxis->tickLabelFont().pointSizeF();
+        const double pen = plot->graph(0)->pen().widthF();
+        window.sessions()->setPresentationMode(true);
+        QCOMPARE(plot->xAxis->tickLabelFont().pointSizeF(), font * 1.6);
+        QVERIFY(plot->graph(0)->pen().widthF() > pen * 2);
+        // Redraws (training goes on) keep the look, without growing it further.
+        window.view(QStringLiteral("training"))->renderNow();
+        window.view(QStringLiteral("training"))->renderNow();
+        QCOMPARE(plot->xAxis->tickLabelFont().pointSizeF(), font * 1.6);
+        window.sessions()->setPresentationMode(false);
+        QCOMPARE(plot->xAxis->tickLabelFont().pointSizeF(), font);
+        QCOMPARE(plot->graph(0)->pen().widthF(), pen);
+        QCOMPARE(currentPlotTheme(), PlotTheme::Screen);
+    }
+};
+
+QTEST_MAIN(TestExport)
+#include "tst_export.moc"
