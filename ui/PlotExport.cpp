@@ -399,9 +399,9 @@ QList<NamedPlot> exportablePlots(const View* view)
     for (int i = 0; i < shown.size(); ++i) {
         QString stem = view->id();
         if (shown.size() > 1) {
+            // Titles change with the content; names must not (a folder of exports is
+            // overwritten by the next export of the same views).
             QString part = slug(shown[i]->objectName());
-            if (part.isEmpty())
-                part = slug(plotTitle(shown[i]));
             if (part.isEmpty() || used.contains(part))
                 part = QStringLiteral("plot%1").arg(i + 1);
             used << part;

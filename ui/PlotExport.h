@@ -7,7 +7,7 @@
 // laid out afresh at the requested size. Controls, tables and buttons around the plots are
 // not part of a figure; their numbers are in the CSV. A view with one plot writes
 // "<view>.<ext>", a view with several "<view>-<plot>.<ext>" (the plot's objectName, else its
-// title, else its position).
+// position).
 //
 // The CSV comes from the plots themselves, the same code for every view: every visible
 // graph, curve, bar chart, error bar, colour map and annotation, one row per point, in a

@@ -8,6 +8,7 @@
 #include "HeadlineBar.h"
 #include "MainWindow.h"
 #include "PlotTheme.h"
+#include "TradeoffView.h"
 #include "View.h"
 
 #include "common/Error.h"
@@ -264,6 +265,12 @@ void SessionController::onSnapshot(const SnapshotPtr& snapshot)
     if (m_cleanPending && snapshot->generation >= m_cleanAfterGeneration) {
         m_cleanPending = false;
         m_savedFingerprint = fingerprint(*snapshot);
+        // The sweep belongs to the restored model: hand it over with that model's generation.
+        if (m_restoredSweep)
+            if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
+                tradeoff->setSweep(m_restoredSweep->result, m_restoredSweep->grid, m_restoredSweep->options,
+                                   snapshot->modelGeneration);
+        m_restoredSweep.reset();
     }
     updateTitle();
 }
@@ -311,6 +318,14 @@ std::optional<Session> SessionController::capture(QString* error) const
     if (s.markers)
         for (const ParameterMarker& marker : *s.markers)
             session.markers.push_back({marker.epoch, marker.text});
+
+    if (const auto* tradeoff = qobject_cast<const TradeoffView*>(m_window->view(QStringLiteral("tradeoff")))) {
+        // A scan is redone whenever training pauses: while it runs, the one shown is of older weights.
+        if (tradeoff->scanResult() && !s.running && !tradeoff->isBusy())
+            session.pruneScan = *tradeoff->scanResult();
+        if (tradeoff->sweepResult())
+            session.sweep = SessionSweep{tradeoff->sweepGrid(), tradeoff->sweepOptions(), *tradeoff->sweepResult()};
+    }
 
     const ControlState controls = m_window->controls()->state();
     session.app = {{"view", currentViewId().toStdString()},
@@ -435,6 +450,7 @@ void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, con
     if (!view.isEmpty())
         m_window->showView(view);
     m_path = pending.path;
+    m_restoredSweep = session.sweep;
     m_cleanPending = true;
     m_cleanAfterGeneration = generation;
     m_savedFingerprint.clear();
@@ -470,6 +486,16 @@ bool SessionController::openAndWait(const QString& path, int timeoutMs, QString*
     disconnect(onFailed);
     if (succeeded)
         succeeded = m_window->waitUntilSettled(std::max(1000, timeoutMs - static_cast<int>(clock.elapsed())));
+    // The tradeoff view computes its scan (and a linear model's path) in the background:
+    // headless exports want them finished.
+    if (succeeded)
+        if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff")))) {
+            tradeoff->renderNow();
+            while (tradeoff->isBusy() && clock.elapsed() < timeoutMs)
+                spin(5);
+            spin(1); // deliver the finished signals
+            succeeded = !tradeoff->isBusy();
+        }
     if (!succeeded && error && error->isEmpty())
         *error = failure.isEmpty() ? QStringLiteral("the restored state was not shown in time") : failure;
     return succeeded;

@@ -120,6 +120,7 @@ private:
     bool m_cleanPending = false;
     SnapshotPtr m_latest;                       // newest snapshot the engine sent
     std::optional<PendingOpen> m_pending;
+    std::optional<SessionSweep> m_restoredSweep;   // shown once the restored model arrives
     QStringList m_recent;
     AskToSave m_askToSave;
     ChoosePath m_chooseSavePath;

@@ -134,6 +134,10 @@ TradeoffView::TradeoffView(QWidget* parent)
     , m_sweepPlot(new QCustomPlot(this))
     , m_pathPlot(new QCustomPlot(this))
 {
+    // Exported files are named after the plots: tradeoff-scan.png, tradeoff-sweep.png, tradeoff-path.png.
+    m_scanPlot->setObjectName(QStringLiteral("scan"));
+    m_sweepPlot->setObjectName(QStringLiteral("sweep"));
+    m_pathPlot->setObjectName(QStringLiteral("path"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -579,6 +583,7 @@ void TradeoffView::startSweep(const SweepGrid& grid, const SweepOptions& options
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_sweepCancel = cancel;
     m_sweepOptions = options;
+    m_sweepGrid = grid;
     m_sweepModelGeneration = keep->modelGeneration;
     m_sweepWatcher.setFuture(QtConcurrent::run([keep, grid, options, cancel](QPromise<JobOutcome<SweepResult>>& promise) {
         lowerThisThreadsPriority();
@@ -599,6 +604,23 @@ void TradeoffView::startSweep(const SweepGrid& grid, const SweepOptions& options
     m_sweepNotice->setText(QStringLiteral("Sweeping %1 configurations\u2026").arg(grid.configurations()));
     m_sweepNotice->setVisible(true);
     m_sweepPlot->replot(QCustomPlot::rpQueuedReplot);
+    updateStatus();
+}
+
+void TradeoffView::setSweep(const SweepResult& result, const SweepGrid& grid, const SweepOptions& options,
+                            std::uint64_t modelGeneration)
+{
+    // A sweep still running belongs to the state being replaced: stop it and stop listening
+    // to it (its result must not overwrite this one).
+    if (m_sweepCancel)
+        m_sweepCancel->store(true);
+    if (m_sweepWatcher.isRunning())
+        m_sweepWatcher.setFuture(QFuture<JobOutcome<SweepResult>>());
+    m_sweep = std::make_unique<SweepResult>(result);
+    m_sweepGrid = grid;
+    m_sweepOptions = options;
+    m_sweepModelGeneration = modelGeneration;
+    showSweep();
     updateStatus();
 }
 

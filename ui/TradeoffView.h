@@ -57,6 +57,13 @@ public:
     const PruneScanResult* scanResult() const { return m_scan.get(); }
     const SweepResult* sweepResult() const { return m_sweep.get(); }
     const RegularizationPath* pathResult() const { return m_path.get(); }
+    // The grid and options of the shown sweep (sessions keep them with it).
+    const SweepGrid& sweepGrid() const { return m_sweepGrid; }
+    const SweepOptions& sweepOptions() const { return m_sweepOptions; }
+    // Shows a sweep saved in a session, as belonging to the model of `modelGeneration`
+    // (a later change of data or model drops it, as for a sweep run here).
+    void setSweep(const SweepResult& result, const SweepGrid& grid, const SweepOptions& options,
+                  std::uint64_t modelGeneration);
 
 signals:
     // Dragging along the scan: prune to this sparsity.
@@ -114,6 +121,7 @@ private:
     std::unique_ptr<SweepResult> m_sweep;
     std::unique_ptr<RegularizationPath> m_path;
     SweepOptions m_sweepOptions;
+    SweepGrid m_sweepGrid;
     QString m_scanKey;          // what the shown (or running) scan was made from
     QString m_pathKey;
     QString m_pathShown;        // what the path plot shows now

@@ -10,6 +10,7 @@
 #include "PlotStyle.h"
 #include "PlotTheme.h"
 #include "SessionController.h"
+#include "TradeoffView.h"
 #include "TrainingView.h"
 #include "View.h"
 
@@ -364,6 +365,8 @@ private slots:
         const QString first = m_folder.filePath(QStringLiteral("round.json"));
         SnapshotPtr saved;
         ControlState savedControls;
+        PruneScanResult savedScan;
+        SweepResult savedSweep;
         {
             MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
             prepareTrained(window, 5);
@@ -373,6 +376,22 @@ private slots:
             window.controls()->setState(state);
             window.engine()->setTraining(state.trainingConfig());
             QVERIFY(window.trainAndWait(2, kTimeout));
+            // The tradeoff view's prune scan of these weights and a small sweep go into the session too.
+            auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
+            tradeoff->renderNow();
+            SweepGrid grid;
+            grid.l1 = {0.0, 1e-3};
+            grid.sparsities = {0.0, 0.5};
+            SweepOptions options;
+            options.architecture = window.shownSnapshot()->trained->architecture();
+            options.training = window.shownSnapshot()->training;
+            options.epochs = 2;
+            tradeoff->startSweep(grid, options);
+            QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy(), kTimeout);
+            QVERIFY(tradeoff->scanResult() && tradeoff->sweepResult());
+            QCOMPARE(tradeoff->sweepResult()->rows.size(), std::size_t(4));
+            savedScan = *tradeoff->scanResult();
+            savedSweep = *tradeoff->sweepResult();
             saved = window.shownSnapshot();
             savedControls = window.controls()->state();
             QVERIFY(saved->markers && !saved->markers->empty());
@@ -413,6 +432,19 @@ private slots:
         training->renderNow();
         QCOMPARE(training->pointCount(), static_cast<int>(saved->history->size()));
         QVERIFY(!window.sessions()->isModified());
+        // The scan is recomputed from the restored weights (the same curve); the sweep is restored.
+        auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
+        QVERIFY(tradeoff->scanResult());
+        QVERIFY(tradeoff->sweepResult());
+        QCOMPARE(tradeoff->scanResult()->points.size(), savedScan.points.size());
+        for (std::size_t i = 0; i < savedScan.points.size(); ++i)
+            QCOMPARE(tradeoff->scanResult()->points[i].accuracy, savedScan.points[i].accuracy);
+        QCOMPARE(tradeoff->sweepResult()->rows.size(), savedSweep.rows.size());
+        for (std::size_t i = 0; i < savedSweep.rows.size(); ++i) {
+            QCOMPARE(tradeoff->sweepResult()->rows[i].accuracy, savedSweep.rows[i].accuracy);
+            QCOMPARE(tradeoff->sweepResult()->rows[i].paretoSparsity, savedSweep.rows[i].paretoSparsity);
+        }
+        QCOMPARE(tradeoff->sweepOptions().epochs, 2);
 
         // Saved again without changes: the same file, byte for byte.
         const QString second = m_folder.filePath(QStringLiteral("round-again.json"));
