@@ -47,12 +47,12 @@ void View::renderNow()
     QElapsedTimer clock;
     clock.start();
     render(*m_snapshot);
-    m_slowestMs = std::max(m_slowestMs, static_cast<double>(clock.nsecsElapsed()) / 1e6);
-    m_sinceRender.start();
     // Presentation mode and other themes hold through redraws (a render may add items).
     if (currentPlotTheme() != PlotTheme::Screen)
         for (QCustomPlot* plot : plots())
             applyPlotTheme(plot, currentPlotTheme());
+    m_slowestMs = std::max(m_slowestMs, static_cast<double>(clock.nsecsElapsed()) / 1e6);
+    m_sinceRender.start();
 }
 
 void View::showEvent(QShowEvent* event)
