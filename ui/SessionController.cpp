@@ -493,7 +493,9 @@ bool SessionController::openAndWait(const QString& path, int timeoutMs, QString*
             tradeoff->renderNow();
             while (tradeoff->isBusy() && clock.elapsed() < timeoutMs)
                 spin(5);
-            spin(1); // deliver the finished signals
+            // A finished job reports through queued signals: let them arrive.
+            for (int i = 0; i < 10 && !tradeoff->scanResult(); ++i)
+                spin(5);
             succeeded = !tradeoff->isBusy();
         }
     if (!succeeded && error && error->isEmpty())

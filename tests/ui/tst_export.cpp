@@ -387,8 +387,8 @@ private slots:
             options.training = window.shownSnapshot()->training;
             options.epochs = 2;
             tradeoff->startSweep(grid, options);
-            QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy(), kTimeout);
-            QVERIFY(tradeoff->scanResult() && tradeoff->sweepResult());
+            // Finished jobs report through queued signals: wait for the results themselves.
+            QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult() && tradeoff->sweepResult(), kTimeout);
             QCOMPARE(tradeoff->sweepResult()->rows.size(), std::size_t(4));
             savedScan = *tradeoff->scanResult();
             savedSweep = *tradeoff->sweepResult();
