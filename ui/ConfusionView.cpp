@@ -94,8 +94,12 @@ ConfusionView::ConfusionView(QWidget* parent)
     m_table->setHorizontalHeaderLabels({QStringLiteral("class"), QStringLiteral("precision"), QStringLiteral("recall"),
                                         QStringLiteral("F1"), QStringLiteral("support"), QStringLiteral("predicted")});
     m_table->verticalHeader()->setVisible(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fixed column widths: ResizeToContents would measure every cell at every live update.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    const int numberWidth = m_table->fontMetrics().horizontalAdvance(QStringLiteral("predicted")) + 16;
+    for (int c = 1; c < 6; ++c)
+        m_table->setColumnWidth(c, numberWidth);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->setDefaultSectionSize(22);

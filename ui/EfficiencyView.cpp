@@ -240,7 +240,11 @@ void EfficiencyView::render(const Snapshot& s)
     };
     if (m_numbers->rowCount() != rows.size()) {
         m_numbers->setRowCount(static_cast<int>(rows.size()));
-        m_numbers->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+        // Measured once: the labels do not change, and measuring at every update is costly.
+        for (int r = 0; r < rows.size(); ++r)
+            setTableText(m_numbers, r, 0, rows[r].name, Qt::AlignLeft | Qt::AlignVCenter);
+        m_numbers->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);
+        m_numbers->resizeColumnToContents(0);
     }
     for (int r = 0; r < rows.size(); ++r) {
         setTableText(m_numbers, r, 0, rows[r].name, Qt::AlignLeft | Qt::AlignVCenter);

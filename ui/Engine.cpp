@@ -220,6 +220,8 @@ struct Engine::Worker {
     double reportInterval = kMinReportSeconds;
     double stepsPerSecond = 0;
     Clock::time_point lastEmit{};
+    bool emitOwed = false;         // a drag arrived while training and awaits its evaluation
+    double dragInterval = kMinDragEmitSeconds;
     bool historyDirty = false;     // trained since the last history point
     Clock::time_point lastHistory{};
     double historyInterval = 0;    // adapted so that history points cost < 1/4 of the time
@@ -748,14 +750,27 @@ void Engine::process(Worker& worker, Commands& commands)
         && !commands.snapshot && !commands.running && !commands.comparison;
     if (onlyTraining && worker.running)
         return;
+    // A drag while training: evaluate right away unless the last evaluation was moments
+    // ago; then it is owed and comes within the interval, so training is not starved by
+    // a hand that keeps moving (a Fashion-MNIST evaluation costs tens of milliseconds).
+    const bool onlyCompression = commands.compression && !commands.energy && !commands.dataset && !commands.model
+        && !commands.reset && !commands.applyPruning && commands.steps == 0 && !commands.snapshot
+        && !commands.running && !commands.comparison;
+    if (onlyCompression && worker.running && secondsSince(worker.lastEmit) < worker.dragInterval) {
+        worker.emitOwed = true;
+        return;
+    }
     // While a drag keeps coming, evaluate only the latest position, but still show some
     // result every kMinDragEmitSeconds so the plots follow the hand.
     if (m_restart.load() && secondsSince(worker.lastEmit) < kMinDragEmitSeconds && !commands.snapshot
         && reason == Snapshot::Reason::Compression && commands.steps == 0)
         return;
     const bool stepped = commands.steps > 0;
+    const auto before = Clock::now();
     emitSnapshot(worker, reason, stepped || reason == Snapshot::Reason::Stopped || reason == Snapshot::Reason::Reset
                                      || reason == Snapshot::Reason::Data);
+    if (worker.running && onlyCompression)
+        worker.dragInterval = std::max(kMinDragEmitSeconds, 2.0 * secondsSince(before));
 }
 
 void Engine::trainSlice(Worker& worker)
@@ -837,7 +852,9 @@ void Engine::trainSlice(Worker& worker)
     }
 
     const double sinceReport = secondsSince(worker.lastReport);
-    if (stop || sinceReport >= worker.reportInterval) {
+    if (!stop && worker.emitOwed && secondsSince(worker.lastEmit) >= worker.dragInterval && sinceReport < worker.reportInterval) {
+        emitSnapshot(worker, Snapshot::Reason::Compression, false);
+    } else if (stop || sinceReport >= worker.reportInterval) {
         const auto before = Clock::now();
         emitSnapshot(worker, stop ? Snapshot::Reason::Stopped : Snapshot::Reason::Report, true);
         const double cost = secondsSince(before);
@@ -1000,6 +1017,7 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
         return;
     }
     worker.lastEmit = Clock::now();
+    worker.emitOwed = false;
     emit snapshotReady(std::move(snapshot));
 }
 

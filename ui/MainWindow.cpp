@@ -715,6 +715,18 @@ bool MainWindow::trainAndWait(int epochs, int timeoutMs)
 
 QImage MainWindow::renderView(const QString& viewId, QSize size)
 {
+    // A picture of the tradeoff should show the scan, not "working": let background jobs
+    // (prune scan, path) finish first, within reason.
+    const auto waitForTradeoff = [this] {
+        auto* tradeoff = qobject_cast<TradeoffView*>(view(QStringLiteral("tradeoff")));
+        if (!tradeoff || !tradeoff->isVisible())
+            return;
+        QElapsedTimer clock;
+        clock.start();
+        spin(20); // its jobs start when it is drawn
+        while (tradeoff->isBusy() && clock.elapsed() < 120000)
+            spin(20);
+    };
     if (!isVisible()) {
         setAttribute(Qt::WA_DontShowOnScreen, true);
         show();
@@ -722,6 +734,7 @@ QImage MainWindow::renderView(const QString& viewId, QSize size)
     if (viewId == QStringLiteral("window")) {
         resize(size);
         spin(30);
+        waitForTradeoff();
         for (View* view : m_views)
             if (view->isVisible())
                 view->renderNow();
@@ -736,15 +749,21 @@ QImage MainWindow::renderView(const QString& viewId, QSize size)
     const bool tiled = m_tiledAction->isChecked();
     if (tiled)
         m_tiledAction->setChecked(false);
+    QWidget* previous = m_tabs->currentWidget();
     showView(viewId);
     spin(10);
     const QSize extra = this->size() - v->size();
     resize(size + extra);
     spin(30);
+    if (viewId == QStringLiteral("tradeoff"))
+        waitForTradeoff();
     v->renderNow();
     for (QCustomPlot* plot : v->plots())
         plot->replot(QCustomPlot::rpImmediateRefresh);
     const QImage image = v->grab().toImage();
+    // A picture of one view leaves the window as it was.
+    if (previous)
+        m_tabs->setCurrentWidget(previous);
     if (tiled)
         m_tiledAction->setChecked(true);
     return image;

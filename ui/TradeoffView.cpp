@@ -223,7 +223,7 @@ TradeoffView::TradeoffView(QWidget* parent)
     m_sweepPlot->xAxis->setRange(0, 100);
     m_sweepPlot->yAxis->setRange(0, 1.02);
     m_sweepNotice = addNotice(m_sweepPlot);
-    m_sweepNotice->setText(QStringLiteral("No sweep yet. \u201cRun sweep\u2026\u201d trains the model over a grid of\n"
+    m_sweepNotice->setText(QStringLiteral("No sweep yet. \u201cSweep\u2026\u201d trains the model over a grid of\n"
                                           "\u03bb, target sparsity and precision; click a point to load it."));
     m_sweepPlot->legend->setVisible(true);
     m_sweepPlot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
@@ -651,7 +651,7 @@ void TradeoffView::showSweep()
         m_sweepNotice->setVisible(true);
         if (!m_sweepWatcher.isRunning())
             m_sweepNotice->setText(m_sweep ? QStringLiteral("The sweep was cancelled before any configuration finished.")
-                                           : QStringLiteral("No sweep yet. \u201cRun sweep\u2026\u201d trains the model over a grid of\n"
+                                           : QStringLiteral("No sweep yet. \u201cSweep\u2026\u201d trains the model over a grid of\n"
                                                             "\u03bb, target sparsity and precision; click a point to load it."));
         m_sweepPlot->replot(QCustomPlot::rpQueuedReplot);
         return;
@@ -793,6 +793,7 @@ void TradeoffView::showPath()
         m_pathNotice->setVisible(true);
         m_pathPlot->xAxis->setRange(1e-4, 1);
         m_pathPlot->yAxis->setRange(-1, 1);
+        m_pathPlot->xAxis2->setTicker(QSharedPointer<QCPAxisTickerText>::create()); // no counts without a path
         m_pathTitle->setText(QStringLiteral("Regularisation path"));
         m_pathPlot->replot(QCustomPlot::rpQueuedReplot);
         return;
