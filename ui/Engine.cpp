@@ -374,6 +374,8 @@ std::uint64_t Engine::restore(const RestoreRequest& request)
         c.running.reset();
         c.reset = false;
         c.steps = 0;
+        if (request.energy)
+            c.energy.reset();
         c.restore = request;
     });
 }
@@ -567,6 +569,8 @@ bool Engine::restoreSession(Worker& worker, const RestoreRequest& request)
     worker.comparisonKind = request.comparison;
     worker.pace = std::max(0.0, request.pace);
     worker.epochLimit = std::max(0, request.epochLimit);
+    if (request.energy)
+        worker.energy = *request.energy;   // the evaluator is rebuilt with the new data below
     installData(worker, std::move(prepared), request.dataset, request.model);
     if (!worker.main)
         return refuse(QStringLiteral("the model could not be built"));

@@ -40,6 +40,7 @@ struct RestoreRequest {
     double pace = 0;
     int epochLimit = 0;
     std::shared_ptr<const Network> network;    // trained weights and masks; null: fresh from model.seed
+    std::optional<EnergyTable> energy;         // the efficiency view's table; none: keep the current one
     std::vector<HistoryPoint> history;
     std::vector<ParameterMarker> markers;
     int epoch = 0;                             // completed epochs, continued by later training

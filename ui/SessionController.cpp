@@ -4,6 +4,7 @@
 #include "ControlPanel.h"
 #include "ControlState.h"
 #include "Engine.h"
+#include "EfficiencyView.h"
 #include "ExportDialog.h"
 #include "HeadlineBar.h"
 #include "MainWindow.h"
@@ -334,6 +335,8 @@ std::optional<Session> SessionController::capture(QString* error) const
                    {"compare", comparisonId(controls.compare)},
                    {"alpha", controls.alpha},
                    {"presentation", presentationMode()}};
+    if (const auto* efficiency = qobject_cast<const EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
+        session.app["energy"] = toJson(efficiency->energyTable());
     return session;
 }
 
@@ -417,6 +420,10 @@ bool SessionController::open(const QString& path, QString* error)
         request.steps = session.progress.steps;
         request.seconds = session.progress.seconds;
         const ControlState state = controlStateFromSession(session, resolved.request);
+        // The app object is the app's own, but a table it keeps must be a valid one.
+        if (const auto energy = session.app.find("energy"); energy != session.app.end())
+            request.energy = energyTableFromJson(*energy, JsonReader(file), "app.energy");
+        pending.energy = request.energy;
         request.comparison = state.compare;
         request.pace = state.pace;
         request.epochLimit = state.epochLimit;
@@ -446,6 +453,9 @@ void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, con
     // The control panel shows the session's settings without sending them again: the
     // engine has them already, with the weights that must not be reset.
     m_window->controls()->setState(controlStateFromSession(session, pending.resolved));
+    if (pending.energy)
+        if (auto* efficiency = qobject_cast<EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
+            efficiency->setEnergyTable(*pending.energy);
     const QString view = QString::fromStdString(appValue<std::string>(session.app, "view", ""));
     if (!view.isEmpty())
         m_window->showView(view);

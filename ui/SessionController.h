@@ -100,6 +100,7 @@ private:
         QString path;
         Session session;
         DatasetRequest resolved;               // what the engine loads (maybe the embedded copy)
+        std::optional<EnergyTable> energy;     // the efficiency view's table, if saved
         QString note;
     };
 

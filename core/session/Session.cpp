@@ -286,7 +286,9 @@ SessionProgress progressFromJson(const JsonReader& reader, const Json& json)
     return progress;
 }
 
-EnergyTable energyFromJson(const JsonReader& reader, const Json& json, const std::string& path)
+} // namespace
+
+EnergyTable energyTableFromJson(const Json& json, const JsonReader& reader, const std::string& path)
 {
     reader.object(json, path);
     EnergyTable table;
@@ -305,6 +307,8 @@ EnergyTable energyFromJson(const JsonReader& reader, const Json& json, const std
                                              JR::join(path, "sram_capacity_bytes"), 0, std::numeric_limits<long>::max());
     return table;
 }
+
+namespace {
 
 std::vector<double> numbersFromJson(const JsonReader& reader, const Json& json, const std::string& path)
 {
@@ -355,7 +359,7 @@ SessionSweep sweepFromJsonSection(const JsonReader& reader, const Json& json, co
     sweep.options.scope = readChoice(reader, options, "scope", o, {"global", "per-layer"}) == "global"
                               ? PruningSpec::Scope::Global
                               : PruningSpec::Scope::PerLayer;
-    sweep.options.energy = energyFromJson(reader, reader.field(options, "energy", o), o + ".energy");
+    sweep.options.energy = energyTableFromJson(reader.field(options, "energy", o), reader, o + ".energy");
     validated(reader, o, [&] { sweep.options.validate(); });
 
     sweep.result = sweepFromJson(reader.field(json, "result", path), reader, "sweep.result");

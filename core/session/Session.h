@@ -28,6 +28,7 @@
 // naming the file and the field (e.g. "s.json: model.layers[0].weights[2]: expected 8
 // entries, got 7"), and the caller's state is never touched by a failed load.
 
+#include "common/JsonReader.h"
 #include "data/DatasetCatalog.h"
 #include "eval/InstantEvaluator.h"
 #include "eval/PruneScan.h"
@@ -138,6 +139,9 @@ nlohmann::json toJson(const CompressionSetting& setting);
 nlohmann::json toJson(const QuantizationSpec& spec);
 nlohmann::json toJson(const PruningSpec& spec);
 nlohmann::json toJson(const EnergyTable& table);
+// The inverse of toJson(EnergyTable): every figure a finite number >= 0, errors naming
+// reader's file and `path`.
+EnergyTable energyTableFromJson(const nlohmann::json& json, const JsonReader& reader, const std::string& path);
 nlohmann::json toJson(const SweepGrid& grid);
 nlohmann::json toJson(const SweepOptions& options);
 

@@ -4,6 +4,7 @@
 // bytes; malformed sessions change nothing; the unsaved-changes question; presentation mode.
 #include "ConfusionView.h"
 #include "ControlPanel.h"
+#include "EfficiencyView.h"
 #include "HeadlineBar.h"
 #include "MainWindow.h"
 #include "PlotExport.h"
@@ -375,6 +376,13 @@ private slots:
             state.lambda = 1e-2;
             window.controls()->setState(state);
             window.engine()->setTraining(state.trainingConfig());
+            // An edited energy table (DRAM reads cheaper) belongs to the session as well.
+            auto* efficiency = qobject_cast<EfficiencyView*>(window.view(QStringLiteral("efficiency")));
+            EnergyTable table = efficiency->energyTable();
+            table.dramRead32 = 320.0;
+            table.sramCapacityBytes = 64;
+            efficiency->setEnergyTable(table);
+            window.engine()->setEnergyTable(table);
             QVERIFY(window.trainAndWait(2, kTimeout));
             // The tradeoff view's prune scan of these weights and a small sweep go into the session too.
             auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
@@ -416,6 +424,8 @@ private slots:
         QCOMPARE(restored->evaluation.report.macro.f1, saved->evaluation.report.macro.f1);
         QVERIFY(restored->evaluation.report.confusion == saved->evaluation.report.confusion);
         QCOMPARE(restored->evaluation.weights.sparsity, saved->evaluation.weights.sparsity);
+        QCOMPARE(restored->evaluation.efficiency.energyTotalPj, saved->evaluation.efficiency.energyTotalPj);
+        QCOMPARE(qobject_cast<EfficiencyView*>(window.view(QStringLiteral("efficiency")))->energyTable().dramRead32, 320.0);
         QCOMPARE(restored->history->size(), saved->history->size());
         QCOMPARE(restored->history->back().testAccuracy, saved->history->back().testAccuracy);
         QCOMPARE(restored->markers->size(), saved->markers->size());
@@ -474,6 +484,15 @@ private slots:
         writeBytes(versioned, QByteArray::fromStdString(edited.dump()));
         QVERIFY(!window.sessions()->openAndWait(versioned, kTimeout, &error));
         QVERIFY2(error.contains(QStringLiteral("v7.json")) && error.contains(QStringLiteral("version")), qPrintable(error));
+
+        // Refused while reading: an energy table of the app that is not one.
+        edited = json;
+        edited["app"]["energy"]["dram_read32_pj"] = "cheap";
+        const QString energy = m_folder.filePath(QStringLiteral("energy.json"));
+        writeBytes(energy, QByteArray::fromStdString(edited.dump()));
+        error.clear();
+        QVERIFY(!window.sessions()->openAndWait(energy, kTimeout, &error));
+        QVERIFY2(error.contains(QStringLiteral("app.energy.dram_read32_pj")), qPrintable(error));
 
         // Refused by the engine: the data (iris, 4 features) does not fit the saved weights.
         edited = json;
