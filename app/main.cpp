@@ -44,6 +44,11 @@ int main(int argc, char** argv)
         return 0;
     }
     if (const ss::cli::CommandInfo* command = ss::cli::findHeadlessCommand(first)) {
+#ifdef SPARSESCOPE_WITH_GUI
+        // Pictures need the GUI libraries and a QApplication (offscreen).
+        if (ss::gui::wantsPlots(argc, argv))
+            return ss::gui::runWithPlots(*command, argc, argv);
+#endif
         QCoreApplication app(argc, argv);
         QStringList arguments = app.arguments().mid(1);
         return command->run(arguments, {std::cout, std::cerr});

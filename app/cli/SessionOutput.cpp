@@ -4,6 +4,24 @@
 
 namespace ss::cli {
 
+namespace {
+SessionPlotter& plotterSlot()
+{
+    static SessionPlotter plotter;
+    return plotter;
+}
+} // namespace
+
+void setSessionPlotter(SessionPlotter plotter)
+{
+    plotterSlot() = std::move(plotter);
+}
+
+const SessionPlotter& sessionPlotter()
+{
+    return plotterSlot();
+}
+
 void addSessionOption(QCommandLineParser& parser)
 {
     parser.addOption({"session", "Also write a session file (open it in the app, or render it with "

@@ -21,6 +21,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
 namespace ss::cli {
 
 void addSessionOption(QCommandLineParser& parser);
@@ -44,5 +49,13 @@ Session sessionFromSweep(const DatasetRequest& request, const PreparedData& data
 // Saves to the path given by --session (atomically) and records it as json["session"].
 // Throws InputError when the file cannot be written (the command then exits with 1).
 void writeSessionOption(const QCommandLineParser& parser, const Session& session, nlohmann::json& json);
+
+// Renders the plots of a session file into a folder and returns the files written (empty
+// with *error on failure). The plots live in the desktop app: its build installs a plotter
+// (ss::gui::runWithPlots) before running a command with --plots; a build without the GUI
+// has none, and the commands say so.
+using SessionPlotter = std::function<QStringList(const QString& sessionFile, const QString& folder, QString* error)>;
+void setSessionPlotter(SessionPlotter plotter);
+const SessionPlotter& sessionPlotter();
 
 } // namespace ss::cli

@@ -30,10 +30,14 @@ int runSweep(const QStringList& arguments, CommandStreams streams)
             parser.addOption({"finetune-epochs", "Epochs of fine-tuning after pruning, mask fixed.", "N", "0"});
             parser.addOption({"out", "Folder for results.csv and results.json.", "DIR"});
             addSessionOption(parser);
+            parser.addOption({"plots", "Also draw the sweep (accuracy against sparsity, Pareto front) as DIR/tradeoff-sweep.png "
+                                       "and .pdf, through a session file (--session, or DIR/session.json)."});
         },
         [&](const QCommandLineParser& parser) {
             if (!parser.isSet("out"))
                 throw UsageError("--out DIR is required");
+            if (parser.isSet("plots") && !sessionPlotter())
+                throw UsageError("--plots needs the desktop build of sparsescope (this one was built without the GUI)");
             SweepGrid grid;
             if (parser.isSet("l1"))
                 grid.l1 = parseNumberRange(parser.value("l1"), "l1");
@@ -79,8 +83,27 @@ int runSweep(const QStringList& arguments, CommandStreams streams)
                                      {"accuracy", row.accuracy},
                                      {"sparsity", row.sparsity}});
             summary["pareto_accuracy_sparsity"] = front;
-            if (wantsSession(parser))
-                writeSessionOption(parser, sessionFromSweep(request, data, grid, options, result), summary);
+            if (wantsSession(parser) || parser.isSet("plots")) {
+                const Session session = sessionFromSweep(request, data, grid, options, result);
+                QString sessionFile = parser.value("session");
+                if (wantsSession(parser)) {
+                    writeSessionOption(parser, session, summary);
+                } else {
+                    sessionFile = QString::fromStdString(folder + "/session.json");
+                    saveSession(sessionFile.toStdString(), session);
+                    summary["session"] = sessionFile.toStdString();
+                }
+                if (parser.isSet("plots")) {
+                    QString error;
+                    const QStringList plots = sessionPlotter()(sessionFile, QString::fromStdString(folder), &error);
+                    if (plots.isEmpty())
+                        throw std::runtime_error("the plots were not drawn: " + error.toStdString());
+                    nlohmann::json files = nlohmann::json::array();
+                    for (const QString& file : plots)
+                        files.push_back(file.toStdString());
+                    summary["plots"] = files;
+                }
+            }
             streams.out << summary.dump(2) << '\n';
             return ExitSuccess;
         });

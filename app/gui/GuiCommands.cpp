@@ -4,7 +4,10 @@
 #include "PlotExport.h"
 #include "PlotTheme.h"
 #include "SessionController.h"
+#include "cli/SessionOutput.h"
 #include "View.h"
+
+#include <qcustomplot.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -153,6 +156,51 @@ const std::vector<cli::CommandInfo>& guiCommands()
         {"export", "a session's plots as PNG, PDF or SVG, or their data as CSV, without a display", &runExport},
     };
     return commands;
+}
+
+bool wantsPlots(int argc, char** argv)
+{
+    for (int i = 2; i < argc; ++i)
+        if (qstrcmp(argv[i], "--plots") == 0 || qstrcmp(argv[i], "-plots") == 0)
+            return true;
+    return false;
+}
+
+int runWithPlots(const cli::CommandInfo& command, int argc, char** argv)
+{
+    QStringList arguments;
+    for (int i = 1; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    cli::setSessionPlotter([](const QString& sessionFile, const QString& folder, QString* error) {
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        if (!window.waitUntilSettled(60000) || !window.sessions()->openAndWait(sessionFile, 300000, error))
+            return QStringList();
+        View* tradeoff = window.view(QStringLiteral("tradeoff"));
+        tradeoff->renderNow();
+        QStringList written;
+        for (const NamedPlot& plot : exportablePlots(tradeoff)) {
+            if (plot.plot->objectName() != QLatin1String("sweep"))
+                continue;
+            for (ExportFormat format : {ExportFormat::Png, ExportFormat::Pdf}) {
+                ExportOptions options;
+                options.format = format;
+                options.width = 900;
+                options.height = 600;
+                options.scale = format == ExportFormat::Png ? 2.0 : 1.0;
+                const QString path = QDir(folder).absoluteFilePath(plot.stem + QLatin1Char('.') + exportFormatId(format));
+                if (!exportPlot(plot.plot, path, options, error))
+                    return QStringList();
+                written << path;
+            }
+        }
+        if (written.isEmpty() && error)
+            *error = QStringLiteral("the tradeoff view has no sweep plot");
+        return written;
+    });
+    return command.run(arguments, {std::cout, std::cerr});
 }
 
 int runGui(int argc, char** argv)

@@ -1,6 +1,7 @@
 // `train --session FILE`: the session written by the headless command opens again with the
 // same model, history and metrics; a failed write exits 1 and leaves things as they were.
 #include "cli/Command.h"
+#include "cli/SessionOutput.h"
 #include "common/Error.h"
 #include "eval/Metrics.h"
 #include "session/Session.h"
@@ -131,6 +132,45 @@ private slots:
         QCOMPARE(session.architecture.inputs, 4);
         QCOMPARE(session.architecture.classes, 3);
         QCOMPARE(session.sweep->options.epochs, 5);
+    }
+
+    void sweepPlotsGoThroughASession()
+    {
+        QTemporaryDir dir;
+        const QStringList sweep = {"sweep", "--dataset", "xor", "--model", "logistic", "--epochs", "2", "--l1", "0.001",
+                                   "--out", dir.filePath("out"), "--plots"};
+        // A build without the GUI has no plotter: a usage error that says why.
+        setSessionPlotter({});
+        Outcome o = run(sweep);
+        QCOMPARE(o.exitCode, 2);
+        QVERIFY2(o.err.find("desktop build") != std::string::npos, o.err.c_str());
+
+        // With one (the desktop build installs the app's), it gets a valid session and the folder.
+        QString givenSession, givenFolder;
+        setSessionPlotter([&](const QString& session, const QString& folder, QString*) {
+            givenSession = session;
+            givenFolder = folder;
+            return QStringList{folder + "/tradeoff-sweep.png"};
+        });
+        o = run(sweep);
+        setSessionPlotter({});
+        QCOMPARE(o.exitCode, 0);
+        QCOMPARE(givenFolder, dir.filePath("out"));
+        QCOMPARE(givenSession, dir.filePath("out") + "/session.json");
+        const Session session = loadSession(givenSession.toStdString());
+        QVERIFY(session.sweep && session.sweep->result.rows.size() == 1);
+        const nlohmann::json printed = nlohmann::json::parse(o.out);
+        QCOMPARE(printed["plots"][0].get<std::string>(), (dir.filePath("out") + "/tradeoff-sweep.png").toStdString());
+
+        // A plotter that fails makes the command fail with its reason.
+        setSessionPlotter([](const QString&, const QString&, QString* error) {
+            *error = "no display";
+            return QStringList();
+        });
+        o = run(sweep);
+        setSessionPlotter({});
+        QCOMPARE(o.exitCode, 1);
+        QVERIFY2(o.err.find("no display") != std::string::npos, o.err.c_str());
     }
 
     void unwritableSessionExitsOne()
