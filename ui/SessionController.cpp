@@ -280,8 +280,13 @@ void SessionController::updateTitle()
 {
     const QString base = QStringLiteral("SparseScope \u2014 accuracy, sparsity and precision");
     const QString name = m_path.isEmpty() ? QString() : QFileInfo(m_path).fileName();
-    m_window->setWindowTitle(name.isEmpty() ? base + QStringLiteral("[*]") : name + QStringLiteral("[*] \u2014 ") + base);
-    m_window->setWindowModified(isModified());
+    const QString title = name.isEmpty() ? base + QStringLiteral("[*]") : name + QStringLiteral("[*] \u2014 ") + base;
+    // Called for every snapshot: touch the window only when something changed.
+    if (m_window->windowTitle() != title)
+        m_window->setWindowTitle(title);
+    const bool modified = isModified();
+    if (m_window->isWindowModified() != modified)
+        m_window->setWindowModified(modified);
 }
 
 std::optional<Session> SessionController::capture(QString* error) const
