@@ -657,11 +657,6 @@ bool SessionController::copyCurrentViewImage()
     return true;
 }
 
-namespace {
-// The last export settings, kept for the next dialog in this run.
-ExportOptions g_lastExport;
-} // namespace
-
 void SessionController::exportCurrentViewDialog()
 {
     View* view = m_window->view(currentViewId());
@@ -670,12 +665,12 @@ void SessionController::exportCurrentViewDialog()
     QString folder = m_settings ? m_settings->exportDirectory() : QString();
     if (folder.isEmpty())
         folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-    const QString suggested = QDir(folder).filePath(view->id() + QLatin1Char('.') + exportFormatId(g_lastExport.format));
-    ExportDialog dialog(ExportDialog::Target::File, suggested, g_lastExport, m_window);
+    const QString suggested = QDir(folder).filePath(view->id() + QLatin1Char('.') + exportFormatId(m_lastExport.format));
+    ExportDialog dialog(ExportDialog::Target::File, suggested, m_lastExport, m_window);
     if (dialog.exec() != QDialog::Accepted || dialog.destination().isEmpty())
         return;
-    g_lastExport = dialog.options();
-    const ExportReport report = exportCurrentView(dialog.destination(), g_lastExport);
+    m_lastExport = dialog.options();
+    const ExportReport report = exportCurrentView(dialog.destination(), m_lastExport);
     if (m_settings)
         m_settings->setExportDirectory(QFileInfo(dialog.destination()).absolutePath());
     if (!report.ok())
@@ -689,11 +684,11 @@ void SessionController::exportAllViewsDialog()
     QString folder = m_settings ? m_settings->exportDirectory() : QString();
     if (folder.isEmpty())
         folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-    ExportDialog dialog(ExportDialog::Target::Folder, folder, g_lastExport, m_window);
+    ExportDialog dialog(ExportDialog::Target::Folder, folder, m_lastExport, m_window);
     if (dialog.exec() != QDialog::Accepted || dialog.destination().isEmpty())
         return;
-    g_lastExport = dialog.options();
-    const ExportReport report = exportAllViews(dialog.destination(), g_lastExport);
+    m_lastExport = dialog.options();
+    const ExportReport report = exportAllViews(dialog.destination(), m_lastExport);
     if (m_settings)
         m_settings->setExportDirectory(dialog.destination());
     if (!report.ok())

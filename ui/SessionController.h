@@ -123,6 +123,7 @@ private:
     std::optional<PendingOpen> m_pending;
     std::optional<SessionSweep> m_restoredSweep;   // shown once the restored model arrives
     QStringList m_recent;
+    ExportOptions m_lastExport;                 // the export dialog starts from the last choices
     AskToSave m_askToSave;
     ChoosePath m_chooseSavePath;
 

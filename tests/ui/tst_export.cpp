@@ -5,6 +5,7 @@
 #include "ConfusionView.h"
 #include "ControlPanel.h"
 #include "EfficiencyView.h"
+#include "ExportDialog.h"
 #include "HeadlineBar.h"
 #include "MainWindow.h"
 #include "PlotExport.h"
@@ -21,6 +22,7 @@
 #include <qcustomplot.h>
 
 #include <QClipboard>
+#include <QComboBox>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
@@ -320,6 +322,28 @@ private slots:
         QVERIFY(!window.sessions()->saveTo(occupied, &error));
         QCOMPARE(readBytes(session), QByteArray("previous session"));
         QVERIFY(window.sessions()->currentPath().isEmpty());
+    }
+
+    void exportDialogKeepsTheChoices()
+    {
+        ExportOptions options;
+        options.format = ExportFormat::Pdf;
+        options.width = 640;
+        options.height = 480;
+        options.theme = PlotTheme::Publication;
+        ExportDialog dialog(ExportDialog::Target::File, QStringLiteral("/tmp/figures/confusion.png"), options);
+        // The file's extension follows the format.
+        QCOMPARE(dialog.destination(), QStringLiteral("/tmp/figures/confusion.pdf"));
+        const ExportOptions chosen = dialog.options();
+        QVERIFY(chosen.format == ExportFormat::Pdf);
+        QCOMPARE(chosen.width, 640);
+        QCOMPARE(chosen.height, 480);
+        QVERIFY(chosen.theme == PlotTheme::Publication);
+        auto* format = dialog.findChildren<QComboBox*>().value(0);
+        QVERIFY(format);
+        format->setCurrentIndex(format->findData(QStringLiteral("csv")));
+        QCOMPARE(dialog.destination(), QStringLiteral("/tmp/figures/confusion.csv"));
+        QVERIFY(dialog.options().format == ExportFormat::Csv);
     }
 
     void csvHoldsEveryPlottableKind()
