@@ -287,6 +287,9 @@ Evaluation evaluateFully(const Network& trained, const Dataset& test, const Comp
     evaluation.weights = combineWeightStatistics(evaluation.layers);
     evaluation.efficiency = estimateEfficiency(compressed, setting.precision, energy);
     evaluation.denseFp32 = estimateDenseEfficiency(trained, energy);
+    Network masked = trained;
+    masked.applyMasks();
+    evaluation.trainedFp32 = estimateEfficiency(masked, QuantizationSpec::float32(), energy);
     return evaluation;
 }
 
@@ -361,6 +364,7 @@ struct InstantEvaluator::Cache {
         for (std::size_t l = 0; l < layerCount; ++l)
             layerZeros[l] = static_cast<long>((pruned.layers()[l].weights.array() == Scalar(0)).count());
         denseFp32 = estimateDenseEfficiency(trained, energy);
+        trainedFp32 = estimateEfficiency(trained, QuantizationSpec::float32(), energy);
         encodeInputsAsBytes();
         // Float inputs for column updates need each feature's values contiguous; byte-coded
         // images do not, and their full products read the dataset's own matrix transposed.
@@ -1107,6 +1111,7 @@ struct InstantEvaluator::Cache {
     const Dataset& test;
     EnergyTable energy;
     EfficiencyEstimate denseFp32;
+    EfficiencyEstimate trainedFp32;
     Matrix xt;                    // samples x features, for float inputs only
 
     std::vector<std::uint32_t> offsets;
@@ -1208,6 +1213,7 @@ Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
 
     evaluation.efficiency = estimateEfficiency(cache.compressed, setting.precision, cache.energy);
     evaluation.denseFp32 = cache.denseFp32;
+    evaluation.trainedFp32 = cache.trainedFp32;
     cache.timings.efficiency = lap();
     return evaluation;
 }

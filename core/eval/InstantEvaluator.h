@@ -45,6 +45,7 @@ struct Evaluation {
     std::vector<WeightStatistics> layers;
     EfficiencyEstimate efficiency;
     EfficiencyEstimate denseFp32;     // the dense fp32 baseline (estimateDenseEfficiency), for ratios
+    EfficiencyEstimate trainedFp32;   // the trained model as given (its own zeros counted) at fp32
     Labels predictions;               // per test sample
     double thresholdUsed = 0;
     PruningResult pruning;            // achieved sparsity and thresholds, per layer too

@@ -399,6 +399,7 @@ nlohmann::json toJson(const Evaluation& e, const std::vector<std::string>& class
             {"layers", layers},
             {"efficiency", toJson(e.efficiency)},
             {"dense_fp32", toJson(e.denseFp32)},
+            {"trained_fp32", toJson(e.trainedFp32)},
             {"versus_dense_fp32",
              {{"size_fraction", fraction(static_cast<double>(e.efficiency.bytesSmallest),
                                          static_cast<double>(e.denseFp32.bytesDense))},

@@ -90,6 +90,8 @@ void compareEvaluations(const Evaluation& fast, const Evaluation& full, const QS
     QVERIFY2(fast.efficiency.bytesSmallest == full.efficiency.bytesSmallest, context.constData());
     QVERIFY2(fast.efficiency.energyTotalPj == full.efficiency.energyTotalPj, context.constData());
     QVERIFY2(fast.denseFp32.bytesSmallest == full.denseFp32.bytesSmallest, context.constData());
+    QVERIFY2(fast.trainedFp32.bytesSmallest == full.trainedFp32.bytesSmallest, context.constData());
+    QVERIFY2(fast.denseFp32.nonZeroWeights == fast.denseFp32.weights, context.constData());
 }
 
 // How far the evaluator's float logits are from a fresh forward pass of the compressed
@@ -361,6 +363,9 @@ void TestInstantEvaluator::modelMasksAreKept()
         const Evaluation fast = evaluator.evaluate(setting);
         compareEvaluations(fast, evaluateFully(network, test, setting), QStringLiteral("own masks %1").arg(target));
         QVERIFY(fast.pruning.achievedSparsity >= own);
+        // The trained model's own zeros count in its fp32 estimate, not in the dense baseline.
+        QCOMPARE(fast.trainedFp32.nonZeroWeights, network.weightCount() - std::lround(own * network.weightCount()));
+        QCOMPARE(fast.denseFp32.nonZeroWeights, network.weightCount());
     }
 }
 
