@@ -1,5 +1,7 @@
 #include "eval/InstantEvaluator.h"
 
+#include "eval/SparseTail.h"
+
 #include "common/Error.h"
 #include "nn/Backpropagation.h"
 #include "nn/ThreadTeam.h"
@@ -900,28 +902,23 @@ struct InstantEvaluator::Cache {
     }
 
     // The logits (outputs x samples) from the first layer's pre-activations. Networks whose
-    // hidden layers are all ReLU take the sparse route (sparseTail); the others recompute
+    // hidden layers are all ReLU take the sparse route (SparseTail); the others recompute
     // each later layer with GEMMs, only when its input or its weights changed.
     void forward(const Slot& slot)
     {
         const auto& layers = compressed.layers();
         const std::size_t layerCount = layers.size();
         const long slotId = static_cast<long>(&slot - slots.data());
-        bool relu = layerCount >= 2 && allFinite;
-        for (std::size_t l = 0; l + 1 < layerCount; ++l)
-            relu = relu && layers[l].activation == Activation::ReLU;
-#if defined(__AVX512F__)
-        if (relu) {
+        if (allFinite && SparseTail::applies(compressed)) {
             std::vector<long> key = {slotId, slot.version};
             for (std::size_t l = 1; l < layerCount; ++l)
                 key.push_back(layerVersion[l]);
             if (key != logitsKey) {
-                sparseTail(slot);
+                tail.run(compressed, slot.z1t, team.get(), logits);
                 logitsKey = std::move(key);
             }
             return;
         }
-#endif
         for (std::size_t l = 0; l < layerCount; ++l) {
             const bool last = l + 1 == layerCount;
             // Key of what this layer's output depends on: for layer 0 the slot and its
@@ -948,164 +945,6 @@ struct InstantEvaluator::Cache {
         logits = outputs.back().transpose();
         logitsKey.clear();
     }
-
-#if defined(__AVX512F__)
-    // out[0, 16 V) = bias + sum over k of values[k] * column[k][0, 16 V): the output in V
-    // vector registers while the active inputs' columns stream past; the last vector masked.
-    template <int V>
-    static void addActiveColumnsFixed(const Scalar* const* columns, const Scalar* bias, const Scalar* values, int count,
-                                      Scalar* out, __mmask16 tail)
-    {
-        __m512 accumulator[V];
-        for (int v = 0; v < V; ++v)
-            accumulator[v] = _mm512_maskz_loadu_ps(v + 1 == V ? tail : __mmask16(0xFFFF), bias + 16 * v);
-        int k = 0;
-        if constexpr (V == 1) {
-            // One output vector: four partial sums, so the adds do not wait on each other.
-            __m512 partial[3] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-            for (; k + 4 <= count; k += 4) {
-                accumulator[0] = _mm512_fmadd_ps(_mm512_set1_ps(values[k]), _mm512_maskz_loadu_ps(tail, columns[k]), accumulator[0]);
-                for (int p = 0; p < 3; ++p)
-                    partial[p] = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 1 + p]),
-                                                 _mm512_maskz_loadu_ps(tail, columns[k + 1 + p]), partial[p]);
-            }
-            accumulator[0] = _mm512_add_ps(accumulator[0], _mm512_add_ps(partial[0], _mm512_add_ps(partial[1], partial[2])));
-        }
-        for (; k < count; ++k) {
-            const __m512 h = _mm512_set1_ps(values[k]);
-            const Scalar* column = columns[k];
-            for (int v = 0; v + 1 < V; ++v)
-                accumulator[v] = _mm512_fmadd_ps(h, _mm512_loadu_ps(column + 16 * v), accumulator[v]);
-            accumulator[V - 1] = _mm512_fmadd_ps(h, _mm512_maskz_loadu_ps(tail, column + 16 * (V - 1)), accumulator[V - 1]);
-        }
-        for (int v = 0; v < V; ++v)
-            _mm512_mask_storeu_ps(out + 16 * v, v + 1 == V ? tail : __mmask16(0xFFFF), accumulator[v]);
-    }
-
-    // out = bias + sum over the active inputs k of values[k] * weights.col(indices[k]), in
-    // chunks of up to 128 outputs.
-    void addActiveColumns(const Matrix& weights, const Vector& bias, const int* indices, const Scalar* values, int count,
-                          Scalar* out, std::vector<const Scalar*>& columns) const
-    {
-        const Eigen::Index width = weights.rows();
-        columns.resize(static_cast<std::size_t>(count));
-        for (Eigen::Index chunk = 0; chunk < width; chunk += 128) {
-            const Eigen::Index chunkWidth = std::min<Eigen::Index>(128, width - chunk);
-            for (int k = 0; k < count; ++k)
-                columns[static_cast<std::size_t>(k)] = weights.data() + static_cast<Eigen::Index>(indices[k]) * width + chunk;
-            const int rest = static_cast<int>(chunkWidth % 16);
-            const __mmask16 tail = rest == 0 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << rest) - 1u);
-            const Scalar* b = bias.data() + chunk;
-            Scalar* o = out + chunk;
-            switch ((chunkWidth + 15) / 16) {
-            case 1: addActiveColumnsFixed<1>(columns.data(), b, values, count, o, tail); break;
-            case 2: addActiveColumnsFixed<2>(columns.data(), b, values, count, o, tail); break;
-            case 3: addActiveColumnsFixed<3>(columns.data(), b, values, count, o, tail); break;
-            case 4: addActiveColumnsFixed<4>(columns.data(), b, values, count, o, tail); break;
-            case 5: addActiveColumnsFixed<5>(columns.data(), b, values, count, o, tail); break;
-            case 6: addActiveColumnsFixed<6>(columns.data(), b, values, count, o, tail); break;
-            case 7: addActiveColumnsFixed<7>(columns.data(), b, values, count, o, tail); break;
-            default: addActiveColumnsFixed<8>(columns.data(), b, values, count, o, tail); break;
-            }
-        }
-    }
-
-    // Layers after the first, sample by sample, skipping the inputs ReLU made zero (about half
-    // of them): per sample and layer, the sum of the active inputs' weight columns.
-    void sparseTail(const Slot& slot)
-    {
-        const auto& layers = compressed.layers();
-        const std::size_t layerCount = layers.size();
-        const Eigen::Index samples = test.sampleCount();
-        const Eigen::Index units = layers[0].outputs();
-        logits.resize(layers.back().outputs(), samples);
-        Eigen::Index widest = 0;
-        for (const DenseLayer& layer : layers)
-            widest = std::max<Eigen::Index>(widest, layer.outputs());
-        const Eigen::Index blocks = (samples + 15) / 16;
-        const int members = team && samples * units >= 100000 ? team->size() : 1;
-        scratch.resize(static_cast<std::size_t>(members));
-        auto part = [&](int member) {
-            Scratch& work = scratch[static_cast<std::size_t>(member)];
-            work.block.resize(static_cast<std::size_t>(units * 16));
-            work.indices.resize(static_cast<std::size_t>(widest) + 16);
-            work.values.resize(static_cast<std::size_t>(widest) + 16);
-            work.out.resize(static_cast<std::size_t>(widest));
-            const Eigen::Index first = blocks * member / members;
-            const Eigen::Index last = blocks * (member + 1) / members;
-            const Vector& bias = layers[0].bias;
-            for (Eigen::Index b = first; b < last; ++b) {
-                const Eigen::Index begin = b * 16;
-                const int count = static_cast<int>(std::min<Eigen::Index>(16, samples - begin));
-                const __mmask16 mask = count == 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1u);
-                // Bias and ReLU of 16 samples, transposed to block[unit * 16 + sample].
-                for (Eigen::Index i = 0; i < units; ++i) {
-                    // Each unit's column is its own stream: prefetch two blocks ahead, as the
-                    // hardware does not follow hundreds of streams.
-                    _mm_prefetch(reinterpret_cast<const char*>(slot.z1t.data() + i * samples + begin + 32), _MM_HINT_T0);
-                    const __m512 z = _mm512_maskz_loadu_ps(mask, slot.z1t.data() + i * samples + begin);
-                    const __m512 h = _mm512_max_ps(_mm512_add_ps(z, _mm512_set1_ps(bias(i))), _mm512_setzero_ps());
-                    _mm512_storeu_ps(work.block.data() + i * 16, h);
-                }
-                for (int t = 0; t < count; ++t) {
-                    // The sample's active units, compacted 16 at a time (whether a unit is
-                    // active is a coin toss: branches would mispredict half the time).
-                    int active = 0;
-                    const __m512i stride = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                                              _mm512_set1_epi32(16));
-                    const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-                    Eigen::Index i = 0;
-                    for (; i + 16 <= units; i += 16) {
-                        const __m512 h = _mm512_i32gather_ps(stride, work.block.data() + i * 16 + t, 4);
-                        const __mmask16 positive = _mm512_cmp_ps_mask(h, _mm512_setzero_ps(), _CMP_GT_OQ);
-                        // Compress in registers and store all 16 lanes (the buffers have 16
-                        // spare entries): the memory form of vcompress is microcoded on Zen 4.
-                        _mm512_storeu_ps(work.values.data() + active, _mm512_maskz_compress_ps(positive, h));
-                        _mm512_storeu_si512(work.indices.data() + active,
-                                            _mm512_maskz_compress_epi32(
-                                                positive, _mm512_add_epi32(lanes, _mm512_set1_epi32(static_cast<int>(i)))));
-                        active += __builtin_popcount(positive);
-                    }
-                    for (; i < units; ++i) {
-                        const Scalar h = work.block[static_cast<std::size_t>(i * 16 + t)];
-                        work.indices[static_cast<std::size_t>(active)] = static_cast<int>(i);
-                        work.values[static_cast<std::size_t>(active)] = h;
-                        active += h > Scalar(0);
-                    }
-                    for (std::size_t l = 1; l < layerCount; ++l) {
-                        const bool lastLayer = l + 1 == layerCount;
-                        Scalar* out = lastLayer ? logits.data() + (begin + t) * logits.rows() : work.out.data();
-                        addActiveColumns(layers[l].weights, layers[l].bias, work.indices.data(), work.values.data(),
-                                         active, out, work.columns);
-                        if (lastLayer)
-                            break;
-                        active = 0;
-                        Eigen::Index o = 0;
-                        for (; o + 16 <= layers[l].outputs(); o += 16) {
-                            const __m512 h = _mm512_loadu_ps(out + o);
-                            const __mmask16 positive = _mm512_cmp_ps_mask(h, _mm512_setzero_ps(), _CMP_GT_OQ);
-                            _mm512_storeu_ps(work.values.data() + active, _mm512_maskz_compress_ps(positive, h));
-                            _mm512_storeu_si512(work.indices.data() + active,
-                                                _mm512_maskz_compress_epi32(
-                                                    positive, _mm512_add_epi32(lanes, _mm512_set1_epi32(static_cast<int>(o)))));
-                            active += __builtin_popcount(positive);
-                        }
-                        for (; o < layers[l].outputs(); ++o) {
-                            const Scalar h = out[o];
-                            work.indices[static_cast<std::size_t>(active)] = static_cast<int>(o);
-                            work.values[static_cast<std::size_t>(active)] = h;
-                            active += h > Scalar(0);
-                        }
-                    }
-                }
-            }
-        };
-        if (members > 1)
-            team->run(part);
-        else
-            part(0);
-    }
-#endif
 
     Network trained;              // masks applied
     const Dataset& test;
@@ -1147,14 +986,7 @@ struct InstantEvaluator::Cache {
     Matrix logits;                // outputs x samples, of the last evaluate()
     std::vector<long> logitsKey;  // what the sparse tail's logits were computed from
     bool allFinite = true;        // compressed weights and biases (the sparse tail needs it)
-    struct Scratch {
-        std::vector<Scalar> block;
-        std::vector<int> indices;
-        std::vector<Scalar> values;
-        std::vector<Scalar> out;
-        std::vector<const Scalar*> columns;
-    };
-    std::vector<Scratch> scratch; // per team member
+    SparseTail tail;              // the later layers of ReLU networks
     std::vector<Matrix> outputs;  // per layer: samples x units, after activation (last: logits^T)
     std::vector<std::pair<long, long>> outputKey;
     std::vector<long> outputVersion;
