@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace ss {
 
@@ -79,55 +80,114 @@ double activateExactly(Activation activation, double z)
     return z;
 }
 
-// Decides every sample from its float logits (outputs x samples) unless its margin is too
-// small, in which case exactPrediction decides. Shared by both paths so they agree exactly.
-int decidePredictions(const Matrix& logits, const Network& network, const Matrix& features, Labels& predictions)
+// The prediction for one sample from its float logits, unless the margin is too small, in
+// which case exactPrediction decides (`recomputed` is then set). Shared by both paths so
+// they agree exactly.
+int decidePrediction(const Scalar* z, Eigen::Index outputs, const Network& network, const ConstMatrixRef& features,
+                     bool& recomputed)
+{
+    bool uncertain = false;
+    int label = 0;
+    if (network.isBinary()) {
+        const double v = z[0];
+        label = v > 0.0 ? 1 : 0;
+        uncertain = !(std::abs(v) > kExactMarginTolerance * (1.0 + std::abs(v)));
+    } else {
+        double top = -std::numeric_limits<double>::infinity();
+        double second = -std::numeric_limits<double>::infinity();
+        double largest = 0.0;
+        bool finite = true;
+        for (Eigen::Index c = 0; c < outputs; ++c) {
+            const double v = z[c];
+            finite = finite && std::isfinite(v);
+            largest = std::max(largest, std::abs(v));
+            if (v > top) {
+                second = top;
+                top = v;
+                label = static_cast<int>(c);
+            } else if (v > second) {
+                second = v;
+            }
+        }
+        uncertain = !finite || !(top - second > kExactMarginTolerance * (1.0 + largest));
+    }
+    recomputed = uncertain;
+    return uncertain ? exactPrediction(network, features) : label;
+}
+
+// Sum over samples of -log p(truth), p as probabilitiesFromLogits gives it (softmax shifted
+// by the largest logit; binary: the logistic), clamped to [1e-15, 1] as logLoss() does.
+// Blocks of samples at a time, so that Eigen evaluates the exponentials in vector registers.
+double logLossSum(const Matrix& logits, bool binary, const Labels& truth, Eigen::Index begin, Eigen::Index end)
+{
+    constexpr Eigen::Index kBlock = 256;
+    Matrix exponentials;
+    Eigen::RowVectorXf top, sums;
+    double loss = 0;
+    for (Eigen::Index first = begin; first < end; first += kBlock) {
+        const Eigen::Index count = std::min(kBlock, end - first);
+        const auto block = logits.middleCols(first, count);
+        if (binary) {
+            for (Eigen::Index s = 0; s < count; ++s) {
+                const double z = block(0, s);
+                const double p = 1.0 / (1.0 + std::exp(truth[static_cast<std::size_t>(first + s)] == 1 ? -z : z));
+                loss -= std::log(std::clamp(p, 1e-15, 1.0));
+            }
+            continue;
+        }
+        top = block.colwise().maxCoeff();
+        // In place, as separate statements: exp() of the broadcast expression is not vectorised.
+        exponentials = block;
+        exponentials.rowwise() -= top;
+        exponentials.array() = exponentials.array().exp();
+        sums = exponentials.colwise().sum();
+        for (Eigen::Index s = 0; s < count; ++s) {
+            const Scalar p = exponentials(truth[static_cast<std::size_t>(first + s)], s) / sums(s);
+            loss -= std::log(std::clamp(static_cast<double>(p), 1e-15, 1.0));
+        }
+    }
+    return loss;
+}
+
+// Predictions, classification report and log loss from the logits (outputs x samples), the
+// samples split among the team's members (null: one thread).
+void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network& compressed, const Dataset& test,
+                    ThreadTeam* team = nullptr)
 {
     const Eigen::Index samples = logits.cols();
     const Eigen::Index outputs = logits.rows();
-    predictions.resize(static_cast<std::size_t>(samples));
-    int recomputed = 0;
-    for (Eigen::Index s = 0; s < samples; ++s) {
-        const Scalar* z = logits.data() + s * outputs;
-        bool uncertain = false;
-        int label = 0;
-        if (network.isBinary()) {
-            const double v = z[0];
-            label = v > 0.0 ? 1 : 0;
-            uncertain = !(std::abs(v) > kExactMarginTolerance * (1.0 + std::abs(v)));
-        } else {
-            double top = -std::numeric_limits<double>::infinity();
-            double second = -std::numeric_limits<double>::infinity();
-            double largest = 0.0;
-            bool finite = true;
-            for (Eigen::Index c = 0; c < outputs; ++c) {
-                const double v = z[c];
-                finite = finite && std::isfinite(v);
-                largest = std::max(largest, std::abs(v));
-                if (v > top) {
-                    second = top;
-                    top = v;
-                    label = static_cast<int>(c);
-                } else if (v > second) {
-                    second = v;
-                }
-            }
-            uncertain = !finite || !(top - second > kExactMarginTolerance * (1.0 + largest));
+    const int classes = test.classCount();
+    const bool binary = compressed.isBinary();
+    for (const int label : test.labels)
+        if (label < 0 || label >= classes)
+            throw ConfigError("InstantEvaluator: label " + std::to_string(label) + " outside 0.."
+                              + std::to_string(classes - 1));
+    evaluation.predictions.resize(static_cast<std::size_t>(samples));
+    const int members = team && samples >= 4096 ? team->size() : 1;
+    std::vector<double> lossSums(static_cast<std::size_t>(members), 0.0);
+    std::vector<int> recomputedCounts(static_cast<std::size_t>(members), 0);
+    auto part = [&](int member) {
+        int recomputed = 0;
+        const Eigen::Index begin = samples * member / members;
+        const Eigen::Index end = samples * (member + 1) / members;
+        for (Eigen::Index s = begin; s < end; ++s) {
+            bool exact = false;
+            evaluation.predictions[static_cast<std::size_t>(s)] =
+                decidePrediction(logits.data() + s * outputs, outputs, compressed, test.features.col(s), exact);
+            recomputed += exact;
         }
-        if (uncertain) {
-            label = exactPrediction(network, features.col(s));
-            ++recomputed;
-        }
-        predictions[static_cast<std::size_t>(s)] = label;
-    }
-    return recomputed;
-}
-
-void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network& compressed, const Dataset& test)
-{
-    evaluation.exactlyRecomputed = decidePredictions(logits, compressed, test.features, evaluation.predictions);
-    evaluation.report = classificationReport(test.labels, evaluation.predictions, test.classCount());
-    evaluation.logLoss = logLoss(probabilitiesFromLogits(logits, compressed.isBinary()), test.labels);
+        lossSums[static_cast<std::size_t>(member)] = logLossSum(logits, binary, test.labels, begin, end);
+        recomputedCounts[static_cast<std::size_t>(member)] = recomputed;
+    };
+    if (members > 1)
+        team->run(part);
+    else
+        part(0);
+    evaluation.exactlyRecomputed = std::accumulate(recomputedCounts.begin(), recomputedCounts.end(), 0);
+    evaluation.report = classificationReport(test.labels, evaluation.predictions, classes);
+    evaluation.logLoss = samples == 0 ? 0.0
+                                      : std::accumulate(lossSums.begin(), lossSums.end(), 0.0)
+                                            / static_cast<double>(samples);
 }
 
 // destination = lhs * rhs^T with the rows (samples) split among the team's members, each
@@ -363,6 +423,10 @@ struct InstantEvaluator::Cache {
         layerZeros.resize(layerCount);
         layerStats = layerWeightStatistics(compressed);
         layerVersion.assign(layerCount, 1);
+        layerFinite.resize(layerCount);
+        for (std::size_t l = 0; l < layerCount; ++l)
+            layerFinite[l] = layers[l].weights.allFinite() && layers[l].bias.allFinite();
+        allFinite = trained.isFinite();
         for (std::size_t l = 0; l < layerCount; ++l)
             layerZeros[l] = static_cast<long>((pruned.layers()[l].weights.array() == Scalar(0)).count());
         denseFp32 = estimateDenseEfficiency(trained, energy);
@@ -471,10 +535,12 @@ struct InstantEvaluator::Cache {
             layerStats[l] = weightStatistics(target.weights);
             layerStats[l].biases = target.bias.size();
             layerStats[l].zeroBiases = static_cast<long>((target.bias.array() == Scalar(0)).count());
+            // Squares of floats summed in double overflow only through an infinity or NaN.
+            layerFinite[l] = std::isfinite(layerStats[l].l2Norm) && target.bias.allFinite();
             ++layerVersion[l];
         }
         compressedPrecision = precision;
-        allFinite = compressed.isFinite();
+        allFinite = std::all_of(layerFinite.begin(), layerFinite.end(), [](bool finite) { return finite; });
     }
 
     // Brings a slot's pre-activations to the current first-layer weights; returns it. Three
@@ -985,7 +1051,8 @@ struct InstantEvaluator::Cache {
     EvaluationTimings timings;
     Matrix logits;                // outputs x samples, of the last evaluate()
     std::vector<long> logitsKey;  // what the sparse tail's logits were computed from
-    bool allFinite = true;        // compressed weights and biases (the sparse tail needs it)
+    std::vector<bool> layerFinite; // per layer of compressed: weights and bias all finite
+    bool allFinite = true;        // all layers of compressed (the sparse tail needs it)
     SparseTail tail;              // the later layers of ReLU networks
     std::vector<Matrix> outputs;  // per layer: samples x units, after activation (last: logits^T)
     std::vector<std::pair<long, long>> outputKey;
@@ -1040,7 +1107,7 @@ Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
     cache.timings.firstLayer = lap();
     cache.forward(slot);
     cache.timings.laterLayers = lap();
-    fillFromLogits(evaluation, cache.logits, cache.compressed, cache.test);
+    fillFromLogits(evaluation, cache.logits, cache.compressed, cache.test, cache.team.get());
     cache.timings.decisions = lap();
 
     evaluation.efficiency = estimateEfficiency(cache.compressed, setting.precision, cache.energy);

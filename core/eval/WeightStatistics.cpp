@@ -13,16 +13,37 @@ struct Accumulator {
     double absSum = 0;
     double squareSum = 0;
 
+    // Eight partial sums per quantity, which the compiler turns into vector registers: a
+    // single running double sum waits on every add (a third of a millisecond for 200k
+    // weights, on the slider's critical path).
     void add(const ConstMatrixRef& values)
     {
         count += values.size();
-        for (Eigen::Index j = 0; j < values.cols(); ++j)
-            for (Eigen::Index i = 0; i < values.rows(); ++i) {
-                const double v = values(i, j);
-                zeros += (v == 0.0);
-                absSum += std::abs(v);
-                squareSum += v * v;
+        double abs[8] = {}, squares[8] = {};
+        long zeroCounts[8] = {};
+        for (Eigen::Index j = 0; j < values.cols(); ++j) {
+            const Scalar* column = values.data() + j * values.outerStride();
+            const Eigen::Index rows = values.rows();
+            Eigen::Index i = 0;
+            for (; i + 8 <= rows; i += 8)
+                for (int k = 0; k < 8; ++k) {
+                    const double v = column[i + k];
+                    abs[k] += std::abs(v);
+                    squares[k] += v * v;
+                    zeroCounts[k] += v == 0.0;
+                }
+            for (; i < rows; ++i) {
+                const double v = column[i];
+                abs[0] += std::abs(v);
+                squares[0] += v * v;
+                zeroCounts[0] += v == 0.0;
             }
+        }
+        for (int k = 0; k < 8; ++k) {
+            absSum += abs[k];
+            squareSum += squares[k];
+            zeros += zeroCounts[k];
+        }
     }
 
     WeightStatistics finish() const
