@@ -201,6 +201,7 @@ struct Engine::Worker {
 
     std::unique_ptr<InstantEvaluator> evaluator;
     std::uint64_t evaluatorWeightsVersion = ~std::uint64_t{0};
+    bool evaluatorCheckpoints = false; // prepareCheckpoints() done (idle work)
 
     std::uint64_t generation = 0;
     std::uint64_t modelGeneration = 0;
@@ -404,21 +405,40 @@ void Engine::run()
     Worker worker;
     while (!m_abort.load()) {
         Commands commands;
+        bool idleWork = false;
         {
             std::unique_lock lock(m_mutex);
             const bool wantsTraining = worker.running && worker.main;
             if (!m_pending.any && !wantsTraining) {
-                m_idle = true;
-                m_condition.wait(lock, [this, &worker] {
-                    return m_abort.load() || m_pending.any || (worker.running && worker.main);
-                });
+                // Nothing asked for: first let the evaluator precompute its checkpoints, so
+                // that later jumps of the sliders are quick (once per trained model).
+                idleWork = worker.evaluator && !worker.evaluatorCheckpoints;
+                if (!idleWork) {
+                    m_idle = true;
+                    m_condition.wait(lock, [this, &worker] {
+                        return m_abort.load() || m_pending.any || (worker.running && worker.main);
+                    });
+                }
             }
             if (m_abort.load())
                 break;
-            commands = std::exchange(m_pending, Commands{});
-            m_restart = false;
-            if (commands.any)
-                m_idle = false;
+            if (!idleWork) {
+                commands = std::exchange(m_pending, Commands{});
+                m_restart = false;
+                if (commands.any)
+                    m_idle = false;
+            }
+        }
+        if (idleWork) {
+            worker.evaluatorCheckpoints = true;
+            try {
+                worker.evaluator->prepareCheckpoints();
+            } catch (const std::exception&) {
+                // Only an optimisation (out of memory, say): start the evaluator afresh
+                // without checkpoints at the next evaluation.
+                worker.evaluator.reset();
+            }
+            continue;
         }
         if (commands.any)
             process(worker, commands);
@@ -980,9 +1000,10 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
             if (!worker.evaluator || worker.evaluatorWeightsVersion != worker.weightsVersion) {
                 worker.evaluator = std::make_unique<InstantEvaluator>(network, test, worker.energy);
                 worker.evaluatorWeightsVersion = worker.weightsVersion;
+                worker.evaluatorCheckpoints = false;
             }
             snapshot->evaluation = worker.evaluator->evaluate(worker.compression);
-            compressed = std::make_shared<Network>(worker.evaluator->compressedNetwork(worker.compression));
+            compressed = std::make_shared<Network>(worker.evaluator->lastCompressedNetwork());
         }
         snapshot->compressed = compressed;
 

@@ -25,9 +25,17 @@ namespace ss {
 
 namespace {
 
-// First-layer caches kept at once (each samples x units floats: 10 MB for the
-// Fashion-MNIST MLP). Several per precision let random jumps start from a nearby state.
-constexpr std::size_t kMaxSlots = 6;
+// First-layer caches (slots) kept at once: as many as fit in this budget, between 3 and 8
+// (each is samples x units floats: 10 MB for the Fashion-MNIST MLP's test set). Several per
+// precision let random jumps start from a nearby state.
+constexpr double kSlotMemoryBudget = 128.0 * 1024 * 1024;
+constexpr std::size_t kMinSlots = 3;
+constexpr std::size_t kMaxSlots = 8;
+// Slots always left free for drags when checkpoints are pinned (prepareCheckpoints).
+constexpr std::size_t kWorkingSlots = 4;
+// Eviction weighs recency against the cost of rebuilding: a slot that took a full product
+// outlives one that is cheap to rebuild by this many evaluations (GreedyDual-style).
+constexpr double kRebuildCostWeight = 32.0;
 // A cached pre-activation entry is refreshed by a full product after this many incremental
 // updates of its neuron. Each update rounds once (fused multiply-add: at most half an ulp,
 // 2^-24 relative); the roundings are independent, so by Hoeffding's inequality the chance
@@ -366,6 +374,8 @@ struct InstantEvaluator::Cache {
         long prefix = 0;           // the first layer's pruned prefix the weights belong to
         long lastUse = 0;
         long version = 0;
+        double rebuildCost = 0;    // of its last product, relative to a dense float product
+        bool pinned = false;       // a checkpoint: read or copied, never updated or evicted
     };
     struct Change {
         int neuron;
@@ -591,32 +601,30 @@ struct InstantEvaluator::Cache {
             const bool withinBudget = positional ? collectChangesBetween(*best, weights, best->prefix, position)
                                                  : collectChanges(*best, weights);
             if (withinBudget) {
-                applyChanges(best->z1t);
+                // A checkpoint stays where it is: its copy moves.
+                Slot& target = best->pinned ? copyOf(*best) : *best;
+                applyChanges(target.z1t);
                 for (const Change& c : changes) {
-                    best->weights(c.neuron, c.input) = weights(c.neuron, c.input);
-                    ++best->rowUpdates[static_cast<std::size_t>(c.neuron)];
+                    target.weights(c.neuron, c.input) = weights(c.neuron, c.input);
+                    ++target.rowUpdates[static_cast<std::size_t>(c.neuron)];
                 }
-                best->prefix = position;
-                ++best->version;
-                best->lastUse = clock;
+                target.prefix = position;
+                ++target.version;
+                target.lastUse = clock;
                 lastPath = "incremental";
                 lastChanges = static_cast<long>(changes.size());
-                return *best;
+                return target;
             }
         }
-        // A new product: into a new slot while there is room (the others stay as starting
-        // points for later jumps), else over the same-precision slot that needed refreshing
-        // or the least recently used one.
+        // A new product: over the same-precision slot that needed refreshing, else into a
+        // new slot while there is room (the others stay as starting points for later jumps),
+        // else over the slot least worth keeping.
         Slot* slot = nullptr;
-        if (best && incrementalCost < std::min(denseCost, sparseCost)) {
+        if (best && !best->pinned && incrementalCost < std::min(denseCost, sparseCost))
             slot = best; // too many updates since its last full product: refresh it
-        } else if (slots.size() < kMaxSlots) {
-            slots.emplace_back();
-            slot = &slots.back();
-        } else {
-            slot = &*std::min_element(slots.begin(), slots.end(),
-                                      [](const Slot& a, const Slot& b) { return a.lastUse < b.lastUse; });
-        }
+        else
+            slot = &workingSlot(nullptr);
+        slot->rebuildCost = std::min(denseCost, sparseCost) / (static_cast<double>(n) * samples);
         slot->precision = compressedPrecision;
         slot->weights = weights;
         slot->prefix = position;
@@ -645,6 +653,59 @@ struct InstantEvaluator::Cache {
         ++slot->version;
         lastChanges = bestChanges == std::numeric_limits<long>::max() ? n : bestChanges;
         return *slot;
+    }
+
+    // A slot to compute into: a new one while there is room, else the unpinned one (other
+    // than `keep`) with the lowest recency + rebuild-cost priority.
+    Slot& workingSlot(const Slot* keep)
+    {
+        if (slots.size() < maxSlots) {
+            slots.emplace_back();
+            return slots.back();
+        }
+        Slot* victim = nullptr;
+        double lowest = std::numeric_limits<double>::infinity();
+        for (Slot& slot : slots) {
+            if (slot.pinned || &slot == keep)
+                continue;
+            const double priority = static_cast<double>(slot.lastUse) + kRebuildCostWeight * slot.rebuildCost;
+            if (priority < lowest) {
+                lowest = priority;
+                victim = &slot;
+            }
+        }
+        return *victim; // prepareCheckpoints leaves kWorkingSlots slots unpinned
+    }
+
+    // A working copy of a (pinned) slot, to be updated in its place.
+    Slot& copyOf(const Slot& source)
+    {
+        Slot& target = workingSlot(&source);
+        const long version = target.version;
+        target = source;
+        target.pinned = false;
+        target.version = version + 1;
+        return target;
+    }
+
+    // First-layer states at a few global sparsities (unquantized), pinned for the evaluator's
+    // life: a later jump of the sparsity or threshold starts from one nearby (at most 12.5 %
+    // of the weights away below 87.5 %; above, a rebuild from the few non-zero weights is cheap).
+    void prepareCheckpoints()
+    {
+        // Left as the last evaluate() had it (lastCompressedNetwork() shows it).
+        const std::vector<long> previousPrefix = prefix;
+        const QuantizationSpec previousPrecision = compressedPrecision;
+        PruningResult unused;
+        for (const double sparsity : {0.0, 0.25, 0.5, 0.75}) {
+            const long pinnedCount = std::count_if(slots.begin(), slots.end(), [](const Slot& s) { return s.pinned; });
+            if (static_cast<std::size_t>(pinnedCount) + kWorkingSlots >= maxSlots)
+                break;
+            const std::vector<bool> changed = movePrefixes(targetPrefixes(PruningSpec::sparsity(sparsity), unused));
+            updateCompressed(changed, QuantizationSpec::float32());
+            firstLayer().pinned = true;
+        }
+        updateCompressed(movePrefixes(previousPrefix), previousPrecision);
     }
 
     // The changes of a slot of a positional precision: the first-layer weights at the
@@ -1034,7 +1095,8 @@ struct InstantEvaluator::Cache {
     std::vector<WeightStatistics> layerStats; // of compressed
     std::vector<long> layerVersion;
 
-    std::vector<Slot> slots;
+    std::vector<Slot> slots;      // never beyond maxSlots (reserved: referred to by address)
+    std::size_t maxSlots = kMinSlots;
     long clock = 0;
     std::vector<Change> changes;
     std::vector<Change> sorted;
@@ -1062,7 +1124,11 @@ struct InstantEvaluator::Cache {
 InstantEvaluator::InstantEvaluator(const Network& trained, const Dataset& test, const EnergyTable& energy)
     : m_cache(std::make_unique<Cache>(trained, test, energy))
 {
-    m_cache->slots.reserve(kMaxSlots); // slots are referred to by address while evaluating
+    Cache& cache = *m_cache;
+    const double slotBytes = static_cast<double>(test.sampleCount()) * trained.layers().front().outputs() * sizeof(Scalar);
+    cache.maxSlots = static_cast<std::size_t>(
+        std::clamp(kSlotMemoryBudget / std::max(slotBytes, 1.0), static_cast<double>(kMinSlots), static_cast<double>(kMaxSlots)));
+    cache.slots.reserve(cache.maxSlots); // slots are referred to by address while evaluating
 }
 
 InstantEvaluator::~InstantEvaluator() = default;
@@ -1117,11 +1183,17 @@ Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
     return evaluation;
 }
 
+void InstantEvaluator::prepareCheckpoints()
+{
+    m_cache->prepareCheckpoints();
+}
+
 Network InstantEvaluator::compressedNetwork(const CompressionSetting& setting) const
 {
     return compressNetwork(m_cache->trained, setting);
 }
 
+const Network& InstantEvaluator::lastCompressedNetwork() const { return m_cache->compressed; }
 const Network& InstantEvaluator::trainedNetwork() const { return m_cache->trained; }
 const Dataset& InstantEvaluator::testSet() const { return m_cache->test; }
 std::string InstantEvaluator::lastFirstLayerPath() const { return m_cache->lastPath; }

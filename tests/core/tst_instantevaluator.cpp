@@ -137,6 +137,8 @@ private slots:
     void tiesAreDecidedExactly();
     void modelMasksAreKept();
     void compressedNetworkMatches();
+    void lastCompressedNetworkIsTheEvaluatedOne();
+    void checkpointsKeepJumpsExact();
     void badSettingsThrowAndKeepState();
     void incompatibleDataThrows();
 };
@@ -387,6 +389,62 @@ void TestInstantEvaluator::compressedNetworkMatches()
     QCOMPARE(compressed.layers()[0].mask, evaluator.compressedNetwork(setting).layers()[0].mask);
     QVERIFY(std::abs(evaluation.pruning.achievedSparsity - 0.6) <= 1.0 / network.weightCount());
     QCOMPARE(evaluation.weights.zeroWeights, evaluation.efficiency.weights - evaluation.efficiency.nonZeroWeights);
+}
+
+void TestInstantEvaluator::lastCompressedNetworkIsTheEvaluatedOne()
+{
+    const Network network = makeNetwork(12, {9, 7}, 3, 52);
+    const Dataset test = makeDataset(network, 100, 53);
+    InstantEvaluator evaluator(network, test);
+    Random random(54);
+    for (int step = 0; step < 30; ++step) {
+        CompressionSetting setting;
+        setting.pruning = step % 2 ? PruningSpec::sparsity(random.uniform(0.0, 0.95))
+                                   : PruningSpec::atThreshold(random.uniform(0.0, 0.3));
+        setting.precision = step % 3 == 0 ? randomPrecision(random) : QuantizationSpec::float32();
+        evaluator.evaluate(setting);
+        if (step == 10)
+            evaluator.prepareCheckpoints(); // must leave the evaluated network as it was
+        const Network expected = compressNetwork(network, setting);
+        const Network& last = evaluator.lastCompressedNetwork();
+        QCOMPARE(last.layers().size(), expected.layers().size());
+        for (std::size_t l = 0; l < expected.layers().size(); ++l) {
+            QVERIFY2(last.layers()[l].weights == expected.layers()[l].weights, qPrintable(describe(setting)));
+            QVERIFY2(last.layers()[l].mask == expected.layers()[l].mask, qPrintable(describe(setting)));
+            QVERIFY(last.layers()[l].bias == expected.layers()[l].bias);
+        }
+    }
+}
+
+void TestInstantEvaluator::checkpointsKeepJumpsExact()
+{
+    // Large enough for threads; after the checkpoints, jumps copy them instead of moving them,
+    // and every result still equals a full evaluation.
+    Network network = makeNetwork(100, {64, 32}, 5, 95);
+    Dataset test = makeDataset(network, 2000, 96);
+    InstantEvaluator evaluator(network, test);
+    evaluator.prepareCheckpoints();
+    Random random(97);
+    std::set<std::string> paths;
+    for (int step = 0; step < 40; ++step) {
+        CompressionSetting setting;
+        setting.pruning = step % 4 == 3 ? PruningSpec::atThreshold(random.uniform(0.0, 0.2))
+                                        : PruningSpec::sparsity(random.uniform(0.0, 0.99));
+        if (step % 7 == 6)
+            setting.precision = randomPrecision(random);
+        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
+                           QStringLiteral("jump %1: %2").arg(step).arg(describe(setting)));
+        paths.insert(evaluator.lastFirstLayerPath());
+    }
+    // Back to the checkpoints' own sparsities: they are still there, unchanged.
+    for (const double sparsity : {0.0, 0.25, 0.5}) {
+        CompressionSetting setting;
+        setting.pruning = PruningSpec::sparsity(sparsity);
+        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
+                           QStringLiteral("checkpoint %1").arg(sparsity));
+        QCOMPARE(evaluator.lastFirstLayerPath(), std::string("cached"));
+    }
+    QVERIFY(paths.count("incremental") == 1);
 }
 
 void TestInstantEvaluator::badSettingsThrowAndKeepState()
