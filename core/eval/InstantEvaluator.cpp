@@ -922,8 +922,8 @@ struct InstantEvaluator::Cache {
             const Eigen::Index last = sampleBlocks * (member + 1) / members;
             for (Eigen::Index b = first; b < last; ++b) {
                 Eigen::Index o = 0;
-                for (; o + 12 <= outputs; o += 12)
-                    integerBlock<12>(b * 32, o, groups, samples, scales, z1t);
+                for (; o + 8 <= outputs; o += 8)
+                    integerBlock<8>(b * 32, o, groups, samples, scales, z1t);
                 switch (outputs - o) {
                 case 0: break;
                 case 1: integerBlock<1>(b * 32, o, groups, samples, scales, z1t); break;
@@ -947,39 +947,46 @@ struct InstantEvaluator::Cache {
         return true;
     }
 
-    // 32 samples x T outputs: 2T integer accumulators, 4 inputs per instruction.
+    // 32 samples x T outputs: 2T integer accumulators, 4 inputs per instruction. The
+    // accumulators are separate arrays indexed only by unrolled constants: indexed by a
+    // run-time variable anywhere, GCC keeps them in memory and the loop runs 3x slower.
     template <int T>
     void integerBlock(Eigen::Index firstSample, Eigen::Index firstOutput, Eigen::Index groups, Eigen::Index samples,
                       const Vector& scales, Matrix& z1t) const
     {
         const Eigen::Index paddedSamples = (samples + 31) / 32 * 32;
-        __m512i accumulator[2][T];
+        __m512i low[T], high[T]; // samples firstSample + [0, 16) and + [16, 32)
+#pragma GCC unroll 16
         for (int t = 0; t < T; ++t)
-            accumulator[0][t] = accumulator[1][t] = _mm512_setzero_si512();
+            low[t] = high[t] = _mm512_setzero_si512();
         const std::int8_t* codeRows = codes.data() + firstOutput * groups * 4;
         for (Eigen::Index g = 0; g < groups; ++g) {
             const std::uint8_t* x = packedInputs.data() + (g * paddedSamples + firstSample) * 4;
             const __m512i x0 = _mm512_loadu_si512(x);
             const __m512i x1 = _mm512_loadu_si512(x + 64);
+#pragma GCC unroll 16
             for (int t = 0; t < T; ++t) {
                 std::int32_t quad = 0;
                 std::memcpy(&quad, codeRows + (t * groups + g) * 4, sizeof quad);
                 const __m512i q = _mm512_set1_epi32(quad);
-                accumulator[0][t] = _mm512_dpbusd_epi32(accumulator[0][t], x0, q);
-                accumulator[1][t] = _mm512_dpbusd_epi32(accumulator[1][t], x1, q);
+                low[t] = _mm512_dpbusd_epi32(low[t], x0, q);
+                high[t] = _mm512_dpbusd_epi32(high[t], x1, q);
             }
         }
-        for (int half = 0; half < 2; ++half) {
-            const Eigen::Index begin = firstSample + 16 * half;
-            if (begin >= samples)
-                break;
+        const auto store = [&](__m512i accumulator, int t, Eigen::Index begin) {
             const Eigen::Index count = std::min<Eigen::Index>(16, samples - begin);
             const __mmask16 mask = count == 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1u);
-            for (int t = 0; t < T; ++t) {
-                const __m512 factor = _mm512_set1_ps(scales(firstOutput + t) * inputStep);
-                const __m512 z = _mm512_mul_ps(_mm512_cvtepi32_ps(accumulator[half][t]), factor);
-                _mm512_mask_storeu_ps(z1t.data() + (firstOutput + t) * samples + begin, mask, z);
-            }
+            const __m512 factor = _mm512_set1_ps(scales(firstOutput + t) * inputStep);
+            _mm512_mask_storeu_ps(z1t.data() + (firstOutput + t) * samples + begin, mask,
+                                  _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(__mmask16(0xFFFF), accumulator), factor));
+        };
+#pragma GCC unroll 16
+        for (int t = 0; t < T; ++t)
+            store(low[t], t, firstSample);
+        if (firstSample + 16 < samples) {
+#pragma GCC unroll 16
+            for (int t = 0; t < T; ++t)
+                store(high[t], t, firstSample + 16);
         }
     }
 
