@@ -72,13 +72,15 @@ void transpose16(__m512 rows[16])
     }
 }
 
-// Appends the positive lanes of `h` (units first .. first + 15) to a sample's active list,
+// Appends the positive lanes of `h` (units first .. first + 15) among the `live` ones (those
+// whose outgoing weights are not all zero: pruning leaves many units without any) to a
+// sample's active list,
 // with the offset of each unit's 16 weights in a packed chunk (unit * 16). Compresses in
 // registers and stores all 16 lanes (the lists have 16 spare entries): the memory form of
 // vcompress is microcoded on Zen 4.
-inline void appendActive(__m512 h, int first, int* offsets, Scalar* values, int& count)
+inline void appendActive(__m512 h, int first, __mmask16 live, int* offsets, Scalar* values, int& count)
 {
-    const __mmask16 positive = _mm512_cmp_ps_mask(h, _mm512_setzero_ps(), _CMP_GT_OQ);
+    const __mmask16 positive = _mm512_mask_cmp_ps_mask(live, h, _mm512_setzero_ps(), _CMP_GT_OQ);
     const __m512i units = _mm512_add_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
                                            _mm512_set1_epi32(first));
     _mm512_storeu_ps(values + count, _mm512_maskz_compress_ps(positive, h));
@@ -135,10 +137,16 @@ void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team
     // columns of one chunk are contiguous. In the matrix's own layout they are a row apart
     // (512 bytes for 128 outputs) and fall into a few L1 sets, evicting each other.
     m_packed.resize(layerCount);
+    m_live.resize(layerCount);
     for (std::size_t l = 1; l < layerCount; ++l) {
         const Matrix& weights = layers[l].weights;
         const Eigen::Index inputs = weights.cols();
         auto& packed = m_packed[l];
+        std::vector<std::uint16_t>& live = m_live[l];
+        live.assign(static_cast<std::size_t>((inputs + 15) / 16), 0);
+        for (Eigen::Index i = 0; i < inputs; ++i)
+            if ((weights.col(i).array() != Scalar(0)).any())
+                live[static_cast<std::size_t>(i / 16)] |= static_cast<std::uint16_t>(1u << (i % 16));
         packed.assign(static_cast<std::size_t>(roundUp16(weights.rows()) * inputs), Scalar(0));
         for (Eigen::Index i = 0; i < inputs; ++i)
             for (Eigen::Index o = 0; o < weights.rows(); ++o)
@@ -184,7 +192,8 @@ void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team
                 }
                 transpose16(rows);
                 for (int s = 0; s < count; ++s)
-                    appendActive(rows[s], static_cast<int>(first), offsets + s * listCapacity,
+                    appendActive(rows[s], static_cast<int>(first), m_live[1][static_cast<std::size_t>(first / 16)],
+                                 offsets + s * listCapacity,
                                  values + s * listCapacity, counts[s]);
             }
 
@@ -214,7 +223,8 @@ void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team
                     counts[s] = 0;
                     for (Eigen::Index o = 0; o < width; o += 16) {
                         const __m512 h = _mm512_maskz_loadu_ps(firstLanes(width - o), work.out.data() + s * outStride + o);
-                        appendActive(h, static_cast<int>(o), offsets + s * listCapacity,
+                        appendActive(h, static_cast<int>(o), m_live[l + 1][static_cast<std::size_t>(o / 16)],
+                                     offsets + s * listCapacity,
                                      values + s * listCapacity, counts[s]);
                     }
                 }

@@ -9,6 +9,7 @@
 #include "common/Types.h"
 #include "nn/Network.h"
 
+#include <cstdint>
 #include <vector>
 
 namespace ss {
@@ -36,6 +37,8 @@ private:
     // Per layer: the weights as [16 outputs][input][16], 64-byte aligned: a load that
     // straddles two cache lines costs two (measured: 1.6x slower products).
     std::vector<std::vector<Scalar, Eigen::aligned_allocator<Scalar>>> m_packed;
+    // Per layer, a bit per input (16 to a word): its weight column has a non-zero.
+    std::vector<std::vector<std::uint16_t>> m_live;
 };
 
 } // namespace ss

@@ -92,6 +92,16 @@ void TestSparseTail::matchesForwardPass()
     QCOMPARE(logits.rows(), reference.rows());
     QCOMPARE(logits.cols(), reference.cols());
     QVERIFY2(relativeDifference(logits, reference) < 1e-5, qPrintable(QString::number(relativeDifference(logits, reference))));
+    // Inputs without outgoing weights (as pruning leaves them) are skipped: the same logits.
+    Network pruned = network;
+    for (std::size_t l = 1; l < pruned.layers().size(); ++l) {
+        Matrix& weights = pruned.layers()[l].weights;
+        for (Eigen::Index i = 0; i < weights.cols(); ++i)
+            if (i % 3 == 0 || (i >= 16 && i < 32))
+                weights.col(i).setZero();
+    }
+    tail.run(pruned, z1t, threads ? &team : nullptr, logits);
+    QVERIFY(relativeDifference(logits, pruned.logits(features)) < 1e-5);
     // Hidden units that are never active: all-negative biases in the first layer.
     Network dead = network;
     dead.layers()[0].bias.setConstant(-1e3f);
