@@ -14,12 +14,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <type_traits>
 #include <bit>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 namespace ss {
 
@@ -560,6 +562,7 @@ struct InstantEvaluator::Cache {
     // zero by the non-zero weights (pruned models), or a dense GEMM.
     Slot& firstLayer()
     {
+        flushPendingChanges();
         const Matrix& weights = compressed.layers()[0].weights;
         const long n = static_cast<long>(weights.size());
         const double samples = static_cast<double>(test.sampleCount());
@@ -607,7 +610,12 @@ struct InstantEvaluator::Cache {
             if (withinBudget) {
                 // A checkpoint stays where it is: its copy moves.
                 Slot& target = best->pinned ? copyOf(*best) : *best;
-                applyChanges(target.z1t);
+                // ReLU networks apply the changes inside the sparse tail, block by block,
+                // while the block is in cache for its later layers (see forward()).
+                if (tailApplies())
+                    pendingChanges = &target;
+                else
+                    applyChanges(target.z1t);
                 for (const Change& c : changes) {
                     target.weights(c.neuron, c.input) = weights(c.neuron, c.input);
                     ++target.rowUpdates[static_cast<std::size_t>(c.neuron)];
@@ -708,6 +716,7 @@ struct InstantEvaluator::Cache {
             const std::vector<bool> changed = movePrefixes(targetPrefixes(PruningSpec::sparsity(sparsity), unused));
             updateCompressed(changed, QuantizationSpec::float32());
             firstLayer().pinned = true;
+            flushPendingChanges();
         }
         updateCompressed(movePrefixes(previousPrefix), previousPrecision);
     }
@@ -780,6 +789,31 @@ struct InstantEvaluator::Cache {
             applyChangesTo(z1t, inputBytes.data(), inputStep);
     }
 
+    // The same for the samples [begin, end) only (begin a multiple of 64).
+    void applyChangesToSamples(Matrix& z1t, Eigen::Index begin, Eigen::Index end) const
+    {
+        if (inputBytes.empty())
+            applyChangesToSamples(z1t.data(), xt.data(), z1t.rows(), Scalar(1), begin, end);
+        else
+            applyChangesToSamples(z1t.data(), inputBytes.data(), z1t.rows(), inputStep, begin, end);
+    }
+
+    template <typename Input>
+    void applyChangesToSamples(Scalar* z, const Input* inputs, Eigen::Index samples, Scalar inputScale,
+                               Eigen::Index begin, Eigen::Index end) const
+    {
+        const Eigen::Index sliced = begin + (end - begin) / 64 * 64;
+        applyChangesToRange(z, inputs, samples, inputScale, begin, sliced);
+        // The last samples that do not fill a 64-sample slice.
+        for (const Change& change : sorted) {
+            Scalar* target = z + static_cast<Eigen::Index>(change.neuron) * samples;
+            const Input* source = inputs + static_cast<Eigen::Index>(change.input) * samples;
+            const Scalar delta = change.delta * inputScale;
+            for (Eigen::Index t = sliced; t < end; ++t)
+                target[t] = std::fma(delta, static_cast<Scalar>(source[t]), target[t]);
+        }
+    }
+
     // Adds the changes to the samples [begin, end) (a multiple of 64 long), neuron by
     // neuron, in blocks of kSampleBlock samples: each 64-sample slice of a neuron's column
     // is loaded once, receives all of that neuron's changes in registers, and is stored once.
@@ -848,30 +882,19 @@ struct InstantEvaluator::Cache {
     void applyChangesTo(Matrix& z1t, const Input* inputs, Scalar inputScale) const
     {
         const Eigen::Index samples = z1t.rows();
-        const Eigen::Index sliced = samples / 64 * 64;
-        Scalar* z = z1t.data();
-        const std::size_t count = sorted.size();
-        const bool parallel = team && static_cast<double>(count) * static_cast<double>(samples) > 2e6;
+        const bool parallel = team && static_cast<double>(sorted.size()) * static_cast<double>(samples) > 2e6;
         const Eigen::Index members = parallel ? team->size() : 1;
         auto part = [&](int member) {
-            // Contiguous sample ranges (whole 64-sample slices) per member.
-            const Eigen::Index slices = sliced / 64;
+            // Contiguous sample ranges (whole 64-sample slices but the last) per member.
+            const Eigen::Index slices = (samples + 63) / 64;
             const Eigen::Index begin = slices * member / members * 64;
-            const Eigen::Index end = slices * (member + 1) / members * 64;
-            applyChangesToRange(z, inputs, samples, inputScale, begin, end);
+            const Eigen::Index end = std::min(samples, slices * (member + 1) / members * 64);
+            applyChangesToSamples(z1t.data(), inputs, samples, inputScale, begin, end);
         };
         if (parallel)
             team->run(part);
         else
             part(0);
-        // The last samples that do not fill a 64-sample slice.
-        for (std::size_t c = 0; c < count; ++c) {
-            Scalar* target = z + static_cast<Eigen::Index>(sorted[c].neuron) * samples;
-            const Input* source = inputs + static_cast<Eigen::Index>(sorted[c].input) * samples;
-            const Scalar delta = sorted[c].delta * inputScale;
-            for (Eigen::Index t = sliced; t < samples; ++t)
-                target[t] = std::fma(delta, static_cast<Scalar>(source[t]), target[t]);
-        }
     }
 
     // Integer-coded first layers (int k, ternary, binary) on byte-coded inputs: the product
@@ -1048,6 +1071,15 @@ struct InstantEvaluator::Cache {
         inputStep = static_cast<Scalar>(step);
     }
 
+    bool tailApplies() const { return allFinite && SparseTail::applies(compressed); }
+
+    // Applies changes left for the sparse tail when it is not going to run.
+    void flushPendingChanges()
+    {
+        if (pendingChanges)
+            applyChanges(std::exchange(pendingChanges, nullptr)->z1t);
+    }
+
     // The logits (outputs x samples) from the first layer's pre-activations. Networks whose
     // hidden layers are all ReLU take the sparse route (SparseTail); the others recompute
     // each later layer with GEMMs, only when its input or its weights changed.
@@ -1056,16 +1088,27 @@ struct InstantEvaluator::Cache {
         const auto& layers = compressed.layers();
         const std::size_t layerCount = layers.size();
         const long slotId = static_cast<long>(&slot - slots.data());
-        if (allFinite && SparseTail::applies(compressed)) {
+        if (tailApplies()) {
             std::vector<long> key = {slotId, slot.version};
             for (std::size_t l = 1; l < layerCount; ++l)
                 key.push_back(layerVersion[l]);
             if (key != logitsKey) {
-                tail.run(compressed, slot.z1t, team.get(), logits);
+                if (pendingChanges != &slot)
+                    flushPendingChanges();
+                if (Slot* pending = std::exchange(pendingChanges, nullptr)) {
+                    const std::function<void(Eigen::Index, Eigen::Index)> prepare =
+                        [this, pending](Eigen::Index begin, Eigen::Index end) {
+                            applyChangesToSamples(pending->z1t, begin, end);
+                        };
+                    tail.run(compressed, slot.z1t, team.get(), logits, prepare);
+                } else {
+                    tail.run(compressed, slot.z1t, team.get(), logits);
+                }
                 logitsKey = std::move(key);
             }
             return;
         }
+        flushPendingChanges();
         for (std::size_t l = 0; l < layerCount; ++l) {
             const bool last = l + 1 == layerCount;
             // Key of what this layer's output depends on: for layer 0 the slot and its
@@ -1136,6 +1179,7 @@ struct InstantEvaluator::Cache {
     std::vector<bool> layerFinite; // per layer of compressed: weights and bias all finite
     bool allFinite = true;        // all layers of compressed (the sparse tail needs it)
     SparseTail tail;              // the later layers of ReLU networks
+    Slot* pendingChanges = nullptr; // slot whose `sorted` changes the next tail run applies
     std::vector<Matrix> outputs;  // per layer: samples x units, after activation (last: logits^T)
     std::vector<std::pair<long, long>> outputKey;
     std::vector<long> outputVersion;

@@ -57,7 +57,8 @@ struct Evaluation {
 struct EvaluationTimings {
     double masks = 0;        // pruning prefixes, quantization, weight statistics
     double firstLayer = 0;   // cached / incremental / full first-layer pre-activations
-    double laterLayers = 0;  // activations and the remaining layers
+    double laterLayers = 0;  // activations and the remaining layers (for ReLU networks also
+                             // the incremental first-layer update, fused block by block)
     double decisions = 0;    // predictions (with exact recomputation), metrics, log loss
     double efficiency = 0;
 };

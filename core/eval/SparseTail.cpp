@@ -118,7 +118,8 @@ inline __m512 activeColumnSum(const Scalar* columns, const Scalar* bias, __mmask
 } // namespace
 #endif
 
-void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team, Matrix& logits)
+void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team, Matrix& logits,
+                     const std::function<void(Eigen::Index begin, Eigen::Index end)>& prepare)
 {
 #if defined(__AVX512F__)
     const auto& layers = network.layers();
@@ -154,7 +155,8 @@ void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team
     }
     const int members = team && samples * units >= 100000 ? team->size() : 1;
     m_scratch.resize(static_cast<std::size_t>(members));
-    const Eigen::Index batches = (samples + kBatch - 1) / kBatch;
+    static_assert(kPrepareBlock % kBatch == 0);
+    const Eigen::Index blocks = (samples + kPrepareBlock - 1) / kPrepareBlock;
 
     auto part = [&](int member) {
         Scratch& work = m_scratch[static_cast<std::size_t>(member)];
@@ -167,8 +169,11 @@ void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team
         int* const counts = work.counts.data();
         const Vector& firstBias = layers[0].bias;
 
-        for (Eigen::Index b = batches * member / members; b < batches * (member + 1) / members; ++b) {
-            const Eigen::Index begin = b * kBatch;
+        const Eigen::Index firstSample = blocks * member / members * kPrepareBlock;
+        const Eigen::Index endSample = std::min(samples, blocks * (member + 1) / members * kPrepareBlock);
+        for (Eigen::Index begin = firstSample; begin < endSample; begin += kBatch) {
+            if (prepare && begin % kPrepareBlock == 0)
+                prepare(begin, std::min(begin + kPrepareBlock, samples));
             const int count = static_cast<int>(std::min<Eigen::Index>(kBatch, samples - begin));
             const __mmask16 sampleMask = firstLanes(count);
 
@@ -240,6 +245,7 @@ void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team
     (void)z1t;
     (void)team;
     (void)logits;
+    (void)prepare;
 #endif
 }
 

@@ -10,6 +10,7 @@
 #include "nn/Network.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace ss {
@@ -23,8 +24,14 @@ public:
     static bool applies(const Network& network);
 
     // logits (outputs x samples) from z1t (samples x first-layer units: X^T W1^T, without the
-    // first layer's bias). Samples are split among the team's members (null: one thread).
-    void run(const Network& network, const Matrix& z1t, ThreadTeam* team, Matrix& logits);
+    // first layer's bias). Samples are split among the team's members (null: one thread) in
+    // blocks of kPrepareBlock; prepare(begin, end), when given, is called by the member that
+    // owns each block before it reads the block's rows of z1t, to bring them up to date while
+    // they stay in its L2 cache (256 samples x 256 units: 256 KB). begin is a multiple of
+    // kPrepareBlock.
+    static constexpr Eigen::Index kPrepareBlock = 256;
+    void run(const Network& network, const Matrix& z1t, ThreadTeam* team, Matrix& logits,
+             const std::function<void(Eigen::Index begin, Eigen::Index end)>& prepare = {});
 
 private:
     struct Scratch {
