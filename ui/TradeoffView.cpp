@@ -60,11 +60,6 @@ QCPItemText* addNotice(QCustomPlot* plot)
     return notice;
 }
 
-bool isIdentity(const CompressionSetting& setting)
-{
-    return setting.precision.isIdentity() && setting.pruning.threshold <= 0 && setting.pruning.targetSparsity <= 0;
-}
-
 // "1e-4, 1e-3 0.01" -> numbers; an empty text is an empty list.
 std::vector<double> parseNumbers(const QString& text, const QString& what)
 {

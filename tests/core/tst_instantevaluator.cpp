@@ -224,7 +224,7 @@ void TestInstantEvaluator::bitWidthSweeps()
     bool sawCached = false;
     for (double sparsity : {0.0, 0.5, 0.9}) {
         for (const std::string& bits : sweep) {
-            for (const std::string& suffix : {"", "-row"}) {
+            for (const char* suffix : {"", "-row"}) {
                 CompressionSetting setting;
                 setting.pruning = PruningSpec::sparsity(sparsity);
                 setting.precision = QuantizationSpec::parse(bits + (bits.size() <= 1 || bits == "ternary" ? suffix : ""));
@@ -261,7 +261,7 @@ void TestInstantEvaluator::imageInputs()
         paths.insert(evaluator.lastFirstLayerPath());
     }
     // Every integer format at low sparsity: the 8-bit integer product where the CPU has it.
-    for (const std::string& bits : {"8", "5-row", "3", "2-row", "ternary", "binary-row"}) {
+    for (const char* bits : {"8", "5-row", "3", "2-row", "ternary", "binary-row"}) {
         CompressionSetting setting;
         setting.pruning = PruningSpec::sparsity(0.1);
         setting.precision = QuantizationSpec::parse(bits);

@@ -100,7 +100,7 @@ private slots:
 
     void startsOnTwoMoons()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         QVERIFY(window.waitUntilSettled(kTimeout));
         const SnapshotPtr shown = window.shownSnapshot();
@@ -115,7 +115,7 @@ private slots:
 
     void trainsAndThresholdSliderMatchesCore()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
         QVERIFY(window.trainAndWait(8, kTimeout));
@@ -146,7 +146,7 @@ private slots:
 
     void draggingTheHistogramLinePrunes()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.resize(1400, 900);
         window.show();
         window.applyState(fastDefault(), false);
@@ -172,7 +172,7 @@ private slots:
 
     void editedEnergyTableChangesTheEstimate()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
         QVERIFY(window.waitUntilSettled(kTimeout));
@@ -200,7 +200,7 @@ private slots:
 
     void thousandRandomMovesWhileTraining()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
         QVERIFY(window.waitUntilSettled(kTimeout));
@@ -242,7 +242,7 @@ private slots:
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write("x0,x1,label\n0.1,0.2,a\n0.3,oops,b\n0.5,0.6,a\n");
         }
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
         QVERIFY(window.waitUntilSettled(kTimeout));
@@ -269,7 +269,7 @@ private slots:
     {
         QTemporaryDir empty;
         qputenv("SPARSESCOPE_FASHION_MNIST_DIR", empty.path().toUtf8());
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
         QVERIFY(window.waitUntilSettled(kTimeout));
@@ -288,7 +288,7 @@ private slots:
 
     void clickingACellListsItsSamples()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         ControlState state = fastDefault();
         state.dataset.nameOrPath = "digits";
@@ -318,7 +318,7 @@ private slots:
 
     void divergenceStopsTrainingAndKeepsFiniteWeights()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         ControlState state = fastDefault();
         state.optimizer = OptimizerKind::Sgd;
@@ -337,7 +337,7 @@ private slots:
 
     void tiledViewsFitAnOrdinaryScreen()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.applyState(fastDefault(), false);
         window.setTiled(true);
         window.resize(1600, 1000);
@@ -358,7 +358,7 @@ private slots:
 
     void tradeoffScanSweepAndPath()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         ControlState state = fastDefault();
         state.dataset.nameOrPath = "breast-cancer";
@@ -431,7 +431,7 @@ private slots:
 
     void everyViewRendersNonEmpty()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false});
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         ControlState state = fastDefault();
         state.threshold = 0.05;
         window.applyState(state, false);
