@@ -438,6 +438,23 @@ struct InstantEvaluator::Cache {
         layerStats = layerWeightStatistics(compressed);
         layerVersion.assign(layerCount, 1);
         layerFinite.resize(layerCount);
+        lastMove.assign(layerCount, {0, 0});
+        // Sums of |w| and w^2 over the pruning order's suffixes (from the largest weights
+        // down, in double), so that unquantized statistics cost nothing per drag step.
+        survivorAbsSums.assign(layerCount, {});
+        survivorSquareSums.assign(layerCount, {});
+        for (std::size_t l = 0; l < layerCount; ++l) {
+            const std::vector<std::uint32_t>& order = layerOrder[l];
+            std::vector<double>& absSums = survivorAbsSums[l];
+            std::vector<double>& squareSums = survivorSquareSums[l];
+            absSums.assign(order.size() + 1, 0.0);
+            squareSums.assign(order.size() + 1, 0.0);
+            for (std::size_t k = order.size(); k-- > 0;) {
+                const double w = layers[l].weights.data()[order[k]];
+                absSums[k] = absSums[k + 1] + std::abs(w);
+                squareSums[k] = squareSums[k + 1] + w * w;
+            }
+        }
         for (std::size_t l = 0; l < layerCount; ++l)
             layerFinite[l] = layers[l].weights.allFinite() && layers[l].bias.allFinite();
         allFinite = trained.isFinite();
@@ -531,6 +548,7 @@ struct InstantEvaluator::Cache {
                 }
             }
             layerZeros[l] = zeros;
+            lastMove[l] = {std::min(prefix[l], target[l]), std::max(prefix[l], target[l])};
             prefix[l] = target[l];
         }
         return changed;
@@ -544,6 +562,24 @@ struct InstantEvaluator::Cache {
                 continue;
             DenseLayer& target = compressed.layers()[l];
             const DenseLayer& source = pruned.layers()[l];
+            if (!precisionChanged && precision.isIdentity() && layerFinite[l]) {
+                // Unquantized, compressed is pruned: copy the weights that moved, and take the
+                // norms of the survivors (a suffix of the pruning order) from the suffix sums.
+                const std::vector<std::uint32_t>& order = layerOrder[l];
+                for (long p = lastMove[l].first; p < lastMove[l].second; ++p) {
+                    const std::uint32_t i = order[static_cast<std::size_t>(p)];
+                    target.weights.data()[i] = source.weights.data()[i];
+                    target.mask.data()[i] = source.mask.data()[i];
+                }
+                const auto k = static_cast<std::size_t>(prefix[l]);
+                WeightStatistics statistics = statisticsFromSums(static_cast<long>(target.weights.size()), layerZeros[l],
+                                                                 survivorAbsSums[l][k], survivorSquareSums[l][k]);
+                statistics.biases = layerStats[l].biases;
+                statistics.zeroBiases = layerStats[l].zeroBiases;
+                layerStats[l] = statistics;
+                ++layerVersion[l];
+                continue;
+            }
             quantizeInto(source.weights, precision, target.weights);
             target.mask = source.mask;
             layerStats[l] = weightStatistics(target.weights);
@@ -1177,6 +1213,9 @@ struct InstantEvaluator::Cache {
     Matrix logits;                // outputs x samples, of the last evaluate()
     std::vector<long> logitsKey;  // what the sparse tail's logits were computed from
     std::vector<bool> layerFinite; // per layer of compressed: weights and bias all finite
+    std::vector<std::pair<long, long>> lastMove;       // per layer: pruning-order positions the last move touched
+    std::vector<std::vector<double>> survivorAbsSums;   // [layer][k]: sum |w| over order positions >= k
+    std::vector<std::vector<double>> survivorSquareSums; // [layer][k]: sum w^2 over them
     bool allFinite = true;        // all layers of compressed (the sparse tail needs it)
     SparseTail tail;              // the later layers of ReLU networks
     Slot* pendingChanges = nullptr; // slot whose `sorted` changes the next tail run applies

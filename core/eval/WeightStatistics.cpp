@@ -46,21 +46,7 @@ struct Accumulator {
         }
     }
 
-    WeightStatistics finish() const
-    {
-        WeightStatistics s;
-        s.weights = count;
-        s.zeroWeights = zeros;
-        s.sparsity = count == 0 ? 0.0 : static_cast<double>(zeros) / static_cast<double>(count);
-        s.density = 1.0 - s.sparsity;
-        s.l1Norm = absSum;
-        s.l2Norm = std::sqrt(squareSum);
-        s.meanAbsWeight = count == 0 ? 0.0 : absSum / static_cast<double>(count);
-        const double rootN = std::sqrt(static_cast<double>(count));
-        if (count > 1 && s.l2Norm > 0.0)
-            s.hoyer = (rootN - s.l1Norm / s.l2Norm) / (rootN - 1.0);
-        return s;
-    }
+    WeightStatistics finish() const { return statisticsFromSums(count, zeros, absSum, squareSum); }
 };
 
 long countZeros(const Vector& values)
@@ -69,6 +55,22 @@ long countZeros(const Vector& values)
 }
 
 } // namespace
+
+WeightStatistics statisticsFromSums(long count, long zeros, double absSum, double squareSum)
+{
+    WeightStatistics s;
+    s.weights = count;
+    s.zeroWeights = zeros;
+    s.sparsity = count == 0 ? 0.0 : static_cast<double>(zeros) / static_cast<double>(count);
+    s.density = 1.0 - s.sparsity;
+    s.l1Norm = absSum;
+    s.l2Norm = std::sqrt(squareSum);
+    s.meanAbsWeight = count == 0 ? 0.0 : absSum / static_cast<double>(count);
+    const double rootN = std::sqrt(static_cast<double>(count));
+    if (count > 1 && s.l2Norm > 0.0)
+        s.hoyer = (rootN - s.l1Norm / s.l2Norm) / (rootN - 1.0);
+    return s;
+}
 
 WeightStatistics weightStatistics(const ConstMatrixRef& weights)
 {

@@ -21,6 +21,9 @@ struct WeightStatistics {
 };
 
 WeightStatistics weightStatistics(const ConstMatrixRef& weights);
+// The statistics of `count` weights from their zero count, sum of |w| and sum of w^2 (the
+// biases left at 0), for callers that keep these sums up to date themselves.
+WeightStatistics statisticsFromSums(long count, long zeros, double absSum, double squareSum);
 WeightStatistics weightStatistics(const Network& network);                  // all layers together
 std::vector<WeightStatistics> layerWeightStatistics(const Network& network); // one per layer
 
