@@ -92,73 +92,82 @@ double activateExactly(Activation activation, double z)
     return z;
 }
 
-// The prediction for one sample from its float logits, unless the margin is too small, in
-// which case exactPrediction decides (`recomputed` is then set). Shared by both paths so
-// they agree exactly.
-int decidePrediction(const Scalar* z, Eigen::Index outputs, const Network& network, const ConstMatrixRef& features,
-                     bool& recomputed)
+// Whether a margin decides a prediction in float: far beyond any rounding difference
+// between the evaluator's and the reference's float logits (see kExactMarginTolerance).
+bool marginDecides(double margin, double largest)
 {
-    bool uncertain = false;
-    int label = 0;
-    if (network.isBinary()) {
-        const double v = z[0];
-        label = v > 0.0 ? 1 : 0;
-        uncertain = !(std::abs(v) > kExactMarginTolerance * (1.0 + std::abs(v)));
-    } else {
-        double top = -std::numeric_limits<double>::infinity();
-        double second = -std::numeric_limits<double>::infinity();
-        double largest = 0.0;
-        bool finite = true;
-        for (Eigen::Index c = 0; c < outputs; ++c) {
-            const double v = z[c];
-            finite = finite && std::isfinite(v);
-            largest = std::max(largest, std::abs(v));
-            if (v > top) {
-                second = top;
-                top = v;
-                label = static_cast<int>(c);
-            } else if (v > second) {
-                second = v;
-            }
-        }
-        uncertain = !finite || !(top - second > kExactMarginTolerance * (1.0 + largest));
-    }
-    recomputed = uncertain;
-    return uncertain ? exactPrediction(network, features) : label;
+    return margin > kExactMarginTolerance * (1.0 + largest);
 }
 
-// Sum over samples of -log p(truth), p as probabilitiesFromLogits gives it (softmax shifted
-// by the largest logit; binary: the logistic), clamped to [1e-15, 1] as logLoss() does.
-// Blocks of samples at a time, so that Eigen evaluates the exponentials in vector registers.
-double logLossSum(const Matrix& logits, bool binary, const Labels& truth, Eigen::Index begin, Eigen::Index end)
-{
-    constexpr Eigen::Index kBlock = 256;
-    Matrix exponentials;
-    Eigen::RowVectorXf top, sums;
+// Predictions (exactPrediction where the float margin is too small) and the summed log loss
+// -log p(truth), p clamped to [1e-15, 1] as logLoss() does, for the samples [begin, end).
+// Multi-class blocks are transposed to samples x classes so that every step (largest,
+// argmax, runner-up, softmax) is a vector operation over 256 samples.
+struct BlockScore {
     double loss = 0;
+    int recomputed = 0;
+};
+
+BlockScore scoreSamples(const Matrix& logits, const Network& network, const Dataset& test, Eigen::Index begin,
+                        Eigen::Index end, Labels& predictions)
+{
+    BlockScore score;
+    const auto exact = [&](Eigen::Index s) {
+        ++score.recomputed;
+        return exactPrediction(network, test.features.col(s));
+    };
+    if (network.isBinary()) {
+        for (Eigen::Index s = begin; s < end; ++s) {
+            const double z = logits(0, s);
+            const bool decided = marginDecides(std::abs(z), std::abs(z));
+            predictions[static_cast<std::size_t>(s)] = decided ? (z > 0.0 ? 1 : 0) : exact(s);
+            const double p = 1.0 / (1.0 + std::exp(test.labels[static_cast<std::size_t>(s)] == 1 ? -z : z));
+            score.loss -= std::log(std::clamp(p, 1e-15, 1.0));
+        }
+        return score;
+    }
+    using Column = Eigen::ArrayXf;
+    constexpr Eigen::Index kBlock = 256;
+    const Eigen::Index outputs = logits.rows();
+    const float infinity = std::numeric_limits<float>::infinity();
+    Eigen::ArrayXXf z, exponentials;
+    Column top, second, largest, sums;
+    Eigen::ArrayXi label;
+    Eigen::Array<bool, Eigen::Dynamic, 1> finite;
     for (Eigen::Index first = begin; first < end; first += kBlock) {
         const Eigen::Index count = std::min(kBlock, end - first);
-        const auto block = logits.middleCols(first, count);
-        if (binary) {
-            for (Eigen::Index s = 0; s < count; ++s) {
-                const double z = block(0, s);
-                const double p = 1.0 / (1.0 + std::exp(truth[static_cast<std::size_t>(first + s)] == 1 ? -z : z));
-                loss -= std::log(std::clamp(p, 1e-15, 1.0));
-            }
-            continue;
+        z = logits.middleCols(first, count).transpose().array();
+        top = z.col(0);
+        largest = z.col(0).abs();
+        finite = z.col(0).isFinite();
+        for (Eigen::Index c = 1; c < outputs; ++c) {
+            top = top.max(z.col(c));
+            largest = largest.max(z.col(c).abs());
+            finite = finite && z.col(c).isFinite();
         }
-        top = block.colwise().maxCoeff();
-        // In place, as separate statements: exp() of the broadcast expression is not vectorised.
-        exponentials = block;
-        exponentials.rowwise() -= top;
-        exponentials.array() = exponentials.array().exp();
-        sums = exponentials.colwise().sum();
+        // The first class reaching the largest logit, and the largest of the others.
+        label.setConstant(count, 0);
+        for (Eigen::Index c = outputs - 1; c >= 0; --c)
+            label = (z.col(c) == top).select(static_cast<int>(c), label);
+        second.setConstant(count, -infinity);
+        for (Eigen::Index c = 0; c < outputs; ++c)
+            second = second.max((label == static_cast<int>(c)).select(-infinity, z.col(c)));
+        // Softmax shifted by the largest logit, as probabilitiesFromLogits computes it.
+        exponentials = z - top.replicate(1, outputs);
+        exponentials = exponentials.exp();
+        sums = exponentials.col(0);
+        for (Eigen::Index c = 1; c < outputs; ++c)
+            sums += exponentials.col(c);
         for (Eigen::Index s = 0; s < count; ++s) {
-            const Scalar p = exponentials(truth[static_cast<std::size_t>(first + s)], s) / sums(s);
-            loss -= std::log(std::clamp(static_cast<double>(p), 1e-15, 1.0));
+            const Eigen::Index sample = first + s;
+            const bool decided = finite(s)
+                                 && marginDecides(static_cast<double>(top(s)) - static_cast<double>(second(s)), largest(s));
+            predictions[static_cast<std::size_t>(sample)] = decided ? label(s) : exact(sample);
+            const Scalar p = exponentials(s, test.labels[static_cast<std::size_t>(sample)]) / sums(s);
+            score.loss -= std::log(std::clamp(static_cast<double>(p), 1e-15, 1.0));
         }
     }
-    return loss;
+    return score;
 }
 
 // Predictions, classification report and log loss from the logits (outputs x samples), the
@@ -167,9 +176,7 @@ void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network&
                     ThreadTeam* team = nullptr)
 {
     const Eigen::Index samples = logits.cols();
-    const Eigen::Index outputs = logits.rows();
     const int classes = test.classCount();
-    const bool binary = compressed.isBinary();
     for (const int label : test.labels)
         if (label < 0 || label >= classes)
             throw ConfigError("InstantEvaluator: label " + std::to_string(label) + " outside 0.."
@@ -179,17 +186,10 @@ void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network&
     std::vector<double> lossSums(static_cast<std::size_t>(members), 0.0);
     std::vector<int> recomputedCounts(static_cast<std::size_t>(members), 0);
     auto part = [&](int member) {
-        int recomputed = 0;
-        const Eigen::Index begin = samples * member / members;
-        const Eigen::Index end = samples * (member + 1) / members;
-        for (Eigen::Index s = begin; s < end; ++s) {
-            bool exact = false;
-            evaluation.predictions[static_cast<std::size_t>(s)] =
-                decidePrediction(logits.data() + s * outputs, outputs, compressed, test.features.col(s), exact);
-            recomputed += exact;
-        }
-        lossSums[static_cast<std::size_t>(member)] = logLossSum(logits, binary, test.labels, begin, end);
-        recomputedCounts[static_cast<std::size_t>(member)] = recomputed;
+        const BlockScore score = scoreSamples(logits, compressed, test, samples * member / members,
+                                              samples * (member + 1) / members, evaluation.predictions);
+        lossSums[static_cast<std::size_t>(member)] = score.loss;
+        recomputedCounts[static_cast<std::size_t>(member)] = score.recomputed;
     };
     if (members > 1)
         team->run(part);
