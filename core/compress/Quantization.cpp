@@ -46,6 +46,27 @@ void quantizeCoded(const ConstMatrixRef& weights, const QuantizationSpec& spec, 
     using Column = Eigen::Array<double, Eigen::Dynamic, 1>;
     const bool perRow = spec.granularity == QuantizationSpec::Granularity::PerRow;
     const Eigen::Index rows = weights.rows();
+    if (spec.format == QuantizationSpec::Format::Int && spec.bits > 1) {
+        // Symmetric uniform: levels -q..q with q = 2^(k-1) - 1 and scale = max|w| / q, so the
+        // largest weight is represented exactly and |w - w_hat| <= scale / 2. Rounding is to
+        // nearest with ties to even (what torch.round and numpy.round do). One pass without
+        // the statistics the other formats need: this runs on every bit-width slider step.
+        const double levels = (1 << (spec.bits - 1)) - 1;
+        Column scale(perRow ? rows : 1);
+        if (perRow)
+            scale = weights.cwiseAbs().rowwise().maxCoeff().cast<double>().array();
+        else
+            scale(0) = weights.size() ? static_cast<double>(weights.cwiseAbs().maxCoeff()) : 0.0;
+        scale = (scale > 0.0).select(scale / levels, 1.0);
+        out.resize(rows, weights.cols());
+        for (Eigen::Index j = 0; j < weights.cols(); ++j)
+            for (Eigen::Index i = 0; i < rows; ++i) {
+                const double step = scale(perRow ? i : 0);
+                const double code = std::clamp(std::rint(static_cast<double>(weights(i, j)) / step), -levels, levels);
+                out(i, j) = static_cast<Scalar>(code * step);
+            }
+        return;
+    }
     const Eigen::Index groups = perRow ? rows : 1;
     const Eigen::ArrayXXd w = weights.cast<double>().array();
     const Eigen::ArrayXXd magnitude = w.abs();
@@ -96,13 +117,6 @@ void quantizeCoded(const ConstMatrixRef& weights, const QuantizationSpec& spec, 
         out = (sign * above * expand(alpha)).cast<Scalar>().matrix();
         return;
     }
-    // Symmetric uniform: levels -q..q with q = 2^(k-1) - 1 and scale = max|w| / q, so the
-    // largest weight is represented exactly and |w - w_hat| <= scale / 2. Rounding is to
-    // nearest with ties to even (what torch.round and numpy.round do).
-    const double levels = (1 << (spec.bits - 1)) - 1;
-    const Column scale = (maxAbs > 0.0).select(maxAbs / levels, 1.0);
-    const Eigen::ArrayXXd scales = expand(scale);
-    out = ((w / scales).rint().max(-levels).min(levels) * scales).cast<Scalar>().matrix();
 }
 
 void validate(const QuantizationSpec& spec)
