@@ -620,14 +620,17 @@ struct InstantEvaluator::Cache {
         // costs about as much as kCopyCostInChanges changes per unit, so a working slot a
         // little further away is the better start.
         const long copyPenalty = static_cast<long>(kCopyCostInChanges * weights.rows());
+        const auto changesFrom = [&](const Slot& slot) {
+            return positional ? std::abs(slot.prefix - position)
+                              : static_cast<long>((slot.weights.array() != weights.array()).count());
+        };
         Slot* best = nullptr;
         long bestChanges = std::numeric_limits<long>::max();
         long bestRank = std::numeric_limits<long>::max();
         for (Slot& slot : slots) {
             if (!(slot.precision == compressedPrecision))
                 continue;
-            const long changes = positional ? std::abs(slot.prefix - position)
-                                            : static_cast<long>((slot.weights.array() != weights.array()).count());
+            const long changes = changesFrom(slot);
             const long rank = changes + (slot.pinned && changes > 0 ? copyPenalty : 0);
             if (rank < bestRank) {
                 bestRank = rank;
@@ -664,8 +667,7 @@ struct InstantEvaluator::Cache {
                 for (Slot& slot : slots) {
                     if (!slot.pinned || !(slot.precision == compressedPrecision))
                         continue;
-                    const long changes = positional ? std::abs(slot.prefix - position)
-                                                    : static_cast<long>((slot.weights.array() != weights.array()).count());
+                    const long changes = changesFrom(slot);
                     if (changes < checkpointChanges) {
                         checkpointChanges = changes;
                         checkpoint = &slot;
