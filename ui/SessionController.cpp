@@ -342,6 +342,8 @@ std::optional<Session> SessionController::capture(QString* error) const
                    {"presentation", presentationMode()}};
     if (const auto* efficiency = qobject_cast<const EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
         session.app["energy"] = toJson(efficiency->energyTable());
+    if (const auto* tradeoff = qobject_cast<const TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
+        session.app["per_layer_sensitivity"] = tradeoff->perLayerSensitivity();
     return session;
 }
 
@@ -461,6 +463,8 @@ void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, con
     if (pending.energy)
         if (auto* efficiency = qobject_cast<EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
             efficiency->setEnergyTable(*pending.energy);
+    if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
+        tradeoff->setPerLayerSensitivity(appValue(session.app, "per_layer_sensitivity", false));
     const QString view = QString::fromStdString(appValue<std::string>(session.app, "view", ""));
     if (!view.isEmpty())
         m_window->showView(view);

@@ -319,6 +319,20 @@ TradeoffView::~TradeoffView()
     m_pathWatcher.waitForFinished();
 }
 
+bool TradeoffView::perLayerSensitivity() const
+{
+    return m_perLayer->isChecked();
+}
+
+void TradeoffView::setPerLayerSensitivity(bool on)
+{
+    // No scan now: the snapshot shown may be older than the state being restored. The next
+    // render scans afresh.
+    const QSignalBlocker quiet(m_perLayer);
+    m_perLayer->setChecked(on);
+    m_scanKey.clear();
+}
+
 bool TradeoffView::isBusy() const
 {
     return m_scanWatcher.isRunning() || m_sweepWatcher.isRunning() || m_pathWatcher.isRunning();

@@ -52,6 +52,9 @@ public:
     // Starts a sweep over the current dataset and model (the dialog calls this).
     void startSweep(const SweepGrid& grid, const SweepOptions& options);
     void startPath();
+    // The "Per-layer sensitivity" toggle (saved with sessions); the next render rescans.
+    bool perLayerSensitivity() const;
+    void setPerLayerSensitivity(bool on);
     // For tests and screenshots: whether background work is running, and its results.
     bool isBusy() const;
     const PruneScanResult* scanResult() const { return m_scan.get(); }

@@ -410,6 +410,7 @@ private slots:
             QVERIFY(window.trainAndWait(2, kTimeout));
             // The tradeoff view's prune scan of these weights and a small sweep go into the session too.
             auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
+            tradeoff->setPerLayerSensitivity(true);
             tradeoff->renderNow();
             SweepGrid grid;
             grid.l1 = {0.0, 1e-3};
@@ -471,6 +472,11 @@ private slots:
         QVERIFY(tradeoff->scanResult());
         QVERIFY(tradeoff->sweepResult());
         QCOMPARE(tradeoff->scanResult()->points.size(), savedScan.points.size());
+        QVERIFY(tradeoff->perLayerSensitivity());
+        QVERIFY(!savedScan.layers.empty());
+        QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult()
+                                     && tradeoff->scanResult()->layers.size() == savedScan.layers.size(),
+                                 kTimeout);
         for (std::size_t i = 0; i < savedScan.points.size(); ++i)
             QCOMPARE(tradeoff->scanResult()->points[i].accuracy, savedScan.points[i].accuracy);
         QCOMPARE(tradeoff->sweepResult()->rows.size(), savedSweep.rows.size());
