@@ -319,6 +319,16 @@ TradeoffView::~TradeoffView()
     m_pathWatcher.waitForFinished();
 }
 
+TradeoffView::SweepAxis TradeoffView::sweepAxis() const
+{
+    return m_sweepAxis->currentIndex() == 1 ? SweepAxis::Energy : SweepAxis::Sparsity;
+}
+
+void TradeoffView::setSweepAxis(SweepAxis axis)
+{
+    m_sweepAxis->setCurrentIndex(axis == SweepAxis::Energy ? 1 : 0); // redraws through currentIndexChanged
+}
+
 bool TradeoffView::perLayerSensitivity() const
 {
     return m_perLayer->isChecked();
@@ -639,7 +649,7 @@ void TradeoffView::showSweep()
         m_sweepPlot->removeGraph(graph);
     m_sweepGraphs.clear();
     m_sweepRowsByGraph.clear();
-    const bool byEnergy = m_sweepAxis->currentIndex() == 1;
+    const bool byEnergy = sweepAxis() == SweepAxis::Energy;
     QCPAxis* x = m_sweepPlot->xAxis;
     if (byEnergy) {
         x->setScaleType(QCPAxis::stLogarithmic);

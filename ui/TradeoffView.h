@@ -52,6 +52,11 @@ public:
     // Starts a sweep over the current dataset and model (the dialog calls this).
     void startSweep(const SweepGrid& grid, const SweepOptions& options);
     void startPath();
+    // The sweep plot's second objective (the x axis and the Pareto front's): sparsity or
+    // estimated energy.
+    enum class SweepAxis { Sparsity, Energy };
+    SweepAxis sweepAxis() const;
+    void setSweepAxis(SweepAxis axis);
     // The "Per-layer sensitivity" toggle (saved with sessions); the next render rescans.
     bool perLayerSensitivity() const;
     void setPerLayerSensitivity(bool on);

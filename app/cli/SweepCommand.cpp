@@ -30,8 +30,10 @@ int runSweep(const QStringList& arguments, CommandStreams streams)
             parser.addOption({"finetune-epochs", "Epochs of fine-tuning after pruning, mask fixed.", "N", "0"});
             parser.addOption({"out", "Folder for results.csv and results.json.", "DIR"});
             addSessionOption(parser);
-            parser.addOption({"plots", "Also draw the sweep (accuracy against sparsity, Pareto front) as DIR/tradeoff-sweep.png "
-                                       "and .pdf, through a session file (--session, or DIR/session.json)."});
+            parser.addOption({"plots", "Also draw the sweep with its Pareto fronts: accuracy against sparsity as "
+                                       "DIR/tradeoff-sweep.png and .pdf, against estimated energy as "
+                                       "DIR/tradeoff-sweep-energy.png and .pdf, through a session file (--session, or "
+                                       "DIR/session.json)."});
         },
         [&](const QCommandLineParser& parser) {
             if (!parser.isSet("out"))

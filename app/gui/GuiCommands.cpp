@@ -4,6 +4,7 @@
 #include "PlotExport.h"
 #include "PlotTheme.h"
 #include "SessionController.h"
+#include "TradeoffView.h"
 #include "cli/SessionOutput.h"
 #include "View.h"
 
@@ -178,22 +179,28 @@ int runWithPlots(const cli::CommandInfo& command, int argc, char** argv)
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         if (!window.waitUntilSettled(60000) || !window.sessions()->openAndWait(sessionFile, 300000, error))
             return QStringList();
-        View* tradeoff = window.view(QStringLiteral("tradeoff"));
-        tradeoff->renderNow();
+        auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
         QStringList written;
-        for (const NamedPlot& plot : exportablePlots(tradeoff)) {
-            if (plot.plot->objectName() != QLatin1String("sweep"))
-                continue;
-            for (ExportFormat format : {ExportFormat::Png, ExportFormat::Pdf}) {
-                ExportOptions options;
-                options.format = format;
-                options.width = 900;
-                options.height = 600;
-                options.scale = format == ExportFormat::Png ? 2.0 : 1.0;
-                const QString path = QDir(folder).absoluteFilePath(plot.stem + QLatin1Char('.') + exportFormatId(format));
-                if (!exportPlot(plot.plot, path, options, error))
-                    return QStringList();
-                written << path;
+        // Accuracy against sparsity, then against energy, each with its Pareto front.
+        for (const auto axis : {TradeoffView::SweepAxis::Sparsity, TradeoffView::SweepAxis::Energy}) {
+            tradeoff->setSweepAxis(axis);
+            tradeoff->renderNow();
+            const QString suffix = axis == TradeoffView::SweepAxis::Energy ? QStringLiteral("-energy") : QString();
+            for (const NamedPlot& plot : exportablePlots(tradeoff)) {
+                if (plot.plot->objectName() != QLatin1String("sweep"))
+                    continue;
+                for (ExportFormat format : {ExportFormat::Png, ExportFormat::Pdf}) {
+                    ExportOptions options;
+                    options.format = format;
+                    options.width = 900;
+                    options.height = 600;
+                    options.scale = format == ExportFormat::Png ? 2.0 : 1.0;
+                    const QString path =
+                        QDir(folder).absoluteFilePath(plot.stem + suffix + QLatin1Char('.') + exportFormatId(format));
+                    if (!exportPlot(plot.plot, path, options, error))
+                        return QStringList();
+                    written << path;
+                }
             }
         }
         if (written.isEmpty() && error)

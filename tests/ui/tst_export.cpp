@@ -485,6 +485,22 @@ private slots:
             QCOMPARE(tradeoff->sweepResult()->rows[i].paretoSparsity, savedSweep.rows[i].paretoSparsity);
         }
         QCOMPARE(tradeoff->sweepOptions().epochs, 2);
+        // The sweep against estimated energy: a log axis in pJ, every configuration drawn.
+        tradeoff->setSweepAxis(TradeoffView::SweepAxis::Energy);
+        tradeoff->renderNow();
+        QCustomPlot* sweepPlot = nullptr;
+        for (const NamedPlot& plot : exportablePlots(tradeoff))
+            if (plot.plot->objectName() == QLatin1String("sweep"))
+                sweepPlot = plot.plot;
+        QVERIFY(sweepPlot);
+        QVERIFY(sweepPlot->xAxis->label().contains(QStringLiteral("energy")));
+        QCOMPARE(sweepPlot->xAxis->scaleType(), QCPAxis::stLogarithmic);
+        int drawn = 0;
+        for (int g = 0; g < sweepPlot->graphCount(); ++g)
+            if (sweepPlot->graph(g)->name() != QStringLiteral("Pareto front"))
+                drawn += sweepPlot->graph(g)->dataCount();
+        QCOMPARE(drawn, static_cast<int>(savedSweep.rows.size()));
+        tradeoff->setSweepAxis(TradeoffView::SweepAxis::Sparsity);
 
         // Saved again without changes: the same file, byte for byte.
         const QString second = m_folder.filePath(QStringLiteral("round-again.json"));
