@@ -201,7 +201,6 @@ struct Engine::Worker {
 
     std::unique_ptr<InstantEvaluator> evaluator;
     std::uint64_t evaluatorWeightsVersion = ~std::uint64_t{0};
-    bool evaluatorCheckpoints = false; // prepareCheckpoints() done (idle work)
 
     std::uint64_t generation = 0;
     std::uint64_t modelGeneration = 0;
@@ -412,7 +411,7 @@ void Engine::run()
             if (!m_pending.any && !wantsTraining) {
                 // Nothing asked for: first let the evaluator precompute its checkpoints, so
                 // that later jumps of the sliders are quick (once per trained model).
-                idleWork = worker.evaluator && !worker.evaluatorCheckpoints;
+                idleWork = worker.evaluator && !worker.evaluator->checkpointsPrepared();
                 if (!idleWork) {
                     m_idle = true;
                     m_condition.wait(lock, [this, &worker] {
@@ -430,7 +429,6 @@ void Engine::run()
             }
         }
         if (idleWork) {
-            worker.evaluatorCheckpoints = true;
             try {
                 worker.evaluator->prepareCheckpoints();
             } catch (const std::exception&) {
@@ -1000,7 +998,6 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
             if (!worker.evaluator || worker.evaluatorWeightsVersion != worker.weightsVersion) {
                 worker.evaluator = std::make_unique<InstantEvaluator>(network, test, worker.energy);
                 worker.evaluatorWeightsVersion = worker.weightsVersion;
-                worker.evaluatorCheckpoints = false;
             }
             snapshot->evaluation = worker.evaluator->evaluate(worker.compression);
             compressed = std::make_shared<Network>(worker.evaluator->lastCompressedNetwork());

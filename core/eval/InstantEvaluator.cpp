@@ -103,9 +103,9 @@ bool marginDecides(double margin, double largest)
 }
 
 // Predictions (exactPrediction where the float margin is too small) and the summed log loss
-// -log p(truth), p clamped to [1e-15, 1] as logLoss() does, for the samples [begin, end).
-// Multi-class blocks are transposed to samples x classes so that every step (largest,
-// argmax, runner-up, softmax) is a vector operation over 256 samples.
+// for the samples [begin, end), in blocks of 256 samples. Multi-class blocks are transposed
+// to samples x classes so that the largest logit, the argmax and the runner-up are vector
+// operations over the samples.
 struct BlockScore {
     double loss = 0;
     int recomputed = 0;
@@ -119,27 +119,27 @@ BlockScore scoreSamples(const Matrix& logits, const Network& network, const Data
         ++score.recomputed;
         return exactPrediction(network, test.features.col(s));
     };
-    if (network.isBinary()) {
-        for (Eigen::Index s = begin; s < end; ++s) {
-            const double z = logits(0, s);
-            const bool decided = marginDecides(std::abs(z), std::abs(z));
-            predictions[static_cast<std::size_t>(s)] = decided ? (z > 0.0 ? 1 : 0) : exact(s);
-            const double p = 1.0 / (1.0 + std::exp(test.labels[static_cast<std::size_t>(s)] == 1 ? -z : z));
-            score.loss -= std::log(std::clamp(p, 1e-15, 1.0));
-        }
-        return score;
-    }
-    using Column = Eigen::ArrayXf;
     constexpr Eigen::Index kBlock = 256;
     const Eigen::Index outputs = logits.rows();
     const float infinity = std::numeric_limits<float>::infinity();
-    Eigen::ArrayXXf z, exponentials;
-    Column top, second, largest, sums;
+    Eigen::ArrayXXf z;
+    Eigen::ArrayXf top, second, largest;
     Eigen::ArrayXi label;
     Eigen::Array<bool, Eigen::Dynamic, 1> finite;
     for (Eigen::Index first = begin; first < end; first += kBlock) {
         const Eigen::Index count = std::min(kBlock, end - first);
-        z = logits.middleCols(first, count).transpose().array();
+        const auto block = logits.middleCols(first, count);
+        const Labels truth(test.labels.begin() + first, test.labels.begin() + first + count);
+        score.loss += logLoss(probabilitiesFromLogits(block, network.isBinary()), truth) * static_cast<double>(count);
+        if (network.isBinary()) {
+            for (Eigen::Index s = 0; s < count; ++s) {
+                const double v = block(0, s);
+                predictions[static_cast<std::size_t>(first + s)] =
+                    marginDecides(std::abs(v), std::abs(v)) ? (v > 0.0 ? 1 : 0) : exact(first + s);
+            }
+            continue;
+        }
+        z = block.transpose().array();
         top = z.col(0);
         largest = z.col(0).abs();
         finite = z.col(0).isFinite();
@@ -155,19 +155,10 @@ BlockScore scoreSamples(const Matrix& logits, const Network& network, const Data
         second.setConstant(count, -infinity);
         for (Eigen::Index c = 0; c < outputs; ++c)
             second = second.max((label == static_cast<int>(c)).select(-infinity, z.col(c)));
-        // Softmax shifted by the largest logit, as probabilitiesFromLogits computes it.
-        exponentials = z - top.replicate(1, outputs);
-        exponentials = exponentials.exp();
-        sums = exponentials.col(0);
-        for (Eigen::Index c = 1; c < outputs; ++c)
-            sums += exponentials.col(c);
         for (Eigen::Index s = 0; s < count; ++s) {
-            const Eigen::Index sample = first + s;
             const bool decided = finite(s)
                                  && marginDecides(static_cast<double>(top(s)) - static_cast<double>(second(s)), largest(s));
-            predictions[static_cast<std::size_t>(sample)] = decided ? label(s) : exact(sample);
-            const Scalar p = exponentials(s, test.labels[static_cast<std::size_t>(sample)]) / sums(s);
-            score.loss -= std::log(std::clamp(static_cast<double>(p), 1e-15, 1.0));
+            predictions[static_cast<std::size_t>(first + s)] = decided ? label(s) : exact(first + s);
         }
     }
     return score;
@@ -179,11 +170,6 @@ void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network&
                     ThreadTeam* team = nullptr)
 {
     const Eigen::Index samples = logits.cols();
-    const int classes = test.classCount();
-    for (const int label : test.labels)
-        if (label < 0 || label >= classes)
-            throw ConfigError("InstantEvaluator: label " + std::to_string(label) + " outside 0.."
-                              + std::to_string(classes - 1));
     evaluation.predictions.resize(static_cast<std::size_t>(samples));
     const int members = team && samples >= 4096 ? team->size() : 1;
     std::vector<double> lossSums(static_cast<std::size_t>(members), 0.0);
@@ -199,7 +185,7 @@ void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network&
     else
         part(0);
     evaluation.exactlyRecomputed = std::accumulate(recomputedCounts.begin(), recomputedCounts.end(), 0);
-    evaluation.report = classificationReport(test.labels, evaluation.predictions, classes);
+    evaluation.report = classificationReport(test.labels, evaluation.predictions, test.classCount());
     evaluation.logLoss = samples == 0 ? 0.0
                                       : std::accumulate(lossSums.begin(), lossSums.end(), 0.0)
                                             / static_cast<double>(samples);
@@ -269,6 +255,10 @@ void checkCompatible(const Network& network, const Dataset& test)
     if (static_cast<std::size_t>(test.sampleCount()) != test.labels.size())
         throw ConfigError("InstantEvaluator: the test set has " + std::to_string(test.sampleCount())
                           + " samples but " + std::to_string(test.labels.size()) + " labels");
+    for (const int label : test.labels)
+        if (label < 0 || label >= test.classCount())
+            throw ConfigError("InstantEvaluator: label " + std::to_string(label) + " outside 0.."
+                              + std::to_string(test.classCount() - 1));
 }
 
 } // namespace
@@ -460,7 +450,6 @@ struct InstantEvaluator::Cache {
         }
         for (std::size_t l = 0; l < layerCount; ++l)
             layerFinite[l] = layers[l].weights.allFinite() && layers[l].bias.allFinite();
-        allFinite = trained.isFinite();
         for (std::size_t l = 0; l < layerCount; ++l)
             layerZeros[l] = static_cast<long>((pruned.layers()[l].weights.array() == Scalar(0)).count());
         denseFp32 = estimateDenseEfficiency(trained, energy);
@@ -593,7 +582,6 @@ struct InstantEvaluator::Cache {
             ++layerVersion[l];
         }
         compressedPrecision = precision;
-        allFinite = std::all_of(layerFinite.begin(), layerFinite.end(), [](bool finite) { return finite; });
     }
 
     // Brings a slot's pre-activations to the current first-layer weights; returns it. Three
@@ -620,24 +608,29 @@ struct InstantEvaluator::Cache {
         // costs about as much as kCopyCostInChanges changes per unit, so a working slot a
         // little further away is the better start.
         const long copyPenalty = static_cast<long>(kCopyCostInChanges * weights.rows());
-        const auto changesFrom = [&](const Slot& slot) {
-            return positional ? std::abs(slot.prefix - position)
-                              : static_cast<long>((slot.weights.array() != weights.array()).count());
+        // The same-precision slot (a checkpoint, if asked) the current weights are the
+        // fewest changes away from, a checkpoint's copy counted.
+        struct Nearest {
+            Slot* slot = nullptr;
+            long changes = std::numeric_limits<long>::max();
+            long rank = std::numeric_limits<long>::max();
         };
-        Slot* best = nullptr;
-        long bestChanges = std::numeric_limits<long>::max();
-        long bestRank = std::numeric_limits<long>::max();
-        for (Slot& slot : slots) {
-            if (!(slot.precision == compressedPrecision))
-                continue;
-            const long changes = changesFrom(slot);
-            const long rank = changes + (slot.pinned && changes > 0 ? copyPenalty : 0);
-            if (rank < bestRank) {
-                bestRank = rank;
-                bestChanges = changes;
-                best = &slot;
+        const auto nearest = [&](bool checkpointsOnly) {
+            Nearest found;
+            for (Slot& slot : slots) {
+                if (!(slot.precision == compressedPrecision) || (checkpointsOnly && !slot.pinned))
+                    continue;
+                const long changes = positional ? std::abs(slot.prefix - position)
+                                                : static_cast<long>((slot.weights.array() != weights.array()).count());
+                const long rank = changes + (slot.pinned && changes > 0 ? copyPenalty : 0);
+                if (rank < found.rank)
+                    found = {&slot, changes, rank};
             }
-        }
+            return found;
+        };
+        const Nearest start = nearest(false);
+        Slot* best = start.slot;
+        long bestChanges = start.changes;
         if (best && bestChanges == 0) {
             best->lastUse = clock;
             lastPath = "cached";
@@ -662,22 +655,11 @@ struct InstantEvaluator::Cache {
             if (!withinBudget) {
                 // The slot is due for a fresh product; a checkpoint (fresh, so within budget)
                 // close enough to copy and update is cheaper.
-                Slot* checkpoint = nullptr;
-                long checkpointChanges = std::numeric_limits<long>::max();
-                for (Slot& slot : slots) {
-                    if (!slot.pinned || !(slot.precision == compressedPrecision))
-                        continue;
-                    const long changes = changesFrom(slot);
-                    if (changes < checkpointChanges) {
-                        checkpointChanges = changes;
-                        checkpoint = &slot;
-                    }
-                }
-                if (checkpoint
-                    && kColumnUpdateCost * static_cast<double>(checkpointChanges + copyPenalty) * samples
-                           < std::min(denseCost, sparseCost)) {
-                    best = checkpoint;
-                    bestChanges = checkpointChanges;
+                const Nearest checkpoint = nearest(true);
+                if (checkpoint.slot
+                    && kColumnUpdateCost * static_cast<double>(checkpoint.rank) * samples < std::min(denseCost, sparseCost)) {
+                    best = checkpoint.slot;
+                    bestChanges = checkpoint.changes;
                     withinBudget = collect(*best);
                 }
             }
@@ -779,6 +761,7 @@ struct InstantEvaluator::Cache {
     // of the weights away below 87.5 %; above, a rebuild from the few non-zero weights is cheap).
     void prepareCheckpoints()
     {
+        checkpointsPrepared = true;
         // Left as the last evaluate() had it (lastCompressedNetwork() shows it).
         const std::vector<long> previousPrefix = prefix;
         const QuantizationSpec previousPrecision = compressedPrecision;
@@ -1154,7 +1137,12 @@ struct InstantEvaluator::Cache {
         inputStep = static_cast<Scalar>(step);
     }
 
-    bool tailApplies() const { return allFinite && SparseTail::applies(compressed); }
+    // The sparse tail needs finite weights and biases in every layer of compressed.
+    bool tailApplies() const
+    {
+        return std::all_of(layerFinite.begin(), layerFinite.end(), [](bool finite) { return finite; })
+               && SparseTail::applies(compressed);
+    }
 
     // Applies changes left for the sparse tail when it is not going to run.
     void flushPendingChanges()
@@ -1243,6 +1231,7 @@ struct InstantEvaluator::Cache {
 
     std::vector<Slot> slots;      // never beyond maxSlots (reserved: referred to by address)
     std::size_t maxSlots = kMinSlots;
+    bool checkpointsPrepared = false;
     long clock = 0;
     std::vector<Change> changes;
     std::vector<Change> sorted;
@@ -1263,7 +1252,6 @@ struct InstantEvaluator::Cache {
     std::vector<std::pair<long, long>> lastMove;       // per layer: pruning-order positions the last move touched
     std::vector<std::vector<double>> survivorAbsSums;   // [layer][k]: sum |w| over order positions >= k
     std::vector<std::vector<double>> survivorSquareSums; // [layer][k]: sum w^2 over them
-    bool allFinite = true;        // all layers of compressed (the sparse tail needs it)
     SparseTail tail;              // the later layers of ReLU networks
     Slot* pendingChanges = nullptr; // slot whose `sorted` changes the next tail run applies
     std::vector<Matrix> outputs;  // per layer: samples x units, after activation (last: logits^T)
@@ -1337,6 +1325,8 @@ void InstantEvaluator::prepareCheckpoints()
 {
     m_cache->prepareCheckpoints();
 }
+
+bool InstantEvaluator::checkpointsPrepared() const { return m_cache->checkpointsPrepared; }
 
 Network InstantEvaluator::compressedNetwork(const CompressionSetting& setting) const
 {

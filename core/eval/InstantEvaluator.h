@@ -76,6 +76,7 @@ public:
     // one: a few products (about 60 ms for Fashion-MNIST), for when the evaluator is idle.
     // Skipped when the slot memory budget is too small for them.
     void prepareCheckpoints();
+    bool checkpointsPrepared() const;
     // The pruned + quantized network for a setting (what evaluate() measured).
     Network compressedNetwork(const CompressionSetting& setting) const;
     // The same for the last evaluate()'s setting, without pruning a copy afresh.
