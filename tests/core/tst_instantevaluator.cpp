@@ -4,6 +4,8 @@
 #include "common/Error.h"
 #include "common/Random.h"
 #include "eval/InstantEvaluator.h"
+
+#include "TestNetworks.h"
 #include <omp.h>
 
 #include <QtTest>
@@ -18,17 +20,7 @@ namespace {
 Network makeNetwork(int inputs, std::vector<int> hidden, int classes, std::uint64_t seed,
                     Activation activation = Activation::ReLU)
 {
-    Architecture architecture;
-    architecture.inputs = inputs;
-    architecture.hidden = std::move(hidden);
-    architecture.classes = classes;
-    architecture.hiddenActivation = activation;
-    Network network(architecture, seed);
-    Random random(seed + 1);
-    for (DenseLayer& layer : network.layers())
-        for (Eigen::Index i = 0; i < layer.bias.size(); ++i)
-            layer.bias(i) = static_cast<Scalar>(random.normal(0.0, 0.1));
-    return network;
+    return makeTestNetwork(inputs, std::move(hidden), classes, seed, activation);
 }
 
 // Features drawn at random; labels from the network itself with some flipped, so that the

@@ -5,6 +5,8 @@
 #include "eval/SparseTail.h"
 #include "nn/ThreadTeam.h"
 
+#include "TestNetworks.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -15,17 +17,7 @@ namespace {
 
 Network makeNetwork(int inputs, std::vector<int> hidden, int classes, std::uint64_t seed)
 {
-    Architecture architecture;
-    architecture.inputs = inputs;
-    architecture.hidden = std::move(hidden);
-    architecture.classes = classes;
-    architecture.hiddenActivation = Activation::ReLU;
-    Network network(architecture, seed);
-    Random random(seed + 1);
-    for (DenseLayer& layer : network.layers())
-        for (Eigen::Index i = 0; i < layer.bias.size(); ++i)
-            layer.bias(i) = static_cast<Scalar>(random.normal(0.0, 0.2));
-    return network;
+    return makeTestNetwork(inputs, std::move(hidden), classes, seed, Activation::ReLU, 0.2);
 }
 
 Matrix randomFeatures(int inputs, int samples, std::uint64_t seed)
