@@ -6,7 +6,7 @@
 #include "data/Dataset.h"
 #include "data/DatasetCatalog.h"
 #include "data/Generators.h"
-#include "nn/Gemm.h"
+#include "kernels/Gemm.h"
 #include "nn/Network.h"
 #include "nn/Trainer.h"
 

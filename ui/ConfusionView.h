@@ -6,7 +6,7 @@
 
 #include "View.h"
 
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 
 #include <QElapsedTimer>
 

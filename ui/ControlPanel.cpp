@@ -5,7 +5,7 @@
 
 #include "common/Error.h"
 #include "data/Generators.h"
-#include "eval/WeightStatistics.h"
+#include "nn/WeightStatistics.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>

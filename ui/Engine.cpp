@@ -2,8 +2,8 @@
 
 #include "common/Error.h"
 #include "compress/Pruning.h"
-#include "eval/Metrics.h"
-#include "eval/WeightStatistics.h"
+#include "metrics/Metrics.h"
+#include "nn/WeightStatistics.h"
 #include "nn/Trainer.h"
 
 #include <QMetaType>

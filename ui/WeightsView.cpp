@@ -3,7 +3,7 @@
 #include "ImageTiles.h"
 #include "PlotStyle.h"
 
-#include "eval/WeightStatistics.h"
+#include "nn/WeightStatistics.h"
 
 #include <qcustomplot.h>
 

@@ -1,4 +1,5 @@
 #include "cli/Command.h"
+#include "common/AtomicFile.h"
 #include "cli/TrainingRun.h"
 
 #include "eval/Reports.h"

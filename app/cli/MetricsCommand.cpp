@@ -2,7 +2,7 @@
 
 #include "common/Error.h"
 #include "data/CsvReader.h"
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 #include "eval/Reports.h"
 
 #include <algorithm>

@@ -1,8 +1,8 @@
 #include "cli/TrainingRun.h"
 
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 #include "eval/Reports.h"
-#include "eval/WeightStatistics.h"
+#include "nn/WeightStatistics.h"
 #include "nn/ModelFile.h"
 
 #include <chrono>

@@ -3,8 +3,9 @@
 #include "eval/SparseTail.h"
 
 #include "common/Error.h"
+#include "kernels/Gemm.h"
 #include "nn/Backpropagation.h"
-#include "nn/ThreadTeam.h"
+#include "common/ThreadTeam.h"
 
 #include <omp.h>
 

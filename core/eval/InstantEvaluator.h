@@ -19,8 +19,8 @@
 #include "compress/Pruning.h"
 #include "compress/Quantization.h"
 #include "data/Dataset.h"
-#include "eval/Metrics.h"
-#include "eval/WeightStatistics.h"
+#include "metrics/Metrics.h"
+#include "nn/WeightStatistics.h"
 #include "nn/Network.h"
 
 #include <memory>

@@ -1,7 +1,7 @@
 #include "eval/RegularizationPath.h"
 
 #include "common/Error.h"
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 #include "nn/Network.h"
 #include "nn/Trainer.h"
 

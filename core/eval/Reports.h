@@ -6,10 +6,10 @@
 #include "compress/Pruning.h"
 #include "eval/InstantEvaluator.h"
 #include "common/JsonReader.h"
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 #include "eval/PruneScan.h"
 #include "eval/Sweep.h"
-#include "eval/WeightStatistics.h"
+#include "nn/WeightStatistics.h"
 #include "nn/Trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -54,9 +54,5 @@ SweepResult sweepFromJson(const nlohmann::json& json, const JsonReader& reader, 
 // The inverse of QuantizationSpec::label() ("int4 per row", "bf16", "ternary", ...).
 // Throws ConfigError for other text.
 QuantizationSpec quantizationFromLabel(const std::string& label);
-
-// Writes text to path atomically: a temporary file in the same folder, then a rename, so a
-// failed write leaves any old file intact. Throws InputError naming the path on failure.
-void writeFileAtomically(const std::string& path, const std::string& contents);
 
 } // namespace ss

@@ -1,6 +1,6 @@
 #include "eval/SparseTail.h"
 
-#include "nn/ThreadTeam.h"
+#include "common/ThreadTeam.h"
 
 #if defined(__AVX512F__)
 #include <immintrin.h>

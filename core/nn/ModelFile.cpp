@@ -1,8 +1,8 @@
 #include "nn/ModelFile.h"
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/JsonReader.h"
-#include "eval/Reports.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,5 +1,6 @@
 #include "nn/Network.h"
 
+#include "kernels/Gemm.h"
 #include "common/Error.h"
 #include "common/Random.h"
 #include "nn/Backpropagation.h"

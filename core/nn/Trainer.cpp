@@ -1,14 +1,15 @@
 #include "nn/Trainer.h"
 
+#include "kernels/Gemm.h"
 #include "common/Error.h"
 #include "common/Random.h"
-#include "eval/Metrics.h"
-#include "eval/WeightStatistics.h"
+#include "metrics/Metrics.h"
+#include "nn/WeightStatistics.h"
 #include "nn/Backpropagation.h"
 #include "nn/Loss.h"
 #include "nn/Optimizer.h"
 #include "nn/Regularizer.h"
-#include "nn/ThreadTeam.h"
+#include "common/ThreadTeam.h"
 
 #include <omp.h>
 

@@ -1,5 +1,6 @@
 #include "session/Session.h"
 
+#include "common/AtomicFile.h"
 #include "common/Checksum.h"
 #include "common/Error.h"
 #include "common/JsonReader.h"

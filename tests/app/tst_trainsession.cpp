@@ -3,7 +3,7 @@
 #include "cli/Command.h"
 #include "cli/SessionOutput.h"
 #include "common/Error.h"
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 #include "session/Session.h"
 
 #include <QTemporaryDir>

@@ -1,6 +1,6 @@
 #include "common/Error.h"
 #include "nn/Backpropagation.h"
-#include "nn/Gemm.h"
+#include "kernels/Gemm.h"
 
 #include <QtTest>
 

@@ -1,6 +1,6 @@
 // Metrics against hand-computed cases, including the source article's worked example.
-#include "eval/Metrics.h"
-#include "eval/WeightStatistics.h"
+#include "metrics/Metrics.h"
+#include "nn/WeightStatistics.h"
 #include "common/Error.h"
 
 #include <QtTest>

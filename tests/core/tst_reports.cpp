@@ -1,4 +1,5 @@
 // JSON forms of results and the atomic file write every save goes through.
+#include "common/AtomicFile.h"
 #include "eval/Reports.h"
 #include "common/Error.h"
 

@@ -3,7 +3,7 @@
 // session is rejected with the file and the field named; saves are atomic.
 #include "common/Checksum.h"
 #include "common/Error.h"
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 #include "eval/Reports.h"
 #include "session/Session.h"
 

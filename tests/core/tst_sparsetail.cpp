@@ -3,7 +3,7 @@
 // 16: masked lanes), sample counts (partial batches), depths, and with or without threads.
 #include "common/Random.h"
 #include "eval/SparseTail.h"
-#include "nn/ThreadTeam.h"
+#include "common/ThreadTeam.h"
 
 #include "TestNetworks.h"
 

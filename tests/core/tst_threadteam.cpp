@@ -1,5 +1,5 @@
 #include "common/Error.h"
-#include "nn/ThreadTeam.h"
+#include "common/ThreadTeam.h"
 
 #include <QtTest>
 

@@ -4,7 +4,7 @@
 #include "Engine.h"
 
 #include "eval/InstantEvaluator.h"
-#include "eval/WeightStatistics.h"
+#include "nn/WeightStatistics.h"
 
 #include <QSignalSpy>
 #include <QtTest>

@@ -7,7 +7,7 @@
 #include "Presets.h"
 #include "ValueSlider.h"
 
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 
 #include <QLineEdit>
 #include <QSignalSpy>

@@ -21,4 +21,16 @@ void gemm(bool transposeA, bool transposeB, int m, int n, int k, const Scalar* a
 // True when gemm() uses its own AVX-512 kernel (false: Eigen's product).
 bool gemmUsesOwnKernel();
 
+// destination = op(lhs) * op(rhs), op = transpose where asked. The product is chosen by
+// its size (multiply-adds), and the choice depends only on the shapes, so results are
+// bit-identical run to run:
+//  - below ~24^3: Eigen's coefficient-based lazy product (no packing, no blocking: a
+//    2-8-8-1 net at batch 10 then takes a few microseconds a step);
+//  - otherwise, single-threaded: the packed AVX-512 gemm (Gemm.h) when the result has at
+//    least 24 rows (its tiles are 32 rows high), else Eigen's GEMM on the calling thread;
+//  - with threaded = true and at least 2^20 multiply-adds: Eigen's GEMM on all OpenMP
+//    threads (for callers that are not splitting the work among threads themselves).
+void multiplyInto(MatrixRef destination, const ConstMatrixRef& lhs, bool transposeLhs, const ConstMatrixRef& rhs,
+                  bool transposeRhs, bool threaded = false);
+
 } // namespace ss

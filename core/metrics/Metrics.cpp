@@ -1,4 +1,4 @@
-#include "eval/Metrics.h"
+#include "metrics/Metrics.h"
 
 #include "common/Error.h"
 

@@ -1,4 +1,4 @@
-#include "eval/WeightStatistics.h"
+#include "nn/WeightStatistics.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "nn/ThreadTeam.h"
+#include "common/ThreadTeam.h"
 
 #include "common/Error.h"
 

@@ -1,6 +1,8 @@
-#include "nn/Gemm.h"
+#include "kernels/Gemm.h"
 
 #include "common/Error.h"
+
+#include <omp.h>
 
 #include <algorithm>
 #include <cstring>
@@ -261,6 +263,80 @@ bool gemmUsesOwnKernel()
 #else
     return false;
 #endif
+}
+
+namespace {
+
+// Runs the enclosed code with one OpenMP thread on the calling thread (the ICV is per
+// thread, so other threads are unaffected); Eigen then does not fork for its GEMM.
+class SingleThreadScope {
+public:
+    SingleThreadScope()
+        : m_saved(omp_get_max_threads())
+    {
+        if (m_saved != 1)
+            omp_set_num_threads(1);
+    }
+    ~SingleThreadScope()
+    {
+        if (m_saved != 1)
+            omp_set_num_threads(m_saved);
+    }
+    SingleThreadScope(const SingleThreadScope&) = delete;
+    SingleThreadScope& operator=(const SingleThreadScope&) = delete;
+
+private:
+    int m_saved;
+};
+
+template <typename Lhs, typename Rhs>
+void eigenProduct(MatrixRef& destination, const Lhs& lhs, const Rhs& rhs, bool lazy)
+{
+    if (lazy)
+        destination.noalias() = lhs.lazyProduct(rhs);
+    else
+        destination.noalias() = lhs * rhs;
+}
+
+} // namespace
+
+void multiplyInto(MatrixRef destination, const ConstMatrixRef& lhs, bool transposeLhs, const ConstMatrixRef& rhs,
+                  bool transposeRhs, bool threaded)
+{
+    const Eigen::Index m = transposeLhs ? lhs.cols() : lhs.rows();
+    const Eigen::Index k = transposeLhs ? lhs.rows() : lhs.cols();
+    const Eigen::Index kRhs = transposeRhs ? rhs.cols() : rhs.rows();
+    const Eigen::Index n = transposeRhs ? rhs.rows() : rhs.cols();
+    if (k != kRhs || destination.rows() != m || destination.cols() != n)
+        throw ConfigError("multiplyInto: " + std::to_string(m) + "x" + std::to_string(k) + " times "
+                          + std::to_string(kRhs) + "x" + std::to_string(n) + " into "
+                          + std::to_string(destination.rows()) + "x" + std::to_string(destination.cols()));
+    constexpr double lazyProductWork = 24.0 * 24.0 * 24.0;
+    constexpr double threadedWork = 1024.0 * 1024.0;
+    const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+    const bool lazy = work < lazyProductWork;
+    if (!lazy && gemmUsesOwnKernel() && m >= 24 && !(threaded && work >= threadedWork)) {
+        gemm(transposeLhs, transposeRhs, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), lhs.data(),
+             static_cast<long>(lhs.outerStride()), rhs.data(), static_cast<long>(rhs.outerStride()), destination.data(),
+             static_cast<long>(destination.outerStride()));
+        return;
+    }
+    const auto run = [&] {
+        if (transposeLhs && transposeRhs)
+            eigenProduct(destination, lhs.transpose(), rhs.transpose(), lazy);
+        else if (transposeLhs)
+            eigenProduct(destination, lhs.transpose(), rhs, lazy);
+        else if (transposeRhs)
+            eigenProduct(destination, lhs, rhs.transpose(), lazy);
+        else
+            eigenProduct(destination, lhs, rhs, lazy);
+    };
+    if (lazy || (threaded && work >= threadedWork)) {
+        run();
+    } else {
+        const SingleThreadScope singleThread;
+        run();
+    }
 }
 
 } // namespace ss
