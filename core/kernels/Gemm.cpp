@@ -1,6 +1,13 @@
+// Compiled once per instruction set (Highway's foreach_target.h); gemm() runs the one the
+// CPU supports best (kernels/Isa.h).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/Gemm.cpp"
+#include <hwy/foreach_target.h> // IWYU pragma: keep
+
 #include "kernels/Gemm.h"
 
 #include "common/Error.h"
+#include "kernels/Isa.h"
 
 #include <omp.h>
 
@@ -9,45 +16,60 @@
 #include <string>
 #include <vector>
 
-#ifdef __AVX512F__
-#include <immintrin.h>
+#include <hwy/highway.h>
+
+#ifndef SPARSESCOPE_GEMM_SHARED
+#define SPARSESCOPE_GEMM_SHARED
+namespace ss {
+namespace {
+// Cache blocking of the packed product (see PackedProduct).
+constexpr int kGemmKc = 512;  // inner block
+constexpr int kGemmMc = 256;  // rows of op(A) packed at once
+constexpr int kGemmNc = 3072; // columns of op(B) packed at once (a multiple of every kNr)
+} // namespace
+} // namespace ss
 #endif
 
+HWY_BEFORE_NAMESPACE();
 namespace ss {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
 
-namespace {
+// The packed product in the manner of BLIS/GotoBLAS: op(B) is packed in panels of kNr
+// columns, op(A) in panels of kMr = two vectors of rows, and a kMr x kNr register tile
+// accumulates over an inner block of kKc. Targets with 32 vector registers (AVX-512, NEON)
+// hold 2 x 12 accumulators, those with 16 (AVX2, SSE4, and the portable emulation, which the
+// compiler maps onto SSE2 or NEON) 2 x 6. HWY_SCALAR, the portable baseline, gets the same
+// 8 x 6 tile in plain arrays, which GCC vectorises for the build's own baseline (SSE2 on
+// x86-64). Scalable vectors (SVE, RVV) are not built (core/CMakeLists.txt) and have no tile:
+// Eigen's product would serve them.
+#if HWY_HAVE_SCALABLE
+constexpr bool kHasTile = false;
+constexpr int kLanes = 1;
+constexpr int kNr = 1;
+#elif HWY_TARGET == HWY_SCALAR
+constexpr bool kHasTile = true;
+constexpr int kLanes = 4;
+constexpr int kNr = 6;
+#else
+constexpr bool kHasTile = true;
+constexpr int kLanes = static_cast<int>(hn::MaxLanes(hn::ScalableTag<float>()));
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3 || HWY_TARGET == HWY_EMU128
+constexpr int kNr = 6;
+#else
+constexpr int kNr = 12;
+#endif
+#endif
+constexpr int kMr = 2 * kLanes;
 
-void checkArguments(bool transposeA, bool transposeB, int m, int n, int k, long lda, long ldb, long ldc)
+TileShape RegisterTile()
 {
-    const long rowsA = transposeA ? k : m;
-    const long rowsB = transposeB ? n : k;
-    if (m < 0 || n < 0 || k < 0 || lda < std::max(1L, rowsA) || ldb < std::max(1L, rowsB) || ldc < std::max(1L, long(m)))
-        throw ConfigError("gemm: bad sizes m=" + std::to_string(m) + " n=" + std::to_string(n) + " k=" + std::to_string(k)
-                          + " lda=" + std::to_string(lda) + " ldb=" + std::to_string(ldb) + " ldc=" + std::to_string(ldc));
-}
-
-#ifdef __AVX512F__
-
-constexpr int kMr = 32;   // rows of the register tile: two 16-float vectors
-constexpr int kNr = 12;   // columns of the register tile: 24 accumulators of the 32 registers
-constexpr int kKc = 512;  // inner block: a 32 x 512 A panel is 64 KB (L2), a 512 x 12 B panel 24 KB (L1)
-constexpr int kMc = 256;  // rows of A packed at once: 256 KB, lives in L2
-constexpr int kNc = 3072; // columns of B packed at once (a multiple of kNr)
-
-struct PackBuffers {
-    std::vector<float> a;
-    std::vector<float> b;
-};
-
-PackBuffers& packBuffers()
-{
-    thread_local PackBuffers buffers;
-    return buffers;
+    return kHasTile ? TileShape{kMr, kNr} : TileShape{0, 0};
 }
 
 // op(A)[i0 .. i0+mc) x [p0 .. p0+kc) into panels of kMr rows: panel r holds, for each k,
 // the kMr values of rows r*kMr ..; rows past mc are zero.
-void packA(bool transpose, const float* a, long lda, int i0, int mc, int p0, int kc, float* packed)
+void PackA(bool transpose, const float* a, long lda, int i0, int mc, int p0, int kc, float* packed)
 {
     for (int panel = 0; panel < mc; panel += kMr) {
         const int rows = std::min(kMr, mc - panel);
@@ -56,16 +78,11 @@ void packA(bool transpose, const float* a, long lda, int i0, int mc, int p0, int
             for (int p = 0; p < kc; ++p) {
                 const float* column = a + static_cast<long>(p0 + p) * lda + i0 + panel;
                 float* target = out + static_cast<long>(p) * kMr;
-                if (rows == kMr) {
-                    _mm512_storeu_ps(target, _mm512_loadu_ps(column));
-                    _mm512_storeu_ps(target + 16, _mm512_loadu_ps(column + 16));
-                } else {
-                    int i = 0;
-                    for (; i < rows; ++i)
-                        target[i] = column[i];
-                    for (; i < kMr; ++i)
-                        target[i] = 0.0f;
-                }
+                int i = 0;
+                for (; i < rows; ++i)
+                    target[i] = column[i];
+                for (; i < kMr; ++i)
+                    target[i] = 0.0f;
             }
         } else {
             // op(A)(i, p) = A(p, i): row i of op(A) is column i of A, contiguous in p.
@@ -85,7 +102,7 @@ void packA(bool transpose, const float* a, long lda, int i0, int mc, int p0, int
 
 // op(B)[p0 .. p0+kc) x [j0 .. j0+nc) into panels of kNr columns: panel c holds, for each k,
 // the kNr values of columns c*kNr ..; columns past nc are zero.
-void packB(bool transpose, const float* b, long ldb, int p0, int kc, int j0, int nc, float* packed)
+void PackB(bool transpose, const float* b, long ldb, int p0, int kc, int j0, int nc, float* packed)
 {
     for (int panel = 0; panel < nc; panel += kNr) {
         const int columns = std::min(kNr, nc - panel);
@@ -117,25 +134,50 @@ void packB(bool transpose, const float* b, long ldb, int p0, int kc, int j0, int
     }
 }
 
-// The 32 x 12 register tile: tile = A panel (32 x kc) * B panel (kc x 12), then C = tile
-// (Add false) or C += tile (Add true), for the rows x columns that exist.
+#if HWY_TARGET == HWY_SCALAR
 template <bool Add>
-void kernel(int kc, const float* __restrict a, const float* __restrict b, float* c, long ldc, int rows, int columns)
+HWY_INLINE void Tile(int kc, const float* HWY_RESTRICT a, const float* HWY_RESTRICT b, float* c, long ldc, int rows,
+                     int columns)
 {
-    __m512 top[kNr];
-    __m512 bottom[kNr];
+    float tile[kNr][kMr] = {};
+    for (int p = 0; p < kc; ++p) {
+        for (int j = 0; j < kNr; ++j)
+            for (int i = 0; i < kMr; ++i)
+                tile[j][i] += a[i] * b[j];
+        a += kMr;
+        b += kNr;
+    }
+    for (int j = 0; j < columns; ++j) {
+        float* target = c + static_cast<long>(j) * ldc;
+        for (int i = 0; i < rows; ++i)
+            target[i] = Add ? target[i] + tile[j][i] : tile[j][i];
+    }
+}
+#elif !HWY_HAVE_SCALABLE
+// tile = A panel (kMr x kc) * B panel (kc x kNr), then C = tile (Add false) or C += tile
+// (Add true), for the rows x columns that exist. The accumulators are arrays indexed only by
+// unrolled constants, so that they live in registers.
+template <bool Add>
+HWY_INLINE void Tile(int kc, const float* HWY_RESTRICT a, const float* HWY_RESTRICT b, float* c, long ldc, int rows,
+                     int columns)
+{
+    const hn::ScalableTag<float> d;
+    using V = hn::Vec<decltype(d)>;
+    V top[kNr];
+    V bottom[kNr];
+#pragma GCC unroll 12
     for (int j = 0; j < kNr; ++j) {
-        top[j] = _mm512_setzero_ps();
-        bottom[j] = _mm512_setzero_ps();
+        top[j] = hn::Zero(d);
+        bottom[j] = hn::Zero(d);
     }
     for (int p = 0; p < kc; ++p) {
-        const __m512 a0 = _mm512_loadu_ps(a);
-        const __m512 a1 = _mm512_loadu_ps(a + 16);
+        const V a0 = hn::LoadU(d, a);
+        const V a1 = hn::LoadU(d, a + kLanes);
 #pragma GCC unroll 12
         for (int j = 0; j < kNr; ++j) {
-            const __m512 broadcast = _mm512_set1_ps(b[j]);
-            top[j] = _mm512_fmadd_ps(a0, broadcast, top[j]);
-            bottom[j] = _mm512_fmadd_ps(a1, broadcast, bottom[j]);
+            const V broadcast = hn::Set(d, b[j]);
+            top[j] = hn::MulAdd(a0, broadcast, top[j]);
+            bottom[j] = hn::MulAdd(a1, broadcast, bottom[j]);
         }
         a += kMr;
         b += kNr;
@@ -144,54 +186,47 @@ void kernel(int kc, const float* __restrict a, const float* __restrict b, float*
         for (int j = 0; j < columns; ++j) {
             float* target = c + static_cast<long>(j) * ldc;
             if constexpr (Add) {
-                _mm512_storeu_ps(target, _mm512_add_ps(_mm512_loadu_ps(target), top[j]));
-                _mm512_storeu_ps(target + 16, _mm512_add_ps(_mm512_loadu_ps(target + 16), bottom[j]));
+                hn::StoreU(hn::Add(hn::LoadU(d, target), top[j]), d, target);
+                hn::StoreU(hn::Add(hn::LoadU(d, target + kLanes), bottom[j]), d, target + kLanes);
             } else {
-                _mm512_storeu_ps(target, top[j]);
-                _mm512_storeu_ps(target + 16, bottom[j]);
+                hn::StoreU(top[j], d, target);
+                hn::StoreU(bottom[j], d, target + kLanes);
             }
         }
         return;
     }
-    // Partial tile (the last rows of a matrix whose height is not a multiple of 32): masked
-    // loads and stores touch only the rows that exist.
-    const __mmask16 lowMask = static_cast<__mmask16>(rows >= 16 ? 0xFFFF : (1u << rows) - 1u);
-    const __mmask16 highMask = static_cast<__mmask16>(rows <= 16 ? 0 : (1u << (rows - 16)) - 1u);
+    // Partial tile (the last rows of a matrix whose height is not a multiple of kMr): through
+    // a buffer, touching only the rows that exist (SSE4 and NEON have no masked stores).
+    HWY_ALIGN float buffer[kMr];
     for (int j = 0; j < columns; ++j) {
         float* target = c + static_cast<long>(j) * ldc;
-        if constexpr (Add) {
-            _mm512_mask_storeu_ps(target, lowMask, _mm512_add_ps(_mm512_maskz_loadu_ps(lowMask, target), top[j]));
-            _mm512_mask_storeu_ps(target + 16, highMask,
-                                  _mm512_add_ps(_mm512_maskz_loadu_ps(highMask, target + 16), bottom[j]));
-        } else {
-            _mm512_mask_storeu_ps(target, lowMask, top[j]);
-            _mm512_mask_storeu_ps(target + 16, highMask, bottom[j]);
-        }
+        hn::Store(top[j], d, buffer);
+        hn::Store(bottom[j], d, buffer + kLanes);
+        for (int i = 0; i < rows; ++i)
+            target[i] = Add ? target[i] + buffer[i] : buffer[i];
     }
 }
+#endif
 
-void packedGemm(bool transposeA, bool transposeB, int m, int n, int k, const float* a, long lda, const float* b,
-                long ldb, float* c, long ldc, bool accumulate)
+// C (m x n) = or += op(A) op(B), blocked for the caches: an A block of kMc x kKc (256 KB at
+// most) stays in L2, a B panel of kKc x kNr (24 KB at most) in L1. packedA and packedB hold
+// at least PackSizes(m, n, k).
+void PackedProduct(bool transposeA, bool transposeB, int m, int n, int k, const float* a, long lda, const float* b,
+                   long ldb, float* c, long ldc, bool accumulate, float* packedA, float* packedB)
 {
-    PackBuffers& buffers = packBuffers();
-    const int kcMax = std::min(kKc, k);
-    const std::size_t aSize = static_cast<std::size_t>(((std::min(kMc, m) + kMr - 1) / kMr) * kMr) * kcMax;
-    const std::size_t bSize = static_cast<std::size_t>(((std::min(kNc, n) + kNr - 1) / kNr) * kNr) * kcMax;
-    if (buffers.a.size() < aSize)
-        buffers.a.resize(aSize);
-    if (buffers.b.size() < bSize)
-        buffers.b.resize(bSize);
-    float* packedA = buffers.a.data();
-    float* packedB = buffers.b.data();
-    for (int j0 = 0; j0 < n; j0 += kNc) {
-        const int nc = std::min(kNc, n - j0);
-        for (int p0 = 0; p0 < k; p0 += kKc) {
-            const int kc = std::min(kKc, k - p0);
+#if HWY_HAVE_SCALABLE
+    (void)transposeA, (void)transposeB, (void)m, (void)n, (void)k, (void)a, (void)lda, (void)b, (void)ldb;
+    (void)c, (void)ldc, (void)accumulate, (void)packedA, (void)packedB;
+#else
+    for (int j0 = 0; j0 < n; j0 += kGemmNc) {
+        const int nc = std::min(kGemmNc, n - j0);
+        for (int p0 = 0; p0 < k; p0 += kGemmKc) {
+            const int kc = std::min(kGemmKc, k - p0);
             const bool add = accumulate || p0 > 0;
-            packB(transposeB, b, ldb, p0, kc, j0, nc, packedB);
-            for (int i0 = 0; i0 < m; i0 += kMc) {
-                const int mc = std::min(kMc, m - i0);
-                packA(transposeA, a, lda, i0, mc, p0, kc, packedA);
+            PackB(transposeB, b, ldb, p0, kc, j0, nc, packedB);
+            for (int i0 = 0; i0 < m; i0 += kGemmMc) {
+                const int mc = std::min(kGemmMc, m - i0);
+                PackA(transposeA, a, lda, i0, mc, p0, kc, packedA);
                 for (int jr = 0; jr < nc; jr += kNr) {
                     const int columns = std::min(kNr, nc - jr);
                     const float* panelB = packedB + static_cast<long>(jr) * kc;
@@ -200,17 +235,37 @@ void packedGemm(bool transposeA, bool transposeB, int m, int n, int k, const flo
                         float* tile = c + static_cast<long>(j0 + jr) * ldc + i0 + ir;
                         const float* panelA = packedA + static_cast<long>(ir) * kc;
                         if (add)
-                            kernel<true>(kc, panelA, panelB, tile, ldc, rows, columns);
+                            Tile<true>(kc, panelA, panelB, tile, ldc, rows, columns);
                         else
-                            kernel<false>(kc, panelA, panelB, tile, ldc, rows, columns);
+                            Tile<false>(kc, panelA, panelB, tile, ldc, rows, columns);
                     }
                 }
             }
         }
     }
+#endif
 }
 
-#endif // __AVX512F__
+} // namespace HWY_NAMESPACE
+} // namespace ss
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ss {
+
+HWY_EXPORT(RegisterTile);
+HWY_EXPORT(PackedProduct);
+
+namespace {
+
+void checkArguments(bool transposeA, bool transposeB, int m, int n, int k, long lda, long ldb, long ldc)
+{
+    const long rowsA = transposeA ? k : m;
+    const long rowsB = transposeB ? n : k;
+    if (m < 0 || n < 0 || k < 0 || lda < std::max(1L, rowsA) || ldb < std::max(1L, rowsB) || ldc < std::max(1L, long(m)))
+        throw ConfigError("gemm: bad sizes m=" + std::to_string(m) + " n=" + std::to_string(n) + " k=" + std::to_string(k)
+                          + " lda=" + std::to_string(lda) + " ldb=" + std::to_string(ldb) + " ldc=" + std::to_string(ldc));
+}
 
 [[maybe_unused]] void eigenGemm(bool transposeA, bool transposeB, int m, int n, int k, const Scalar* a, long lda, const Scalar* b,
                long ldb, Scalar* c, long ldc, bool accumulate)
@@ -235,6 +290,35 @@ void packedGemm(bool transposeA, bool transposeB, int m, int n, int k, const flo
         apply(mapA, mapB);
 }
 
+struct PackBuffers {
+    std::vector<float> a;
+    std::vector<float> b;
+};
+
+// Per thread: each grows once to the largest size used (no allocation in steady state).
+PackBuffers& packBuffers()
+{
+    thread_local PackBuffers buffers;
+    return buffers;
+}
+
+void packedGemm(bool transposeA, bool transposeB, int m, int n, int k, const float* a, long lda, const float* b,
+                long ldb, float* c, long ldc, bool accumulate)
+{
+    const TileShape tile = HWY_DYNAMIC_DISPATCH(RegisterTile)();
+    const long kcMax = std::min(kGemmKc, k);
+    const auto roundUp = [](long value, long multiple) { return (value + multiple - 1) / multiple * multiple; };
+    const std::size_t aSize = static_cast<std::size_t>(roundUp(std::min(kGemmMc, m), tile.rows) * kcMax);
+    const std::size_t bSize = static_cast<std::size_t>(roundUp(std::min(kGemmNc, n), tile.columns) * kcMax);
+    PackBuffers& buffers = packBuffers();
+    if (buffers.a.size() < aSize)
+        buffers.a.resize(aSize);
+    if (buffers.b.size() < bSize)
+        buffers.b.resize(bSize);
+    HWY_DYNAMIC_DISPATCH(PackedProduct)(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate,
+                                        buffers.a.data(), buffers.b.data());
+}
+
 } // namespace
 
 void gemm(bool transposeA, bool transposeB, int m, int n, int k, const Scalar* a, long lda, const Scalar* b, long ldb,
@@ -249,20 +333,16 @@ void gemm(bool transposeA, bool transposeB, int m, int n, int k, const Scalar* a
                 std::fill(c + static_cast<long>(j) * ldc, c + static_cast<long>(j) * ldc + m, 0.0f);
         return;
     }
-#ifdef __AVX512F__
-    packedGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-#else
-    eigenGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-#endif
+    if (gemmUsesOwnKernel())
+        packedGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    else
+        eigenGemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
 bool gemmUsesOwnKernel()
 {
-#ifdef __AVX512F__
-    return true;
-#else
-    return false;
-#endif
+    ensureSimdPathChosen();
+    return HWY_DYNAMIC_DISPATCH(RegisterTile)().rows > 0;
 }
 
 namespace {
@@ -340,3 +420,4 @@ void multiplyInto(MatrixRef destination, const ConstMatrixRef& lhs, bool transpo
 }
 
 } // namespace ss
+#endif // HWY_ONCE
