@@ -1,6 +1,8 @@
 #include "eval/InstantEvaluator.h"
 
 #include "eval/SparseTail.h"
+#include "kernels/ColumnUpdates.h"
+#include "kernels/IntegerProduct.h"
 
 #include "common/Error.h"
 #include "kernels/Gemm.h"
@@ -9,9 +11,6 @@
 
 #include <omp.h>
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
 
 #include <algorithm>
 #include <cstring>
@@ -56,8 +55,6 @@ constexpr double kColumnUpdateCost = 3.0;
 // Copying a slot costs about as much as this many column updates per first-layer unit
 // (a 10 MB copy against 2,000 changes over 10k samples, both about 1.5 ms here).
 constexpr double kCopyCostInChanges = 8.0;
-// Speed of the 8-bit integer product relative to the float one (see firstLayer()).
-constexpr double kIntegerSpeedup = 2.5;
 
 double magnitudeOfKey(std::uint64_t key)
 {
@@ -375,11 +372,7 @@ struct InstantEvaluator::Cache {
         double rebuildCost = 0;    // of its last product, relative to a dense float product
         bool pinned = false;       // a checkpoint: read or copied, never updated or evicted
     };
-    struct Change {
-        int neuron;
-        int input;
-        Scalar delta;
-    };
+    using Change = WeightChange;
 
     Cache(const Network& network, const Dataset& data, const EnergyTable& table)
         : trained(network), test(data), energy(table)
@@ -639,11 +632,11 @@ struct InstantEvaluator::Cache {
             return *best;
         }
         const long nonZero = static_cast<long>((weights.array() != Scalar(0)).count());
-        // Integer codes on byte inputs multiply 2.5 times as fast: 8-bit dot products, four per
-        // lane but at half the float rate on Zen 4 (measured: 2G multiply-adds in 7 ms against
-        // 25 ms in float, on 2 cores).
-        const bool integer = integerProductApplies();
-        const double denseCost = static_cast<double>(n) * samples / (integer ? kIntegerSpeedup : 1.0);
+        // Integer codes on byte inputs multiply faster, by the active path's measured ratio
+        // (kernels/IntegerProduct.cpp).
+        const double integerSpeedup = integerProductSpeedupHere();
+        const bool integer = integerSpeedup > 0;
+        const double denseCost = static_cast<double>(n) * samples / (integer ? integerSpeedup : 1.0);
         const double sparseCost = kColumnUpdateCost * static_cast<double>(nonZero) * samples;
         const double incrementalCost = best ? kColumnUpdateCost * static_cast<double>(bestChanges) * samples
                                             : std::numeric_limits<double>::infinity();
@@ -876,67 +869,14 @@ struct InstantEvaluator::Cache {
     }
 
     // Adds the changes to the samples [begin, end) (a multiple of 64 long), neuron by
-    // neuron, in blocks of kSampleBlock samples: each 64-sample slice of a neuron's column
-    // is loaded once, receives all of that neuron's changes in registers, and is stored once.
+    // neuron, in blocks of kSampleBlock samples (kernels/ColumnUpdates.h).
     template <typename Input>
     void applyChangesToRange(Scalar* z, const Input* inputs, Eigen::Index samples, Scalar inputScale,
                              Eigen::Index begin, Eigen::Index end) const
     {
-        const int neurons = static_cast<int>(perNeuron.size()) - 1;
-        const Change* list = sorted.data();
-        for (Eigen::Index blockBegin = begin; blockBegin < end; blockBegin += kSampleBlock) {
-            const Eigen::Index blockEnd = std::min(blockBegin + kSampleBlock, end);
-            for (int i = 0; i < neurons; ++i) {
-                const int first = perNeuron[static_cast<std::size_t>(i)];
-                const int last = perNeuron[static_cast<std::size_t>(i) + 1];
-                if (first == last)
-                    continue;
-                Scalar* column = z + static_cast<Eigen::Index>(i) * samples;
-                for (Eigen::Index t = blockBegin; t < blockEnd; t += 64)
-                    addChangesToSlice(column + t, inputs + t, samples, list + first, list + last, inputScale);
-            }
-        }
-    }
-
-    // slice[0..64) += sum over the changes of delta * input column slice.
-    template <typename Input>
-    static void addChangesToSlice(Scalar* slice, const Input* inputs, Eigen::Index samples, const Change* first,
-                                  const Change* last, Scalar inputScale)
-    {
-#if defined(__AVX512F__)
-        const auto load = [](const Input* x) {
-            if constexpr (std::is_same_v<Input, std::uint8_t>)
-                return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x))));
-            else
-                return _mm512_loadu_ps(x);
-        };
-        __m512 a0 = _mm512_loadu_ps(slice), a1 = _mm512_loadu_ps(slice + 16);
-        __m512 a2 = _mm512_loadu_ps(slice + 32), a3 = _mm512_loadu_ps(slice + 48);
-        for (const Change* c = first; c != last; ++c) {
-            const Input* x = inputs + static_cast<Eigen::Index>(c->input) * samples;
-            const __m512 d = _mm512_set1_ps(c->delta * inputScale);
-            a0 = _mm512_fmadd_ps(d, load(x), a0);
-            a1 = _mm512_fmadd_ps(d, load(x + 16), a1);
-            a2 = _mm512_fmadd_ps(d, load(x + 32), a2);
-            a3 = _mm512_fmadd_ps(d, load(x + 48), a3);
-        }
-        _mm512_storeu_ps(slice, a0);
-        _mm512_storeu_ps(slice + 16, a1);
-        _mm512_storeu_ps(slice + 32, a2);
-        _mm512_storeu_ps(slice + 48, a3);
-#else
-        Scalar accumulator[64];
-        for (int t = 0; t < 64; ++t)
-            accumulator[t] = slice[t];
-        for (const Change* c = first; c != last; ++c) {
-            const Input* x = inputs + static_cast<Eigen::Index>(c->input) * samples;
-            const Scalar d = c->delta * inputScale;
-            for (int t = 0; t < 64; ++t)
-                accumulator[t] = std::fma(d, static_cast<Scalar>(x[t]), accumulator[t]);
-        }
-        for (int t = 0; t < 64; ++t)
-            slice[t] = accumulator[t];
-#endif
+        applyColumnChanges(z, inputs, static_cast<long>(samples), inputScale, static_cast<long>(begin),
+                           static_cast<long>(end), perNeuron.data(), static_cast<int>(perNeuron.size()) - 1,
+                           sorted.data(), static_cast<long>(kSampleBlock));
     }
 
     template <typename Input>
@@ -959,32 +899,34 @@ struct InstantEvaluator::Cache {
     }
 
     // Integer-coded first layers (int k, ternary, binary) on byte-coded inputs: the product
-    // in exact 8-bit integer arithmetic (AVX-512 VNNI), scaled back to float per output.
-    bool integerProductApplies() const
+    // in exact integer arithmetic (kernels/IntegerProduct.h), scaled back to float per output.
+    int integerCodeLimit() const
     {
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__)
         using F = QuantizationSpec::Format;
-        return !inputBytes.empty()
-               && (compressedPrecision.format == F::Int || compressedPrecision.format == F::Ternary
-                   || compressedPrecision.format == F::Binary);
-#else
-        return false;
-#endif
+        return compressedPrecision.format == F::Int && compressedPrecision.bits > 1
+                   ? (1 << (compressedPrecision.bits - 1)) - 1
+                   : 1;
+    }
+    // How much faster than the float product the integer one is here (0: not available).
+    double integerProductSpeedupHere() const
+    {
+        using F = QuantizationSpec::Format;
+        if (inputBytes.empty()
+            || !(compressedPrecision.format == F::Int || compressedPrecision.format == F::Ternary
+                 || compressedPrecision.format == F::Binary))
+            return 0;
+        return integerProductSpeedup(integerCodeLimit());
     }
 
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__)
     // Writes z1t = X^T W^T for weights that are code * scale with integer codes (|code| <= 127)
     // per row (or per tensor); false when they are not (then the float product is used).
     bool integerProduct(const Matrix& weights, Matrix& z1t)
     {
-        using F = QuantizationSpec::Format;
         const Eigen::Index outputs = weights.rows();
         const Eigen::Index inputs = weights.cols();
         const Eigen::Index groups = (inputs + 3) / 4;
         const Eigen::Index samples = test.sampleCount();
-        const int levels = compressedPrecision.format == F::Int && compressedPrecision.bits > 1
-                               ? (1 << (compressedPrecision.bits - 1)) - 1
-                               : 1;
+        const int levels = integerCodeLimit();
         // The scale of each row: its largest |w| over the levels (per tensor: the tensor's).
         Vector scales = weights.cwiseAbs().rowwise().maxCoeff() / static_cast<Scalar>(levels);
         if (compressedPrecision.granularity == QuantizationSpec::Granularity::PerTensor)
@@ -1002,31 +944,15 @@ struct InstantEvaluator::Cache {
                 codes[static_cast<std::size_t>(i * groups * 4 + j)] = static_cast<std::int8_t>(code);
             }
         packInputsForIntegerProduct(groups);
-        const Eigen::Index paddedSamples = (samples + 31) / 32 * 32;
-        const Eigen::Index sampleBlocks = paddedSamples / 32;
+        const Vector outputScale = scales * inputStep;
+        const Eigen::Index paddedSamples = (samples + kIntegerSampleBlock - 1) / kIntegerSampleBlock * kIntegerSampleBlock;
+        const Eigen::Index sampleBlocks = paddedSamples / kIntegerSampleBlock;
         const int members = team ? team->size() : 1;
         auto part = [&](int member) {
-            const Eigen::Index first = sampleBlocks * member / members;
-            const Eigen::Index last = sampleBlocks * (member + 1) / members;
-            for (Eigen::Index b = first; b < last; ++b) {
-                Eigen::Index o = 0;
-                for (; o + 8 <= outputs; o += 8)
-                    integerBlock<8>(b * 32, o, groups, samples, scales, z1t);
-                switch (outputs - o) {
-                case 0: break;
-                case 1: integerBlock<1>(b * 32, o, groups, samples, scales, z1t); break;
-                case 2: integerBlock<2>(b * 32, o, groups, samples, scales, z1t); break;
-                case 3: integerBlock<3>(b * 32, o, groups, samples, scales, z1t); break;
-                case 4: integerBlock<4>(b * 32, o, groups, samples, scales, z1t); break;
-                case 5: integerBlock<5>(b * 32, o, groups, samples, scales, z1t); break;
-                case 6: integerBlock<6>(b * 32, o, groups, samples, scales, z1t); break;
-                case 7: integerBlock<7>(b * 32, o, groups, samples, scales, z1t); break;
-                case 8: integerBlock<8>(b * 32, o, groups, samples, scales, z1t); break;
-                case 9: integerBlock<9>(b * 32, o, groups, samples, scales, z1t); break;
-                case 10: integerBlock<10>(b * 32, o, groups, samples, scales, z1t); break;
-                default: integerBlock<11>(b * 32, o, groups, samples, scales, z1t); break;
-                }
-            }
+            ss::integerProduct(packedInputs.data(), static_cast<long>(paddedSamples), static_cast<long>(samples),
+                               codes.data(), static_cast<long>(groups), static_cast<long>(outputs), outputScale.data(),
+                               z1t.data(), static_cast<long>(sampleBlocks * member / members),
+                               static_cast<long>(sampleBlocks * (member + 1) / members));
         };
         if (members > 1)
             team->run(part);
@@ -1035,64 +961,12 @@ struct InstantEvaluator::Cache {
         return true;
     }
 
-    // accumulator += the dot products of 4 unsigned bytes (x) with 4 signed bytes (codes) in
-    // each 32-bit lane. In assembly: with the intrinsic, GCC 12 copies every accumulator to
-    // another register and back around each instruction (measured 15 % slower).
-    static __m512i dotProductAccumulate(__m512i accumulator, __m512i x, __m512i codes)
-    {
-        asm("vpdpbusd %2, %1, %0" : "+v"(accumulator) : "v"(x), "v"(codes));
-        return accumulator;
-    }
-
-    // 32 samples x T outputs: 2T integer accumulators, 4 inputs per instruction. The
-    // accumulators are separate arrays indexed only by unrolled constants: indexed by a
-    // run-time variable anywhere, GCC keeps them in memory and the loop runs 3x slower.
-    template <int T>
-    void integerBlock(Eigen::Index firstSample, Eigen::Index firstOutput, Eigen::Index groups, Eigen::Index samples,
-                      const Vector& scales, Matrix& z1t) const
-    {
-        const Eigen::Index paddedSamples = (samples + 31) / 32 * 32;
-        __m512i low[T], high[T]; // samples firstSample + [0, 16) and + [16, 32)
-#pragma GCC unroll 16
-        for (int t = 0; t < T; ++t)
-            low[t] = high[t] = _mm512_setzero_si512();
-        const std::int8_t* codeRows = codes.data() + firstOutput * groups * 4;
-        for (Eigen::Index g = 0; g < groups; ++g) {
-            const std::uint8_t* x = packedInputs.data() + (g * paddedSamples + firstSample) * 4;
-            const __m512i x0 = _mm512_loadu_si512(x);
-            const __m512i x1 = _mm512_loadu_si512(x + 64);
-#pragma GCC unroll 16
-            for (int t = 0; t < T; ++t) {
-                std::int32_t quad = 0;
-                std::memcpy(&quad, codeRows + (t * groups + g) * 4, sizeof quad);
-                const __m512i q = _mm512_set1_epi32(quad);
-                low[t] = dotProductAccumulate(low[t], x0, q);
-                high[t] = dotProductAccumulate(high[t], x1, q);
-            }
-        }
-        const auto store = [&](__m512i accumulator, int t, Eigen::Index begin) {
-            const Eigen::Index count = std::min<Eigen::Index>(16, samples - begin);
-            const __mmask16 mask = count == 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1u);
-            const __m512 factor = _mm512_set1_ps(scales(firstOutput + t) * inputStep);
-            _mm512_mask_storeu_ps(z1t.data() + (firstOutput + t) * samples + begin, mask,
-                                  _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(__mmask16(0xFFFF), accumulator), factor));
-        };
-#pragma GCC unroll 16
-        for (int t = 0; t < T; ++t)
-            store(low[t], t, firstSample);
-        if (firstSample + 16 < samples) {
-#pragma GCC unroll 16
-            for (int t = 0; t < T; ++t)
-                store(high[t], t, firstSample + 16);
-        }
-    }
-
     // Bytes regrouped as [4 inputs][sample][4] for the dot products (built once, padded with
     // zeros to whole groups of 4 inputs and 32 samples).
     void packInputsForIntegerProduct(Eigen::Index groups)
     {
         const Eigen::Index samples = test.sampleCount();
-        const Eigen::Index paddedSamples = (samples + 31) / 32 * 32;
+        const Eigen::Index paddedSamples = (samples + kIntegerSampleBlock - 1) / kIntegerSampleBlock * kIntegerSampleBlock;
         if (packedInputs.size() == static_cast<std::size_t>(groups * paddedSamples * 4))
             return;
         packedInputs.assign(static_cast<std::size_t>(groups * paddedSamples * 4), 0);
@@ -1104,13 +978,9 @@ struct InstantEvaluator::Cache {
     }
     void prepareIntegerInputs()
     {
-        if (!inputBytes.empty())
+        if (!inputBytes.empty() && integerProductSpeedup(1) > 0)
             packInputsForIntegerProduct((test.featureCount() + 3) / 4);
     }
-#else
-    bool integerProduct(const Matrix&, Matrix&) { return false; }
-    void prepareIntegerInputs() {}
-#endif
 
     // Images scaled by 1/255 hold 256 values: kept as bytes (k) and a step (x = k * step)
     // for the column updates when every input is that within float rounding.

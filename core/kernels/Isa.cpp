@@ -10,10 +10,20 @@ namespace ss {
 
 namespace {
 
+// hwy::SupportedTargets() re-detects the CPU and, as a side effect, points the dispatch at the
+// best target of all, ignoring DisableTargets; its caller must restore the choice. Every call
+// of ours goes through here.
+long long supportedTargetsKeepingTheChoice()
+{
+    const long long targets = hwy::SupportedTargets();
+    hwy::GetChosenTarget().Update(targets);
+    return targets;
+}
+
 // What the CPU supports among the built targets, read before SPARSESCOPE_ISA disables any.
 long long cpuTargets()
 {
-    static const long long targets = hwy::SupportedTargets() & HWY_TARGETS;
+    static const long long targets = supportedTargetsKeepingTheChoice() & HWY_TARGETS;
     return targets;
 }
 
@@ -72,6 +82,7 @@ void applyEnvironment()
     // emulation always stays as Highway's last resort.
     const long long chosen = (supported & allowed) & -(supported & allowed);
     hwy::DisableTargets(chosen - 1);
+    supportedTargetsKeepingTheChoice();
 }
 
 } // namespace
@@ -102,7 +113,7 @@ std::string simdTargetName(long long target)
 std::string activeSimdPath()
 {
     ensureSimdPathChosen();
-    const long long supported = hwy::SupportedTargets() & HWY_TARGETS;
+    const long long supported = supportedTargetsKeepingTheChoice() & HWY_TARGETS;
     if (supported == 0)
         return simdTargetName(HWY_STATIC_TARGET);
     return simdTargetName(supported & -supported);
