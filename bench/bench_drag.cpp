@@ -12,6 +12,7 @@
 // 12-epoch training; int8 per row;
 // 4-bit per row at 90 %; breast-cancer proximal-L1 path). --path-only runs only the latter.
 
+#include "kernels/Isa.h"
 #include "common/Random.h"
 #include "compress/GradualPruning.h"
 #include "compress/Pruning.h"
@@ -168,6 +169,7 @@ DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSettin
 void printDrag(const std::string& name, const DragResult& result, const std::string& model)
 {
     nlohmann::json line = {{"bench", "drag"},
+                           {"simd_path", ss::activeSimdPath()},
                            {"model", model},
                            {"drag", name},
                            {"steps", result.milliseconds.size()},
@@ -224,6 +226,7 @@ void runDrags(const Network& network, const Dataset& test, const std::string& mo
         fullMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     }
     std::cout << nlohmann::json{{"bench", "drag"},
+                           {"simd_path", ss::activeSimdPath()},
                                 {"model", model},
                                 {"evaluator_build_ms", buildMs},
                                 {"checkpoints_ms", checkpointsMs},
@@ -289,6 +292,7 @@ void runDrags(const Network& network, const Dataset& test, const std::string& mo
     // PyTorch's figures vary with the machine's moment (19.6 ms in shared/bench's README,
     // 38 ms on other days): measure them in the same sitting rather than quote them here.
     std::cout << nlohmann::json{{"bench", "drag"},
+                           {"simd_path", ss::activeSimdPath()},
                                 {"pytorch_reference",
                                  "run ../shared/bench/A_fmnist_mlp.py in the same sitting: its slider_direct and "
                                  "slider_torch_prune lines are the PyTorch figures for these drags"}}
@@ -493,6 +497,7 @@ int main(int argc, char** argv)
         }
         if (cached) {
             std::cout << nlohmann::json{{"bench", "drag"},
+                           {"simd_path", ss::activeSimdPath()},
                                         {"model", model},
                                         {"loaded", options.modelPath},
                                         {"test_accuracy", accuracyOf(network, data.test)}}
@@ -503,6 +508,7 @@ int main(int argc, char** argv)
             const auto start = Clock::now();
             trainer.train(epochs);
             std::cout << nlohmann::json{{"bench", "drag"},
+                           {"simd_path", ss::activeSimdPath()},
                                         {"model", model},
                                         {"trained_epochs", epochs},
                                         {"training_seconds", std::chrono::duration<double>(Clock::now() - start).count()},

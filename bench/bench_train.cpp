@@ -2,6 +2,7 @@
 // Adam, on 60,000 samples (median of 3 steady epochs); (b) steps/s for a 2-8-8-1 tanh net
 // on 1000 two-moons points, batch 10, Adam. Prints one JSON line per figure.
 
+#include "kernels/Isa.h"
 #include "common/Random.h"
 #include "data/Dataset.h"
 #include "data/DatasetCatalog.h"
@@ -128,12 +129,13 @@ void mlpThroughput()
         testAccuracy = evaluator.evaluateNow().testAccuracy;
     }
     nlohmann::json line = {{"bench", "train_mlp"},
+                           {"simd_path", ss::activeSimdPath()},
                            {"model", "784-256-128-10 relu"},
                            {"data", data.real ? "fashion-mnist" : train.name},
                            {"batch", 128},
                            {"optimizer", "adam"},
                            {"threads", omp_get_max_threads()},
-                           {"gemm", gemmUsesOwnKernel() ? "packed AVX-512 kernel" : "Eigen"},
+                           {"gemm", gemmUsesOwnKernel() ? "packed kernel" : "Eigen"},
                            {"load_average_1min", loadAverage()},
                            {"epoch_seconds", epochSeconds},
                            {"epoch_seconds_steady_median", seconds},
@@ -174,6 +176,7 @@ void tinyNetSteps()
     const double rate = median(rates);
     const TrainingReport report = trainer.evaluateNow();
     nlohmann::json line = {{"bench", "train_tiny"},
+                           {"simd_path", ss::activeSimdPath()},
                            {"model", "2-8-8-1 tanh"},
                            {"data", "moons 1000 noise 0.2"},
                            {"batch", 10},
