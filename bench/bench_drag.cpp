@@ -226,7 +226,7 @@ void runDrags(const Network& network, const Dataset& test, const std::string& mo
         fullMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     }
     std::cout << nlohmann::json{{"bench", "drag"},
-                           {"simd_path", ss::activeSimdPath()},
+                                {"simd_path", ss::activeSimdPath()},
                                 {"model", model},
                                 {"evaluator_build_ms", buildMs},
                                 {"checkpoints_ms", checkpointsMs},
@@ -292,7 +292,7 @@ void runDrags(const Network& network, const Dataset& test, const std::string& mo
     // PyTorch's figures vary with the machine's moment (19.6 ms in shared/bench's README,
     // 38 ms on other days): measure them in the same sitting rather than quote them here.
     std::cout << nlohmann::json{{"bench", "drag"},
-                           {"simd_path", ss::activeSimdPath()},
+                                {"simd_path", ss::activeSimdPath()},
                                 {"pytorch_reference",
                                  "run ../shared/bench/A_fmnist_mlp.py in the same sitting: its slider_direct and "
                                  "slider_torch_prune lines are the PyTorch figures for these drags"}}
@@ -497,7 +497,7 @@ int main(int argc, char** argv)
         }
         if (cached) {
             std::cout << nlohmann::json{{"bench", "drag"},
-                           {"simd_path", ss::activeSimdPath()},
+                                        {"simd_path", ss::activeSimdPath()},
                                         {"model", model},
                                         {"loaded", options.modelPath},
                                         {"test_accuracy", accuracyOf(network, data.test)}}
@@ -508,7 +508,7 @@ int main(int argc, char** argv)
             const auto start = Clock::now();
             trainer.train(epochs);
             std::cout << nlohmann::json{{"bench", "drag"},
-                           {"simd_path", ss::activeSimdPath()},
+                                        {"simd_path", ss::activeSimdPath()},
                                         {"model", model},
                                         {"trained_epochs", epochs},
                                         {"training_seconds", std::chrono::duration<double>(Clock::now() - start).count()},
