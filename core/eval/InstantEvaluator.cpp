@@ -1,5 +1,6 @@
 #include "eval/InstantEvaluator.h"
 
+#include "compress/PrecisionLadder.h"
 #include "eval/SparseTail.h"
 #include "kernels/ColumnUpdates.h"
 #include "kernels/IntegerProduct.h"
@@ -372,6 +373,13 @@ struct InstantEvaluator::Cache {
         double rebuildCost = 0;    // of its last product, relative to a dense float product
         bool pinned = false;       // a checkpoint: read or copied, never updated or evicted
     };
+    // A whole evaluation kept for a setting (the precomputed bit widths, see doIdleWork).
+    struct KeptResult {
+        CompressionSetting setting;
+        Evaluation evaluation;
+        Network compressed;
+        Matrix logits;
+    };
     using Change = WeightChange;
 
     Cache(const Network& network, const Dataset& data, const EnergyTable& table)
@@ -626,7 +634,7 @@ struct InstantEvaluator::Cache {
         Slot* best = start.slot;
         long bestChanges = start.changes;
         if (best && bestChanges == 0) {
-            best->lastUse = clock;
+            best->lastUse = transient ? 0 : clock;
             lastPath = "cached";
             lastChanges = 0;
             return *best;
@@ -672,7 +680,7 @@ struct InstantEvaluator::Cache {
                 }
                 target.prefix = position;
                 ++target.version;
-                target.lastUse = clock;
+                target.lastUse = transient ? 0 : clock;
                 lastPath = "incremental";
                 lastChanges = static_cast<long>(changes.size());
                 return target;
@@ -711,7 +719,7 @@ struct InstantEvaluator::Cache {
             lastPath = "full";
         }
         slot->rowUpdates.assign(static_cast<std::size_t>(weights.rows()), 0);
-        slot->lastUse = clock;
+        slot->lastUse = transient ? 0 : clock;
         ++slot->version;
         lastChanges = bestChanges == std::numeric_limits<long>::max() ? n : bestChanges;
         return *slot;
@@ -1104,6 +1112,18 @@ struct InstantEvaluator::Cache {
     std::size_t maxSlots = kMinSlots;
     bool checkpointsPrepared = false;
     long clock = 0;
+    // Set while the idle work precomputes other bit widths: the slots it fills count as the
+    // oldest, so they are the first evicted and the user's own working slots stay.
+    bool transient = false;
+    // The last setting evaluate() was asked for, and its result.
+    bool haveLastSetting = false;
+    CompressionSetting lastSetting;
+    Evaluation lastEvaluation;
+    // Evaluations at the precision ladder's positions for keptPruning (with the last setting's
+    // granularity), filled when idle; keptHit is the one the last evaluate() returned.
+    std::vector<KeptResult> kept;
+    PruningSpec keptPruning;
+    const KeptResult* keptHit = nullptr;
     std::vector<Change> changes;
     std::vector<Change> sorted;
     std::vector<int> perNeuron;
@@ -1142,7 +1162,7 @@ InstantEvaluator::InstantEvaluator(const Network& trained, const Dataset& test, 
 
 InstantEvaluator::~InstantEvaluator() = default;
 
-Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
+Evaluation InstantEvaluator::evaluateAfresh(const CompressionSetting& setting)
 {
     using Clock = std::chrono::steady_clock;
     Cache& cache = *m_cache;
@@ -1192,6 +1212,107 @@ Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
     return evaluation;
 }
 
+Evaluation InstantEvaluator::evaluate(const CompressionSetting& setting)
+{
+    Cache& cache = *m_cache;
+    setting.pruning.validate(static_cast<int>(cache.trained.layers().size()));
+    validatePrecision(setting.precision);
+    cache.keptHit = nullptr;
+    for (const Cache::KeptResult& result : cache.kept)
+        if (result.setting == setting)
+            cache.keptHit = &result;
+    Evaluation evaluation;
+    if (cache.keptHit) {
+        evaluation = cache.keptHit->evaluation;
+        cache.lastPath = "precomputed";
+        cache.lastChanges = 0;
+        cache.timings = {};
+    } else {
+        evaluation = evaluateAfresh(setting);
+    }
+    cache.haveLastSetting = true;
+    cache.lastSetting = setting;
+    cache.lastEvaluation = evaluation;
+    return evaluation;
+}
+
+namespace {
+
+// The first position of the precision ladder, at the setting's pruning and granularity, that
+// has no kept result; -1 when all have.
+template <typename Kept>
+int missingPrecision(const CompressionSetting& current, const std::vector<Kept>& kept)
+{
+    for (int position = 0; position < static_cast<int>(precisionLadder().size()); ++position) {
+        CompressionSetting neighbour = current;
+        neighbour.precision = precisionAt(position, current.precision.granularity);
+        if (std::none_of(kept.begin(), kept.end(), [&](const Kept& r) { return r.setting == neighbour; }))
+            return position;
+    }
+    return -1;
+}
+
+} // namespace
+
+bool InstantEvaluator::hasIdleWork() const
+{
+    const Cache& cache = *m_cache;
+    if (!cache.checkpointsPrepared)
+        return true;
+    if (!cache.haveLastSetting)
+        return false;
+    return !(cache.keptPruning == cache.lastSetting.pruning) || missingPrecision(cache.lastSetting, cache.kept) >= 0;
+}
+
+void InstantEvaluator::doIdleWork()
+{
+    Cache& cache = *m_cache;
+    if (!cache.checkpointsPrepared) {
+        cache.prepareCheckpoints();
+        return;
+    }
+    if (!hasIdleWork())
+        return;
+    const CompressionSetting current = cache.lastSetting;
+    // Room for both granularities' ladders and the current setting; a pointer into the
+    // vector (keptHit) must never see it reallocate.
+    const std::size_t capacity = 2 * precisionLadder().size() + 2;
+    if (!(cache.keptPruning == current.pruning) || cache.kept.size() + 2 > capacity) {
+        // A new pruning: the old results are of no use. A kept hit is the current setting's
+        // (evaluate() sets it only for the setting it was asked): it moves over.
+        std::vector<Cache::KeptResult> fresh;
+        fresh.reserve(capacity);
+        if (cache.keptHit)
+            fresh.push_back(*cache.keptHit);
+        cache.kept = std::move(fresh);
+        cache.keptPruning = current.pruning;
+        cache.keptHit = cache.kept.empty() ? nullptr : &cache.kept.front();
+    }
+    if (!cache.keptHit) {
+        // evaluate() computed the current setting afresh, so the evaluator's state is its.
+        cache.kept.push_back({current, cache.lastEvaluation, cache.compressed, cache.logits});
+        cache.keptHit = &cache.kept.back();
+    }
+    const Cache::KeptResult* own = cache.keptHit;
+    // One position per call: the engine looks for commands in between.
+    const int position = missingPrecision(current, cache.kept);
+    if (position >= 0) {
+        CompressionSetting neighbour = current;
+        neighbour.precision = precisionAt(position, current.precision.granularity);
+        cache.transient = true;
+        try {
+            Evaluation evaluation = evaluateAfresh(neighbour);
+            cache.transient = false;
+            cache.kept.push_back({neighbour, std::move(evaluation), cache.compressed, cache.logits});
+        } catch (...) {
+            cache.transient = false;
+            throw;
+        }
+    }
+    // The current setting's own state stays what the accessors show.
+    cache.keptHit = own;
+}
+
 void InstantEvaluator::prepareCheckpoints()
 {
     m_cache->prepareCheckpoints();
@@ -1204,13 +1325,19 @@ Network InstantEvaluator::compressedNetwork(const CompressionSetting& setting) c
     return compressNetwork(m_cache->trained, setting);
 }
 
-const Network& InstantEvaluator::lastCompressedNetwork() const { return m_cache->compressed; }
+const Network& InstantEvaluator::lastCompressedNetwork() const
+{
+    return m_cache->keptHit ? m_cache->keptHit->compressed : m_cache->compressed;
+}
 const Network& InstantEvaluator::trainedNetwork() const { return m_cache->trained; }
 const Dataset& InstantEvaluator::testSet() const { return m_cache->test; }
 std::string InstantEvaluator::lastFirstLayerPath() const { return m_cache->lastPath; }
 long InstantEvaluator::lastChangedWeights() const { return m_cache->lastChanges; }
 EvaluationTimings InstantEvaluator::lastTimings() const { return m_cache->timings; }
-const Matrix& InstantEvaluator::lastLogits() const { return m_cache->logits; }
+const Matrix& InstantEvaluator::lastLogits() const
+{
+    return m_cache->keptHit ? m_cache->keptHit->logits : m_cache->logits;
+}
 bool InstantEvaluator::byteCodedInputs() const { return !m_cache->inputBytes.empty(); }
 
 } // namespace ss

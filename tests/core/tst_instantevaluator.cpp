@@ -3,6 +3,7 @@
 // width changes), and its bookkeeping (sparsity, thresholds, statistics, efficiency) too.
 #include "common/Error.h"
 #include "common/Random.h"
+#include "compress/PrecisionLadder.h"
 #include "eval/InstantEvaluator.h"
 #include "kernels/IntegerProduct.h"
 
@@ -135,6 +136,7 @@ private slots:
     void compressedNetworkMatches();
     void lastCompressedNetworkIsTheEvaluatedOne();
     void checkpointsKeepJumpsExact();
+    void precomputedPrecisionsAreExact();
     void badSettingsThrowAndKeepState();
     void incompatibleDataThrows();
 };
@@ -463,6 +465,49 @@ void TestInstantEvaluator::badSettingsThrowAndKeepState()
     CompressionSetting next;
     next.pruning = PruningSpec::sparsity(0.45);
     compareEvaluations(evaluator.evaluate(next), evaluateFully(network, test, next), QStringLiteral("after errors"));
+}
+
+void TestInstantEvaluator::precomputedPrecisionsAreExact()
+{
+    // Byte-coded images, so that the integer product takes part where the path has one.
+    Network network = makeNetwork(48, {20, 10}, 3, 90);
+    Dataset test = makeDataset(network, 500, 91);
+    Random random(92);
+    for (Eigen::Index i = 0; i < test.features.size(); ++i)
+        test.features.data()[i] = static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
+    test.labels = network.predict(test.features);
+    InstantEvaluator evaluator(network, test);
+    for (const auto granularity : {QuantizationSpec::Granularity::PerRow, QuantizationSpec::Granularity::PerTensor}) {
+        CompressionSetting current;
+        current.pruning = PruningSpec::sparsity(0.3);
+        current.precision = QuantizationSpec::integer(4, granularity);
+        evaluator.evaluate(current);
+        const Network shown = evaluator.lastCompressedNetwork();
+        int pieces = 0;
+        while (evaluator.hasIdleWork()) {
+            evaluator.doIdleWork();
+            QVERIFY(++pieces <= 2 * static_cast<int>(precisionLadder().size()) + 2);
+            // While idle work runs, the accessors still show the current setting.
+            QCOMPARE(evaluator.lastCompressedNetwork().layers()[0].weights, shown.layers()[0].weights);
+        }
+        for (int position = 0; position < static_cast<int>(precisionLadder().size()); ++position) {
+            CompressionSetting moved = current;
+            moved.precision = precisionAt(position, granularity);
+            const Evaluation fast = evaluator.evaluate(moved);
+            QCOMPARE(evaluator.lastFirstLayerPath(), std::string("precomputed"));
+            const QString where = QStringLiteral("precomputed %1").arg(describe(moved));
+            compareEvaluations(fast, evaluateFully(network, test, moved), where);
+            const Network expected = compressNetwork(network, moved);
+            for (std::size_t l = 0; l < expected.layers().size(); ++l)
+                QCOMPARE(evaluator.lastCompressedNetwork().layers()[l].weights, expected.layers()[l].weights);
+        }
+        // Another pruning: the kept results do not apply and nothing stale is returned.
+        CompressionSetting other = current;
+        other.pruning = PruningSpec::sparsity(0.6);
+        compareEvaluations(evaluator.evaluate(other), evaluateFully(network, test, other), QStringLiteral("after"));
+        QVERIFY(evaluator.lastFirstLayerPath() != "precomputed");
+        QVERIFY(evaluator.hasIdleWork());
+    }
 }
 
 void TestInstantEvaluator::incompatibleDataThrows()
