@@ -15,6 +15,7 @@
 #include "kernels/Isa.h"
 #include "common/Random.h"
 #include "compress/GradualPruning.h"
+#include "compress/PrecisionLadder.h"
 #include "compress/Pruning.h"
 #include "data/DatasetCatalog.h"
 #include "data/IdxReader.h"
@@ -113,7 +114,7 @@ TrainTestSplit randomData()
 
 struct DragResult {
     std::vector<double> milliseconds;
-    long incremental = 0, full = 0, cached = 0, sparse = 0, integer = 0;
+    long incremental = 0, full = 0, cached = 0, sparse = 0, integer = 0, precomputed = 0;
     long exactlyRecomputed = 0;
     EvaluationTimings total;
     double discrepancy = 0;
@@ -133,10 +134,21 @@ double logitDiscrepancy(const InstantEvaluator& evaluator, const CompressionSett
     return worst;
 }
 
-DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSetting>& settings)
+// idleFirst: whenever the pruning or the granularity changes, the evaluator first gets the
+// idle time the app gives it once the user lets go of a slider (untimed), as before a bits drag.
+DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSetting>& settings, bool idleFirst = false)
 {
     DragResult result;
+    const CompressionSetting* previous = nullptr;
     for (const CompressionSetting& setting : settings) {
+        if (idleFirst
+            && (!previous || !(previous->pruning == setting.pruning)
+                || previous->precision.granularity != setting.precision.granularity)) {
+            evaluator.evaluate(setting);
+            while (evaluator.hasIdleWork())
+                evaluator.doIdleWork();
+        }
+        previous = &setting;
         const auto start = Clock::now();
         const Evaluation evaluation = evaluator.evaluate(setting);
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -152,6 +164,7 @@ DragResult drag(InstantEvaluator& evaluator, const std::vector<CompressionSettin
         result.cached += path == "cached";
         result.sparse += path == "sparse";
         result.integer += path == "integer";
+        result.precomputed += path == "precomputed";
         result.exactlyRecomputed += evaluation.exactlyRecomputed;
         const EvaluationTimings t = evaluator.lastTimings();
         result.total.masks += t.masks;
@@ -181,6 +194,7 @@ void printDrag(const std::string& name, const DragResult& result, const std::str
                            {"first_layer_cached", result.cached},
                            {"first_layer_rebuilt_sparse", result.sparse},
                            {"first_layer_integer_product", result.integer},
+                           {"precomputed", result.precomputed},
                            {"exactly_recomputed_samples_per_step",
                             static_cast<double>(result.exactlyRecomputed) / static_cast<double>(result.milliseconds.size())},
                            {"last_step_logit_discrepancy", result.discrepancy},
@@ -280,6 +294,15 @@ void runDrags(const Network& network, const Dataset& test, const std::string& mo
             }
         }
     printDrag("bits 32->1->32 (tensor, row; 0% and 90%)", drag(evaluator, bits), model);
+    // The same walk over the app's precision control (compress/PrecisionLadder.h: ternary and
+    // binary stay per tensor there), after the idle time that precomputes it.
+    std::vector<CompressionSetting> ladderWalk;
+    const int stops = static_cast<int>(precisionLadder().size());
+    for (double sparsity : {0.0, 0.9})
+        for (const auto granularity : {QuantizationSpec::Granularity::PerTensor, QuantizationSpec::Granularity::PerRow})
+            for (int step = 0; step < 2 * stops - 1; ++step)
+                ladderWalk.push_back(atSparsity(sparsity, precisionAt(step < stops ? step : 2 * stops - 2 - step, granularity)));
+    printDrag("bits 32->1->32 after idle precompute", drag(evaluator, ladderWalk, true), model);
 
     // Bits and sparsity together: a sparsity drag at int8 per row, then at 4 bits.
     std::vector<CompressionSetting> quantizedDrag;
