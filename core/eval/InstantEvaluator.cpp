@@ -77,118 +77,10 @@ double thresholdForPrefix(const std::vector<std::uint64_t>& sortedKeys, long k)
     return 0.0;
 }
 
-void validatePrecision(const QuantizationSpec& precision)
-{
-    if (precision.format == QuantizationSpec::Format::Int && (precision.bits < 1 || precision.bits > 8))
-        throw ConfigError("QuantizationSpec: integer bits must be 1..8, got " + std::to_string(precision.bits));
-}
 
-double activateExactly(Activation activation, double z)
-{
-    switch (activation) {
-    case Activation::ReLU: return z > 0.0 ? z : 0.0;
-    case Activation::Tanh: return std::tanh(z);
-    case Activation::Sigmoid: return 1.0 / (1.0 + std::exp(-z));
-    case Activation::Linear: return z;
-    }
-    return z;
-}
 
-// Whether a margin decides a prediction in float: far beyond any rounding difference
-// between the evaluator's and the reference's float logits (see kExactMarginTolerance).
-bool marginDecides(double margin, double largest)
-{
-    return margin > kExactMarginTolerance * (1.0 + largest);
-}
 
-// Predictions (exactPrediction where the float margin is too small) and the summed log loss
-// for the samples [begin, end), in blocks of 256 samples. Multi-class blocks are transposed
-// to samples x classes so that the largest logit, the argmax and the runner-up are vector
-// operations over the samples.
-struct BlockScore {
-    double loss = 0;
-    int recomputed = 0;
-};
 
-BlockScore scoreSamples(const Matrix& logits, const Network& network, const Dataset& test, Eigen::Index begin,
-                        Eigen::Index end, Labels& predictions)
-{
-    BlockScore score;
-    const auto exact = [&](Eigen::Index s) {
-        ++score.recomputed;
-        return exactPrediction(network, test.features.col(s));
-    };
-    constexpr Eigen::Index kBlock = 256;
-    const Eigen::Index outputs = logits.rows();
-    const float infinity = std::numeric_limits<float>::infinity();
-    Eigen::ArrayXXf z;
-    Eigen::ArrayXf top, second, largest;
-    Eigen::ArrayXi label;
-    Eigen::Array<bool, Eigen::Dynamic, 1> finite;
-    for (Eigen::Index first = begin; first < end; first += kBlock) {
-        const Eigen::Index count = std::min(kBlock, end - first);
-        const auto block = logits.middleCols(first, count);
-        const Labels truth(test.labels.begin() + first, test.labels.begin() + first + count);
-        score.loss += logLoss(probabilitiesFromLogits(block, network.isBinary()), truth) * static_cast<double>(count);
-        if (network.isBinary()) {
-            for (Eigen::Index s = 0; s < count; ++s) {
-                const double v = block(0, s);
-                predictions[static_cast<std::size_t>(first + s)] =
-                    marginDecides(std::abs(v), std::abs(v)) ? (v > 0.0 ? 1 : 0) : exact(first + s);
-            }
-            continue;
-        }
-        z = block.transpose().array();
-        top = z.col(0);
-        largest = z.col(0).abs();
-        finite = z.col(0).isFinite();
-        for (Eigen::Index c = 1; c < outputs; ++c) {
-            top = top.max(z.col(c));
-            largest = largest.max(z.col(c).abs());
-            finite = finite && z.col(c).isFinite();
-        }
-        // The first class reaching the largest logit, and the largest of the others.
-        label.setConstant(count, 0);
-        for (Eigen::Index c = outputs - 1; c >= 0; --c)
-            label = (z.col(c) == top).select(static_cast<int>(c), label);
-        second.setConstant(count, -infinity);
-        for (Eigen::Index c = 0; c < outputs; ++c)
-            second = second.max((label == static_cast<int>(c)).select(-infinity, z.col(c)));
-        for (Eigen::Index s = 0; s < count; ++s) {
-            const bool decided = finite(s)
-                                 && marginDecides(static_cast<double>(top(s)) - static_cast<double>(second(s)), largest(s));
-            predictions[static_cast<std::size_t>(first + s)] = decided ? label(s) : exact(first + s);
-        }
-    }
-    return score;
-}
-
-// Predictions, classification report and log loss from the logits (outputs x samples), the
-// samples split among the team's members (null: one thread).
-void fillFromLogits(Evaluation& evaluation, const Matrix& logits, const Network& compressed, const Dataset& test,
-                    ThreadTeam* team = nullptr)
-{
-    const Eigen::Index samples = logits.cols();
-    evaluation.predictions.resize(static_cast<std::size_t>(samples));
-    const int members = team && samples >= 4096 ? team->size() : 1;
-    std::vector<double> lossSums(static_cast<std::size_t>(members), 0.0);
-    std::vector<int> recomputedCounts(static_cast<std::size_t>(members), 0);
-    auto part = [&](int member) {
-        const BlockScore score = scoreSamples(logits, compressed, test, samples * member / members,
-                                              samples * (member + 1) / members, evaluation.predictions);
-        lossSums[static_cast<std::size_t>(member)] = score.loss;
-        recomputedCounts[static_cast<std::size_t>(member)] = score.recomputed;
-    };
-    if (members > 1)
-        team->run(part);
-    else
-        part(0);
-    evaluation.exactlyRecomputed = std::accumulate(recomputedCounts.begin(), recomputedCounts.end(), 0);
-    evaluation.report = classificationReport(test.labels, evaluation.predictions, test.classCount());
-    evaluation.logLoss = samples == 0 ? 0.0
-                                      : std::accumulate(lossSums.begin(), lossSums.end(), 0.0)
-                                            / static_cast<double>(samples);
-}
 
 // destination = lhs * rhs^T with the rows (samples) split among the team's members, each
 // part a single-threaded product (the packed kernel of nn/Gemm.h where available). The
@@ -222,142 +114,13 @@ void productByRows(ThreadTeam* team, Matrix& destination, const ConstMatrixRef& 
         team->run(part);
 }
 
-// The plain forward pass of the reference path (samples as columns, as Network computes it),
-// on the calling thread: the reference is for checking, not speed, and OpenMP's spinning
-// workers would compete with the evaluator's helper threads.
-Matrix referenceLogits(const Network& network, const Matrix& features)
-{
-    const auto& layers = network.layers();
-    Matrix current, next;
-    for (std::size_t l = 0; l < layers.size(); ++l) {
-        next.resize(layers[l].outputs(), features.cols());
-        if (l == 0)
-            multiplyInto(next, layers[l].weights, false, features, false);
-        else
-            multiplyInto(next, layers[l].weights, false, current, false);
-        addBiasAndActivate(next, layers[l].bias, layers[l].activation, l + 1 < layers.size());
-        current.swap(next);
-    }
-    return current;
-}
 
-void checkCompatible(const Network& network, const Dataset& test)
-{
-    if (network.layers().empty())
-        throw ConfigError("InstantEvaluator: the network has no layers");
-    if (test.featureCount() != network.layers().front().inputs())
-        throw ConfigError("InstantEvaluator: the test set has " + std::to_string(test.featureCount())
-                          + " features but the network expects " + std::to_string(network.layers().front().inputs()));
-    if (test.classCount() != network.classCount())
-        throw ConfigError("InstantEvaluator: the test set has " + std::to_string(test.classCount())
-                          + " classes but the network predicts " + std::to_string(network.classCount()));
-    if (static_cast<std::size_t>(test.sampleCount()) != test.labels.size())
-        throw ConfigError("InstantEvaluator: the test set has " + std::to_string(test.sampleCount())
-                          + " samples but " + std::to_string(test.labels.size()) + " labels");
-    for (const int label : test.labels)
-        if (label < 0 || label >= test.classCount())
-            throw ConfigError("InstantEvaluator: label " + std::to_string(label) + " outside 0.."
-                              + std::to_string(test.classCount() - 1));
-}
 
 } // namespace
 
-int exactPrediction(const Network& network, const ConstMatrixRef& features)
-{
-    const auto& layers = network.layers();
-    std::vector<double> current(static_cast<std::size_t>(features.rows()));
-    for (Eigen::Index j = 0; j < features.rows(); ++j)
-        current[static_cast<std::size_t>(j)] = features(j, 0);
-    std::vector<double> next;
-    for (std::size_t l = 0; l < layers.size(); ++l) {
-        const DenseLayer& layer = layers[l];
-        next.assign(static_cast<std::size_t>(layer.outputs()), 0.0);
-        // Column by column: every output's sum runs over the inputs in order, and std::fma
-        // pins the rounding, so vectorising across outputs or inlining cannot change a bit.
-        for (int j = 0; j < layer.inputs(); ++j) {
-            const double x = current[static_cast<std::size_t>(j)];
-            if (x == 0.0)
-                continue;
-            const Scalar* column = layer.weights.data() + static_cast<Eigen::Index>(j) * layer.outputs();
-            for (int i = 0; i < layer.outputs(); ++i)
-                next[static_cast<std::size_t>(i)] = std::fma(static_cast<double>(column[i]), x, next[static_cast<std::size_t>(i)]);
-        }
-        const bool last = l + 1 == layers.size();
-        for (int i = 0; i < layer.outputs(); ++i) {
-            double& v = next[static_cast<std::size_t>(i)];
-            v += static_cast<double>(layer.bias(i));
-            if (!last)
-                v = activateExactly(layer.activation, v);
-        }
-        current.swap(next);
-    }
-    if (network.isBinary())
-        return current[0] > 0.0 ? 1 : 0;
-    std::size_t best = 0;
-    for (std::size_t c = 1; c < current.size(); ++c)
-        if (current[c] > current[best])
-            best = c;
-    return static_cast<int>(best);
-}
 
-WeightStatistics combineWeightStatistics(const std::vector<WeightStatistics>& layers)
-{
-    WeightStatistics s;
-    double squares = 0.0;
-    for (const WeightStatistics& layer : layers) {
-        s.weights += layer.weights;
-        s.zeroWeights += layer.zeroWeights;
-        s.biases += layer.biases;
-        s.zeroBiases += layer.zeroBiases;
-        s.l1Norm += layer.l1Norm;
-        squares += layer.l2Norm * layer.l2Norm;
-    }
-    s.sparsity = s.weights == 0 ? 0.0 : static_cast<double>(s.zeroWeights) / static_cast<double>(s.weights);
-    s.density = 1.0 - s.sparsity;
-    s.l2Norm = std::sqrt(squares);
-    s.meanAbsWeight = s.weights == 0 ? 0.0 : s.l1Norm / static_cast<double>(s.weights);
-    const double rootN = std::sqrt(static_cast<double>(s.weights));
-    if (s.weights > 1 && s.l2Norm > 0.0)
-        s.hoyer = (rootN - s.l1Norm / s.l2Norm) / (rootN - 1.0);
-    return s;
-}
 
-Network compressNetwork(const Network& trained, const CompressionSetting& setting, PruningResult* pruning)
-{
-    validatePrecision(setting.precision);
-    Network network = trained;
-    network.applyMasks();
-    const PruningResult result = prune(network, setting.pruning);
-    if (!setting.precision.isIdentity()) {
-        Matrix quantized;
-        for (DenseLayer& layer : network.layers()) {
-            quantizeInto(layer.weights, setting.precision, quantized);
-            layer.weights.swap(quantized);
-        }
-    }
-    if (pruning)
-        *pruning = result;
-    return network;
-}
 
-Evaluation evaluateFully(const Network& trained, const Dataset& test, const CompressionSetting& setting,
-                         const EnergyTable& energy)
-{
-    checkCompatible(trained, test);
-    Evaluation evaluation;
-    const Network compressed = compressNetwork(trained, setting, &evaluation.pruning);
-    evaluation.thresholdUsed = evaluation.pruning.thresholdUsed;
-    evaluation.precision = setting.precision;
-    fillFromLogits(evaluation, referenceLogits(compressed, test.features), compressed, test);
-    evaluation.layers = layerWeightStatistics(compressed);
-    evaluation.weights = combineWeightStatistics(evaluation.layers);
-    evaluation.efficiency = estimateEfficiency(compressed, setting.precision, energy);
-    evaluation.denseFp32 = estimateDenseEfficiency(trained, energy);
-    Network masked = trained;
-    masked.applyMasks();
-    evaluation.trainedFp32 = estimateEfficiency(masked, QuantizationSpec::float32(), energy);
-    return evaluation;
-}
 
 // ---------------------------------------------------------------------------------------
 
@@ -385,7 +148,7 @@ struct InstantEvaluator::Cache {
     Cache(const Network& network, const Dataset& data, const EnergyTable& table)
         : trained(network), test(data), energy(table)
     {
-        checkCompatible(trained, test);
+        checkEvaluable(trained, test);
         trained.applyMasks();
         const auto& layers = trained.layers();
         const std::size_t layerCount = layers.size();
@@ -1202,7 +965,7 @@ Evaluation InstantEvaluator::evaluateAfresh(const CompressionSetting& setting)
     cache.timings.firstLayer = lap();
     cache.forward(slot);
     cache.timings.laterLayers = lap();
-    fillFromLogits(evaluation, cache.logits, cache.compressed, cache.test, cache.team.get());
+    decideFromLogits(evaluation, cache.logits, cache.compressed, cache.test, cache.team.get());
     cache.timings.decisions = lap();
 
     evaluation.efficiency = estimateEfficiency(cache.compressed, setting.precision, cache.energy);

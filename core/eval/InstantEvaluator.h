@@ -15,43 +15,14 @@
 // matrix and every metric derived from it are identical; the log loss and probabilities
 // agree to float precision.
 
-#include "compress/Efficiency.h"
-#include "compress/Pruning.h"
-#include "compress/Quantization.h"
-#include "data/Dataset.h"
-#include "metrics/Metrics.h"
-#include "nn/WeightStatistics.h"
-#include "nn/Network.h"
+#include "eval/Decisions.h"
+#include "eval/Evaluation.h"
+#include "eval/ReferenceEvaluation.h"
 
 #include <memory>
 #include <string>
 
 namespace ss {
-
-struct CompressionSetting {
-    PruningSpec pruning;              // applied on top of the model's own masks
-    QuantizationSpec precision;       // applied to the surviving weights after pruning
-    bool operator==(const CompressionSetting&) const = default;
-};
-
-// Relative margin below which a prediction is recomputed exactly (see above): 2^-15, about
-// 35 times the largest float discrepancy measured on the Fashion-MNIST MLP (9e-7).
-inline constexpr double kExactMarginTolerance = 1.0 / 32768;
-
-struct Evaluation {
-    ClassificationReport report;      // on the test set
-    double logLoss = 0;
-    WeightStatistics weights;         // of the pruned + quantized weights
-    std::vector<WeightStatistics> layers;
-    EfficiencyEstimate efficiency;
-    EfficiencyEstimate denseFp32;     // the dense fp32 baseline (estimateDenseEfficiency), for ratios
-    EfficiencyEstimate trainedFp32;   // the trained model as given (its own zeros counted) at fp32
-    Labels predictions;               // per test sample
-    double thresholdUsed = 0;
-    PruningResult pruning;            // achieved sparsity and thresholds, per layer too
-    QuantizationSpec precision;
-    int exactlyRecomputed = 0;        // samples whose margin was too small for float logits
-};
 
 // Where the time of the last evaluate() went, in milliseconds (for benchmarks).
 struct EvaluationTimings {
@@ -109,21 +80,5 @@ private:
     struct Cache;
     std::unique_ptr<Cache> m_cache;
 };
-
-// Reference path: compress a copy of the network and evaluate it from scratch.
-Evaluation evaluateFully(const Network& trained, const Dataset& test, const CompressionSetting& setting,
-                         const EnergyTable& energy = {});
-
-// prune() then quantize() on a copy: the model a setting describes. The model's own masks
-// are applied first. Masks mark what was pruned; quantization may zero further weights.
-Network compressNetwork(const Network& trained, const CompressionSetting& setting, PruningResult* pruning = nullptr);
-
-// The deterministic double-precision prediction for one sample (features = one column):
-// every dot product summed in input order, so the same weights give the same answer in
-// every caller.
-int exactPrediction(const Network& network, const ConstMatrixRef& features);
-
-// Weight statistics over all layers combined from the per-layer ones (as evaluate() reports).
-WeightStatistics combineWeightStatistics(const std::vector<WeightStatistics>& layers);
 
 } // namespace ss

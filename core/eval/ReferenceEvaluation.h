@@ -1,0 +1,31 @@
+#pragma once
+// The reference path: compress a copy of the model and evaluate it from scratch, the plain
+// way. The instant evaluator's results must equal these (tests/core/tst_instantevaluator).
+
+#include "data/Dataset.h"
+#include "eval/Evaluation.h"
+#include "nn/Network.h"
+
+#include <vector>
+
+namespace ss {
+
+// Reference path: compress a copy of the network and evaluate it from scratch.
+Evaluation evaluateFully(const Network& trained, const Dataset& test, const CompressionSetting& setting,
+                         const EnergyTable& energy = {});
+
+// prune() then quantize() on a copy: the model a setting describes. The model's own masks
+// are applied first. Masks mark what was pruned; quantization may zero further weights.
+Network compressNetwork(const Network& trained, const CompressionSetting& setting, PruningResult* pruning = nullptr);
+
+// Weight statistics over all layers combined from the per-layer ones (as evaluate() reports).
+WeightStatistics combineWeightStatistics(const std::vector<WeightStatistics>& layers);
+
+// Throws ConfigError for a precision the evaluators do not simulate (integer bits outside 1..8).
+void validatePrecision(const QuantizationSpec& precision);
+
+// Throws ConfigError unless the network can be evaluated on the test set (features, classes,
+// labels in range).
+void checkEvaluable(const Network& network, const Dataset& test);
+
+} // namespace ss
