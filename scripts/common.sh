@@ -3,12 +3,16 @@
 set -euo pipefail
 
 SPARSESCOPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# ccache (CMakeLists.txt uses it when installed) keyed on paths relative to the checkout, so
+# that another clone of the same sources reuses the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$SPARSESCOPE_ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 
 # The complete list of what a fresh Debian 12 machine needs to build, test and run.
 SPARSESCOPE_PACKAGES=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config ccache
   qt6-base-dev libqcustomplot-dev qt6-svg-dev libgl-dev
-  libeigen3-dev zlib1g-dev nlohmann-json3-dev
+  libeigen3-dev zlib1g-dev nlohmann-json3-dev libhwy-dev
   fonts-dejavu-core
   dataset-fashion-mnist
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, command 2: install, build and run the whole test suite, first in Release,
-# then under AddressSanitizer + UndefinedBehaviorSanitizer (any report fails the run).
+# then under AddressSanitizer + UndefinedBehaviorSanitizer, then the threaded suites under
+# ThreadSanitizer (any report fails the run).
 source "$(dirname "$0")/common.sh"
 ensure_packages
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
@@ -9,3 +10,6 @@ for preset in release asan; do
   configure_and_build "$preset"
   ctest --preset "$preset"
 done
+echo "==> Building and testing: tsan (the suites labelled threads)"
+configure_and_build tsan tst_threadteam tst_trainer tst_trainer_slices tst_instantevaluator tst_sparsetail tst_engine
+ctest --preset tsan

@@ -2,6 +2,12 @@
 
 #include "common/Error.h"
 
+#include <omp.h>
+
+#include <algorithm>
+
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -24,6 +30,24 @@ inline void cpuRelax()
 constexpr int kSpinIterations = 512;
 
 } // namespace
+
+int teamThreadCount()
+{
+    static const int count = [] {
+        const char* text = std::getenv("SPARSESCOPE_THREADS");
+        if (text == nullptr || *text == '\0')
+            return std::max(1, omp_get_max_threads());
+        char* end = nullptr;
+        const long value = std::strtol(text, &end, 10);
+        if (*end != '\0' || value < 1 || value > 256) {
+            std::fprintf(stderr, "sparsescope: SPARSESCOPE_THREADS=%s is not a count from 1 to 256: using %d\n", text,
+                         std::max(1, omp_get_max_threads()));
+            return std::max(1, omp_get_max_threads());
+        }
+        return static_cast<int>(value);
+    }();
+    return count;
+}
 
 ThreadTeam::ThreadTeam(int size)
     : m_size(size)

@@ -14,6 +14,12 @@
 
 namespace ss {
 
+// How many members the thread teams of the training step and the evaluator have:
+// SPARSESCOPE_THREADS when set (1 to 256), else OpenMP's count (OMP_NUM_THREADS). Apart from
+// OpenMP so that a run can keep OpenMP to one thread (ThreadSanitizer cannot see inside
+// libgomp) while the teams still run two.
+int teamThreadCount();
+
 class ThreadTeam {
 public:
     // size >= 1 members: the calling thread is member 0, size - 1 helper threads are started.

@@ -10,7 +10,6 @@
 #include "nn/Backpropagation.h"
 #include "common/ThreadTeam.h"
 
-#include <omp.h>
 
 
 #include <algorithm>
@@ -224,8 +223,8 @@ struct InstantEvaluator::Cache {
         // images do not, and their full products read the dataset's own matrix transposed.
         if (inputBytes.empty())
             xt = test.features.transpose();
-        // As many members as OpenMP would use (OMP_NUM_THREADS), for big test sets only.
-        const int threads = std::max(1, omp_get_max_threads());
+        // As many members as the training step's team (teamThreadCount), for big test sets only.
+        const int threads = teamThreadCount();
         if (threads > 1 && static_cast<double>(test.sampleCount()) * trained.weightCount() >= 1e7)
             team = std::make_unique<ThreadTeam>(threads);
         outputs.resize(layerCount);

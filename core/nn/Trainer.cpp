@@ -260,7 +260,8 @@ void Trainer::takeSnapshot()
     s.snapshotStep = s.steps;
 }
 
-// How many threads share a mini-batch (at most OMP_NUM_THREADS / omp_get_max_threads()).
+// How many threads share a mini-batch (at most teamThreadCount(): SPARSESCOPE_THREADS, else
+// OMP_NUM_THREADS).
 // Each part runs its GEMMs on its own thread and the threads meet three times a step (start,
 // barrier, end), instead of Eigen forking and synchronising inside every GEMM: cheaper, and
 // far more robust when the cores are also busy with other work (a descheduled partner stalls
@@ -269,7 +270,7 @@ void Trainer::takeSnapshot()
 // step takes microseconds, less than a hand-off.
 int Trainer::threadsForBatch(int batch) const
 {
-    const int available = omp_get_max_threads();
+    const int available = teamThreadCount();
     if (available < 2 || omp_in_parallel())
         return 1;
     double work = 0; // multiply-adds per sample, forward and backward
