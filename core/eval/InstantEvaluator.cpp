@@ -1,26 +1,24 @@
 #include "eval/InstantEvaluator.h"
 
+#include "common/Error.h"
+#include "common/ThreadTeam.h"
 #include "compress/PrecisionLadder.h"
+#include "compress/PruningOrder.h"
 #include "eval/SparseTail.h"
 #include "kernels/ColumnUpdates.h"
-#include "kernels/IntegerProduct.h"
-
-#include "common/Error.h"
 #include "kernels/Gemm.h"
+#include "kernels/IntegerProduct.h"
 #include "nn/Backpropagation.h"
-#include "common/ThreadTeam.h"
-
-
 
 #include <algorithm>
-#include <cstring>
-#include <functional>
-#include <type_traits>
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 #include <utility>
 
 namespace ss {
@@ -56,25 +54,7 @@ constexpr double kColumnUpdateCost = 3.0;
 // (a 10 MB copy against 2,000 changes over 10k samples, both about 1.5 ms here).
 constexpr double kCopyCostInChanges = 8.0;
 
-double magnitudeOfKey(std::uint64_t key)
-{
-    const auto high = static_cast<std::uint32_t>(key >> 32);
-    if (high == 0)
-        return 0.0;
-    return static_cast<double>(std::bit_cast<Scalar>(high - 1));
-}
 
-// The threshold prune() reports for k pruned out of the sorted keys.
-double thresholdForPrefix(const std::vector<std::uint64_t>& sortedKeys, long k)
-{
-    const long n = static_cast<long>(sortedKeys.size());
-    if (k > 0 && k < n)
-        return magnitudeOfKey(sortedKeys[static_cast<std::size_t>(k)]);
-    if (k == n && n > 0)
-        return std::nextafter(static_cast<Scalar>(magnitudeOfKey(sortedKeys.back())),
-                              std::numeric_limits<Scalar>::infinity());
-    return 0.0;
-}
 
 
 
@@ -123,6 +103,18 @@ void productByRows(ThreadTeam* team, Matrix& destination, const ConstMatrixRef& 
 
 // ---------------------------------------------------------------------------------------
 
+namespace {
+
+Network checkedAndMasked(const Network& network, const Dataset& test)
+{
+    checkEvaluable(network, test);
+    Network masked = network;
+    masked.applyMasks();
+    return masked;
+}
+
+} // namespace
+
 struct InstantEvaluator::Cache {
     struct Slot {
         QuantizationSpec precision;
@@ -145,48 +137,10 @@ struct InstantEvaluator::Cache {
     using Change = WeightChange;
 
     Cache(const Network& network, const Dataset& data, const EnergyTable& table)
-        : trained(network), test(data), energy(table)
+        : trained(checkedAndMasked(network, data)), pruningOrder(trained), test(data), energy(table)
     {
-        checkEvaluable(trained, test);
-        trained.applyMasks();
         const auto& layers = trained.layers();
         const std::size_t layerCount = layers.size();
-        std::uint64_t offset = 0;
-        for (const DenseLayer& layer : layers) {
-            offsets.push_back(static_cast<std::uint32_t>(offset));
-            offset += static_cast<std::uint64_t>(layer.weights.size());
-        }
-        if (offset > 0xFFFFFFFFull)
-            throw ConfigError("InstantEvaluator: more than 2^32 weights");
-        offsets.push_back(static_cast<std::uint32_t>(offset));
-        totalWeights = static_cast<long>(offset);
-
-        // The pruning order of every weight, sorted once: any later target or threshold is
-        // a prefix of it (globally, or per layer), so a new setting only touches the weights
-        // between the old and the new prefix.
-        globalKeys.reserve(static_cast<std::size_t>(offset));
-        for (std::size_t l = 0; l < layerCount; ++l) {
-            const Scalar* w = layers[l].weights.data();
-            const Scalar* m = layers[l].mask.data();
-            for (Eigen::Index i = 0; i < layers[l].weights.size(); ++i)
-                globalKeys.push_back(
-                    pruningOrderKey(w[i], m[i] == Scalar(0), offsets[l] + static_cast<std::uint32_t>(i)));
-        }
-        std::sort(globalKeys.begin(), globalKeys.end());
-        layerKeys.assign(layerCount, {});
-        layerOrder.assign(layerCount, {});
-        prefixCounts.assign(layerCount, std::vector<std::uint32_t>(globalKeys.size() + 1, 0));
-        for (std::size_t l = 0; l < layerCount; ++l)
-            layerKeys[l].reserve(static_cast<std::size_t>(layers[l].weights.size()));
-        for (std::size_t k = 0; k < globalKeys.size(); ++k) {
-            const auto position = static_cast<std::uint32_t>(globalKeys[k] & 0xFFFFFFFFu);
-            const std::size_t l = layerOf(position);
-            layerKeys[l].push_back(globalKeys[k]);
-            layerOrder[l].push_back(position - offsets[l]);
-            for (std::size_t other = 0; other < layerCount; ++other)
-                prefixCounts[other][k + 1] = prefixCounts[other][k] + (other == l ? 1u : 0u);
-        }
-
         prefix.assign(layerCount, 0);
         pruned = trained;
         compressed = trained;
@@ -196,22 +150,6 @@ struct InstantEvaluator::Cache {
         layerVersion.assign(layerCount, 1);
         layerFinite.resize(layerCount);
         lastMove.assign(layerCount, {0, 0});
-        // Sums of |w| and w^2 over the pruning order's suffixes (from the largest weights
-        // down, in double), so that unquantized statistics cost nothing per drag step.
-        survivorAbsSums.assign(layerCount, {});
-        survivorSquareSums.assign(layerCount, {});
-        for (std::size_t l = 0; l < layerCount; ++l) {
-            const std::vector<std::uint32_t>& order = layerOrder[l];
-            std::vector<double>& absSums = survivorAbsSums[l];
-            std::vector<double>& squareSums = survivorSquareSums[l];
-            absSums.assign(order.size() + 1, 0.0);
-            squareSums.assign(order.size() + 1, 0.0);
-            for (std::size_t k = order.size(); k-- > 0;) {
-                const double w = layers[l].weights.data()[order[k]];
-                absSums[k] = absSums[k + 1] + std::abs(w);
-                squareSums[k] = squareSums[k + 1] + w * w;
-            }
-        }
         for (std::size_t l = 0; l < layerCount; ++l)
             layerFinite[l] = layers[l].weights.allFinite() && layers[l].bias.allFinite();
         for (std::size_t l = 0; l < layerCount; ++l)
@@ -232,49 +170,7 @@ struct InstantEvaluator::Cache {
         outputVersion.assign(layerCount, 0);
     }
 
-    std::size_t layerOf(std::uint32_t position) const
-    {
-        std::size_t l = 0;
-        while (l + 2 < offsets.size() && position >= offsets[l + 1])
-            ++l;
-        return l;
-    }
 
-    // The prefix (count of weights pruned, in layer order) each layer needs for `spec`, and
-    // the thresholds prune() would report.
-    std::vector<long> targetPrefixes(const PruningSpec& spec, PruningResult& result) const
-    {
-        const std::size_t layerCount = layerKeys.size();
-        std::vector<long> target(layerCount, 0);
-        result.layerThresholds.assign(layerCount, 0.0);
-        const bool own = spec.scope == PruningSpec::Scope::PerLayer && !spec.perLayerTargets.empty();
-        if (spec.criterion == PruningSpec::Criterion::Threshold) {
-            for (std::size_t l = 0; l < layerCount; ++l) {
-                const auto t = static_cast<Scalar>(own ? spec.perLayerTargets[l] : spec.threshold);
-                // |w| < t  <=>  the key's magnitude bits + 1 < bits(t) + 1 (masked keys have 0).
-                const std::uint64_t bound = (static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(t)) + 1) << 32;
-                target[l] = std::lower_bound(layerKeys[l].begin(), layerKeys[l].end(), bound) - layerKeys[l].begin();
-                result.layerThresholds[l] = t;
-            }
-            result.thresholdUsed = spec.threshold;
-        } else if (spec.scope == PruningSpec::Scope::Global) {
-            const long n = static_cast<long>(globalKeys.size());
-            const long k = std::clamp(std::lround(spec.targetSparsity * static_cast<double>(n)), 0L, n);
-            for (std::size_t l = 0; l < layerCount; ++l)
-                target[l] = prefixCounts[l][static_cast<std::size_t>(k)];
-            result.thresholdUsed = thresholdForPrefix(globalKeys, k);
-            result.layerThresholds.assign(layerCount, result.thresholdUsed);
-        } else {
-            for (std::size_t l = 0; l < layerCount; ++l) {
-                const long n = static_cast<long>(layerKeys[l].size());
-                const double fraction = own ? spec.perLayerTargets[l] : spec.targetSparsity;
-                target[l] = std::clamp(std::lround(fraction * static_cast<double>(n)), 0L, n);
-                result.layerThresholds[l] = thresholdForPrefix(layerKeys[l], target[l]);
-            }
-            result.thresholdUsed = 0.0;
-        }
-        return target;
-    }
 
     // Moves each layer's pruned prefix; returns which layers changed.
     std::vector<bool> movePrefixes(const std::vector<long>& target)
@@ -286,7 +182,7 @@ struct InstantEvaluator::Cache {
             changed[l] = true;
             DenseLayer& layer = pruned.layers()[l];
             const DenseLayer& original = trained.layers()[l];
-            const std::vector<std::uint32_t>& order = layerOrder[l];
+            const std::vector<std::uint32_t>& order = pruningOrder.layerOrder(l);
             long zeros = layerZeros[l];
             if (target[l] > prefix[l]) {
                 for (long p = prefix[l]; p < target[l]; ++p) {
@@ -321,7 +217,7 @@ struct InstantEvaluator::Cache {
             if (!precisionChanged && precision.isIdentity() && layerFinite[l]) {
                 // Unquantized, compressed is pruned: copy the weights that moved, and take the
                 // norms of the survivors (a suffix of the pruning order) from the suffix sums.
-                const std::vector<std::uint32_t>& order = layerOrder[l];
+                const std::vector<std::uint32_t>& order = pruningOrder.layerOrder(l);
                 for (long p = lastMove[l].first; p < lastMove[l].second; ++p) {
                     const std::uint32_t i = order[static_cast<std::size_t>(p)];
                     target.weights.data()[i] = source.weights.data()[i];
@@ -329,7 +225,7 @@ struct InstantEvaluator::Cache {
                 }
                 const auto k = static_cast<std::size_t>(prefix[l]);
                 WeightStatistics statistics = statisticsFromSums(static_cast<long>(target.weights.size()), layerZeros[l],
-                                                                 survivorAbsSums[l][k], survivorSquareSums[l][k]);
+                                                                 pruningOrder.survivorAbsSum(l, k), pruningOrder.survivorSquareSum(l, k));
                 statistics.biases = layerStats[l].biases;
                 statistics.zeroBiases = layerStats[l].zeroBiases;
                 layerStats[l] = statistics;
@@ -534,7 +430,7 @@ struct InstantEvaluator::Cache {
             const long pinnedCount = std::count_if(slots.begin(), slots.end(), [](const Slot& s) { return s.pinned; });
             if (static_cast<std::size_t>(pinnedCount) + kWorkingSlots >= maxSlots)
                 break;
-            const std::vector<bool> changed = movePrefixes(targetPrefixes(PruningSpec::sparsity(sparsity), unused));
+            const std::vector<bool> changed = movePrefixes(pruningOrder.prefixes(PruningSpec::sparsity(sparsity), unused));
             updateCompressed(changed, QuantizationSpec::float32());
             firstLayer().pinned = true;
             flushPendingChanges();
@@ -551,7 +447,7 @@ struct InstantEvaluator::Cache {
     bool collectChangesBetween(const Slot& slot, const Matrix& weights, long from, long to)
     {
         const Eigen::Index rows = weights.rows();
-        const std::vector<std::uint32_t>& order = layerOrder[0];
+        const std::vector<std::uint32_t>& order = pruningOrder.layerOrder(0);
         changes.clear();
         for (long p = std::min(from, to); p < std::max(from, to); ++p) {
             const std::uint32_t local = order[static_cast<std::size_t>(p)];
@@ -849,18 +745,13 @@ struct InstantEvaluator::Cache {
     }
 
     Network trained;              // masks applied
+    PruningOrder pruningOrder;    // of trained's weights
     const Dataset& test;
     EnergyTable energy;
     EfficiencyEstimate denseFp32;
     EfficiencyEstimate trainedFp32;
     Matrix xt;                    // samples x features, for float inputs only
 
-    std::vector<std::uint32_t> offsets;
-    long totalWeights = 0;
-    std::vector<std::uint64_t> globalKeys;                 // sorted
-    std::vector<std::vector<std::uint64_t>> layerKeys;     // sorted, per layer
-    std::vector<std::vector<std::uint32_t>> layerOrder;    // local index per sorted key
-    std::vector<std::vector<std::uint32_t>> prefixCounts;  // [layer][k]: layer's keys among the first k
 
     std::vector<long> prefix;     // current pruned prefix per layer
     std::vector<long> layerZeros; // zero weights of `pruned`, per layer
@@ -903,8 +794,6 @@ struct InstantEvaluator::Cache {
     std::vector<long> logitsKey;  // what the sparse tail's logits were computed from
     std::vector<bool> layerFinite; // per layer of compressed: weights and bias all finite
     std::vector<std::pair<long, long>> lastMove;       // per layer: pruning-order positions the last move touched
-    std::vector<std::vector<double>> survivorAbsSums;   // [layer][k]: sum |w| over order positions >= k
-    std::vector<std::vector<double>> survivorSquareSums; // [layer][k]: sum w^2 over them
     SparseTail tail;              // the later layers of ReLU networks
     Slot* pendingChanges = nullptr; // slot whose `sorted` changes the next tail run applies
     std::vector<Matrix> outputs;  // per layer: samples x units, after activation (last: logits^T)
@@ -941,12 +830,12 @@ Evaluation InstantEvaluator::evaluateAfresh(const CompressionSetting& setting)
     };
     Evaluation evaluation;
     evaluation.precision = setting.precision;
-    const std::vector<long> target = cache.targetPrefixes(setting.pruning, evaluation.pruning);
+    const std::vector<long> target = cache.pruningOrder.prefixes(setting.pruning, evaluation.pruning);
     const std::vector<bool> changed = cache.movePrefixes(target);
     cache.updateCompressed(changed, setting.precision);
 
     PruningResult& pruning = evaluation.pruning;
-    pruning.totalWeights = cache.totalWeights;
+    pruning.totalWeights = cache.pruningOrder.totalWeights();
     for (std::size_t l = 0; l < layerCount; ++l) {
         const long size = cache.trained.layers()[l].weights.size();
         pruning.prunedWeights += cache.layerZeros[l];
