@@ -17,18 +17,11 @@ namespace {
 // workers would compete with the evaluator's helper threads.
 Matrix referenceLogits(const Network& network, const Matrix& features)
 {
-    const auto& layers = network.layers();
-    Matrix current, next;
-    for (std::size_t l = 0; l < layers.size(); ++l) {
-        next.resize(layers[l].outputs(), features.cols());
-        if (l == 0)
-            multiplyInto(next, layers[l].weights, false, features, false);
-        else
-            multiplyInto(next, layers[l].weights, false, current, false);
-        addBiasAndActivate(next, layers[l].bias, layers[l].activation, l + 1 < layers.size());
-        current.swap(next);
-    }
-    return current;
+    std::vector<Matrix> activations;
+    for (const DenseLayer& layer : network.layers())
+        activations.emplace_back(layer.outputs(), features.cols());
+    forwardBlock(network, features, activations);
+    return std::move(activations.back());
 }
 
 } // namespace

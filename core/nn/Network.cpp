@@ -168,26 +168,18 @@ Matrix Network::logits(const ConstMatrixRef& features) const
     const int threads = omp_in_parallel() || chunks < 2 || work * samples < 4.0e6
         ? 1
         : std::max(1, std::min(omp_get_max_threads(), chunks));
-    // Per thread: one buffer per hidden layer, chunk columns wide.
+    // Per thread: one buffer per layer, chunk columns wide.
     const auto makeBuffers = [&] {
         std::vector<Matrix> buffers;
-        for (std::size_t i = 0; i + 1 < m_layers.size(); ++i)
-            buffers.emplace_back(m_layers[i].outputs(), chunk);
+        for (const DenseLayer& layer : m_layers)
+            buffers.emplace_back(layer.outputs(), chunk);
         return buffers;
     };
     const auto forwardChunk = [&](int index, std::vector<Matrix>& buffers) {
         const int start = index * chunk;
         const int n = std::min(chunk, samples - start);
-        for (std::size_t i = 0; i < m_layers.size(); ++i) {
-            const DenseLayer& layer = m_layers[i];
-            const bool last = i + 1 == m_layers.size();
-            MatrixRef out = last ? MatrixRef(result.middleCols(start, n)) : MatrixRef(buffers[i].leftCols(n));
-            if (i == 0)
-                multiplyInto(out, layer.weights, false, features.middleCols(start, n), false);
-            else
-                multiplyInto(out, layer.weights, false, buffers[i - 1].leftCols(n), false);
-            addBiasAndActivate(out, layer.bias, layer.activation, !last);
-        }
+        forwardBlock(*this, features.middleCols(start, n), buffers);
+        result.middleCols(start, n) = buffers.back().leftCols(n);
     };
     if (threads == 1) {
         std::vector<Matrix> buffers = makeBuffers();
@@ -252,6 +244,29 @@ bool Network::isFinite() const
     return true;
 }
 
+void forwardBlock(const Network& network, const ConstMatrixRef& input, std::vector<Matrix>& activations, bool threaded)
+{
+    const auto& layers = network.layers();
+    const Eigen::Index n = input.cols();
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        auto out = activations[l].leftCols(n);
+        if (l == 0)
+            multiplyInto(out, layers[l].weights, false, input, false, threaded);
+        else
+            multiplyInto(out, layers[l].weights, false, activations[l - 1].leftCols(n), false, threaded);
+        addBiasAndActivate(out, layers[l].bias, layers[l].activation, l + 1 < layers.size());
+    }
+}
+
+int labelFromLogits(const ConstMatrixRef& logits, Eigen::Index sample, bool binary)
+{
+    if (binary)
+        return logits(0, sample) > Scalar(0) ? 1 : 0;
+    Eigen::Index best = 0;
+    logits.col(sample).maxCoeff(&best); // the first maximum
+    return static_cast<int>(best);
+}
+
 Labels predictFromLogits(const ConstMatrixRef& logits, bool binary)
 {
     Labels labels(static_cast<std::size_t>(logits.cols()));
@@ -259,16 +274,13 @@ Labels predictFromLogits(const ConstMatrixRef& logits, bool binary)
         if (logits.rows() != 1)
             throw ConfigError("predictFromLogits: binary logits must have 1 row, got " + std::to_string(logits.rows()));
         for (Eigen::Index j = 0; j < logits.cols(); ++j)
-            labels[static_cast<std::size_t>(j)] = logits(0, j) > Scalar(0) ? 1 : 0;
+            labels[static_cast<std::size_t>(j)] = labelFromLogits(logits, j, true);
         return labels;
     }
     if (logits.rows() < 2)
         throw ConfigError("predictFromLogits: multi-class logits need >= 2 rows, got " + std::to_string(logits.rows()));
-    for (Eigen::Index j = 0; j < logits.cols(); ++j) {
-        Eigen::Index best = 0;
-        logits.col(j).maxCoeff(&best); // first maximum on ties, like numpy's argmax
-        labels[static_cast<std::size_t>(j)] = static_cast<int>(best);
-    }
+    for (Eigen::Index j = 0; j < logits.cols(); ++j)
+        labels[static_cast<std::size_t>(j)] = labelFromLogits(logits, j, false);
     return labels;
 }
 

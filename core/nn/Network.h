@@ -68,7 +68,17 @@ private:
     std::vector<DenseLayer> m_layers;
 };
 
+// The forward pass of a block of samples (input: features x n) through every layer:
+// activations[l] receives layer l's output in its first n columns (the last: the logits).
+// The caller sizes them (outputs x at least n). Network::logits, Trainer::evaluate and the
+// evaluators' reference all run these same products, so the same weights give the same logits.
+void forwardBlock(const Network& network, const ConstMatrixRef& input, std::vector<Matrix>& activations,
+                  bool threaded = false);
+
 // Turns output-layer logits into predictions and probabilities the same way everywhere.
+// The label of one sample: logit > 0 for binary models, else the first largest logit (on
+// ties, like numpy's argmax).
+int labelFromLogits(const ConstMatrixRef& logits, Eigen::Index sample, bool binary);
 Labels predictFromLogits(const ConstMatrixRef& logits, bool binary);
 Matrix probabilitiesFromLogits(const ConstMatrixRef& logits, bool binary);
 
