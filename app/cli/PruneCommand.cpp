@@ -67,14 +67,20 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
             }
             CompressionSetting setting;
             setting.precision = precision;
+            // The ratios are against evaluateFully's dense fp32 baseline of this architecture
+            // (every weight counted, whatever zeros the loaded model had); "trained_fp32" is
+            // the model as loaded, its own zeros counted, before this command pruned it.
             Evaluation evaluation = evaluateFully(network, test, setting);
-            // The comparison is with the model as loaded, before this command pruned it.
-            evaluation.denseFp32 = estimateEfficiency(original, QuantizationSpec::float32());
+            evaluation.trainedFp32 = estimateEfficiency(original, QuantizationSpec::float32());
+            nlohmann::json evaluationJson = toJson(evaluation, test.classNames);
+            // The evaluation's own pruning block describes its setting, which prunes nothing
+            // here: the pruning this command did is the top-level block.
+            evaluationJson.erase("pruning");
             nlohmann::json json = {{"model", parser.value("model").toStdString()},
                                    {"dataset", loaded.data.description},
                                    {"pruning", pruning},
                                    {"finetune_epochs", fineTuneEpochs},
-                                   {"evaluation", toJson(evaluation, test.classNames)}};
+                                   {"evaluation", evaluationJson}};
             if (parser.isSet("save")) {
                 TrainedModel compressed = loaded.model;
                 compressed.network = InstantEvaluator(network, test).compressedNetwork(setting);

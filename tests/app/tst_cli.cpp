@@ -53,6 +53,7 @@ private slots:
     void metricsReportsBadFile();
     void pruneScanAndSweep();
     void pruneRejectsBadArguments();
+    void pruneComparesWithTheDenseModel();
 };
 
 void TestCli::trainPrintsHistoryAndMetrics()
@@ -213,6 +214,57 @@ void TestCli::pruneRejectsBadArguments()
     QCOMPARE(mismatch.exitCode, 1);
     QVERIFY2(mismatch.err.find("features") != std::string::npos, mismatch.err.c_str());
     QCOMPARE(run({"sweep", "--dataset", "iris", "--l1", "1:0:3", "--out", dir.path()}).exitCode, 2);
+}
+
+namespace {
+
+long countKey(const nlohmann::json& json, const std::string& key)
+{
+    long count = 0;
+    if (json.is_object())
+        for (auto it = json.begin(); it != json.end(); ++it)
+            count += (it.key() == key) + countKey(it.value(), key);
+    else if (json.is_array())
+        for (const nlohmann::json& item : json)
+            count += countKey(item, key);
+    return count;
+}
+
+} // namespace
+
+// Pruning a model that already has zeros: the baseline is the dense fp32 model of the same
+// architecture (every weight stored and multiplied), and the JSON has one pruning block.
+void TestCli::pruneComparesWithTheDenseModel()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("iris.json");
+    QCOMPARE(run({"train", "--dataset", "iris", "--model", "logistic", "--epochs", "3", "--save", model}).exitCode, 0);
+    const QString pruned = dir.filePath("half.json");
+    Outcome o = run({"prune", "--model", model, "--sparsity", "0.5", "--save", pruned});
+    QCOMPARE(o.exitCode, 0);
+    QCOMPARE(countKey(o.json(), "pruning"), 1L);
+
+    o = run({"prune", "--model", pruned, "--sparsity", "0.25"});
+    QCOMPARE(o.exitCode, 0);
+    const nlohmann::json j = o.json();
+    QCOMPARE(countKey(j, "pruning"), 1L);
+    QCOMPARE(j["pruning"]["achieved_sparsity"].get<double>(), 0.5); // 6 of 12 already zero
+    const nlohmann::json& e = j["evaluation"];
+    // Logistic regression on iris: 4 x 3 = 12 weights, 3 biases; dense fp32 stores all 15
+    // parameters in 60 bytes and does 12 MACs at 3.7 + 0.9 pJ each.
+    QCOMPARE(e["dense_fp32"]["weights"].get<long>(), 12L);
+    QCOMPARE(e["dense_fp32"]["non_zero_weights"].get<long>(), 12L);
+    QCOMPARE(e["dense_fp32"]["macs_sparse"].get<long>(), 12L);
+    QCOMPARE(e["dense_fp32"]["bytes_smallest"].get<long>(), 60L);
+    QCOMPARE(e["dense_fp32"]["smallest_format"].get<std::string>(), std::string("dense"));
+    QCOMPARE(e["efficiency"]["macs_sparse"].get<long>(), 6L);
+    QCOMPARE(e["versus_dense_fp32"]["macs_fraction"].get<double>(), 0.5);
+    const double denseEnergy = e["dense_fp32"]["energy_total_pj"].get<double>();
+    QVERIFY(std::abs(denseEnergy - (12 * (3.7 + 0.9) + 15 * 5.0)) < 1e-9);
+    QVERIFY(std::abs(e["versus_dense_fp32"]["energy_fraction"].get<double>()
+                     - e["efficiency"]["energy_total_pj"].get<double>() / denseEnergy) < 1e-12);
+    QVERIFY(std::abs(e["versus_dense_fp32"]["size_fraction"].get<double>()
+                     - e["efficiency"]["bytes_smallest"].get<double>() / 60.0) < 1e-12);
 }
 
 QTEST_APPLESS_MAIN(TestCli)
