@@ -3,10 +3,12 @@
 
 #include "compress/Quantization.h"
 #include "data/DatasetCatalog.h"
+#include "metrics/Metrics.h"
 #include "nn/ModelFile.h"
 
 #include <QCommandLineParser>
 
+#include <string>
 #include <vector>
 
 namespace ss::cli {
@@ -26,6 +28,15 @@ ModelAndData loadModelAndData(const QCommandLineParser& parser);
 // --bits: 32, 16/fp16, bf16, 8..2, ternary, binary; --per-row switches int-k to per output row.
 void addPrecisionOptions(QCommandLineParser& parser);
 QuantizationSpec precisionFrom(const QCommandLineParser& parser);
+
+// --positive-class NAME: the class a binary headline reports (a class name, else its index 0
+// or 1). Without it the headline uses defaultPositiveClass (a class named 1, true, yes,
+// positive, 正 or 阳性, else the minority class) and says which rule chose it.
+void addPositiveClassOption(QCommandLineParser& parser);
+// Applies --positive-class, when given, to `report`; UsageError naming the classes for an
+// unknown class, and for a report that is not binary.
+void applyPositiveClass(const QCommandLineParser& parser, ClassificationReport& report,
+                        const std::vector<std::string>& classNames);
 
 // "A:B:N" (N values log-spaced from A to B, both > 0) or a comma list of numbers.
 std::vector<double> parseNumberRange(const QString& text, const QString& option);

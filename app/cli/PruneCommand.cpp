@@ -25,6 +25,7 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
             parser.addOption({"per-layer", "Apply the target to every layer separately instead of globally."});
             parser.addOption({"structured", "Remove whole hidden neurons by the L2 norm of their incoming weights."});
             addPrecisionOptions(parser);
+            addPositiveClassOption(parser);
             parser.addOption({"finetune-epochs", "Epochs of training after pruning, with the mask fixed.", "N", "0"});
             addTrainingOptions(parser);
             parser.addOption({"save", "Write the pruned (and quantized) model as JSON.", "FILE"});
@@ -72,6 +73,7 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
             // the model as loaded, its own zeros counted, before this command pruned it.
             Evaluation evaluation = evaluateFully(network, test, setting);
             evaluation.trainedFp32 = estimateEfficiency(original, QuantizationSpec::float32());
+            applyPositiveClass(parser, evaluation.report, test.classNames);
             nlohmann::json evaluationJson = toJson(evaluation, test.classNames);
             // The evaluation's own pruning block describes its setting, which prunes nothing
             // here: the pruning this command did is the top-level block.

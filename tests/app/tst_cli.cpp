@@ -54,6 +54,7 @@ private slots:
     void pruneScanAndSweep();
     void pruneRejectsBadArguments();
     void pruneComparesWithTheDenseModel();
+    void headlineUsesTheChosenPositiveClass();
 };
 
 void TestCli::trainPrintsHistoryAndMetrics()
@@ -265,6 +266,58 @@ void TestCli::pruneComparesWithTheDenseModel()
                      - e["efficiency"]["energy_total_pj"].get<double>() / denseEnergy) < 1e-12);
     QVERIFY(std::abs(e["versus_dense_fp32"]["size_fraction"].get<double>()
                      - e["efficiency"]["bytes_smallest"].get<double>() / 60.0) < 1e-12);
+}
+
+// The article's table with Chinese labels: 正 is the positive class (precision 0.50, recall
+// 1.00, F1 0.667) by default; --positive-class picks another; the headline names it.
+void TestCli::headlineUsesTheChosenPositiveClass()
+{
+    std::string csv = "y_true,y_pred\n";
+    for (int i = 1; i <= 100; ++i)
+        csv += std::string(i <= 40 ? "正" : "负") + "," + (i <= 40 || i > 60 ? "正" : "负") + "\n";
+    QTemporaryDir dir;
+    writeText(dir.filePath("article.csv"), csv);
+    Outcome o = run({"metrics", "--csv", dir.filePath("article.csv")});
+    QCOMPARE(o.exitCode, 0);
+    nlohmann::json j = o.json();
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("正"));
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("named"));
+    QCOMPARE(j["precision"].get<double>(), 0.5);
+    QCOMPARE(j["recall"].get<double>(), 1.0);
+    QVERIFY(std::abs(j["f1"].get<double>() - 2.0 / 3.0) < 1e-9);
+
+    o = run({"metrics", "--csv", dir.filePath("article.csv"), "--positive-class", QString::fromUtf8("负")});
+    QCOMPARE(o.exitCode, 0);
+    j = o.json();
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("负"));
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("chosen"));
+    QCOMPARE(j["precision"].get<double>(), 1.0);
+    QVERIFY(std::abs(j["recall"].get<double>() - 1.0 / 3.0) < 1e-9);
+    QCOMPARE(j["f1"].get<double>(), 0.5);
+    o = run({"metrics", "--csv", dir.filePath("article.csv"), "--positive-class", "0"});
+    QCOMPARE(o.json()["positive_class"].get<std::string>(), std::string("正"));
+    o = run({"metrics", "--csv", dir.filePath("article.csv"), "--positive-class", "maybe"});
+    QCOMPARE(o.exitCode, 2);
+    QVERIFY2(o.err.find("maybe") != std::string::npos && o.err.find("负") != std::string::npos, o.err.c_str());
+
+    // Breast cancer: malignant (212 of 569) is the minority and the default; benign on request.
+    const QString model = dir.filePath("cancer.json");
+    QCOMPARE(run({"train", "--dataset", "breast-cancer", "--model", "logistic", "--epochs", "2", "--save", model})
+                 .exitCode, 0);
+    o = run({"prune", "--model", model, "--sparsity", "0.5"});
+    QCOMPARE(o.exitCode, 0);
+    j = o.json()["evaluation"]["metrics"];
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("malignant"));
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("minority"));
+    QCOMPARE(j["precision"].get<double>(), j["per_class"][0]["precision"].get<double>());
+    o = run({"prune", "--model", model, "--sparsity", "0.5", "--positive-class", "benign"});
+    QCOMPARE(o.exitCode, 0);
+    j = o.json()["evaluation"]["metrics"];
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("benign"));
+    QCOMPARE(j["recall"].get<double>(), j["per_class"][1]["recall"].get<double>());
+    const QString iris = dir.filePath("iris.json");
+    QCOMPARE(run({"train", "--dataset", "iris", "--model", "logistic", "--epochs", "1", "--save", iris}).exitCode, 0);
+    QCOMPARE(run({"prune", "--model", iris, "--sparsity", "0.5", "--positive-class", "setosa"}).exitCode, 2);
 }
 
 QTEST_APPLESS_MAIN(TestCli)
