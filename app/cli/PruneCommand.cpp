@@ -23,7 +23,8 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
                               "S"});
             parser.addOption({"threshold", "Prune weights with |w| below T.", "T"});
             parser.addOption({"per-layer", "Apply the target to every layer separately instead of globally."});
-            parser.addOption({"structured", "Remove whole hidden neurons by the L2 norm of their incoming weights."});
+            parser.addOption({"structured", "Remove whole hidden neurons by the L2 norm of their incoming weights (every layer's norms taken "
+                              "before any neuron is removed)."});
             addPrecisionOptions(parser);
             addPositiveClassOption(parser);
             parser.addOption({"finetune-epochs", "Epochs of training after pruning, with the mask fixed.", "N", "0"});

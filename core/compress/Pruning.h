@@ -70,6 +70,8 @@ inline std::uint64_t pruningOrderKey(Scalar weight, bool masked, std::uint32_t p
 
 // Structured pruning: removes the `fraction` of hidden neurons (over all hidden layers, or
 // per layer) with the smallest L2 norm of incoming weights, with their outgoing column.
+// All norms are taken from the weights before this call removes anything (so one layer's
+// removals, which zero columns of the next, do not change the next layer's ranking).
 // A removed neuron keeps its place (shapes do not change): its incoming row, its outgoing
 // column (masks and weights) and its bias are set to zero. At least one neuron of every
 // hidden layer is kept. Ties in the norm are broken by index; fraction must be in [0, 1].

@@ -59,6 +59,7 @@ private slots:
     void badSpecsThrow();
     void negativeZeroIsAZero();
     void quantizedZerosArePrunedFirst();
+    void structuredNormsAreTakenBeforePruning();
 };
 
 void TestPruning::achievedSparsityIsExact_data()
@@ -476,6 +477,34 @@ void TestPruning::quantizedZerosArePrunedFirst()
         for (std::size_t l = 0; l < network.layers().size(); ++l)
             QVERIFY2(network.layers()[l].weights == before.layers()[l].weights, text.c_str());
     }
+}
+
+// Per layer, every layer's norms come from the weights before any neuron was removed (as
+// torch.nn.utils.prune.ln_structured on each layer's original weights): removing layer 1's
+// neurons zeroes columns of layer 2, which must not change layer 2's ranking.
+void TestPruning::structuredNormsAreTakenBeforePruning()
+{
+    Network network = makeNetwork({4, 4}, 35, 3, 3);
+    Matrix& w1 = network.layers()[0].weights; // 4 x 3
+    for (int i = 0; i < 4; ++i)
+        w1.row(i).setConstant(float(i));
+    w1.row(0).setConstant(0.01f); // layer 1 loses neurons 0 and 1 (norms 0.017, 1.73)
+    Matrix& w2 = network.layers()[1].weights; // 4 x 4
+    w2.row(0) << 10.0f, 0.1f, 0.1f, 0.1f; // norm 10.0; 0.14 once columns 0 and 1 are gone
+    w2.row(1) << 0.0f, 1.0f, 1.0f, 1.0f;  // 1.73; 1.41 after
+    w2.row(2) << 0.0f, 2.0f, 2.0f, 2.0f;  // 3.46; 2.83 after
+    w2.row(3) << 0.0f, 3.0f, 3.0f, 3.0f;  // 5.20; 4.24 after
+    const StructuredPruningResult result = pruneNeurons(network, 0.5);
+    QCOMPARE(result.neuronsRemoved, (std::vector<int>{2, 2}));
+    for (int i : {0, 1})
+        QVERIFY(network.layers()[0].mask.row(i).isZero(0));
+    // On the original norms layer 2 loses neurons 1 and 2 (1.73, 3.46) and keeps neuron 0
+    // (10.0) and 3; taking the norms after layer 1's removals would remove 0 and 1 instead.
+    for (int i : {1, 2})
+        QVERIFY2(network.layers()[1].mask.row(i).isZero(0), std::to_string(i).c_str());
+    for (int i : {0, 3})
+        QVERIFY2(!network.layers()[1].mask.row(i).isZero(0), std::to_string(i).c_str());
+    QCOMPARE(network.layers()[1].weights(0, 2), 0.1f);
 }
 
 QTEST_APPLESS_MAIN(TestPruning)
