@@ -60,6 +60,25 @@ QuantizationSpec precisionFrom(const QCommandLineParser& parser)
     return spec;
 }
 
+void addEnergyOptions(QCommandLineParser& parser)
+{
+    const EnergyTable defaults;
+    parser.addOption({"sram-kib",
+                      "On-chip SRAM assumed for the stored model, in KiB: the 32-bit words that fit are read at the "
+                      "SRAM cost, the rest at the DRAM cost.",
+                      "KIB", QString::number(static_cast<double>(defaults.sramCapacityBytes) / 1024.0)});
+}
+
+EnergyTable energyTableFrom(const QCommandLineParser& parser)
+{
+    EnergyTable table;
+    const double kib = doubleOption(parser, "sram-kib");
+    if (!(kib >= 0.0) || kib > 1e12)
+        throw UsageError("--sram-kib must be a number of KiB >= 0, got '" + parser.value("sram-kib").toStdString() + "'");
+    table.sramCapacityBytes = std::lround(kib * 1024.0);
+    return table;
+}
+
 void addPositiveClassOption(QCommandLineParser& parser)
 {
     parser.addOption({"positive-class",

@@ -266,6 +266,17 @@ void TestCli::pruneComparesWithTheDenseModel()
                      - e["efficiency"]["energy_total_pj"].get<double>() / denseEnergy) < 1e-12);
     QVERIFY(std::abs(e["versus_dense_fp32"]["size_fraction"].get<double>()
                      - e["efficiency"]["bytes_smallest"].get<double>() / 60.0) < 1e-12);
+
+    // 32 bytes of on-chip memory (--sram-kib 1/32): the dense model's 15 words are 8 SRAM
+    // reads and 7 DRAM reads.
+    o = run({"prune", "--model", pruned, "--sparsity", "0", "--sram-kib", "0.03125"});
+    QCOMPARE(o.exitCode, 0);
+    const nlohmann::json dense = o.json()["evaluation"]["dense_fp32"];
+    QCOMPARE(dense["memory"].get<std::string>(), std::string("SRAM+DRAM"));
+    QCOMPARE(dense["sram_reads"].get<long>(), 8L);
+    QCOMPARE(dense["dram_reads"].get<long>(), 7L);
+    QVERIFY(std::abs(dense["energy_memory_pj"].get<double>() - (8 * 5.0 + 7 * 640.0)) < 1e-9);
+    QCOMPARE(run({"prune", "--model", pruned, "--sparsity", "0", "--sram-kib", "-1"}).exitCode, 2);
 }
 
 // The article's table with Chinese labels: 正 is the positive class (precision 0.50, recall
