@@ -54,6 +54,8 @@ QString ratio(double dense, double current)
     if (current <= 0)
         return QStringLiteral("\u2014");
     const double r = dense / current;
+    if (std::abs(r - 1.0) < 0.005) // "1.00x less" says nothing
+        return QStringLiteral("same");
     return r >= 1.0 ? QStringLiteral("%1\u00d7 less").arg(r, 0, 'f', r < 10 ? 2 : 1)
                     : QStringLiteral("%1\u00d7 more").arg(1.0 / r, 0, 'f', 2);
 }
@@ -97,7 +99,7 @@ EfficiencyView::EfficiencyView(QWidget* parent)
 
     stylePlot(m_plot);
     m_plot->plotLayout()->clear();
-    m_title = new QCPTextElement(m_plot, QStringLiteral("The trained model at fp32 vs the model as shown (one inference)"), plotFont(1, true));
+    m_title = new QCPTextElement(m_plot, QStringLiteral("The dense fp32 baseline vs the model as shown (one inference)"), plotFont(1, true));
     m_title->setTextColor(plotcolors::text());
     m_plot->plotLayout()->addElement(0, 0, m_title);
     auto* grid = new QCPLayoutGrid;
@@ -110,9 +112,17 @@ EfficiencyView::EfficiencyView(QWidget* parent)
         m_panels.push_back(makePanel(grid, i, titles[i]));
     grid->setRowStretchFactor(0, 0.01);
 
-    m_numbers->setColumnCount(4);
-    m_numbers->setHorizontalHeaderLabels({QStringLiteral(""), QStringLiteral("trained, fp32"), QStringLiteral("as shown"),
-                                          QStringLiteral("ratio")});
+    // The baseline every ratio is taken against is the dense fp32 model of this architecture
+    // (every weight stored and multiplied); the trained model's own zeros (from L1 or
+    // pruning applied during training) are a column of their own so the two are not confused.
+    m_numbers->setColumnCount(5);
+    m_numbers->setHorizontalHeaderLabels({QStringLiteral(""), QStringLiteral("dense fp32 baseline"),
+                                          QStringLiteral("trained, fp32 (own zeros)"), QStringLiteral("as shown"),
+                                          QStringLiteral("as shown vs baseline")});
+    m_numbers->horizontalHeaderItem(1)->setToolTip(
+        QStringLiteral("The same architecture with every weight stored and multiplied at fp32: what the ratios compare with."));
+    m_numbers->horizontalHeaderItem(2)->setToolTip(
+        QStringLiteral("The trained weights at fp32 before the pruning and precision sliders, counting the zeros they already have."));
     m_numbers->verticalHeader()->setVisible(false);
     m_numbers->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_numbers->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -151,7 +161,7 @@ EfficiencyView::Panel EfficiencyView::makePanel(QCPLayoutGrid* grid, int column,
     QCPAxis* x = panel.rect->axis(QCPAxis::atBottom);
     QCPAxis* y = panel.rect->axis(QCPAxis::atLeft);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    ticker->addTick(0, QStringLiteral("trained\nfp32"));
+    ticker->addTick(0, QStringLiteral("dense\nfp32"));
     ticker->addTick(1, QStringLiteral("as\nshown"));
     x->setTicker(ticker);
     x->setRange(-0.6, 1.6);
@@ -192,6 +202,7 @@ void EfficiencyView::setPanel(Panel& panel, double dense, double current, const 
 void EfficiencyView::render(const Snapshot& s)
 {
     const EfficiencyEstimate& dense = s.evaluation.denseFp32;
+    const EfficiencyEstimate& trained = s.evaluation.trainedFp32;
     const EfficiencyEstimate& now = s.evaluation.efficiency;
     setPanel(m_panels[0], static_cast<double>(dense.nonZeroParameters), static_cast<double>(now.nonZeroParameters),
              formatCount(static_cast<double>(dense.nonZeroParameters)), formatCount(static_cast<double>(now.nonZeroParameters)));
@@ -201,42 +212,53 @@ void EfficiencyView::render(const Snapshot& s)
     setPanel(m_panels[2], static_cast<double>(dense.macsSparse), static_cast<double>(now.macsSparse),
              formatCount(static_cast<double>(dense.macsSparse)), formatCount(static_cast<double>(now.macsSparse)));
     setPanel(m_panels[3], dense.energyTotalPj, now.energyTotalPj, formatEnergy(dense.energyTotalPj), formatEnergy(now.energyTotalPj));
-    m_title->setText(QStringLiteral("The trained model at fp32 vs the model as shown (%1, %2 of weights zero) \u2014 one inference")
+    m_title->setText(QStringLiteral("The dense fp32 baseline vs the model as shown (%1, %2 of weights zero) \u2014 one inference")
                          .arg(QString::fromStdString(s.compression.precision.label()), formatPercent(s.evaluation.weights.sparsity)));
 
     struct Row {
         QString name;
         QString dense;
+        QString trained;
         QString now;
         double denseValue;
         double nowValue;
     };
+    const auto count = [](long value) { return formatCount(static_cast<double>(value)); };
+    const auto bytes = [](long value) { return formatBytes(static_cast<double>(value)); };
+    const auto smallest = [](const EfficiencyEstimate& e) {
+        return formatBytes(static_cast<double>(e.bytesSmallest)) + QStringLiteral(" ") + QString::fromStdString(e.smallestFormat);
+    };
+    // "SRAM words + DRAM words": the stored model is read once per inference, as many 32-bit
+    // words as the on-chip capacity holds from SRAM and the rest from DRAM.
+    const auto reads = [](const EfficiencyEstimate& e) {
+        return QStringLiteral("%1 + %2").arg(formatCount(static_cast<double>(e.sramReads)),
+                                             formatCount(static_cast<double>(e.dramReads)));
+    };
+    const auto number = [](long value) { return static_cast<double>(value); };
     const QList<Row> rows = {
-        {QStringLiteral("parameters (weights + biases)"), formatCount(dense.parameters), formatCount(now.parameters),
-         static_cast<double>(dense.parameters), static_cast<double>(now.parameters)},
-        {QStringLiteral("non-zero parameters"), formatCount(dense.nonZeroParameters), formatCount(now.nonZeroParameters),
-         static_cast<double>(dense.nonZeroParameters), static_cast<double>(now.nonZeroParameters)},
-        {QStringLiteral("multiply-accumulates, dense kernel"), formatCount(dense.macsDense), formatCount(now.macsDense),
-         static_cast<double>(dense.macsDense), static_cast<double>(now.macsDense)},
-        {QStringLiteral("multiply-accumulates, zeros skipped"), formatCount(dense.macsSparse), formatCount(now.macsSparse),
-         static_cast<double>(dense.macsSparse), static_cast<double>(now.macsSparse)},
-        {QStringLiteral("bytes, dense layout"), formatBytes(dense.bytesDense), formatBytes(now.bytesDense),
-         static_cast<double>(dense.bytesDense), static_cast<double>(now.bytesDense)},
-        {QStringLiteral("bytes, CSR (values + indices)"), formatBytes(dense.bytesCsr), formatBytes(now.bytesCsr),
-         static_cast<double>(dense.bytesCsr), static_cast<double>(now.bytesCsr)},
-        {QStringLiteral("bytes, bitmask + values"), formatBytes(dense.bytesBitmask), formatBytes(now.bytesBitmask),
-         static_cast<double>(dense.bytesBitmask), static_cast<double>(now.bytesBitmask)},
-        {QStringLiteral("smallest storage"), formatBytes(dense.bytesSmallest) + QStringLiteral(" ") + QString::fromStdString(dense.smallestFormat),
-         formatBytes(now.bytesSmallest) + QStringLiteral(" ") + QString::fromStdString(now.smallestFormat),
-         static_cast<double>(dense.bytesSmallest), static_cast<double>(now.bytesSmallest)},
-        {QStringLiteral("memory tier"), dense.inSram ? QStringLiteral("SRAM") : QStringLiteral("DRAM"),
-         now.inSram ? QStringLiteral("SRAM") : QStringLiteral("DRAM"), 0, 0},
-        {QStringLiteral("energy: arithmetic"), formatEnergy(dense.energyComputePj), formatEnergy(now.energyComputePj),
-         dense.energyComputePj, now.energyComputePj},
-        {QStringLiteral("energy: memory reads"), formatEnergy(dense.energyMemoryPj), formatEnergy(now.energyMemoryPj),
-         dense.energyMemoryPj, now.energyMemoryPj},
-        {QStringLiteral("energy per inference"), formatEnergy(dense.energyTotalPj), formatEnergy(now.energyTotalPj),
-         dense.energyTotalPj, now.energyTotalPj},
+        {QStringLiteral("parameters (weights + biases)"), count(dense.parameters), count(trained.parameters),
+         count(now.parameters), number(dense.parameters), number(now.parameters)},
+        {QStringLiteral("non-zero parameters"), count(dense.nonZeroParameters), count(trained.nonZeroParameters),
+         count(now.nonZeroParameters), number(dense.nonZeroParameters), number(now.nonZeroParameters)},
+        {QStringLiteral("multiply-accumulates, dense kernel"), count(dense.macsDense), count(trained.macsDense),
+         count(now.macsDense), number(dense.macsDense), number(now.macsDense)},
+        {QStringLiteral("multiply-accumulates, zeros skipped"), count(dense.macsSparse), count(trained.macsSparse),
+         count(now.macsSparse), number(dense.macsSparse), number(now.macsSparse)},
+        {QStringLiteral("bytes, dense layout"), bytes(dense.bytesDense), bytes(trained.bytesDense), bytes(now.bytesDense),
+         number(dense.bytesDense), number(now.bytesDense)},
+        {QStringLiteral("bytes, CSR (values + indices)"), bytes(dense.bytesCsr), bytes(trained.bytesCsr), bytes(now.bytesCsr),
+         number(dense.bytesCsr), number(now.bytesCsr)},
+        {QStringLiteral("bytes, bitmask + values"), bytes(dense.bytesBitmask), bytes(trained.bytesBitmask),
+         bytes(now.bytesBitmask), number(dense.bytesBitmask), number(now.bytesBitmask)},
+        {QStringLiteral("smallest storage"), smallest(dense), smallest(trained), smallest(now), number(dense.bytesSmallest),
+         number(now.bytesSmallest)},
+        {QStringLiteral("memory reads (SRAM + DRAM)"), reads(dense), reads(trained), reads(now), 0, 0},
+        {QStringLiteral("energy: arithmetic"), formatEnergy(dense.energyComputePj), formatEnergy(trained.energyComputePj),
+         formatEnergy(now.energyComputePj), dense.energyComputePj, now.energyComputePj},
+        {QStringLiteral("energy: memory reads"), formatEnergy(dense.energyMemoryPj), formatEnergy(trained.energyMemoryPj),
+         formatEnergy(now.energyMemoryPj), dense.energyMemoryPj, now.energyMemoryPj},
+        {QStringLiteral("energy per inference"), formatEnergy(dense.energyTotalPj), formatEnergy(trained.energyTotalPj),
+         formatEnergy(now.energyTotalPj), dense.energyTotalPj, now.energyTotalPj},
     };
     if (m_numbers->rowCount() != rows.size()) {
         m_numbers->setRowCount(static_cast<int>(rows.size()));
@@ -249,15 +271,18 @@ void EfficiencyView::render(const Snapshot& s)
     for (int r = 0; r < rows.size(); ++r) {
         setTableText(m_numbers, r, 0, rows[r].name, Qt::AlignLeft | Qt::AlignVCenter);
         setTableText(m_numbers, r, 1, rows[r].dense);
-        setTableText(m_numbers, r, 2, rows[r].now);
-        setTableText(m_numbers, r, 3, rows[r].denseValue > 0 ? ratio(rows[r].denseValue, rows[r].nowValue) : QString());
+        setTableText(m_numbers, r, 2, rows[r].trained);
+        setTableText(m_numbers, r, 3, rows[r].now);
+        setTableText(m_numbers, r, 4, rows[r].denseValue > 0 ? ratio(rows[r].denseValue, rows[r].nowValue) : QString());
     }
 
     const QString assumptions = QString::fromStdString(now.assumptions).toHtmlEscaped();
     const QString text = QStringLiteral(
         "<p>%1</p><p style='color:#5a6070'>Estimates, not measurements: one inference is one forward pass of one sample. "
-        "Multiply-accumulates = non-zero weights (a sparse kernel skips zeros). Memory tier by the size of the smallest "
-        "storage format; multiplications below 8 bits are scaled by bits\u00b2 from the int8 figure.</p>")
+        "Multiply-accumulates = non-zero weights (a sparse kernel skips zeros). The smallest storage format is read once; "
+        "the on-chip SRAM (its capacity is in the table) holds as many of its 32-bit words as fit, the rest are read "
+        "from DRAM; multiplications below 8 bits are scaled by bits\u00b2 from the int8 figure. Ratios are against the "
+        "dense fp32 baseline.</p>")
                              .arg(assumptions);
     if (m_assumptions->toHtml() != text)
         m_assumptions->setHtml(text);
@@ -277,8 +302,8 @@ EnergyTable EfficiencyView::energyTable() const
     const int last = static_cast<int>(std::size(kEnergyFields));
     bool ok = false;
     const double kib = QLocale::c().toDouble(m_energy->item(last, 1)->text(), &ok);
-    if (ok && kib > 0)
-        table.sramCapacityBytes = static_cast<long>(kib * 1024.0);
+    if (ok && kib >= 0 && kib <= 1e12) // 0: no on-chip memory, every read from DRAM
+        table.sramCapacityBytes = std::lround(kib * 1024.0);
     return table;
 }
 
@@ -294,9 +319,10 @@ void EfficiencyView::setEnergyTable(const EnergyTable& table)
         m_energy->setItem(i, 1, cell(QString::number(table.*(kEnergyFields[i].field), 'g', 4), true));
     }
     const int last = static_cast<int>(std::size(kEnergyFields));
-    auto* name = new QTableWidgetItem(QStringLiteral("SRAM capacity (KiB)"));
+    auto* name = new QTableWidgetItem(QStringLiteral("on-chip SRAM (KiB)"));
     name->setFlags(Qt::ItemIsEnabled);
-    name->setToolTip(QStringLiteral("Models whose smallest storage fits in this much memory are read from SRAM, larger ones from DRAM."));
+    name->setToolTip(QStringLiteral("An assumption: the on-chip memory that holds the stored model. As many 32-bit words as fit "
+                                    "are read at the SRAM cost, the rest at the DRAM cost, so energy grows smoothly with size."));
     m_energy->setItem(last, 0, name);
     m_energy->setItem(last, 1, cell(QString::number(static_cast<double>(table.sramCapacityBytes) / 1024.0, 'g', 6), true));
     m_filling = false;

@@ -60,6 +60,57 @@ QuantizationSpec precisionFrom(const QCommandLineParser& parser)
     return spec;
 }
 
+void addEnergyOptions(QCommandLineParser& parser)
+{
+    const EnergyTable defaults;
+    parser.addOption({"sram-kib",
+                      "On-chip SRAM assumed for the stored model, in KiB: the 32-bit words that fit are read at the "
+                      "SRAM cost, the rest at the DRAM cost.",
+                      "KIB", QString::number(static_cast<double>(defaults.sramCapacityBytes) / 1024.0)});
+}
+
+EnergyTable energyTableFrom(const QCommandLineParser& parser)
+{
+    EnergyTable table;
+    const double kib = doubleOption(parser, "sram-kib");
+    if (!(kib >= 0.0) || kib > 1e12)
+        throw UsageError("--sram-kib must be a number of KiB >= 0, got '" + parser.value("sram-kib").toStdString() + "'");
+    table.sramCapacityBytes = std::lround(kib * 1024.0);
+    return table;
+}
+
+void addPositiveClassOption(QCommandLineParser& parser)
+{
+    parser.addOption({"positive-class",
+                      "Binary tasks: the class whose precision, recall and F1 the headline reports (its name, or "
+                      "its index 0 or 1). Default: a class named 1, true, yes, positive, \u6b63 or \u9633\u6027, "
+                      "else the minority class.",
+                      "NAME"});
+}
+
+void applyPositiveClass(const QCommandLineParser& parser, ClassificationReport& report,
+                        const std::vector<std::string>& classNames)
+{
+    if (!parser.isSet("positive-class"))
+        return;
+    const std::string text = parser.value("positive-class").toStdString();
+    std::string known;
+    for (std::size_t c = 0; c < classNames.size(); ++c)
+        known += (c ? ", '" : "'") + classNames[c] + "'";
+    if (!report.binary)
+        throw UsageError("--positive-class: the task has " + std::to_string(report.perClass.size())
+                         + " classes (" + known + "); a positive class applies to two");
+    int index = -1;
+    for (std::size_t c = 0; c < classNames.size() && c < 2; ++c)
+        if (classNames[c] == text)
+            index = static_cast<int>(c);
+    if (index < 0 && (text == "0" || text == "1"))
+        index = text[0] - '0';
+    if (index < 0)
+        throw UsageError("--positive-class: no class '" + text + "' (the classes are " + known + ")");
+    choosePositiveClass(report, index, PositiveClassChoice::Rule::Chosen);
+}
+
 std::vector<double> parseNumberRange(const QString& text, const QString& option)
 {
     const auto number = [&](const QString& item) {

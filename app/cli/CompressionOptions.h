@@ -1,12 +1,15 @@
 #pragma once
 // Options shared by the commands that start from a saved model (prune, scan) and by sweep.
 
+#include "compress/Efficiency.h"
 #include "compress/Quantization.h"
 #include "data/DatasetCatalog.h"
+#include "metrics/Metrics.h"
 #include "nn/ModelFile.h"
 
 #include <QCommandLineParser>
 
+#include <string>
 #include <vector>
 
 namespace ss::cli {
@@ -26,6 +29,20 @@ ModelAndData loadModelAndData(const QCommandLineParser& parser);
 // --bits: 32, 16/fp16, bf16, 8..2, ternary, binary; --per-row switches int-k to per output row.
 void addPrecisionOptions(QCommandLineParser& parser);
 QuantizationSpec precisionFrom(const QCommandLineParser& parser);
+
+// --sram-kib KIB: the on-chip SRAM assumed for the stored model (default 8192 KiB); the words
+// beyond it are read at DRAM cost. The rest of the table is Horowitz's 45 nm figures.
+void addEnergyOptions(QCommandLineParser& parser);
+EnergyTable energyTableFrom(const QCommandLineParser& parser);
+
+// --positive-class NAME: the class a binary headline reports (a class name, else its index 0
+// or 1). Without it the headline uses defaultPositiveClass (a class named 1, true, yes,
+// positive, 正 or 阳性, else the minority class) and says which rule chose it.
+void addPositiveClassOption(QCommandLineParser& parser);
+// Applies --positive-class, when given, to `report`; UsageError naming the classes for an
+// unknown class, and for a report that is not binary.
+void applyPositiveClass(const QCommandLineParser& parser, ClassificationReport& report,
+                        const std::vector<std::string>& classNames);
 
 // "A:B:N" (N values log-spaced from A to B, both > 0) or a comma list of numbers.
 std::vector<double> parseNumberRange(const QString& text, const QString& option);

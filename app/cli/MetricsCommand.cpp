@@ -1,4 +1,5 @@
 #include "cli/Command.h"
+#include "cli/CompressionOptions.h"
 
 #include "common/Error.h"
 #include "data/CsvReader.h"
@@ -54,6 +55,7 @@ int runMetrics(const QStringList& arguments, CommandStreams streams)
             parser.addOption({"csv", "CSV file with a y_true and a y_pred column (or two unnamed columns).", "FILE"});
             parser.addOption({"true-column", "Header name of the true labels.", "NAME", "y_true"});
             parser.addOption({"pred-column", "Header name of the predicted labels.", "NAME", "y_pred"});
+            addPositiveClassOption(parser);
         },
         [&](const QCommandLineParser& parser) {
             if (!parser.isSet("csv"))
@@ -89,7 +91,8 @@ int runMetrics(const QStringList& arguments, CommandStreams streams)
             const int classCount = std::max<int>(2, static_cast<int>(coding.classNames.size()));
             std::vector<std::string> names = coding.classNames;
             names.resize(static_cast<std::size_t>(classCount), "(absent)");
-            const ClassificationReport report = classificationReport(truth, predicted, classCount);
+            ClassificationReport report = classificationReport(truth, predicted, classCount);
+            applyPositiveClass(parser, report, names);
             streams.out << toJson(report, names).dump(2) << '\n';
             return ExitSuccess;
         });

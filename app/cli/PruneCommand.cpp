@@ -23,8 +23,11 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
                               "S"});
             parser.addOption({"threshold", "Prune weights with |w| below T.", "T"});
             parser.addOption({"per-layer", "Apply the target to every layer separately instead of globally."});
-            parser.addOption({"structured", "Remove whole hidden neurons by the L2 norm of their incoming weights."});
+            parser.addOption({"structured", "Remove whole hidden neurons by the L2 norm of their incoming weights (every layer's norms taken "
+                              "before any neuron is removed)."});
             addPrecisionOptions(parser);
+            addPositiveClassOption(parser);
+            addEnergyOptions(parser);
             parser.addOption({"finetune-epochs", "Epochs of training after pruning, with the mask fixed.", "N", "0"});
             addTrainingOptions(parser);
             parser.addOption({"save", "Write the pruned (and quantized) model as JSON.", "FILE"});
@@ -37,6 +40,7 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
                 throw UsageError("--structured takes --sparsity (the fraction of hidden neurons to remove)");
             ModelAndData loaded = loadModelAndData(parser);
             const QuantizationSpec precision = precisionFrom(parser);
+            const EnergyTable energy = energyTableFrom(parser);
             const long fineTuneEpochs = longOption(parser, "finetune-epochs");
             if (fineTuneEpochs < 0)
                 throw UsageError("--finetune-epochs must be >= 0");
@@ -67,14 +71,21 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
             }
             CompressionSetting setting;
             setting.precision = precision;
-            Evaluation evaluation = evaluateFully(network, test, setting);
-            // The comparison is with the model as loaded, before this command pruned it.
-            evaluation.denseFp32 = estimateEfficiency(original, QuantizationSpec::float32());
+            // The ratios are against evaluateFully's dense fp32 baseline of this architecture
+            // (every weight counted, whatever zeros the loaded model had); "trained_fp32" is
+            // the model as loaded, its own zeros counted, before this command pruned it.
+            Evaluation evaluation = evaluateFully(network, test, setting, energy);
+            evaluation.trainedFp32 = estimateEfficiency(original, QuantizationSpec::float32(), energy);
+            applyPositiveClass(parser, evaluation.report, test.classNames);
+            nlohmann::json evaluationJson = toJson(evaluation, test.classNames);
+            // The evaluation's own pruning block describes its setting, which prunes nothing
+            // here: the pruning this command did is the top-level block.
+            evaluationJson.erase("pruning");
             nlohmann::json json = {{"model", parser.value("model").toStdString()},
                                    {"dataset", loaded.data.description},
                                    {"pruning", pruning},
                                    {"finetune_epochs", fineTuneEpochs},
-                                   {"evaluation", toJson(evaluation, test.classNames)}};
+                                   {"evaluation", evaluationJson}};
             if (parser.isSet("save")) {
                 TrainedModel compressed = loaded.model;
                 compressed.network = InstantEvaluator(network, test).compressedNetwork(setting);
@@ -87,6 +98,8 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
                 // The pruning is in the model's masks; the precision stays a setting, as in the app.
                 Session session = sessionFromModel(loaded.request, loaded.model, trainingConfigFrom(parser));
                 session.compression.precision = precision;
+                if (parser.isSet("sram-kib"))
+                    session.app["energy"] = toJson(energy); // the efficiency view's table, as the app saves it
                 writeSessionOption(parser, session, json);
             }
             streams.out << json.dump(2) << '\n';

@@ -24,6 +24,7 @@ int runScan(const QStringList& arguments, CommandStreams streams)
             parser.addOption({"per-layer", "Prune each layer to the level separately instead of globally."});
             parser.addOption({"sensitivity", "Also scan each layer pruned alone (per-layer sensitivity)."});
             addPrecisionOptions(parser);
+            addEnergyOptions(parser);
             addSessionOption(parser);
         },
         [&](const QCommandLineParser& parser) {
@@ -36,6 +37,7 @@ int runScan(const QStringList& arguments, CommandStreams streams)
             options.scope = parser.isSet("per-layer") ? PruningSpec::Scope::PerLayer : PruningSpec::Scope::Global;
             options.perLayerSensitivity = parser.isSet("sensitivity");
             options.precision = precisionFrom(parser);
+            options.energy = energyTableFrom(parser);
             options.validate();
             const PruneScanResult scan = runPruneScan(loaded.model.network, loaded.data.split.test, options);
             writeScanCsv(parser.value("out").toStdString(), scan);
@@ -48,6 +50,8 @@ int runScan(const QStringList& arguments, CommandStreams streams)
                 Session session = sessionFromModel(loaded.request, loaded.model, training);
                 session.compression.precision = options.precision;
                 session.pruneScan = scan;
+                if (parser.isSet("sram-kib"))
+                    session.app["energy"] = toJson(options.energy); // the efficiency view's table, as the app saves it
                 writeSessionOption(parser, session, json);
             }
             streams.out << json.dump(2) << '\n';

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -94,12 +95,17 @@ EfficiencyEstimate estimate(const Network& network, const QuantizationSpec& prec
         e.bytesSmallest = csrBytes;
         e.smallestFormat = "CSR";
     }
-    e.inSram = e.bytesSmallest <= table.sramCapacityBytes;
+    const long reads = (e.bytesSmallest + 3) / 4;
+    const long sramWords = std::max(table.sramCapacityBytes, 0L) / 4;
+    e.sramCapacityBytes = table.sramCapacityBytes;
+    e.sramReads = std::min(reads, sramWords);
+    e.dramReads = reads - e.sramReads;
+    e.inSram = e.dramReads == 0;
 
     const OperationCost cost = operationCost(precision, table);
     e.energyComputePj = static_cast<double>(e.macsSparse) * (cost.multiply + cost.add);
-    const long reads = (e.bytesSmallest + 3) / 4;
-    e.energyMemoryPj = static_cast<double>(reads) * (e.inSram ? table.sramRead32 : table.dramRead32);
+    e.energyMemoryPj = static_cast<double>(e.sramReads) * table.sramRead32
+                       + static_cast<double>(e.dramReads) * table.dramRead32;
     e.energyTotalPj = e.energyComputePj + e.energyMemoryPj;
 
     std::ostringstream text;
@@ -109,11 +115,11 @@ EfficiencyEstimate estimate(const Network& network, const QuantizationSpec& prec
          << cost.name << " = " << formatNumber(cost.multiply + cost.add) << " pJ at " << precision.label()
          << ". Formats below 8 bits use the int8 multiplier scaled by (bits/8)^2 and accumulate in int32; "
             "fp16 and bf16 use the fp16 figures. "
-         << "Memory: the stored weights are read once per inference as 32-bit words (bytes/4 reads) from "
-         << (e.inSram ? "SRAM" : "DRAM") << " (" << formatNumber(e.inSram ? table.sramRead32 : table.dramRead32)
-         << " pJ a read), chosen because the model's " << e.bytesSmallest << " bytes "
-         << (e.inSram ? "fit within" : "exceed") << " the " << table.sramCapacityBytes
-         << " bytes assumed for on-chip SRAM; activations are not counted. "
+         << "Memory: the stored model (" << e.bytesSmallest
+         << " bytes) is read once per inference as 32-bit words (bytes/4 reads); on-chip SRAM is assumed to hold "
+         << table.sramCapacityBytes << " bytes (editable), so " << e.sramReads << " reads come from SRAM ("
+         << formatNumber(table.sramRead32) << " pJ each) and " << e.dramReads << " from DRAM ("
+         << formatNumber(table.dramRead32) << " pJ each); activations are not counted. "
          << "Storage: weights at " << bits << " bits, biases and quantization scales as fp32; CSR adds "
             "column indices of the smallest whole-byte width that addresses the layer's inputs (1, 2 or 4 "
             "bytes) and 32-bit row pointers; bitmask adds one bit per weight; the smallest of dense, CSR "

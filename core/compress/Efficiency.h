@@ -14,7 +14,9 @@ struct EnergyTable {
     double addInt8 = 0.03, addInt32 = 0.1, addFp16 = 0.4, addFp32 = 0.9;
     double multInt8 = 0.2, multInt32 = 3.1, multFp16 = 1.1, multFp32 = 3.7;
     double sramRead32 = 5.0, dramRead32 = 640.0;
-    // Models whose stored weights fit in this many bytes are assumed to live in SRAM.
+    // On-chip SRAM for the stored model, in bytes (an assumption, editable): as many 32-bit
+    // words as fit are read at SRAM cost, the rest at DRAM cost, so that the energy grows
+    // continuously with the model's size instead of jumping when it outgrows the chip.
     long sramCapacityBytes = 8L * 1024 * 1024;
 };
 
@@ -33,7 +35,12 @@ struct EfficiencyEstimate {
     long bytesBitmask = 0;        // non-zero values + one bit per weight
     long bytesSmallest = 0;
     std::string smallestFormat;   // "dense", "CSR" or "bitmask"
-    bool inSram = true;           // memory tier chosen by bytesSmallest
+    // The stored model (bytesSmallest) read once per inference as 32-bit words: the first
+    // sramCapacityBytes / 4 words from SRAM, the rest from DRAM.
+    long sramReads = 0;
+    long dramReads = 0;
+    long sramCapacityBytes = 0;   // the table's capacity the split was made with
+    bool inSram = true;           // every word fits on chip (dramReads == 0)
     double energyComputePj = 0;
     double energyMemoryPj = 0;
     double energyTotalPj = 0;

@@ -232,10 +232,15 @@ StructuredPruningResult pruneNeurons(Network& network, double fraction, PruningS
         layers[l + 1].weights.col(i).setZero();
     };
 
-    std::vector<int> removedNow(hiddenLayers, 0);
+    // Every layer's norms are taken before any neuron is removed: removing a neuron zeroes a
+    // column of the next layer, which would otherwise shrink that layer's norms and change
+    // its ranking (torch.nn.utils.prune.ln_structured also ranks each layer's own weights).
+    std::vector<std::vector<Candidate>> candidatesByLayer;
+    for (std::size_t l = 0; l < hiddenLayers; ++l)
+        candidatesByLayer.push_back(candidatesOf(l));
     if (scope == PruningSpec::Scope::PerLayer) {
         for (std::size_t l = 0; l < hiddenLayers; ++l) {
-            std::vector<Candidate> candidates = candidatesOf(l);
+            std::vector<Candidate>& candidates = candidatesByLayer[l];
             const long units = static_cast<long>(candidates.size());
             const long k = std::min(std::lround(fraction * static_cast<double>(units)), units - 1);
             if (k <= 0)
@@ -248,8 +253,7 @@ StructuredPruningResult pruneNeurons(Network& network, double fraction, PruningS
     } else {
         std::vector<Candidate> all;
         long units = 0;
-        for (std::size_t l = 0; l < hiddenLayers; ++l) {
-            std::vector<Candidate> candidates = candidatesOf(l);
+        for (const std::vector<Candidate>& candidates : candidatesByLayer) {
             units += static_cast<long>(candidates.size());
             all.insert(all.end(), candidates.begin(), candidates.end());
         }

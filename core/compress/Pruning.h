@@ -53,14 +53,16 @@ PruningResult prune(Network& network, const PruningSpec& spec);
 // every caller (prune(), the instant evaluator's presorted order) ranks ties the same way:
 // masked weights first, then by |w| (NaN counts as +infinity), then by `position`
 // (the weight's index over all layers, column-major within a layer, layers in order).
+// |w| clears the sign bit, so -0.0 (what fp16, bf16 or a quantized model may hold) ranks
+// with +0.0 among the zeros, as torch.nn.utils.prune's |w| does.
 inline std::uint64_t pruningOrderKey(Scalar weight, bool masked, std::uint32_t position)
 {
     if (masked)
         return position;
-    Scalar magnitude = weight < 0 ? -weight : weight;
-    if (!(magnitude <= magnitude)) // NaN
-        magnitude = std::numeric_limits<Scalar>::infinity();
-    const auto bits = std::bit_cast<std::uint32_t>(magnitude);
+    constexpr std::uint32_t infinityBits = 0x7F800000u;
+    std::uint32_t bits = std::bit_cast<std::uint32_t>(weight) & 0x7FFFFFFFu;
+    if (bits > infinityBits) // NaN
+        bits = infinityBits;
     // Non-negative floats order like their bit patterns; +1 puts every unmasked weight after
     // the masked ones.
     return (static_cast<std::uint64_t>(bits) + 1) << 32 | position;
@@ -68,6 +70,8 @@ inline std::uint64_t pruningOrderKey(Scalar weight, bool masked, std::uint32_t p
 
 // Structured pruning: removes the `fraction` of hidden neurons (over all hidden layers, or
 // per layer) with the smallest L2 norm of incoming weights, with their outgoing column.
+// All norms are taken from the weights before this call removes anything (so one layer's
+// removals, which zero columns of the next, do not change the next layer's ranking).
 // A removed neuron keeps its place (shapes do not change): its incoming row, its outgoing
 // column (masks and weights) and its bias are set to zero. At least one neuron of every
 // hidden layer is kept. Ties in the norm are broken by index; fraction must be in [0, 1].

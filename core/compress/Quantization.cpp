@@ -39,7 +39,7 @@ std::string lowerTrimmed(const std::string& text)
 // group per row). The statistics (max|w|, mean|w|) are taken over each group's NON-ZERO
 // entries: the survivors of pruning, so that "prune, then quantize" quantizes what is left
 // rather than letting the pruned zeros shrink the scale, and zeros map to zero in every
-// format. Written as whole-matrix array expressions over column-major data so they
+// format. A zero code is written as +0.0 whatever the weight's sign. Written as whole-matrix array expressions over column-major data so they
 // vectorise; per-tensor is the same computation with one group.
 void quantizeCoded(const ConstMatrixRef& weights, const QuantizationSpec& spec, Matrix& out)
 {
@@ -63,7 +63,9 @@ void quantizeCoded(const ConstMatrixRef& weights, const QuantizationSpec& spec, 
             for (Eigen::Index i = 0; i < rows; ++i) {
                 const double step = scale(perRow ? i : 0);
                 const double code = std::clamp(std::rint(static_cast<double>(weights(i, j)) / step), -levels, levels);
-                out(i, j) = static_cast<Scalar>(code * step);
+                // rint of a small negative weight is -0.0; the code 0 has no sign, so + 0.0
+                // makes the weight +0.0 (-0.0 + 0.0 = +0.0 under round-to-nearest).
+                out(i, j) = static_cast<Scalar>(code * step + 0.0);
             }
         return;
     }
@@ -97,7 +99,7 @@ void quantizeCoded(const ConstMatrixRef& weights, const QuantizationSpec& spec, 
     if (binary) {
         // sign(w) * mean|w|, the mean rounded to float as the stored scale is.
         const Column alpha = groupMean.cast<float>().cast<double>();
-        out = (sign * expand(alpha)).cast<Scalar>().matrix();
+        out = (sign * expand(alpha) + 0.0).cast<Scalar>().matrix(); // + 0.0: a zero code is +0.0
         return;
     }
     if (spec.format == QuantizationSpec::Format::Ternary) {
@@ -114,7 +116,8 @@ void quantizeCoded(const ConstMatrixRef& weights, const QuantizationSpec& spec, 
         }
         // aboveCount >= 1 in a non-zero group: its largest |w| exceeds 0.7 of the mean.
         const Column alpha = (aboveCount > 0.0).select(aboveSum / aboveCount.max(1.0), 0.0).cast<float>().cast<double>();
-        out = (sign * above * expand(alpha)).cast<Scalar>().matrix();
+        // -1 * 0 is -0.0 for a negative weight below delta; + 0.0 makes every zero code +0.0.
+        out = (sign * above * expand(alpha) + 0.0).cast<Scalar>().matrix();
         return;
     }
 }

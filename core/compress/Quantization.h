@@ -32,6 +32,8 @@ struct QuantizationSpec {
 // Returns the quantized copy of `weights` (outputs x inputs; a row is one output neuron).
 // Int/Ternary/Binary statistics (max|w|, mean|w|) are taken over the non-zero entries of the
 // tensor or row, i.e. over the survivors of pruning; zeros stay exactly zero in every format.
+// Int, Ternary and Binary write a zero code as +0.0; Float16 and BFloat16 keep IEEE signed
+// zeros (a tiny negative weight rounds to -0.0), which pruningOrderKey ranks as zeros too.
 // Int rounds w/scale to nearest, ties to even. Throws ConfigError for Int bits outside 1..8.
 Matrix quantize(const ConstMatrixRef& weights, const QuantizationSpec& spec);
 // The same into a preallocated matrix (resized if needed), for hot paths.

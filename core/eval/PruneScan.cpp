@@ -123,7 +123,7 @@ PruneScanResult runPruneScan(const Network& trained, const Dataset& test, const 
                              const std::atomic<bool>* cancel, const ProgressCallback& onProgress)
 {
     options.validate();
-    InstantEvaluator evaluator(trained, test);
+    InstantEvaluator evaluator(trained, test, options.energy);
     return runPruneScan(evaluator, options, cancel, onProgress);
 }
 

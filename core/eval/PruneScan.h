@@ -18,6 +18,7 @@ struct PruneScanOptions {
     PruningSpec::Scope scope = PruningSpec::Scope::Global;
     QuantizationSpec precision;       // applied after pruning at every level
     bool perLayerSensitivity = false; // also scan each layer pruned alone
+    EnergyTable energy;               // for the convenience runPruneScan (an evaluator has its own)
 
     // Throws ConfigError: levels < 2, maxSparsity outside (0, 1].
     void validate() const;

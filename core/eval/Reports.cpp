@@ -61,10 +61,25 @@ nlohmann::json toJson(const ClassificationReport& report, const std::vector<std:
                            {"weighted", toJson(report.weighted)},
                            {"micro", toJson(report.micro)}};
     if (report.binary) {
-        json["positive_class"] = className(classNames, 1);
-        json["precision"] = report.positive.precision;
-        json["recall"] = report.positive.recall;
-        json["f1"] = report.positive.f1;
+        // A report nobody chose a class for quotes the sensible default, not whichever
+        // class sorts second.
+        PositiveClassChoice choice{report.positiveClass, report.positiveRule};
+        if (report.positiveRule == PositiveClassChoice::Rule::Second) {
+            std::vector<std::string> names;
+            std::vector<long> counts;
+            for (int c = 0; c < 2; ++c) {
+                names.push_back(className(classNames, c));
+                counts.push_back(report.perClass[static_cast<std::size_t>(c)].support);
+            }
+            choice = defaultPositiveClass(names, counts);
+        }
+        const ClassScores& positive = report.perClass[static_cast<std::size_t>(choice.index)];
+        json["positive_class"] = className(classNames, choice.index);
+        json["positive_class_index"] = choice.index;
+        json["positive_class_rule"] = positiveClassRuleName(choice.rule);
+        json["precision"] = positive.precision;
+        json["recall"] = positive.recall;
+        json["f1"] = positive.f1;
     }
     return json;
 }
@@ -333,7 +348,10 @@ nlohmann::json toJson(const EfficiencyEstimate& e)
             {"bytes_bitmask", e.bytesBitmask},
             {"bytes_smallest", e.bytesSmallest},
             {"smallest_format", e.smallestFormat},
-            {"memory", e.inSram ? "SRAM" : "DRAM"},
+            {"memory", e.dramReads == 0 ? "SRAM" : e.sramReads == 0 ? "DRAM" : "SRAM+DRAM"},
+            {"sram_capacity_bytes", e.sramCapacityBytes},
+            {"sram_reads", e.sramReads},
+            {"dram_reads", e.dramReads},
             {"energy_compute_pj", e.energyComputePj},
             {"energy_memory_pj", e.energyMemoryPj},
             {"energy_total_pj", e.energyTotalPj},

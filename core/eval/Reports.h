@@ -20,7 +20,11 @@
 namespace ss {
 
 // Confusion matrix (rows true, columns predicted), accuracy, per-class and averaged
-// precision/recall/F1 with support; class names label the per-class entries.
+// precision/recall/F1 with support; class names label the per-class entries. A binary report
+// also carries its headline: positive_class (its name), positive_class_index,
+// positive_class_rule ("chosen", "named", "minority", "second") and that class's
+// precision, recall and F1; a report with no chosen class quotes defaultPositiveClass over
+// the class names and the report's supports.
 nlohmann::json toJson(const ClassificationReport& report, const std::vector<std::string>& classNames);
 nlohmann::json toJson(const WeightStatistics& statistics);
 nlohmann::json toJson(const TrainingReport& report);

@@ -132,6 +132,88 @@ ClassificationReport classificationReport(const Labels& truth, const Labels& pre
     return classificationReport(ConfusionMatrix(truth, predicted, classCount));
 }
 
+void choosePositiveClass(ClassificationReport& report, int positiveClass, PositiveClassChoice::Rule rule)
+{
+    if (!report.binary)
+        throw ConfigError("positive class: only a binary report has one (this one has "
+                          + std::to_string(report.perClass.size()) + " classes)");
+    if (positiveClass < 0 || positiveClass > 1)
+        throw ConfigError("positive class: expected class 0 or 1, got " + std::to_string(positiveClass));
+    report.positiveClass = positiveClass;
+    report.positiveRule = rule;
+    report.positive = report.perClass[static_cast<std::size_t>(positiveClass)];
+}
+
+namespace {
+
+// Lower-cased ASCII letters, surrounding spaces removed; other bytes (UTF-8) kept as they are.
+std::string normalisedName(const std::string& name)
+{
+    const std::size_t first = name.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        return {};
+    const std::size_t last = name.find_last_not_of(" \t\r\n");
+    std::string out = name.substr(first, last - first + 1);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+bool namesPositive(const std::string& name, const std::string& other)
+{
+    if (name == "1" || name == "+1" || name == "1.0")
+        return other == "0" || other == "-1" || other == "0.0" || other == "-1.0";
+    for (const char* word : {"true", "yes", "y", "positive", "pos", "+", "正", "阳性", "陽性"})
+        if (name == word)
+            return true;
+    return false;
+}
+
+} // namespace
+
+PositiveClassChoice defaultPositiveClass(const std::vector<std::string>& classNames,
+                                         const std::vector<long>& classCounts)
+{
+    PositiveClassChoice choice;
+    if (classNames.size() == 2) {
+        const std::string a = normalisedName(classNames[0]), b = normalisedName(classNames[1]);
+        const bool first = namesPositive(a, b), second = namesPositive(b, a);
+        if (first != second) {
+            choice.index = first ? 0 : 1;
+            choice.rule = PositiveClassChoice::Rule::Named;
+            return choice;
+        }
+    }
+    if (classCounts.size() == 2 && classCounts[0] != classCounts[1]) {
+        choice.index = classCounts[0] < classCounts[1] ? 0 : 1;
+        choice.rule = PositiveClassChoice::Rule::Minority;
+    }
+    return choice;
+}
+
+std::string positiveClassRuleName(PositiveClassChoice::Rule rule)
+{
+    switch (rule) {
+    case PositiveClassChoice::Rule::Chosen: return "chosen";
+    case PositiveClassChoice::Rule::Named: return "named";
+    case PositiveClassChoice::Rule::Minority: return "minority";
+    case PositiveClassChoice::Rule::Second: return "second";
+    }
+    return "second";
+}
+
+std::string positiveClassRuleText(PositiveClassChoice::Rule rule)
+{
+    switch (rule) {
+    case PositiveClassChoice::Rule::Chosen: return "chosen by the user";
+    case PositiveClassChoice::Rule::Named: return "its name says positive";
+    case PositiveClassChoice::Rule::Minority: return "the minority class";
+    case PositiveClassChoice::Rule::Second: return "the second class (equal counts, no name decides)";
+    }
+    return {};
+}
+
 double logLoss(const ConstMatrixRef& probabilities, const Labels& truth)
 {
     if (static_cast<std::size_t>(probabilities.cols()) != truth.size())

@@ -53,6 +53,8 @@ private slots:
     void metricsReportsBadFile();
     void pruneScanAndSweep();
     void pruneRejectsBadArguments();
+    void pruneComparesWithTheDenseModel();
+    void headlineUsesTheChosenPositiveClass();
 };
 
 void TestCli::trainPrintsHistoryAndMetrics()
@@ -213,6 +215,120 @@ void TestCli::pruneRejectsBadArguments()
     QCOMPARE(mismatch.exitCode, 1);
     QVERIFY2(mismatch.err.find("features") != std::string::npos, mismatch.err.c_str());
     QCOMPARE(run({"sweep", "--dataset", "iris", "--l1", "1:0:3", "--out", dir.path()}).exitCode, 2);
+}
+
+namespace {
+
+long countKey(const nlohmann::json& json, const std::string& key)
+{
+    long count = 0;
+    if (json.is_object())
+        for (auto it = json.begin(); it != json.end(); ++it)
+            count += (it.key() == key) + countKey(it.value(), key);
+    else if (json.is_array())
+        for (const nlohmann::json& item : json)
+            count += countKey(item, key);
+    return count;
+}
+
+} // namespace
+
+// Pruning a model that already has zeros: the baseline is the dense fp32 model of the same
+// architecture (every weight stored and multiplied), and the JSON has one pruning block.
+void TestCli::pruneComparesWithTheDenseModel()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("iris.json");
+    QCOMPARE(run({"train", "--dataset", "iris", "--model", "logistic", "--epochs", "3", "--save", model}).exitCode, 0);
+    const QString pruned = dir.filePath("half.json");
+    Outcome o = run({"prune", "--model", model, "--sparsity", "0.5", "--save", pruned});
+    QCOMPARE(o.exitCode, 0);
+    QCOMPARE(countKey(o.json(), "pruning"), 1L);
+
+    o = run({"prune", "--model", pruned, "--sparsity", "0.25"});
+    QCOMPARE(o.exitCode, 0);
+    const nlohmann::json j = o.json();
+    QCOMPARE(countKey(j, "pruning"), 1L);
+    QCOMPARE(j["pruning"]["achieved_sparsity"].get<double>(), 0.5); // 6 of 12 already zero
+    const nlohmann::json& e = j["evaluation"];
+    // Logistic regression on iris: 4 x 3 = 12 weights, 3 biases; dense fp32 stores all 15
+    // parameters in 60 bytes and does 12 MACs at 3.7 + 0.9 pJ each.
+    QCOMPARE(e["dense_fp32"]["weights"].get<long>(), 12L);
+    QCOMPARE(e["dense_fp32"]["non_zero_weights"].get<long>(), 12L);
+    QCOMPARE(e["dense_fp32"]["macs_sparse"].get<long>(), 12L);
+    QCOMPARE(e["dense_fp32"]["bytes_smallest"].get<long>(), 60L);
+    QCOMPARE(e["dense_fp32"]["smallest_format"].get<std::string>(), std::string("dense"));
+    QCOMPARE(e["efficiency"]["macs_sparse"].get<long>(), 6L);
+    QCOMPARE(e["versus_dense_fp32"]["macs_fraction"].get<double>(), 0.5);
+    const double denseEnergy = e["dense_fp32"]["energy_total_pj"].get<double>();
+    QVERIFY(std::abs(denseEnergy - (12 * (3.7 + 0.9) + 15 * 5.0)) < 1e-9);
+    QVERIFY(std::abs(e["versus_dense_fp32"]["energy_fraction"].get<double>()
+                     - e["efficiency"]["energy_total_pj"].get<double>() / denseEnergy) < 1e-12);
+    QVERIFY(std::abs(e["versus_dense_fp32"]["size_fraction"].get<double>()
+                     - e["efficiency"]["bytes_smallest"].get<double>() / 60.0) < 1e-12);
+
+    // 32 bytes of on-chip memory (--sram-kib 1/32): the dense model's 15 words are 8 SRAM
+    // reads and 7 DRAM reads.
+    o = run({"prune", "--model", pruned, "--sparsity", "0", "--sram-kib", "0.03125"});
+    QCOMPARE(o.exitCode, 0);
+    const nlohmann::json dense = o.json()["evaluation"]["dense_fp32"];
+    QCOMPARE(dense["memory"].get<std::string>(), std::string("SRAM+DRAM"));
+    QCOMPARE(dense["sram_reads"].get<long>(), 8L);
+    QCOMPARE(dense["dram_reads"].get<long>(), 7L);
+    QVERIFY(std::abs(dense["energy_memory_pj"].get<double>() - (8 * 5.0 + 7 * 640.0)) < 1e-9);
+    QCOMPARE(run({"prune", "--model", pruned, "--sparsity", "0", "--sram-kib", "-1"}).exitCode, 2);
+}
+
+// The article's table with Chinese labels: 正 is the positive class (precision 0.50, recall
+// 1.00, F1 0.667) by default; --positive-class picks another; the headline names it.
+void TestCli::headlineUsesTheChosenPositiveClass()
+{
+    std::string csv = "y_true,y_pred\n";
+    for (int i = 1; i <= 100; ++i)
+        csv += std::string(i <= 40 ? "正" : "负") + "," + (i <= 40 || i > 60 ? "正" : "负") + "\n";
+    QTemporaryDir dir;
+    writeText(dir.filePath("article.csv"), csv);
+    Outcome o = run({"metrics", "--csv", dir.filePath("article.csv")});
+    QCOMPARE(o.exitCode, 0);
+    nlohmann::json j = o.json();
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("正"));
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("named"));
+    QCOMPARE(j["precision"].get<double>(), 0.5);
+    QCOMPARE(j["recall"].get<double>(), 1.0);
+    QVERIFY(std::abs(j["f1"].get<double>() - 2.0 / 3.0) < 1e-9);
+
+    o = run({"metrics", "--csv", dir.filePath("article.csv"), "--positive-class", QString::fromUtf8("负")});
+    QCOMPARE(o.exitCode, 0);
+    j = o.json();
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("负"));
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("chosen"));
+    QCOMPARE(j["precision"].get<double>(), 1.0);
+    QVERIFY(std::abs(j["recall"].get<double>() - 1.0 / 3.0) < 1e-9);
+    QCOMPARE(j["f1"].get<double>(), 0.5);
+    o = run({"metrics", "--csv", dir.filePath("article.csv"), "--positive-class", "0"});
+    QCOMPARE(o.json()["positive_class"].get<std::string>(), std::string("正"));
+    o = run({"metrics", "--csv", dir.filePath("article.csv"), "--positive-class", "maybe"});
+    QCOMPARE(o.exitCode, 2);
+    QVERIFY2(o.err.find("maybe") != std::string::npos && o.err.find("负") != std::string::npos, o.err.c_str());
+
+    // Breast cancer: malignant (212 of 569) is the minority and the default; benign on request.
+    const QString model = dir.filePath("cancer.json");
+    QCOMPARE(run({"train", "--dataset", "breast-cancer", "--model", "logistic", "--epochs", "2", "--save", model})
+                 .exitCode, 0);
+    o = run({"prune", "--model", model, "--sparsity", "0.5"});
+    QCOMPARE(o.exitCode, 0);
+    j = o.json()["evaluation"]["metrics"];
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("malignant"));
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("minority"));
+    QCOMPARE(j["precision"].get<double>(), j["per_class"][0]["precision"].get<double>());
+    o = run({"prune", "--model", model, "--sparsity", "0.5", "--positive-class", "benign"});
+    QCOMPARE(o.exitCode, 0);
+    j = o.json()["evaluation"]["metrics"];
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("benign"));
+    QCOMPARE(j["recall"].get<double>(), j["per_class"][1]["recall"].get<double>());
+    const QString iris = dir.filePath("iris.json");
+    QCOMPARE(run({"train", "--dataset", "iris", "--model", "logistic", "--epochs", "1", "--save", iris}).exitCode, 0);
+    QCOMPARE(run({"prune", "--model", iris, "--sparsity", "0.5", "--positive-class", "setosa"}).exitCode, 2);
 }
 
 QTEST_APPLESS_MAIN(TestCli)

@@ -86,6 +86,18 @@ void TestCompressionReports::evaluationJson()
     QCOMPARE(QString::fromStdString(j["efficiency"]["memory"].get<std::string>()), QStringLiteral("SRAM"));
     QVERIFY(!j["efficiency"]["assumptions"].get<std::string>().empty());
     QCOMPARE(toJson(StructuredPruningResult{{2}, {3}, 0.4})["neurons_removed"][0].get<int>(), 2);
+    // The SRAM/DRAM split: the dense fp32 model (45 weights, 8 biases: 212 bytes, 53 words)
+    // with 100 bytes on chip reads 25 words from SRAM and 28 from DRAM.
+    EnergyTable small;
+    small.sramCapacityBytes = 100;
+    const nlohmann::json dense = toJson(estimateDenseEfficiency(model.network, small));
+    QCOMPARE(dense["memory"].get<std::string>(), std::string("SRAM+DRAM"));
+    QCOMPARE(dense["sram_capacity_bytes"].get<long>(), 100L);
+    QCOMPARE(dense["sram_reads"].get<long>(), 25L);
+    QCOMPARE(dense["dram_reads"].get<long>(), 28L);
+    QCOMPARE(dense["energy_memory_pj"].get<double>(), 25 * 5.0 + 28 * 640.0);
+    small.sramCapacityBytes = 0;
+    QCOMPARE(toJson(estimateDenseEfficiency(model.network, small))["memory"].get<std::string>(), std::string("DRAM"));
 }
 
 void TestCompressionReports::scanCsvAndJson()

@@ -38,6 +38,7 @@ private slots:
     void float16();
     void lowBitEnergy();
     void memoryTierBySize();
+    void memoryEnergyIsContinuous();
     void csrIndexWidth();
     void editedTableIsUsed();
     void denseBaseline();
@@ -118,13 +119,50 @@ void TestEfficiency::lowBitEnergy()
 void TestEfficiency::memoryTierBySize()
 {
     EnergyTable table;
-    table.sramCapacityBytes = 29; // the fp32 model's 30 bytes no longer fit
+    table.sramCapacityBytes = 29; // the fp32 model's 30 bytes (8 words) no longer fit
     const EfficiencyEstimate e = estimateEfficiency(handModel(), QuantizationSpec::float32(), table);
     QVERIFY(!e.inSram);
-    QVERIFY(near(e.energyMemoryPj, 8 * 640.0));
-    QVERIFY(e.assumptions.find("DRAM") != std::string::npos);
-    table.sramCapacityBytes = 30; // exactly fits
-    QVERIFY(estimateEfficiency(handModel(), QuantizationSpec::float32(), table).inSram);
+    // 7 whole words fit on chip; the 8th is read from DRAM.
+    QCOMPARE(e.sramReads, 7L);
+    QCOMPARE(e.dramReads, 1L);
+    QCOMPARE(e.sramCapacityBytes, 29L);
+    QVERIFY(near(e.energyMemoryPj, 7 * 5.0 + 640.0));
+    QVERIFY(e.assumptions.find("7 reads come from SRAM") != std::string::npos);
+    QVERIFY(e.assumptions.find("1 from DRAM") != std::string::npos);
+    table.sramCapacityBytes = 32; // exactly fits
+    const EfficiencyEstimate fits = estimateEfficiency(handModel(), QuantizationSpec::float32(), table);
+    QVERIFY(fits.inSram);
+    QCOMPARE(fits.sramReads, 8L);
+    QCOMPARE(fits.dramReads, 0L);
+    table.sramCapacityBytes = 0; // no on-chip memory: every word from DRAM
+    const EfficiencyEstimate none = estimateEfficiency(handModel(), QuantizationSpec::float32(), table);
+    QCOMPARE(none.sramReads, 0L);
+    QVERIFY(near(none.energyMemoryPj, 8 * 640.0));
+}
+
+// The memory energy as a function of model size is continuous: one more 32-bit word beyond
+// the on-chip capacity costs one DRAM read instead of one SRAM read, not a move of the whole
+// model to DRAM. 1000 inputs, binary: fp32 stores 4000 + 4 bytes (1001 words), fp16 2004
+// bytes (501 words).
+void TestEfficiency::memoryEnergyIsContinuous()
+{
+    Architecture architecture;
+    architecture.inputs = 1000;
+    architecture.classes = 2;
+    const Network network(architecture, 3);
+    EnergyTable table;
+    table.sramCapacityBytes = 4004;
+    const double fits = estimateEfficiency(network, QuantizationSpec::float32(), table).energyMemoryPj;
+    QVERIFY(near(fits, 1001 * 5.0));
+    table.sramCapacityBytes = 4000; // one word short
+    const double oneWordOut = estimateEfficiency(network, QuantizationSpec::float32(), table).energyMemoryPj;
+    QVERIFY(near(oneWordOut, 1000 * 5.0 + 640.0));
+    // With room for the fp16 model only, the fp32 model reads 501 words on chip and 500 off.
+    table.sramCapacityBytes = 2004;
+    const double fp32 = estimateEfficiency(network, QuantizationSpec::float32(), table).energyMemoryPj;
+    const double fp16 = estimateEfficiency(network, QuantizationSpec::parse("fp16"), table).energyMemoryPj;
+    QVERIFY(near(fp16, 501 * 5.0));
+    QVERIFY(near(fp32, 501 * 5.0 + 500 * 640.0));
 }
 
 void TestEfficiency::csrIndexWidth()

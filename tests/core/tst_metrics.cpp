@@ -20,6 +20,10 @@ private slots:
     void logLossClampsZeroProbability();
     void weightStatisticsHandComputed();
     void hoyerExtremes();
+    void defaultPositiveClassByName_data();
+    void defaultPositiveClassByName();
+    void defaultPositiveClassIsTheMinority();
+    void choosePositiveClass();
 };
 
 void TestMetrics::articleWorkedExample()
@@ -146,6 +150,79 @@ void TestMetrics::hoyerExtremes()
     const Matrix flat = Matrix::Constant(3, 3, 0.5f);
     QVERIFY(std::abs(weightStatistics(flat).hoyer) < 1e-12);
     QCOMPARE(weightStatistics(Matrix::Zero(2, 2)).hoyer, 0.0);
+}
+
+void TestMetrics::defaultPositiveClassByName_data()
+{
+    QTest::addColumn<QString>("first");
+    QTest::addColumn<QString>("second");
+    QTest::addColumn<int>("positive");
+    // Class names as codeClasses orders them; counts make class 0 the minority, so a name
+    // match is what picks the class.
+    QTest::newRow("0/1") << "0" << "1" << 1;
+    QTest::newRow("-1/1") << "-1" << "1" << 1;
+    QTest::newRow("false/true") << "False" << "True" << 1;
+    QTest::newRow("no/yes") << "no" << "yes" << 1;
+    QTest::newRow("negative/positive") << "negative" << "positive" << 1;
+    QTest::newRow("zheng/fu") << QString::fromUtf8("正") << QString::fromUtf8("负") << 0;
+    QTest::newRow("yinxing/yangxing") << QString::fromUtf8("阴性") << QString::fromUtf8("阳性") << 1;
+    QTest::newRow("padded YES") << " YES " << "no" << 0;
+}
+
+void TestMetrics::defaultPositiveClassByName()
+{
+    QFETCH(QString, first);
+    QFETCH(QString, second);
+    QFETCH(int, positive);
+    const std::vector<std::string> names = {first.toStdString(), second.toStdString()};
+    for (const std::vector<long>& counts : {std::vector<long>{10, 90}, std::vector<long>{90, 10}}) {
+        const PositiveClassChoice choice = defaultPositiveClass(names, counts);
+        QCOMPARE(choice.index, positive);
+        QCOMPARE(choice.rule, PositiveClassChoice::Rule::Named);
+    }
+}
+
+void TestMetrics::defaultPositiveClassIsTheMinority()
+{
+    // Breast cancer: 212 malignant (class 0), 357 benign.
+    PositiveClassChoice choice = defaultPositiveClass({"malignant", "benign"}, {212, 357});
+    QCOMPARE(choice.index, 0);
+    QCOMPARE(choice.rule, PositiveClassChoice::Rule::Minority);
+    // Labels 1 and 2 are not a 0/1 coding: the name "1" does not decide.
+    choice = defaultPositiveClass({"1", "2"}, {30, 10});
+    QCOMPARE(choice.index, 1);
+    QCOMPARE(choice.rule, PositiveClassChoice::Rule::Minority);
+    // Both or neither named, equal counts: class 1, as before there was a choice.
+    choice = defaultPositiveClass({"cat", "dog"}, {5, 5});
+    QCOMPARE(choice.index, 1);
+    QCOMPARE(choice.rule, PositiveClassChoice::Rule::Second);
+    choice = defaultPositiveClass({"yes", "true"}, {5, 7});
+    QCOMPARE(choice.index, 0);
+    QCOMPARE(choice.rule, PositiveClassChoice::Rule::Minority);
+    QVERIFY(!positiveClassRuleText(PositiveClassChoice::Rule::Minority).empty());
+}
+
+void TestMetrics::choosePositiveClass()
+{
+    // The article's table with class 0 as its positive class: TP 40, FP 40, FN 0.
+    Labels truth, predicted;
+    for (int i = 1; i <= 100; ++i) {
+        truth.push_back(i <= 40 ? 0 : 1);
+        predicted.push_back(i <= 40 || i > 60 ? 0 : 1);
+    }
+    ClassificationReport r = classificationReport(truth, predicted, 2);
+    QCOMPARE(r.positiveClass, 1); // unchosen: class 1, the negative class here
+    QCOMPARE(r.positive.precision, 1.0);
+    QVERIFY(std::abs(r.positive.recall - 1.0 / 3.0) < 1e-12);
+    ss::choosePositiveClass(r, 0, PositiveClassChoice::Rule::Chosen);
+    QCOMPARE(r.positiveClass, 0);
+    QCOMPARE(r.positiveRule, PositiveClassChoice::Rule::Chosen);
+    QCOMPARE(r.positive.precision, 0.5);
+    QCOMPARE(r.positive.recall, 1.0);
+    QVERIFY(std::abs(r.positive.f1 - 2.0 / 3.0) < 1e-12);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, ss::choosePositiveClass(r, 2, PositiveClassChoice::Rule::Chosen));
+    ClassificationReport three = classificationReport(Labels{0, 1, 2}, Labels{0, 1, 2}, 3);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, ss::choosePositiveClass(three, 0, PositiveClassChoice::Rule::Chosen));
 }
 
 QTEST_APPLESS_MAIN(TestMetrics)

@@ -45,6 +45,7 @@ private slots:
     void sensitivityPrunesOneLayer();
     void cancelAndProgress();
     void badOptions();
+    void negativeZerosCountAsPruned();
 };
 
 void TestPruneScan::levels()
@@ -157,6 +158,39 @@ void TestPruneScan::badOptions()
     options.maxSparsity = 1.5;
     QVERIFY_THROWS_EXCEPTION(ConfigError, runPruneScan(model.network, model.test, options));
     QVERIFY_THROWS_EXCEPTION(ConfigError, scanSparsityLevels(10, 0.0));
+}
+
+// A model whose weights are 60 % zeros, half of them -0.0 (what an fp16 model of tiny
+// weights holds): levels up to 60 % prune nothing that is non-zero, and the curve does not
+// jump to full sparsity; above, the achieved sparsity follows the target.
+void TestPruneScan::negativeZerosCountAsPruned()
+{
+    Model model = makeModel();
+    long total = 0;
+    for (DenseLayer& layer : model.network.layers())
+        for (Eigen::Index i = 0; i < layer.weights.size(); ++i, ++total)
+            if (total % 5 < 3)
+                layer.weights.data()[i] = (total % 2) ? -0.0f : 0.0f;
+    long zeros = 0;
+    for (const DenseLayer& layer : model.network.layers())
+        zeros += static_cast<long>((layer.weights.array() == 0.0f).count());
+    const double own = static_cast<double>(zeros) / static_cast<double>(total);
+    QVERIFY(own > 0.59 && own < 0.61);
+    PruneScanOptions options;
+    options.levels = 11;
+    options.maxSparsity = 0.9;
+    const PruneScanResult scan = runPruneScan(model.network, model.test, options);
+    const Evaluation unpruned = evaluateFully(model.network, model.test, CompressionSetting{});
+    for (const ScanPoint& p : scan.points) {
+        const QByteArray at = QByteArray::number(p.targetSparsity);
+        if (p.targetSparsity <= own) {
+            QVERIFY2(p.achievedSparsity == own, at.constData());
+            QVERIFY2(p.threshold == 0.0, at.constData());
+            QVERIFY2(p.accuracy == unpruned.report.accuracy, at.constData());
+        } else {
+            QVERIFY2(std::abs(p.achievedSparsity - p.targetSparsity) <= 1.0 / double(total), at.constData());
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestPruneScan)

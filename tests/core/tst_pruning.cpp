@@ -3,11 +3,14 @@
 #include "common/Error.h"
 #include "common/Random.h"
 #include "compress/Pruning.h"
+#include "compress/Quantization.h"
 
 #include <QtTest>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string>
 
 using namespace ss;
 
@@ -54,6 +57,9 @@ private slots:
     void scheduleValidation();
     void rewindKeepsMask();
     void badSpecsThrow();
+    void negativeZeroIsAZero();
+    void quantizedZerosArePrunedFirst();
+    void structuredNormsAreTakenBeforePruning();
 };
 
 void TestPruning::achievedSparsityIsExact_data()
@@ -395,6 +401,110 @@ void TestPruning::badSpecsThrow()
         QVERIFY(std::string(error.what()).find("1 per-layer targets for 2 layers") != std::string::npos);
     }
     QCOMPARE(zeros(network), 0L); // nothing changed by the failed calls
+}
+
+// -0.0 is a zero like +0.0: it ranks with the zeros, before every positive magnitude, as
+// torch.nn.utils.prune does (it takes |w|, and |-0.0| = 0).
+void TestPruning::negativeZeroIsAZero()
+{
+    QVERIFY(pruningOrderKey(-0.0f, false, 7) < pruningOrderKey(std::numeric_limits<float>::denorm_min(), false, 0));
+    QCOMPARE(pruningOrderKey(-0.0f, false, 3) >> 32, pruningOrderKey(0.0f, false, 3) >> 32);
+    QCOMPARE(pruningOrderKey(-0.5f, false, 3), pruningOrderKey(0.5f, false, 3));
+
+    // One layer of 8 weights, four of them zero (three -0.0, one +0.0).
+    const std::vector<float> values = {-0.0f, 0.5f, -0.0f, 0.25f, 0.0f, -0.75f, 0.1f, -0.0f};
+    for (const PruningSpec::Scope scope : {PruningSpec::Scope::Global, PruningSpec::Scope::PerLayer}) {
+        Network network = makeNetwork({}, 31, 8, 2); // binary: one output row of 8
+        QCOMPARE(network.layers()[0].weights.size(), Eigen::Index(8));
+        for (std::size_t i = 0; i < values.size(); ++i)
+            network.layers()[0].weights.data()[i] = values[i];
+        const Network before = network;
+        // 50 %: the four zeros are the four weights pruned; every non-zero weight survives.
+        PruningResult half = prune(network, PruningSpec::sparsity(0.5, scope));
+        QCOMPARE(half.achievedSparsity, 0.5);
+        QCOMPARE(half.layerThresholds[0], double(0.1f)); // the smallest survivor
+        QVERIFY(network.layers()[0].weights == before.layers()[0].weights);
+        // 25 %: two of the zeros are pruned; the zeros already there keep the sparsity at 50 %
+        // and the threshold at 0.
+        network = before;
+        const PruningResult quarter = prune(network, PruningSpec::sparsity(0.25, scope));
+        QCOMPARE(quarter.achievedSparsity, 0.5);
+        QCOMPARE(quarter.layerThresholds[0], 0.0);
+        QVERIFY(network.layers()[0].weights == before.layers()[0].weights);
+        // 75 %: the zeros, then 0.1 and 0.25.
+        network = before;
+        const PruningResult most = prune(network, PruningSpec::sparsity(0.75, scope));
+        QCOMPARE(most.achievedSparsity, 0.75);
+        QCOMPARE(most.layerThresholds[0], 0.5);
+        QCOMPARE(network.layers()[0].weights.data()[6], 0.0f);
+        QCOMPARE(network.layers()[0].weights.data()[3], 0.0f);
+        QCOMPARE(network.layers()[0].weights.data()[1], 0.5f);
+    }
+}
+
+// Every quantizer, on weights of both signs: the weights it rounds to zero (of either sign)
+// are the first to be pruned, so pruning a quantized model below its own sparsity prunes
+// nothing that is non-zero, and the threshold reported is 0.
+void TestPruning::quantizedZerosArePrunedFirst()
+{
+    const std::vector<std::string> specs = {"fp16", "bf16", "8", "6", "4", "3", "2", "ternary", "binary",
+                                            "8-row", "4-row", "2-row", "ternary-row", "binary-row"};
+    for (const std::string& text : specs) {
+        Network network = makeNetwork({6}, 33, 8, 3);
+        Random random(34);
+        for (DenseLayer& layer : network.layers())
+            for (Eigen::Index i = 0; i < layer.weights.size(); ++i) {
+                // Large weights of both signs, and tiny ones of both signs that every integer
+                // format rounds to 0 and fp16/bf16 round to a zero of the same sign; plus
+                // exact zeros of both signs (what a binary or fp format keeps as zero).
+                const double sign = (i % 2 == 0) ? 1.0 : -1.0;
+                const int kind = static_cast<int>(i % 5);
+                const double value = kind == 0 ? sign * 0.0 : kind == 1 ? sign * 1e-30
+                                                                       : sign * (0.5 + random.uniform());
+                layer.weights.data()[i] = static_cast<Scalar>(value);
+            }
+        const QuantizationSpec spec = QuantizationSpec::parse(text);
+        for (DenseLayer& layer : network.layers())
+            layer.weights = quantize(layer.weights, spec);
+        const long ownZeros = zeros(network);
+        QVERIFY2(ownZeros >= network.weightCount() / 5, text.c_str());
+        const Network before = network;
+        const double below = 0.9 * double(ownZeros) / double(network.weightCount());
+        const PruningResult result = prune(network, PruningSpec::sparsity(below));
+        QVERIFY2(zeros(network) == ownZeros, text.c_str());
+        QVERIFY2(result.prunedWeights == ownZeros, text.c_str());
+        QVERIFY2(result.thresholdUsed == 0.0, text.c_str());
+        for (std::size_t l = 0; l < network.layers().size(); ++l)
+            QVERIFY2(network.layers()[l].weights == before.layers()[l].weights, text.c_str());
+    }
+}
+
+// Per layer, every layer's norms come from the weights before any neuron was removed (as
+// torch.nn.utils.prune.ln_structured on each layer's original weights): removing layer 1's
+// neurons zeroes columns of layer 2, which must not change layer 2's ranking.
+void TestPruning::structuredNormsAreTakenBeforePruning()
+{
+    Network network = makeNetwork({4, 4}, 35, 3, 3);
+    Matrix& w1 = network.layers()[0].weights; // 4 x 3
+    for (int i = 0; i < 4; ++i)
+        w1.row(i).setConstant(float(i));
+    w1.row(0).setConstant(0.01f); // layer 1 loses neurons 0 and 1 (norms 0.017, 1.73)
+    Matrix& w2 = network.layers()[1].weights; // 4 x 4
+    w2.row(0) << 10.0f, 0.1f, 0.1f, 0.1f; // norm 10.0; 0.14 once columns 0 and 1 are gone
+    w2.row(1) << 0.0f, 1.0f, 1.0f, 1.0f;  // 1.73; 1.41 after
+    w2.row(2) << 0.0f, 2.0f, 2.0f, 2.0f;  // 3.46; 2.83 after
+    w2.row(3) << 0.0f, 3.0f, 3.0f, 3.0f;  // 5.20; 4.24 after
+    const StructuredPruningResult result = pruneNeurons(network, 0.5);
+    QCOMPARE(result.neuronsRemoved, (std::vector<int>{2, 2}));
+    for (int i : {0, 1})
+        QVERIFY(network.layers()[0].mask.row(i).isZero(0));
+    // On the original norms layer 2 loses neurons 1 and 2 (1.73, 3.46) and keeps neuron 0
+    // (10.0) and 3; taking the norms after layer 1's removals would remove 0 and 1 instead.
+    for (int i : {1, 2})
+        QVERIFY2(network.layers()[1].mask.row(i).isZero(0), std::to_string(i).c_str());
+    for (int i : {0, 3})
+        QVERIFY2(!network.layers()[1].mask.row(i).isZero(0), std::to_string(i).c_str());
+    QCOMPARE(network.layers()[1].weights(0, 2), 0.1f);
 }
 
 QTEST_APPLESS_MAIN(TestPruning)

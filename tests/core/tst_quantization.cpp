@@ -63,6 +63,7 @@ private slots:
     void integerTiesToEven();
     void perRowUsesEachRowsScale();
     void zerosStayZero();
+    void integerCodesOfZeroArePositiveZero();
     void ternaryHandComputed();
     void binaryHandComputed();
     void oneBitIntIsBinary();
@@ -324,6 +325,38 @@ void TestQuantization::zerosStayZero()
     const Matrix zero = Matrix::Zero(3, 4);
     for (const std::string& text : specs)
         QVERIFY(quantize(zero, QuantizationSpec::parse(text)).isZero(0));
+}
+
+// An integer, ternary or binary code of 0 has no sign: the weight it stands for is +0.0,
+// whichever side of zero the original weight was on (fp16/bf16 keep IEEE signed zeros;
+// pruning ranks both zeros alike, see tst_pruning).
+void TestQuantization::integerCodesOfZeroArePositiveZero()
+{
+    Matrix w(2, 6);
+    w << 1.0f, -0.01f, 0.01f, -0.0f, 0.0f, -1.0f,
+        -0.8f, -0.001f, 0.001f, -0.0f, 0.6f, 0.9f;
+    for (const char* name : {"8", "6", "4", "3", "2", "ternary", "binary", "8-row", "2-row", "ternary-row",
+                             "binary-row"}) {
+        const std::string text = name;
+        const Matrix q = quantize(w, QuantizationSpec::parse(text));
+        long zeroCount = 0;
+        for (Eigen::Index i = 0; i < q.size(); ++i)
+            if (q.data()[i] == 0.0f) {
+                ++zeroCount;
+                QVERIFY2(!std::signbit(q.data()[i]), (text + " at " + std::to_string(i)).c_str());
+            }
+        QVERIFY2(zeroCount >= 3, text.c_str()); // at least the exact zeros (binary keeps only those)
+    }
+    // int4 per tensor, scale 1/7: -0.01 and -0.001 have code 0, so become +0.
+    const Matrix q4 = quantize(w, QuantizationSpec::parse("4"));
+    QCOMPARE(std::bit_cast<std::uint32_t>(q4(0, 1)), 0u);
+    QCOMPARE(std::bit_cast<std::uint32_t>(q4(1, 1)), 0u);
+    QCOMPARE(std::bit_cast<std::uint32_t>(q4(0, 3)), 0u);
+    // Ternary per tensor: mean|w| = 4.322/9 over the non-zeros, delta = 0.7 * 0.4802, so
+    // -0.01 is below delta and becomes +0, not -0.
+    const Matrix t = quantize(w, QuantizationSpec::parse("ternary"));
+    QCOMPARE(std::bit_cast<std::uint32_t>(t(0, 1)), 0u);
+    QCOMPARE(std::bit_cast<std::uint32_t>(t(1, 1)), 0u);
 }
 
 void TestQuantization::ternaryHandComputed()

@@ -17,6 +17,7 @@ class TestReports : public QObject {
     Q_OBJECT
 private slots:
     void classificationJsonCarriesEveryFigure();
+    void headlineNamesItsPositiveClass();
     void atomicWriteReplacesContents();
     void atomicWriteFailureKeepsOldFile();
     void atomicWriteRenameFailureLeavesNoTemporary();
@@ -33,6 +34,42 @@ void TestReports::classificationJsonCarriesEveryFigure()
     QCOMPARE(j["per_class"].size(), std::size_t(2));
     QCOMPARE(j["per_class"][0]["support"].get<long>(), 2L);
     QCOMPARE(j["macro"]["f1"].get<double>(), 0.5);
+}
+
+// The article's table with Chinese labels: 正 (positive) sorts first, so it is class 0. The
+// headline reports 正 (by its name) and says so; a chosen class overrides the default.
+void TestReports::headlineNamesItsPositiveClass()
+{
+    Labels truth, predicted;
+    for (int i = 1; i <= 100; ++i) {
+        truth.push_back(i <= 40 ? 0 : 1);
+        predicted.push_back(i <= 40 || i > 60 ? 0 : 1);
+    }
+    const std::vector<std::string> names = {"正", "负"};
+    ClassificationReport r = classificationReport(truth, predicted, 2);
+    nlohmann::json j = toJson(r, names);
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("正"));
+    QCOMPARE(j["positive_class_index"].get<int>(), 0);
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("named"));
+    QCOMPARE(j["precision"].get<double>(), 0.5);
+    QCOMPARE(j["recall"].get<double>(), 1.0);
+    QVERIFY(std::abs(j["f1"].get<double>() - 2.0 / 3.0) < 1e-12);
+
+    choosePositiveClass(r, 1, PositiveClassChoice::Rule::Chosen);
+    j = toJson(r, names);
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("负"));
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("chosen"));
+    QCOMPARE(j["precision"].get<double>(), 1.0);
+    QVERIFY(std::abs(j["recall"].get<double>() - 1.0 / 3.0) < 1e-12);
+    QCOMPARE(j["f1"].get<double>(), 0.5);
+
+    // Without names the minority decides: 40 of class 0 against 60.
+    j = toJson(classificationReport(truth, predicted, 2), {"a", "b"});
+    QCOMPARE(j["positive_class"].get<std::string>(), std::string("a"));
+    QCOMPARE(j["positive_class_rule"].get<std::string>(), std::string("minority"));
+    // Multi-class reports have no headline class.
+    QVERIFY(!toJson(classificationReport(Labels{0, 1, 2}, Labels{0, 1, 2}, 3), {"x", "y", "z"})
+                 .contains("positive_class"));
 }
 
 static std::string readAll(const std::string& path)
