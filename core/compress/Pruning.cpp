@@ -22,13 +22,6 @@ long countZeros(const Matrix& weights)
 }
 
 // The magnitude a key stands for (0 for masked weights).
-double magnitudeOfKey(std::uint64_t key)
-{
-    const auto high = static_cast<std::uint32_t>(key >> 32);
-    if (high == 0)
-        return 0.0;
-    return static_cast<double>(std::bit_cast<Scalar>(high - 1));
-}
 
 // Prunes the k entries that come first in pruning order among `keys` (one per weight of the
 // layers [first, last), positions as pruningOrderKey documents) and returns the smallest

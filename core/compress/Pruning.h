@@ -68,6 +68,15 @@ inline std::uint64_t pruningOrderKey(Scalar weight, bool masked, std::uint32_t p
     return (static_cast<std::uint64_t>(bits) + 1) << 32 | position;
 }
 
+// The |w| a key was made from (0 for a masked weight).
+inline double magnitudeOfKey(std::uint64_t key)
+{
+    const auto high = static_cast<std::uint32_t>(key >> 32);
+    if (high == 0)
+        return 0.0;
+    return static_cast<double>(std::bit_cast<Scalar>(high - 1));
+}
+
 // Structured pruning: removes the `fraction` of hidden neurons (over all hidden layers, or
 // per layer) with the smallest L2 norm of incoming weights, with their outgoing column.
 // All norms are taken from the weights before this call removes anything (so one layer's

@@ -11,14 +11,6 @@ namespace ss {
 
 namespace {
 
-double magnitudeOfKey(std::uint64_t key)
-{
-    const auto high = static_cast<std::uint32_t>(key >> 32);
-    if (high == 0)
-        return 0.0;
-    return static_cast<double>(std::bit_cast<Scalar>(high - 1));
-}
-
 // The threshold prune() reports for k pruned out of the sorted keys.
 double thresholdForPrefix(const std::vector<std::uint64_t>& sortedKeys, long k)
 {
