@@ -14,6 +14,10 @@
 #include <new>
 #include <type_traits>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 #ifndef SPARSESCOPE_SPARSETAIL_JOB
 #define SPARSESCOPE_SPARSETAIL_JOB
 namespace ss::sparsetail {
@@ -69,6 +73,135 @@ namespace hn = hwy::HWY_NAMESPACE;
 //   GroupSums(columns, bias, o, v, k, target)   one group of outputs of a sample
 // The lists are written a vector at a time: they have a group to spare.
 
+#if HWY_TARGET == HWY_AVX2
+// AVX2: groups of 8 outputs (one ymm register), the first layer as two 8 x 8 transposes per
+// 8 units (samples 0-7 and 8-15 of the batch), and the active units appended with a table
+// of vpermps indices per 8-bit mask (AVX2 has no compress instruction).
+
+HWY_INLINE int GroupWidthInline() { return 8; }
+
+int GroupWidth() { return GroupWidthInline(); }
+
+// For each 8-bit mask, the positions of its set bits in order, 4 bits each: the vpermps
+// indices that move the selected lanes to the front (vpermps reads only the low 3 bits).
+struct CompressTable {
+    std::uint32_t entries[256];
+};
+
+constexpr CompressTable MakeCompressTable()
+{
+    CompressTable table{};
+    for (unsigned mask = 0; mask < 256; ++mask) {
+        unsigned position = 0;
+        for (unsigned lane = 0; lane < 8; ++lane)
+            if (mask >> lane & 1u)
+                table.entries[mask] |= lane << (4 * position++);
+    }
+    return table;
+}
+
+constexpr CompressTable kCompressTable = MakeCompressTable();
+
+// Appends the positive lanes of h (units first .. first + 7) to a sample's active list, with
+// each unit's offset in a packed group (unit * 8). Stores all 8 lanes.
+HWY_INLINE void AppendActive(__m256 h, int firstOffset, int* HWY_RESTRICT offsets, float* HWY_RESTRICT values,
+                             int& count)
+{
+    const int positive = _mm256_movemask_ps(_mm256_cmp_ps(h, _mm256_setzero_ps(), _CMP_GT_OQ));
+    const __m256i order = _mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(kCompressTable.entries[positive])),
+                                            _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28));
+    const __m256i unitOffsets =
+        _mm256_add_epi32(_mm256_setr_epi32(0, 8, 16, 24, 32, 40, 48, 56), _mm256_set1_epi32(firstOffset));
+    _mm256_storeu_ps(values + count, _mm256_permutevar8x32_ps(h, order));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(offsets + count), _mm256_permutevar8x32_epi32(unitOffsets, order));
+    count += __builtin_popcount(static_cast<unsigned>(positive));
+}
+
+HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int* HWY_RESTRICT offsets,
+                         float* HWY_RESTRICT values)
+{
+    int count = 0;
+    for (int first = 0; first < padded; first += 8)
+        AppendActive(_mm256_loadu_ps(row + first), first * 8, offsets, values, count);
+    return count;
+}
+
+// rows[i] (8 lanes each) becomes column i: rows[i][j] <- rows[j][i].
+HWY_INLINE void Transpose8(__m256 rows[8])
+{
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(rows[i], rows[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(rows[i], rows[i + 1]);
+    }
+    // u[4q + j] holds, in each 128-bit lane k, rows 4q..4q+3 at column 4k + j.
+    for (int q = 0; q < 2; ++q) {
+        u[4 * q + 0] = _mm256_shuffle_ps(t[4 * q], t[4 * q + 2], 0x44);
+        u[4 * q + 1] = _mm256_shuffle_ps(t[4 * q], t[4 * q + 2], 0xEE);
+        u[4 * q + 2] = _mm256_shuffle_ps(t[4 * q + 1], t[4 * q + 3], 0x44);
+        u[4 * q + 3] = _mm256_shuffle_ps(t[4 * q + 1], t[4 * q + 3], 0xEE);
+    }
+    for (int j = 0; j < 4; ++j) {
+        rows[j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x20);
+        rows[4 + j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x31);
+    }
+}
+
+HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
+{
+    for (int s = 0; s < count; ++s)
+        job.counts[s] = 0;
+    for (int first = 0; first < job.units; first += 8) {
+        for (int half = 0; half * 8 < count; ++half) {
+            const int inHalf = HWY_MIN(8, count - half * 8);
+            const __m256i loadMask =
+                _mm256_cmpgt_epi32(_mm256_set1_epi32(inHalf), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+            __m256 rows[8];
+            for (int u = 0; u < 8; ++u) {
+                const int unit = first + u;
+                if (unit >= job.units) {
+                    rows[u] = _mm256_setzero_ps();
+                    continue;
+                }
+                const float* z = job.z1t + unit * job.samples + begin + half * 8;
+                // Each unit's samples are their own stream: prefetch two batches ahead, as the
+                // hardware does not follow hundreds of streams.
+                if (half == 0)
+                    _mm_prefetch(reinterpret_cast<const char*>(z + 2 * kBatch), _MM_HINT_T0);
+                const __m256 value = inHalf == 8 ? _mm256_loadu_ps(z) : _mm256_maskload_ps(z, loadMask);
+                rows[u] = _mm256_add_ps(value, _mm256_set1_ps(job.firstBias[unit]));
+            }
+            Transpose8(rows);
+            for (int s = 0; s < inHalf; ++s) {
+                const long sample = half * 8 + s;
+                AppendActive(rows[s], first * 8, job.offsets + sample * job.listCapacity,
+                             job.values + sample * job.listCapacity, job.counts[sample]);
+            }
+        }
+    }
+}
+
+// bias + sum over the active inputs of value * column, for 8 outputs. Four partial sums, so
+// the multiply-adds do not wait on each other.
+HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RESTRICT bias,
+                          const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                          float* HWY_RESTRICT target)
+{
+    __m256 a0 = _mm256_loadu_ps(bias);
+    __m256 a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    int k = 0;
+    for (; k + 4 <= count; k += 4) {
+        a0 = _mm256_fmadd_ps(_mm256_set1_ps(values[k]), _mm256_load_ps(columns + offsets[k]), a0);
+        a1 = _mm256_fmadd_ps(_mm256_set1_ps(values[k + 1]), _mm256_load_ps(columns + offsets[k + 1]), a1);
+        a2 = _mm256_fmadd_ps(_mm256_set1_ps(values[k + 2]), _mm256_load_ps(columns + offsets[k + 2]), a2);
+        a3 = _mm256_fmadd_ps(_mm256_set1_ps(values[k + 3]), _mm256_load_ps(columns + offsets[k + 3]), a3);
+    }
+    for (; k < count; ++k)
+        a0 = _mm256_fmadd_ps(_mm256_set1_ps(values[k]), _mm256_load_ps(columns + offsets[k]), a0);
+    _mm256_storeu_ps(target, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+}
+
+#else
 // Portable Highway: SSE4, NEON, SVE and the emulated baseline. A group is four vectors (16
 // outputs for 128-bit vectors), so one broadcast of an input's value feeds four independent
 // multiply-adds. The first layer is transposed through the tile in memory.
@@ -146,6 +279,8 @@ HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RE
     hn::StoreU(a2, d, target + 2 * n);
     hn::StoreU(a3, d, target + 3 * n);
 }
+
+#endif
 
 // Samples blockBegin .. blockEnd, a batch at a time: the first layer's active lists, then
 // each later layer a group of outputs at a time for every sample of the batch.
