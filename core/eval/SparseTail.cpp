@@ -73,7 +73,117 @@ namespace hn = hwy::HWY_NAMESPACE;
 //   GroupSums(columns, bias, o, v, k, target)   one group of outputs of a sample
 // The lists are written a vector at a time: they have a group to spare.
 
-#if HWY_TARGET == HWY_AVX2
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// AVX-512: groups of 16 outputs (one zmm register, a cache line of packed weights per
+// input), the first layer as one 16 x 16 transpose per 16 units, and the active units
+// appended with vcompress. Raw intrinsics: Highway enables these instructions in this
+// target's region.
+
+HWY_INLINE int GroupWidthInline() { return 16; }
+
+int GroupWidth() { return GroupWidthInline(); }
+
+// rows[i] (16 lanes each) becomes column i: rows[i][j] <- rows[j][i].
+HWY_INLINE void Transpose16(__m512 rows[16])
+{
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(rows[i], rows[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(rows[i], rows[i + 1]);
+    }
+    // u[4q + j] holds, in each 128-bit lane k, rows 4q..4q+3 at column 4k + j.
+    __m512 u[16];
+    for (int q = 0; q < 4; ++q) {
+        const __m512d a = _mm512_castps_pd(t[4 * q]), b = _mm512_castps_pd(t[4 * q + 2]);
+        const __m512d c = _mm512_castps_pd(t[4 * q + 1]), d = _mm512_castps_pd(t[4 * q + 3]);
+        u[4 * q + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, b));
+        u[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, b));
+        u[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(c, d));
+        u[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(c, d));
+    }
+    for (int j = 0; j < 4; ++j) {
+        const __m512 evenLow = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88); // lanes 0, 2 of rows 0-7
+        const __m512 oddLow = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xDD);  // lanes 1, 3
+        const __m512 evenHigh = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88);
+        const __m512 oddHigh = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xDD);
+        rows[j] = _mm512_shuffle_f32x4(evenLow, evenHigh, 0x88);
+        rows[8 + j] = _mm512_shuffle_f32x4(evenLow, evenHigh, 0xDD);
+        rows[4 + j] = _mm512_shuffle_f32x4(oddLow, oddHigh, 0x88);
+        rows[12 + j] = _mm512_shuffle_f32x4(oddLow, oddHigh, 0xDD);
+    }
+}
+
+// Appends the positive lanes of h (units first .. first + 15) to a sample's active list, with
+// each unit's offset in a packed group (unit * 16). Compresses in registers and stores all
+// 16 lanes: the memory form of vcompress is microcoded on Zen 4.
+HWY_INLINE void AppendActive(__m512 h, int firstOffset, int* HWY_RESTRICT offsets, float* HWY_RESTRICT values,
+                             int& count)
+{
+    const __mmask16 positive = _mm512_cmp_ps_mask(h, _mm512_setzero_ps(), _CMP_GT_OQ);
+    const __m512i unitOffsets =
+        _mm512_add_epi32(_mm512_set_epi32(240, 224, 208, 192, 176, 160, 144, 128, 112, 96, 80, 64, 48, 32, 16, 0),
+                         _mm512_set1_epi32(firstOffset));
+    _mm512_storeu_ps(values + count, _mm512_maskz_compress_ps(positive, h));
+    _mm512_storeu_si512(offsets + count, _mm512_maskz_compress_epi32(positive, unitOffsets));
+    count += __builtin_popcount(positive);
+}
+
+HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int* HWY_RESTRICT offsets,
+                         float* HWY_RESTRICT values)
+{
+    int count = 0;
+    for (int first = 0; first < padded; first += 16)
+        AppendActive(_mm512_loadu_ps(row + first), first * 16, offsets, values, count);
+    return count;
+}
+
+HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
+{
+    const __mmask16 sampleMask = count >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1u);
+    for (int s = 0; s < count; ++s)
+        job.counts[s] = 0;
+    for (int first = 0; first < job.units; first += 16) {
+        __m512 rows[16];
+        for (int u = 0; u < 16; ++u) {
+            const int unit = first + u;
+            if (unit >= job.units) {
+                rows[u] = _mm512_setzero_ps();
+                continue;
+            }
+            const float* z = job.z1t + unit * job.samples + begin;
+            // Each unit's samples are their own stream: prefetch two batches ahead, as the
+            // hardware does not follow hundreds of streams.
+            _mm_prefetch(reinterpret_cast<const char*>(z + 2 * kBatch), _MM_HINT_T0);
+            rows[u] = _mm512_add_ps(_mm512_maskz_loadu_ps(sampleMask, z), _mm512_set1_ps(job.firstBias[unit]));
+        }
+        Transpose16(rows);
+        for (int s = 0; s < count; ++s)
+            AppendActive(rows[s], first * 16, job.offsets + s * job.listCapacity, job.values + s * job.listCapacity,
+                         job.counts[s]);
+    }
+}
+
+// bias + sum over the active inputs of value * column, for 16 outputs. Four partial sums, so
+// the multiply-adds do not wait on each other.
+HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RESTRICT bias,
+                          const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                          float* HWY_RESTRICT target)
+{
+    __m512 a0 = _mm512_loadu_ps(bias);
+    __m512 a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+    int k = 0;
+    for (; k + 4 <= count; k += 4) {
+        a0 = _mm512_fmadd_ps(_mm512_set1_ps(values[k]), _mm512_load_ps(columns + offsets[k]), a0);
+        a1 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 1]), _mm512_load_ps(columns + offsets[k + 1]), a1);
+        a2 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 2]), _mm512_load_ps(columns + offsets[k + 2]), a2);
+        a3 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 3]), _mm512_load_ps(columns + offsets[k + 3]), a3);
+    }
+    for (; k < count; ++k)
+        a0 = _mm512_fmadd_ps(_mm512_set1_ps(values[k]), _mm512_load_ps(columns + offsets[k]), a0);
+    _mm512_storeu_ps(target, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+}
+
+#elif HWY_TARGET == HWY_AVX2
 // AVX2: groups of 8 outputs (one ymm register), the first layer as two 8 x 8 transposes per
 // 8 units (samples 0-7 and 8-15 of the batch), and the active units appended with a table
 // of vpermps indices per 8-bit mask (AVX2 has no compress instruction).
