@@ -50,6 +50,13 @@ struct Job {
     float* spare;          // one group
 };
 
+// A path's group width and its kernel, chosen together: the weights are packed for the
+// kernel that reads them even if the chosen path changed between two dispatches.
+struct Kernel {
+    int width;
+    void (*runBlock)(const Job& job, long blockBegin, long blockEnd);
+};
+
 } // namespace ss::sparsetail
 #endif
 
@@ -67,7 +74,7 @@ using sparsetail::kBatch;
 namespace hn = hwy::HWY_NAMESPACE;
 
 // Each path defines, for its group width (outputs per packed group):
-//   GroupWidth()                       the width
+//   GroupWidth()                       the width (outputs per packed group)
 //   FirstLayerActive(job, begin, n)    the active lists of samples begin .. begin + n from z1t
 //   AppendRow(row, padded, o, v)       the active list of a hidden layer's (padded) outputs
 //   GroupSums(columns, bias, o, v, k, target)   one group of outputs of a sample
@@ -79,9 +86,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 // appended with vcompress. Raw intrinsics: Highway enables these instructions in this
 // target's region.
 
-HWY_INLINE int GroupWidthInline() { return 16; }
-
-int GroupWidth() { return GroupWidthInline(); }
+HWY_INLINE int GroupWidth() { return 16; }
 
 // rows[i] (16 lanes each) becomes column i: rows[i][j] <- rows[j][i].
 HWY_INLINE void Transpose16(__m512 rows[16])
@@ -188,9 +193,7 @@ HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RE
 // 8 units (samples 0-7 and 8-15 of the batch), and the active units appended with a table
 // of vpermps indices per 8-bit mask (AVX2 has no compress instruction).
 
-HWY_INLINE int GroupWidthInline() { return 8; }
-
-int GroupWidth() { return GroupWidthInline(); }
+HWY_INLINE int GroupWidth() { return 8; }
 
 // For each 8-bit mask, the positions of its set bits in order, 4 bits each: the vpermps
 // indices that move the selected lanes to the front (vpermps reads only the low 3 bits).
@@ -318,9 +321,7 @@ HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RE
 using DF = hn::ScalableTag<float>;
 using DI = hn::RebindToSigned<DF>;
 
-HWY_INLINE int GroupWidthInline() { return static_cast<int>(4 * hn::Lanes(DF())); }
-
-int GroupWidth() { return GroupWidthInline(); }
+HWY_INLINE int GroupWidth() { return static_cast<int>(4 * hn::Lanes(DF())); }
 
 // Appends the positive lanes of h (units first .. first + lanes - 1) to a sample's active
 // list, with each unit's offset in a packed group: unit * width.
@@ -340,7 +341,7 @@ HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int* HWY_RE
 {
     const DF d;
     const DI di;
-    const int width = GroupWidthInline();
+    const int width = GroupWidth();
     const int lanes = static_cast<int>(hn::Lanes(d));
     const auto laneOffsets = hn::Mul(hn::Iota(di, 0), hn::Set(di, width));
     int count = 0;
@@ -436,6 +437,8 @@ void RunBlock(const Job& job, long blockBegin, long blockEnd)
     }
 }
 
+sparsetail::Kernel SelectKernel() { return {GroupWidth(), &RunBlock}; }
+
 } // namespace HWY_NAMESPACE
 } // namespace ss
 HWY_AFTER_NAMESPACE();
@@ -443,10 +446,21 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace ss {
 
-HWY_EXPORT(GroupWidth);
-HWY_EXPORT(RunBlock);
+HWY_EXPORT(SelectKernel);
 
 namespace {
+
+sparsetail::Kernel selectKernel()
+{
+    ensureSimdPathChosen();
+    // Highway 1.0.3's SupportedTargets() (which activeSimdPath() calls) resets the chosen
+    // target to the best one the CPU has, ignoring DisableTargets, until a dispatch table is
+    // next initialised: later dispatches would then leave the path SPARSESCOPE_ISA forced.
+    // Choosing again from the disabled-aware SupportedTargets() (what Highway's own first
+    // dispatch does) undoes that.
+    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    return HWY_DYNAMIC_DISPATCH(SelectKernel)();
+}
 
 Eigen::Index roundUp(Eigen::Index n, Eigen::Index multiple) { return (n + multiple - 1) / multiple * multiple; }
 
@@ -456,6 +470,8 @@ constexpr Eigen::Index kCacheLineFloats = 16;
 bool feedsForward(const Matrix& weights, Eigen::Index i) { return (weights.col(i).array() != Scalar(0)).any(); }
 
 } // namespace
+
+int SparseTail::groupWidth() { return selectKernel().width; }
 
 void SparseTail::FreeAligned::operator()(Scalar* pointer) const noexcept { std::free(pointer); }
 
@@ -473,13 +489,13 @@ bool SparseTail::applies(const Network& network)
 void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team, Matrix& logits,
                      const std::function<void(Eigen::Index begin, Eigen::Index end)>& prepare)
 {
-    ensureSimdPathChosen();
+    const sparsetail::Kernel kernel = selectKernel();
     const auto& layers = network.layers();
     const std::size_t layerCount = layers.size();
     const Eigen::Index samples = z1t.rows();
     const Eigen::Index units = layers[0].outputs();
     logits.resize(layers.back().outputs(), samples);
-    const Eigen::Index width = HWY_DYNAMIC_DISPATCH(GroupWidth)();
+    const Eigen::Index width = kernel.width;
 
     // The packed parts, each starting on a cache line.
     const Eigen::Index tileStride = roundUp(units, width);
@@ -570,7 +586,7 @@ void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team
             const Eigen::Index end = std::min(begin + kPrepareBlock, samples);
             if (prepare)
                 prepare(begin, end);
-            HWY_DYNAMIC_DISPATCH(RunBlock)(job, static_cast<long>(begin), static_cast<long>(end));
+            kernel.runBlock(job, static_cast<long>(begin), static_cast<long>(end));
         }
     };
     if (members > 1)

@@ -36,6 +36,10 @@ public:
     void run(const Network& network, const Matrix& z1t, ThreadTeam* team, Matrix& logits,
              const std::function<void(Eigen::Index begin, Eigen::Index end)>& prepare = {});
 
+    // Outputs per packed group on the SIMD path the kernels run on now (16 on AVX-512, 8 on
+    // AVX2, four vectors on the others), for tests and benchmarks to see the path taken.
+    static int groupWidth();
+
     // One later layer as the per-path kernels read it (SparseTail.cpp): views of m_packed.
     struct PackedLayer {
         const Scalar* weights; // [group][input][group width], outputs padded with zeros
