@@ -54,6 +54,7 @@ struct Job {
 // kernel that reads them even if the chosen path changed between two dispatches.
 struct Kernel {
     int width;
+    int groupsPerPass;
     void (*runBlock)(const Job& job, long blockBegin, long blockEnd);
 };
 
@@ -77,7 +78,8 @@ namespace hn = hwy::HWY_NAMESPACE;
 //   GroupWidth()                       the width (outputs per packed group)
 //   FirstLayerActive(job, begin, n)    the active lists of samples begin .. begin + n from z1t
 //   AppendRow(row, padded, o, v)       the active list of a hidden layer's (padded) outputs
-//   GroupSums(columns, bias, o, v, k, target)   one group of outputs of a sample
+//   kGroupsPerPass, PassSums(...)      up to that many groups of outputs of a sample, from
+//                                      one pass over its active list
 // The lists are written a vector at a time: they have a group to spare.
 
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
@@ -188,6 +190,16 @@ HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RE
     _mm512_storeu_ps(target, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
 }
 
+// One group per pass of a sample's active list.
+constexpr int kGroupsPerPass = 1;
+
+HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long /*groupStride*/, const float* HWY_RESTRICT bias,
+                         const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                         float* HWY_RESTRICT target, int /*groups*/)
+{
+    GroupSums(columns, bias, offsets, values, count, target);
+}
+
 #elif HWY_TARGET == HWY_AVX2
 // AVX2: groups of 8 outputs (one ymm register), the first layer as two 8 x 8 transposes per
 // 8 units (samples 0-7 and 8-15 of the batch), and the active units appended with a table
@@ -294,24 +306,64 @@ HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
     }
 }
 
-// bias + sum over the active inputs of value * column, for 8 outputs. Four partial sums, so
-// the multiply-adds do not wait on each other.
-HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RESTRICT bias,
-                          const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
-                          float* HWY_RESTRICT target)
+// Up to four groups (32 outputs) per pass of a sample's active list: each input's offset
+// and value are loaded once for all of them, which leaves the loads (three per multiply-add
+// with one group) no longer the limit. Eight partial sums in all, so that the multiply-adds
+// do not wait on each other.
+constexpr int kGroupsPerPass = 4;
+
+template <int Groups>
+HWY_INLINE void PassSumsOf(const float* HWY_RESTRICT columns, long groupStride, const float* HWY_RESTRICT bias,
+                           const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                           float* HWY_RESTRICT target)
 {
-    __m256 a0 = _mm256_loadu_ps(bias);
-    __m256 a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-    int k = 0;
-    for (; k + 4 <= count; k += 4) {
-        a0 = _mm256_fmadd_ps(_mm256_set1_ps(values[k]), _mm256_load_ps(columns + offsets[k]), a0);
-        a1 = _mm256_fmadd_ps(_mm256_set1_ps(values[k + 1]), _mm256_load_ps(columns + offsets[k + 1]), a1);
-        a2 = _mm256_fmadd_ps(_mm256_set1_ps(values[k + 2]), _mm256_load_ps(columns + offsets[k + 2]), a2);
-        a3 = _mm256_fmadd_ps(_mm256_set1_ps(values[k + 3]), _mm256_load_ps(columns + offsets[k + 3]), a3);
+    constexpr int kPartials = Groups <= 2 ? 4 : 2;
+    __m256 sums[Groups][kPartials];
+#pragma GCC unroll 4
+    for (int g = 0; g < Groups; ++g) {
+        sums[g][0] = _mm256_loadu_ps(bias + 8 * g);
+#pragma GCC unroll 4
+        for (int p = 1; p < kPartials; ++p)
+            sums[g][p] = _mm256_setzero_ps();
     }
-    for (; k < count; ++k)
-        a0 = _mm256_fmadd_ps(_mm256_set1_ps(values[k]), _mm256_load_ps(columns + offsets[k]), a0);
-    _mm256_storeu_ps(target, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    int k = 0;
+    for (; k + kPartials <= count; k += kPartials) {
+#pragma GCC unroll 4
+        for (int p = 0; p < kPartials; ++p) {
+            const float* column = columns + offsets[k + p];
+            const __m256 value = _mm256_set1_ps(values[k + p]);
+#pragma GCC unroll 4
+            for (int g = 0; g < Groups; ++g)
+                sums[g][p] = _mm256_fmadd_ps(value, _mm256_load_ps(column + g * groupStride), sums[g][p]);
+        }
+    }
+    for (; k < count; ++k) {
+        const float* column = columns + offsets[k];
+        const __m256 value = _mm256_set1_ps(values[k]);
+#pragma GCC unroll 4
+        for (int g = 0; g < Groups; ++g)
+            sums[g][0] = _mm256_fmadd_ps(value, _mm256_load_ps(column + g * groupStride), sums[g][0]);
+    }
+#pragma GCC unroll 4
+    for (int g = 0; g < Groups; ++g) {
+        __m256 sum = sums[g][0];
+#pragma GCC unroll 4
+        for (int p = 1; p < kPartials; ++p)
+            sum = _mm256_add_ps(sum, sums[g][p]);
+        _mm256_storeu_ps(target + 8 * g, sum);
+    }
+}
+
+HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long groupStride, const float* HWY_RESTRICT bias,
+                         const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                         float* HWY_RESTRICT target, int groups)
+{
+    switch (groups) {
+    case 4: PassSumsOf<4>(columns, groupStride, bias, offsets, values, count, target); break;
+    case 3: PassSumsOf<3>(columns, groupStride, bias, offsets, values, count, target); break;
+    case 2: PassSumsOf<2>(columns, groupStride, bias, offsets, values, count, target); break;
+    default: PassSumsOf<1>(columns, groupStride, bias, offsets, values, count, target); break;
+    }
 }
 
 #else
@@ -391,35 +443,49 @@ HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RE
     hn::StoreU(a3, d, target + 3 * n);
 }
 
+// One group per pass of a sample's active list.
+constexpr int kGroupsPerPass = 1;
+
+HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long /*groupStride*/, const float* HWY_RESTRICT bias,
+                         const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                         float* HWY_RESTRICT target, int /*groups*/)
+{
+    GroupSums(columns, bias, offsets, values, count, target);
+}
+
 #endif
 
 // Samples blockBegin .. blockEnd, a batch at a time: the first layer's active lists, then
-// each later layer a group of outputs at a time for every sample of the batch.
+// each later layer a pass of groups of outputs at a time for every sample of the batch.
 void RunBlock(const Job& job, long blockBegin, long blockEnd)
 {
     const int width = GroupWidth();
+    const int passWidth = width * kGroupsPerPass;
     for (long begin = blockBegin; begin < blockEnd; begin += kBatch) {
         const int count = static_cast<int>(HWY_MIN(static_cast<long>(kBatch), blockEnd - begin));
         FirstLayerActive(job, begin, count);
         for (int l = 1; l < job.layerCount; ++l) {
             const SparseTail::PackedLayer& layer = job.layers[l];
             const bool last = l + 1 == job.layerCount;
-            for (int chunk = 0; chunk < layer.outputs; chunk += width) {
+            const long groupStride = static_cast<long>(layer.inputs) * width;
+            for (int chunk = 0; chunk < layer.outputs; chunk += passWidth) {
                 const float* columns = layer.weights + static_cast<long>(chunk) * layer.inputs;
                 const float* bias = layer.bias + chunk;
                 const int remaining = layer.outputs - chunk;
+                const int groups = HWY_MIN(kGroupsPerPass, (remaining + width - 1) / width);
                 for (int s = 0; s < count; ++s) {
                     const int* o = job.offsets + s * job.listCapacity;
                     const float* v = job.values + s * job.listCapacity;
                     if (!last) {
-                        GroupSums(columns, bias, o, v, job.counts[s], job.out + s * job.outStride + chunk);
+                        PassSums(columns, groupStride, bias, o, v, job.counts[s], job.out + s * job.outStride + chunk,
+                                 groups);
                         continue;
                     }
                     float* target = job.logits + (begin + s) * layer.outputs + chunk;
-                    if (remaining >= width) {
-                        GroupSums(columns, bias, o, v, job.counts[s], target);
+                    if (remaining >= groups * width) {
+                        PassSums(columns, groupStride, bias, o, v, job.counts[s], target, groups);
                     } else {
-                        GroupSums(columns, bias, o, v, job.counts[s], job.spare);
+                        PassSums(columns, groupStride, bias, o, v, job.counts[s], job.spare, groups);
                         for (int j = 0; j < remaining; ++j)
                             target[j] = job.spare[j];
                     }
@@ -437,7 +503,7 @@ void RunBlock(const Job& job, long blockBegin, long blockEnd)
     }
 }
 
-sparsetail::Kernel SelectKernel() { return {GroupWidth(), &RunBlock}; }
+sparsetail::Kernel SelectKernel() { return {GroupWidth(), kGroupsPerPass, &RunBlock}; }
 
 } // namespace HWY_NAMESPACE
 } // namespace ss
@@ -563,7 +629,7 @@ void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team
         work.counts.resize(kBatch);
         work.out.resize(static_cast<std::size_t>(kBatch * outStride));
         work.tile.resize(static_cast<std::size_t>(kBatch * tileStride));
-        work.spare.resize(static_cast<std::size_t>(width));
+        work.spare.resize(static_cast<std::size_t>(width * kernel.groupsPerPass));
         const sparsetail::Job job{m_layers.data(),
                                   static_cast<int>(layerCount),
                                   z1t.data(),
