@@ -170,34 +170,63 @@ HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
     }
 }
 
-// bias + sum over the active inputs of value * column, for 16 outputs. Four partial sums, so
-// the multiply-adds do not wait on each other.
-HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RESTRICT bias,
-                          const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
-                          float* HWY_RESTRICT target)
+// Up to four groups (64 outputs) per pass of a sample's active list: each input's offset
+// and value are loaded once for all of them rather than once per group. Eight partial sums
+// in all, so that the multiply-adds do not wait on each other.
+constexpr int kGroupsPerPass = 4;
+
+template <int Groups>
+HWY_INLINE void PassSumsOf(const float* HWY_RESTRICT columns, long groupStride, const float* HWY_RESTRICT bias,
+                           const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                           float* HWY_RESTRICT target)
 {
-    __m512 a0 = _mm512_loadu_ps(bias);
-    __m512 a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
-    int k = 0;
-    for (; k + 4 <= count; k += 4) {
-        a0 = _mm512_fmadd_ps(_mm512_set1_ps(values[k]), _mm512_load_ps(columns + offsets[k]), a0);
-        a1 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 1]), _mm512_load_ps(columns + offsets[k + 1]), a1);
-        a2 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 2]), _mm512_load_ps(columns + offsets[k + 2]), a2);
-        a3 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 3]), _mm512_load_ps(columns + offsets[k + 3]), a3);
+    constexpr int kPartials = Groups <= 2 ? 4 : 2;
+    __m512 sums[Groups][kPartials];
+#pragma GCC unroll 4
+    for (int g = 0; g < Groups; ++g) {
+        sums[g][0] = _mm512_loadu_ps(bias + 16 * g);
+#pragma GCC unroll 4
+        for (int p = 1; p < kPartials; ++p)
+            sums[g][p] = _mm512_setzero_ps();
     }
-    for (; k < count; ++k)
-        a0 = _mm512_fmadd_ps(_mm512_set1_ps(values[k]), _mm512_load_ps(columns + offsets[k]), a0);
-    _mm512_storeu_ps(target, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+    int k = 0;
+    for (; k + kPartials <= count; k += kPartials) {
+#pragma GCC unroll 4
+        for (int p = 0; p < kPartials; ++p) {
+            const float* column = columns + offsets[k + p];
+            const __m512 value = _mm512_set1_ps(values[k + p]);
+#pragma GCC unroll 4
+            for (int g = 0; g < Groups; ++g)
+                sums[g][p] = _mm512_fmadd_ps(value, _mm512_load_ps(column + g * groupStride), sums[g][p]);
+        }
+    }
+    for (; k < count; ++k) {
+        const float* column = columns + offsets[k];
+        const __m512 value = _mm512_set1_ps(values[k]);
+#pragma GCC unroll 4
+        for (int g = 0; g < Groups; ++g)
+            sums[g][0] = _mm512_fmadd_ps(value, _mm512_load_ps(column + g * groupStride), sums[g][0]);
+    }
+#pragma GCC unroll 4
+    for (int g = 0; g < Groups; ++g) {
+        __m512 sum = sums[g][0];
+#pragma GCC unroll 4
+        for (int p = 1; p < kPartials; ++p)
+            sum = _mm512_add_ps(sum, sums[g][p]);
+        _mm512_storeu_ps(target + 16 * g, sum);
+    }
 }
 
-// One group per pass of a sample's active list.
-constexpr int kGroupsPerPass = 1;
-
-HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long /*groupStride*/, const float* HWY_RESTRICT bias,
+HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long groupStride, const float* HWY_RESTRICT bias,
                          const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
-                         float* HWY_RESTRICT target, int /*groups*/)
+                         float* HWY_RESTRICT target, int groups)
 {
-    GroupSums(columns, bias, offsets, values, count, target);
+    switch (groups) {
+    case 4: PassSumsOf<4>(columns, groupStride, bias, offsets, values, count, target); break;
+    case 3: PassSumsOf<3>(columns, groupStride, bias, offsets, values, count, target); break;
+    case 2: PassSumsOf<2>(columns, groupStride, bias, offsets, values, count, target); break;
+    default: PassSumsOf<1>(columns, groupStride, bias, offsets, values, count, target); break;
+    }
 }
 
 #elif HWY_TARGET == HWY_AVX2
