@@ -64,6 +64,7 @@ struct Kernel {
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "eval/SparseTail.cpp"
 #include <hwy/foreach_target.h>
+#include <hwy/cache_control.h>
 #include <hwy/highway.h>
 
 HWY_BEFORE_NAMESPACE();
@@ -398,12 +399,59 @@ HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long groupStride, co
 #else
 // Portable Highway: SSE4, NEON, SVE and the emulated baseline. A group is four vectors (16
 // outputs for 128-bit vectors), so one broadcast of an input's value feeds four independent
-// multiply-adds. The first layer is transposed through the tile in memory.
+// multiply-adds. With 128-bit vectors the first layer is transposed 4 x 4 in registers and
+// the active units are appended through a table of byte shuffles; with other widths (SVE,
+// one-lane scalar) the first layer is transposed through the tile in memory and appended
+// with CompressStore.
 using DF = hn::ScalableTag<float>;
 using DI = hn::RebindToSigned<DF>;
 
 HWY_INLINE int GroupWidth() { return static_cast<int>(4 * hn::Lanes(DF())); }
 
+#if HWY_MAX_BYTES == 16
+using DU8 = hn::Repartition<std::uint8_t, DF>;
+
+// For each 4-bit mask, the byte shuffle that moves the selected 32-bit lanes to the front.
+// Highway 1.0.3's CompressStore builds its own table on the stack at every call (a fifth of
+// the SSE4 tail's time).
+struct ShuffleTable {
+    std::uint8_t bytes[16][16];
+};
+
+constexpr ShuffleTable MakeShuffleTable()
+{
+    ShuffleTable table{};
+    for (unsigned mask = 0; mask < 16; ++mask) {
+        unsigned position = 0;
+        for (unsigned lane = 0; lane < 4; ++lane)
+            if (mask >> lane & 1u) {
+                for (unsigned byte = 0; byte < 4; ++byte)
+                    table.bytes[mask][4 * position + byte] = static_cast<std::uint8_t>(4 * lane + byte);
+                ++position;
+            }
+    }
+    return table;
+}
+
+alignas(16) constexpr ShuffleTable kShuffleTable = MakeShuffleTable();
+
+// Appends the positive lanes of h (units first .. first + 3) to a sample's active list, with
+// each unit's offset in a packed group: unit * width. Stores all 4 lanes.
+HWY_INLINE void AppendActive(hn::Vec<DF> h, hn::Vec<DI> laneOffsets, int firstOffset, int* HWY_RESTRICT offsets,
+                             float* HWY_RESTRICT values, int& count)
+{
+    const DF d;
+    const DI di;
+    const DU8 du8;
+    std::uint8_t positive = 0;
+    hn::StoreMaskBits(d, hn::Gt(h, hn::Zero(d)), &positive);
+    const auto shuffle = hn::Load(du8, kShuffleTable.bytes[positive]);
+    hn::StoreU(hn::BitCast(d, hn::TableLookupBytes(hn::BitCast(du8, h), shuffle)), d, values + count);
+    const auto unitOffsets = hn::Add(laneOffsets, hn::Set(di, firstOffset));
+    hn::StoreU(hn::BitCast(di, hn::TableLookupBytes(hn::BitCast(du8, unitOffsets), shuffle)), di, offsets + count);
+    count += static_cast<int>(hwy::PopCount(positive));
+}
+#else
 // Appends the positive lanes of h (units first .. first + lanes - 1) to a sample's active
 // list, with each unit's offset in a packed group: unit * width.
 HWY_INLINE void AppendActive(hn::Vec<DF> h, hn::Vec<DI> laneOffsets, int firstOffset, int* HWY_RESTRICT offsets,
@@ -416,6 +464,8 @@ HWY_INLINE void AppendActive(hn::Vec<DF> h, hn::Vec<DI> laneOffsets, int firstOf
                       offsets + count);
     count += static_cast<int>(hn::CompressStore(h, positive, d, values + count));
 }
+
+#endif
 
 HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int* HWY_RESTRICT offsets,
                          float* HWY_RESTRICT values)
@@ -431,6 +481,59 @@ HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int* HWY_RE
     return count;
 }
 
+#if HWY_MAX_BYTES == 16
+// Samples sample .. sample + n - 1 (n <= 4) of a unit, plus its bias; zero past the units.
+HWY_INLINE hn::Vec<DF> UnitSamples(const Job& job, int unit, long sample, int n)
+{
+    const DF d;
+    if (unit >= job.units)
+        return hn::Zero(d);
+    const float* z = job.z1t + unit * job.samples + sample;
+    const auto bias = hn::Set(d, job.firstBias[unit]);
+    if (n == 4)
+        return hn::Add(hn::LoadU(d, z), bias);
+    // The last samples of the last unit end z1t: no full load past them.
+    alignas(16) float partial[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int j = 0; j < n; ++j)
+        partial[j] = z[j];
+    return hn::Add(hn::Load(d, partial), bias);
+}
+
+HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
+{
+    const DF d;
+    const DI di;
+    const auto laneOffsets = hn::Mul(hn::Iota(di, 0), hn::Set(di, GroupWidth()));
+    for (int s = 0; s < count; ++s)
+        job.counts[s] = 0;
+    for (int first = 0; first < job.units; first += 4) {
+        // Each unit's samples are their own stream: prefetch two batches ahead, as the
+        // hardware does not follow hundreds of streams.
+        for (int u = first; u < HWY_MIN(first + 4, job.units); ++u)
+            hwy::Prefetch(job.z1t + u * job.samples + begin + 2 * kBatch);
+        for (int quad = 0; quad * 4 < count; ++quad) {
+            const long sample = begin + quad * 4;
+            const int n = HWY_MIN(4, count - quad * 4);
+            const auto r0 = UnitSamples(job, first, sample, n);
+            const auto r1 = UnitSamples(job, first + 1, sample, n);
+            const auto r2 = UnitSamples(job, first + 2, sample, n);
+            const auto r3 = UnitSamples(job, first + 3, sample, n);
+            // 4 x 4 transpose: each sample's vector of the 4 units.
+            const auto t0 = hn::InterleaveLower(d, r0, r1);
+            const auto t1 = hn::InterleaveLower(d, r2, r3);
+            const auto t2 = hn::InterleaveUpper(d, r0, r1);
+            const auto t3 = hn::InterleaveUpper(d, r2, r3);
+            const hn::Vec<DF> columns[4] = {hn::ConcatLowerLower(d, t1, t0), hn::ConcatUpperUpper(d, t1, t0),
+                                            hn::ConcatLowerLower(d, t3, t2), hn::ConcatUpperUpper(d, t3, t2)};
+            for (int j = 0; j < n; ++j) {
+                const long s = quad * 4 + j;
+                AppendActive(columns[j], laneOffsets, first * GroupWidth(), job.offsets + s * job.listCapacity,
+                             job.values + s * job.listCapacity, job.counts[s]);
+            }
+        }
+    }
+}
+#else
 HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
 {
     for (int u = 0; u < job.units; ++u) {
@@ -447,6 +550,8 @@ HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
                                   job.values + s * job.listCapacity);
     }
 }
+
+#endif
 
 HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RESTRICT bias,
                           const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
