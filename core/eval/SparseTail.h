@@ -2,11 +2,11 @@
 // The layers after the first of a ReLU MLP, for the InstantEvaluator: from the first layer's
 // pre-activations of every test sample to the logits, skipping the inputs ReLU made zero
 // (about half of them). Per sample, each layer's output is the sum of its active inputs'
-// weight columns; the outputs are computed a group at a time for a batch of 16 samples, so
-// the weights of one group of outputs (repacked contiguously) stay in the L1 cache while
-// every sample of the batch streams its active inputs past them. The group is as wide as the
-// SIMD path makes best (core/kernels/Isa.h): 16 outputs on AVX-512, 8 on AVX2, four vectors
-// on the others (16 for SSE4, NEON and the portable emulation).
+// weight columns; the outputs are computed a few groups at a time for a batch of 16 samples,
+// so the weights of those groups (repacked contiguously) stay in the L1 cache while every
+// sample of the batch streams its active inputs past them. The group is as wide as the SIMD
+// path makes best (core/kernels/Isa.h): 16 outputs on AVX-512, 8 on AVX2, four vectors on
+// the others (16 outputs for SSE4 and NEON, 4 for the one-lane scalar emulation).
 
 #include "common/Types.h"
 #include "nn/Network.h"
