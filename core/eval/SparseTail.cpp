@@ -1,49 +1,98 @@
+// The sparse tail's kernels are compiled once per SIMD path (Highway's foreach_target.h
+// includes this file again for each) and chosen at run time. The kernels see raw pointers
+// only: an Eigen template instantiated under a per-target instruction set could be the copy
+// the linker keeps for every caller.
 #include "eval/SparseTail.h"
 
 #include "common/ThreadTeam.h"
+#include "kernels/Isa.h"
 
-#if defined(__AVX512F__)
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <new>
+#include <type_traits>
+
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
 
-#include <algorithm>
+#ifndef SPARSESCOPE_SPARSETAIL_JOB
+#define SPARSESCOPE_SPARSETAIL_JOB
+namespace ss::sparsetail {
 
-#if defined(__AVX512F__)
-static_assert(EIGEN_MAX_ALIGN_BYTES >= 64, "the packed weights must be cache-line aligned");
+static_assert(std::is_same_v<Scalar, float>, "the kernels are written for float");
+
+// Samples per batch: the active lists of 16 samples stream past one group's weights while
+// they stay in L1. One 16 x 16 transpose of the first layer on AVX-512, two 8 x 8 on AVX2.
+constexpr int kBatch = 16;
+
+// What one member's kernel call reads and writes.
+struct Job {
+    const SparseTail::PackedLayer* layers; // [1, layerCount)
+    int layerCount;
+    const float* z1t;      // samples x units, column-major
+    long samples;
+    int units;
+    // The first layer's biases, padded to whole groups with -infinity, which is also the
+    // bias of a unit without outgoing weights (as pruning leaves many): never active.
+    const float* firstBias;
+    float* logits;         // classes x samples, column-major
+    int* offsets;          // [sample][listCapacity]
+    float* values;         // [sample][listCapacity]
+    int* counts;           // [sample]
+    long listCapacity;
+    float* out;            // [sample][outStride]
+    long outStride;
+    float* tile;           // [sample][tileStride]
+    long tileStride;
+    float* spare;          // one group
+};
+
+// A path's group width and its kernel, chosen together: the weights are packed for the
+// kernel that reads them even if the chosen path changed between two dispatches.
+struct Kernel {
+    int width;
+    int groupsPerPass;
+    void (*runBlock)(const Job& job, long blockBegin, long blockEnd);
+};
+
+} // namespace ss::sparsetail
 #endif
 
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "eval/SparseTail.cpp"
+#include <hwy/foreach_target.h>
+#include <hwy/cache_control.h>
+#include <hwy/highway.h>
+
+HWY_BEFORE_NAMESPACE();
 namespace ss {
+namespace HWY_NAMESPACE {
 
-bool SparseTail::applies(const Network& network)
-{
-#if defined(__AVX512F__)
-    const auto& layers = network.layers();
-    if (layers.size() < 2)
-        return false;
-    for (std::size_t l = 0; l + 1 < layers.size(); ++l)
-        if (layers[l].activation != Activation::ReLU)
-            return false;
-    return true;
-#else
-    (void)network;
-    return false;
-#endif
-}
+using sparsetail::Job;
+using sparsetail::kBatch;
+namespace hn = hwy::HWY_NAMESPACE;
 
-#if defined(__AVX512F__)
-namespace {
+// Each path defines, for its group width (outputs per packed group):
+//   GroupWidth()                       the width (outputs per packed group)
+//   FirstLayerActive(job, begin, n)    the active lists of samples begin .. begin + n from z1t
+//   AppendRow(row, padded, o, v)       the active list of a hidden layer's (padded) outputs
+//   kGroupsPerPass, PassSums(...)      up to that many groups of outputs of a sample, from
+//                                      one pass over its active list
+// The lists are written a vector at a time: they have a group to spare.
 
-constexpr int kBatch = 16; // samples per batch: one 16 x 16 transpose of the first layer
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// AVX-512: groups of 16 outputs (one zmm register, a cache line of packed weights per
+// input), the first layer as one 16 x 16 transpose per 16 units, and the active units
+// appended with vcompress. Raw intrinsics: Highway enables these instructions in this
+// target's region.
 
-Eigen::Index roundUp16(Eigen::Index n) { return (n + 15) / 16 * 16; }
-
-__mmask16 firstLanes(Eigen::Index n)
-{
-    return n >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << n) - 1u);
-}
+HWY_INLINE int GroupWidth() { return 16; }
 
 // rows[i] (16 lanes each) becomes column i: rows[i][j] <- rows[j][i].
-void transpose16(__m512 rows[16])
+HWY_INLINE void Transpose16(__m512 rows[16])
 {
     __m512 t[16];
     for (int i = 0; i < 16; i += 2) {
@@ -61,8 +110,8 @@ void transpose16(__m512 rows[16])
         u[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(c, d));
     }
     for (int j = 0; j < 4; ++j) {
-        const __m512 evenLow = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88);  // lanes 0, 2 of rows 0-7
-        const __m512 oddLow = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xDD);   // lanes 1, 3
+        const __m512 evenLow = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88); // lanes 0, 2 of rows 0-7
+        const __m512 oddLow = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xDD);  // lanes 1, 3
         const __m512 evenHigh = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88);
         const __m512 oddHigh = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xDD);
         rows[j] = _mm512_shuffle_f32x4(evenLow, evenHigh, 0x88);
@@ -72,181 +121,679 @@ void transpose16(__m512 rows[16])
     }
 }
 
-// Appends the positive lanes of `h` (units first .. first + 15) among the `live` ones (those
-// whose outgoing weights are not all zero: pruning leaves many units without any) to a
-// sample's active list,
-// with the offset of each unit's 16 weights in a packed chunk (unit * 16). Compresses in
-// registers and stores all 16 lanes (the lists have 16 spare entries): the memory form of
-// vcompress is microcoded on Zen 4.
-inline void appendActive(__m512 h, int first, __mmask16 live, int* offsets, Scalar* values, int& count)
+// Appends the positive lanes of h (units first .. first + 15) to a sample's active list, with
+// each unit's offset in a packed group (unit * 16). Compresses in registers and stores all
+// 16 lanes: the memory form of vcompress is microcoded on Zen 4.
+HWY_INLINE void AppendActive(__m512 h, int firstOffset, int* HWY_RESTRICT offsets, float* HWY_RESTRICT values,
+                             int& count)
 {
-    const __mmask16 positive = _mm512_mask_cmp_ps_mask(live, h, _mm512_setzero_ps(), _CMP_GT_OQ);
-    const __m512i units = _mm512_add_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                           _mm512_set1_epi32(first));
+    const __mmask16 positive = _mm512_cmp_ps_mask(h, _mm512_setzero_ps(), _CMP_GT_OQ);
+    const __m512i unitOffsets =
+        _mm512_add_epi32(_mm512_set_epi32(240, 224, 208, 192, 176, 160, 144, 128, 112, 96, 80, 64, 48, 32, 16, 0),
+                         _mm512_set1_epi32(firstOffset));
     _mm512_storeu_ps(values + count, _mm512_maskz_compress_ps(positive, h));
-    _mm512_storeu_si512(offsets + count,
-                        _mm512_maskz_compress_epi32(positive, _mm512_slli_epi32(units, 4)));
+    _mm512_storeu_si512(offsets + count, _mm512_maskz_compress_epi32(positive, unitOffsets));
     count += __builtin_popcount(positive);
 }
 
-// bias + sum over the active inputs of value * column, for 16 outputs (the first `mask`
-// lanes when not Full). Four partial sums, so the multiply-adds do not wait on each other.
-template <bool Full>
-inline __m512 activeColumnSum(const Scalar* columns, const Scalar* bias, __mmask16 mask, const int* offsets,
-                              const Scalar* values, int count)
+HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int* HWY_RESTRICT offsets,
+                         float* HWY_RESTRICT values)
 {
-    const auto load = [mask](const Scalar* p) {
-        if constexpr (Full)
-            return _mm512_loadu_ps(p);
-        else
-            return _mm512_maskz_loadu_ps(mask, p);
-    };
-    __m512 a0 = load(bias);
-    __m512 a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
-    int k = 0;
-    for (; k + 4 <= count; k += 4) {
-        a0 = _mm512_fmadd_ps(_mm512_set1_ps(values[k]), load(columns + offsets[k]), a0);
-        a1 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 1]), load(columns + offsets[k + 1]), a1);
-        a2 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 2]), load(columns + offsets[k + 2]), a2);
-        a3 = _mm512_fmadd_ps(_mm512_set1_ps(values[k + 3]), load(columns + offsets[k + 3]), a3);
-    }
-    for (; k < count; ++k)
-        a0 = _mm512_fmadd_ps(_mm512_set1_ps(values[k]), load(columns + offsets[k]), a0);
-    return _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+    int count = 0;
+    for (int first = 0; first < padded; first += 16)
+        AppendActive(_mm512_loadu_ps(row + first), first * 16, offsets, values, count);
+    return count;
 }
 
-} // namespace
+HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
+{
+    const __mmask16 sampleMask = count >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1u);
+    for (int s = 0; s < count; ++s)
+        job.counts[s] = 0;
+    for (int first = 0; first < job.units; first += 16) {
+        __m512 rows[16];
+        for (int u = 0; u < 16; ++u) {
+            const int unit = first + u;
+            if (unit >= job.units) {
+                rows[u] = _mm512_setzero_ps();
+                continue;
+            }
+            const float* z = job.z1t + unit * job.samples + begin;
+            // Each unit's samples are their own stream: prefetch two batches ahead, as the
+            // hardware does not follow hundreds of streams.
+            _mm_prefetch(reinterpret_cast<const char*>(z + 2 * kBatch), _MM_HINT_T0);
+            rows[u] = _mm512_add_ps(_mm512_maskz_loadu_ps(sampleMask, z), _mm512_set1_ps(job.firstBias[unit]));
+        }
+        Transpose16(rows);
+        for (int s = 0; s < count; ++s)
+            AppendActive(rows[s], first * 16, job.offsets + s * job.listCapacity, job.values + s * job.listCapacity,
+                         job.counts[s]);
+    }
+}
+
+// Up to four groups (64 outputs) per pass of a sample's active list: each input's offset
+// and value are loaded once for all of them rather than once per group. Eight partial sums
+// in all, so that the multiply-adds do not wait on each other.
+constexpr int kGroupsPerPass = 4;
+
+template <int Groups>
+HWY_INLINE void PassSumsOf(const float* HWY_RESTRICT columns, long groupStride, const float* HWY_RESTRICT bias,
+                           const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                           float* HWY_RESTRICT target)
+{
+    constexpr int kPartials = Groups <= 2 ? 4 : 2;
+    __m512 sums[Groups][kPartials];
+#pragma GCC unroll 4
+    for (int g = 0; g < Groups; ++g) {
+        sums[g][0] = _mm512_loadu_ps(bias + 16 * g);
+#pragma GCC unroll 4
+        for (int p = 1; p < kPartials; ++p)
+            sums[g][p] = _mm512_setzero_ps();
+    }
+    int k = 0;
+    for (; k + kPartials <= count; k += kPartials) {
+#pragma GCC unroll 4
+        for (int p = 0; p < kPartials; ++p) {
+            const float* column = columns + offsets[k + p];
+            const __m512 value = _mm512_set1_ps(values[k + p]);
+#pragma GCC unroll 4
+            for (int g = 0; g < Groups; ++g)
+                sums[g][p] = _mm512_fmadd_ps(value, _mm512_load_ps(column + g * groupStride), sums[g][p]);
+        }
+    }
+    for (; k < count; ++k) {
+        const float* column = columns + offsets[k];
+        const __m512 value = _mm512_set1_ps(values[k]);
+#pragma GCC unroll 4
+        for (int g = 0; g < Groups; ++g)
+            sums[g][0] = _mm512_fmadd_ps(value, _mm512_load_ps(column + g * groupStride), sums[g][0]);
+    }
+#pragma GCC unroll 4
+    for (int g = 0; g < Groups; ++g) {
+        __m512 sum = sums[g][0];
+#pragma GCC unroll 4
+        for (int p = 1; p < kPartials; ++p)
+            sum = _mm512_add_ps(sum, sums[g][p]);
+        _mm512_storeu_ps(target + 16 * g, sum);
+    }
+}
+
+HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long groupStride, const float* HWY_RESTRICT bias,
+                         const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                         float* HWY_RESTRICT target, int groups)
+{
+    switch (groups) {
+    case 4: PassSumsOf<4>(columns, groupStride, bias, offsets, values, count, target); break;
+    case 3: PassSumsOf<3>(columns, groupStride, bias, offsets, values, count, target); break;
+    case 2: PassSumsOf<2>(columns, groupStride, bias, offsets, values, count, target); break;
+    default: PassSumsOf<1>(columns, groupStride, bias, offsets, values, count, target); break;
+    }
+}
+
+#elif HWY_TARGET == HWY_AVX2
+// AVX2: groups of 8 outputs (one ymm register), the first layer as two 8 x 8 transposes per
+// 8 units (samples 0-7 and 8-15 of the batch), and the active units appended with a table
+// of vpermps indices per 8-bit mask (AVX2 has no compress instruction).
+
+HWY_INLINE int GroupWidth() { return 8; }
+
+// For each 8-bit mask, the positions of its set bits in order, 4 bits each: the vpermps
+// indices that move the selected lanes to the front (vpermps reads only the low 3 bits).
+struct CompressTable {
+    std::uint32_t entries[256];
+};
+
+constexpr CompressTable MakeCompressTable()
+{
+    CompressTable table{};
+    for (unsigned mask = 0; mask < 256; ++mask) {
+        unsigned position = 0;
+        for (unsigned lane = 0; lane < 8; ++lane)
+            if (mask >> lane & 1u)
+                table.entries[mask] |= lane << (4 * position++);
+    }
+    return table;
+}
+
+constexpr CompressTable kCompressTable = MakeCompressTable();
+
+// Appends the positive lanes of h (units first .. first + 7) to a sample's active list, with
+// each unit's offset in a packed group (unit * 8). Stores all 8 lanes.
+HWY_INLINE void AppendActive(__m256 h, int firstOffset, int* HWY_RESTRICT offsets, float* HWY_RESTRICT values,
+                             int& count)
+{
+    const int positive = _mm256_movemask_ps(_mm256_cmp_ps(h, _mm256_setzero_ps(), _CMP_GT_OQ));
+    const __m256i order = _mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(kCompressTable.entries[positive])),
+                                            _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28));
+    const __m256i unitOffsets =
+        _mm256_add_epi32(_mm256_setr_epi32(0, 8, 16, 24, 32, 40, 48, 56), _mm256_set1_epi32(firstOffset));
+    _mm256_storeu_ps(values + count, _mm256_permutevar8x32_ps(h, order));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(offsets + count), _mm256_permutevar8x32_epi32(unitOffsets, order));
+    count += __builtin_popcount(static_cast<unsigned>(positive));
+}
+
+HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int* HWY_RESTRICT offsets,
+                         float* HWY_RESTRICT values)
+{
+    int count = 0;
+    for (int first = 0; first < padded; first += 8)
+        AppendActive(_mm256_loadu_ps(row + first), first * 8, offsets, values, count);
+    return count;
+}
+
+// rows[i] (8 lanes each) becomes column i: rows[i][j] <- rows[j][i].
+HWY_INLINE void Transpose8(__m256 rows[8])
+{
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(rows[i], rows[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(rows[i], rows[i + 1]);
+    }
+    // u[4q + j] holds, in each 128-bit lane k, rows 4q..4q+3 at column 4k + j.
+    for (int q = 0; q < 2; ++q) {
+        u[4 * q + 0] = _mm256_shuffle_ps(t[4 * q], t[4 * q + 2], 0x44);
+        u[4 * q + 1] = _mm256_shuffle_ps(t[4 * q], t[4 * q + 2], 0xEE);
+        u[4 * q + 2] = _mm256_shuffle_ps(t[4 * q + 1], t[4 * q + 3], 0x44);
+        u[4 * q + 3] = _mm256_shuffle_ps(t[4 * q + 1], t[4 * q + 3], 0xEE);
+    }
+    for (int j = 0; j < 4; ++j) {
+        rows[j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x20);
+        rows[4 + j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x31);
+    }
+}
+
+HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
+{
+    for (int s = 0; s < count; ++s)
+        job.counts[s] = 0;
+    for (int first = 0; first < job.units; first += 8) {
+        for (int half = 0; half * 8 < count; ++half) {
+            const int inHalf = HWY_MIN(8, count - half * 8);
+            const __m256i loadMask =
+                _mm256_cmpgt_epi32(_mm256_set1_epi32(inHalf), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+            __m256 rows[8];
+            for (int u = 0; u < 8; ++u) {
+                const int unit = first + u;
+                if (unit >= job.units) {
+                    rows[u] = _mm256_setzero_ps();
+                    continue;
+                }
+                const float* z = job.z1t + unit * job.samples + begin + half * 8;
+                // Each unit's samples are their own stream: prefetch two batches ahead, as the
+                // hardware does not follow hundreds of streams.
+                if (half == 0)
+                    _mm_prefetch(reinterpret_cast<const char*>(z + 2 * kBatch), _MM_HINT_T0);
+                const __m256 value = inHalf == 8 ? _mm256_loadu_ps(z) : _mm256_maskload_ps(z, loadMask);
+                rows[u] = _mm256_add_ps(value, _mm256_set1_ps(job.firstBias[unit]));
+            }
+            Transpose8(rows);
+            for (int s = 0; s < inHalf; ++s) {
+                const long sample = half * 8 + s;
+                AppendActive(rows[s], first * 8, job.offsets + sample * job.listCapacity,
+                             job.values + sample * job.listCapacity, job.counts[sample]);
+            }
+        }
+    }
+}
+
+// Up to four groups (32 outputs) per pass of a sample's active list: each input's offset
+// and value are loaded once for all of them, which leaves the loads (three per multiply-add
+// with one group) no longer the limit. Eight partial sums in all, so that the multiply-adds
+// do not wait on each other.
+constexpr int kGroupsPerPass = 4;
+
+template <int Groups>
+HWY_INLINE void PassSumsOf(const float* HWY_RESTRICT columns, long groupStride, const float* HWY_RESTRICT bias,
+                           const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                           float* HWY_RESTRICT target)
+{
+    constexpr int kPartials = Groups <= 2 ? 4 : 2;
+    __m256 sums[Groups][kPartials];
+#pragma GCC unroll 4
+    for (int g = 0; g < Groups; ++g) {
+        sums[g][0] = _mm256_loadu_ps(bias + 8 * g);
+#pragma GCC unroll 4
+        for (int p = 1; p < kPartials; ++p)
+            sums[g][p] = _mm256_setzero_ps();
+    }
+    int k = 0;
+    for (; k + kPartials <= count; k += kPartials) {
+#pragma GCC unroll 4
+        for (int p = 0; p < kPartials; ++p) {
+            const float* column = columns + offsets[k + p];
+            const __m256 value = _mm256_set1_ps(values[k + p]);
+#pragma GCC unroll 4
+            for (int g = 0; g < Groups; ++g)
+                sums[g][p] = _mm256_fmadd_ps(value, _mm256_load_ps(column + g * groupStride), sums[g][p]);
+        }
+    }
+    for (; k < count; ++k) {
+        const float* column = columns + offsets[k];
+        const __m256 value = _mm256_set1_ps(values[k]);
+#pragma GCC unroll 4
+        for (int g = 0; g < Groups; ++g)
+            sums[g][0] = _mm256_fmadd_ps(value, _mm256_load_ps(column + g * groupStride), sums[g][0]);
+    }
+#pragma GCC unroll 4
+    for (int g = 0; g < Groups; ++g) {
+        __m256 sum = sums[g][0];
+#pragma GCC unroll 4
+        for (int p = 1; p < kPartials; ++p)
+            sum = _mm256_add_ps(sum, sums[g][p]);
+        _mm256_storeu_ps(target + 8 * g, sum);
+    }
+}
+
+HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long groupStride, const float* HWY_RESTRICT bias,
+                         const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                         float* HWY_RESTRICT target, int groups)
+{
+    switch (groups) {
+    case 4: PassSumsOf<4>(columns, groupStride, bias, offsets, values, count, target); break;
+    case 3: PassSumsOf<3>(columns, groupStride, bias, offsets, values, count, target); break;
+    case 2: PassSumsOf<2>(columns, groupStride, bias, offsets, values, count, target); break;
+    default: PassSumsOf<1>(columns, groupStride, bias, offsets, values, count, target); break;
+    }
+}
+
+#else
+// Portable Highway: SSE4, NEON, SVE and the emulated baseline. A group is four vectors (16
+// outputs for 128-bit vectors), so one broadcast of an input's value feeds four independent
+// multiply-adds. With 128-bit vectors the first layer is transposed 4 x 4 in registers and
+// the active units are appended through a table of byte shuffles; with other widths (SVE,
+// one-lane scalar) the first layer is transposed through the tile in memory and appended
+// with CompressStore.
+using DF = hn::ScalableTag<float>;
+using DI = hn::RebindToSigned<DF>;
+
+HWY_INLINE int GroupWidth() { return static_cast<int>(4 * hn::Lanes(DF())); }
+
+#if HWY_MAX_BYTES == 16
+using DU8 = hn::Repartition<std::uint8_t, DF>;
+
+// For each 4-bit mask, the byte shuffle that moves the selected 32-bit lanes to the front.
+// Highway 1.0.3's CompressStore builds its own table on the stack at every call (a fifth of
+// the SSE4 tail's time).
+struct ShuffleTable {
+    std::uint8_t bytes[16][16];
+};
+
+constexpr ShuffleTable MakeShuffleTable()
+{
+    ShuffleTable table{};
+    for (unsigned mask = 0; mask < 16; ++mask) {
+        unsigned position = 0;
+        for (unsigned lane = 0; lane < 4; ++lane)
+            if (mask >> lane & 1u) {
+                for (unsigned byte = 0; byte < 4; ++byte)
+                    table.bytes[mask][4 * position + byte] = static_cast<std::uint8_t>(4 * lane + byte);
+                ++position;
+            }
+    }
+    return table;
+}
+
+alignas(16) constexpr ShuffleTable kShuffleTable = MakeShuffleTable();
+
+// Appends the positive lanes of h (units first .. first + 3) to a sample's active list, with
+// each unit's offset in a packed group: unit * width. Stores all 4 lanes.
+HWY_INLINE void AppendActive(hn::Vec<DF> h, hn::Vec<DI> laneOffsets, int firstOffset, int* HWY_RESTRICT offsets,
+                             float* HWY_RESTRICT values, int& count)
+{
+    const DF d;
+    const DI di;
+    const DU8 du8;
+    std::uint8_t positive = 0;
+    hn::StoreMaskBits(d, hn::Gt(h, hn::Zero(d)), &positive);
+    const auto shuffle = hn::Load(du8, kShuffleTable.bytes[positive]);
+    hn::StoreU(hn::BitCast(d, hn::TableLookupBytes(hn::BitCast(du8, h), shuffle)), d, values + count);
+    const auto unitOffsets = hn::Add(laneOffsets, hn::Set(di, firstOffset));
+    hn::StoreU(hn::BitCast(di, hn::TableLookupBytes(hn::BitCast(du8, unitOffsets), shuffle)), di, offsets + count);
+    count += static_cast<int>(hwy::PopCount(positive));
+}
+#else
+// Appends the positive lanes of h (units first .. first + lanes - 1) to a sample's active
+// list, with each unit's offset in a packed group: unit * width.
+HWY_INLINE void AppendActive(hn::Vec<DF> h, hn::Vec<DI> laneOffsets, int firstOffset, int* HWY_RESTRICT offsets,
+                             float* HWY_RESTRICT values, int& count)
+{
+    const DF d;
+    const DI di;
+    const auto positive = hn::Gt(h, hn::Zero(d));
+    hn::CompressStore(hn::Add(laneOffsets, hn::Set(di, firstOffset)), hn::RebindMask(di, positive), di,
+                      offsets + count);
+    count += static_cast<int>(hn::CompressStore(h, positive, d, values + count));
+}
+
 #endif
+
+HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int* HWY_RESTRICT offsets,
+                         float* HWY_RESTRICT values)
+{
+    const DF d;
+    const DI di;
+    const int width = GroupWidth();
+    const int lanes = static_cast<int>(hn::Lanes(d));
+    const auto laneOffsets = hn::Mul(hn::Iota(di, 0), hn::Set(di, width));
+    int count = 0;
+    for (int first = 0; first < padded; first += lanes)
+        AppendActive(hn::LoadU(d, row + first), laneOffsets, first * width, offsets, values, count);
+    return count;
+}
+
+#if HWY_MAX_BYTES == 16
+// Samples sample .. sample + n - 1 (n <= 4) of a unit, plus its bias; zero past the units.
+HWY_INLINE hn::Vec<DF> UnitSamples(const Job& job, int unit, long sample, int n)
+{
+    const DF d;
+    if (unit >= job.units)
+        return hn::Zero(d);
+    const float* z = job.z1t + unit * job.samples + sample;
+    const auto bias = hn::Set(d, job.firstBias[unit]);
+    if (n == 4)
+        return hn::Add(hn::LoadU(d, z), bias);
+    // The last samples of the last unit end z1t: no full load past them.
+    alignas(16) float partial[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int j = 0; j < n; ++j)
+        partial[j] = z[j];
+    return hn::Add(hn::Load(d, partial), bias);
+}
+
+HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
+{
+    const DF d;
+    const DI di;
+    const auto laneOffsets = hn::Mul(hn::Iota(di, 0), hn::Set(di, GroupWidth()));
+    for (int s = 0; s < count; ++s)
+        job.counts[s] = 0;
+    for (int first = 0; first < job.units; first += 4) {
+        // Each unit's samples are their own stream: prefetch two batches ahead, as the
+        // hardware does not follow hundreds of streams.
+        for (int u = first; u < HWY_MIN(first + 4, job.units); ++u)
+            hwy::Prefetch(job.z1t + u * job.samples + begin + 2 * kBatch);
+        for (int quad = 0; quad * 4 < count; ++quad) {
+            const long sample = begin + quad * 4;
+            const int n = HWY_MIN(4, count - quad * 4);
+            const auto r0 = UnitSamples(job, first, sample, n);
+            const auto r1 = UnitSamples(job, first + 1, sample, n);
+            const auto r2 = UnitSamples(job, first + 2, sample, n);
+            const auto r3 = UnitSamples(job, first + 3, sample, n);
+            // 4 x 4 transpose: each sample's vector of the 4 units.
+            const auto t0 = hn::InterleaveLower(d, r0, r1);
+            const auto t1 = hn::InterleaveLower(d, r2, r3);
+            const auto t2 = hn::InterleaveUpper(d, r0, r1);
+            const auto t3 = hn::InterleaveUpper(d, r2, r3);
+            const hn::Vec<DF> columns[4] = {hn::ConcatLowerLower(d, t1, t0), hn::ConcatUpperUpper(d, t1, t0),
+                                            hn::ConcatLowerLower(d, t3, t2), hn::ConcatUpperUpper(d, t3, t2)};
+            for (int j = 0; j < n; ++j) {
+                const long s = quad * 4 + j;
+                AppendActive(columns[j], laneOffsets, first * GroupWidth(), job.offsets + s * job.listCapacity,
+                             job.values + s * job.listCapacity, job.counts[s]);
+            }
+        }
+    }
+}
+#else
+HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
+{
+    for (int u = 0; u < job.units; ++u) {
+        const float* HWY_RESTRICT z = job.z1t + u * job.samples + begin;
+        const float bias = job.firstBias[u];
+        for (int s = 0; s < count; ++s)
+            job.tile[s * job.tileStride + u] = z[s] + bias;
+    }
+    for (int s = 0; s < count; ++s) {
+        float* row = job.tile + s * job.tileStride;
+        for (long u = job.units; u < job.tileStride; ++u)
+            row[u] = 0.0f;
+        job.counts[s] = AppendRow(row, job.tileStride, job.offsets + s * job.listCapacity,
+                                  job.values + s * job.listCapacity);
+    }
+}
+
+#endif
+
+HWY_INLINE void GroupSums(const float* HWY_RESTRICT columns, const float* HWY_RESTRICT bias,
+                          const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                          float* HWY_RESTRICT target)
+{
+    const DF d;
+    const size_t n = hn::Lanes(d);
+    auto a0 = hn::LoadU(d, bias);
+    auto a1 = hn::LoadU(d, bias + n);
+    auto a2 = hn::LoadU(d, bias + 2 * n);
+    auto a3 = hn::LoadU(d, bias + 3 * n);
+    for (int k = 0; k < count; ++k) {
+        const float* column = columns + offsets[k];
+        const auto x = hn::Set(d, values[k]);
+        a0 = hn::MulAdd(x, hn::LoadU(d, column), a0);
+        a1 = hn::MulAdd(x, hn::LoadU(d, column + n), a1);
+        a2 = hn::MulAdd(x, hn::LoadU(d, column + 2 * n), a2);
+        a3 = hn::MulAdd(x, hn::LoadU(d, column + 3 * n), a3);
+    }
+    hn::StoreU(a0, d, target);
+    hn::StoreU(a1, d, target + n);
+    hn::StoreU(a2, d, target + 2 * n);
+    hn::StoreU(a3, d, target + 3 * n);
+}
+
+// One group per pass of a sample's active list.
+constexpr int kGroupsPerPass = 1;
+
+HWY_INLINE void PassSums(const float* HWY_RESTRICT columns, long /*groupStride*/, const float* HWY_RESTRICT bias,
+                         const int* HWY_RESTRICT offsets, const float* HWY_RESTRICT values, int count,
+                         float* HWY_RESTRICT target, int /*groups*/)
+{
+    GroupSums(columns, bias, offsets, values, count, target);
+}
+
+#endif
+
+// Samples blockBegin .. blockEnd, a batch at a time: the first layer's active lists, then
+// each later layer a pass of groups of outputs at a time for every sample of the batch.
+void RunBlock(const Job& job, long blockBegin, long blockEnd)
+{
+    const int width = GroupWidth();
+    const int passWidth = width * kGroupsPerPass;
+    for (long begin = blockBegin; begin < blockEnd; begin += kBatch) {
+        const int count = static_cast<int>(HWY_MIN(static_cast<long>(kBatch), blockEnd - begin));
+        FirstLayerActive(job, begin, count);
+        for (int l = 1; l < job.layerCount; ++l) {
+            const SparseTail::PackedLayer& layer = job.layers[l];
+            const bool last = l + 1 == job.layerCount;
+            const long groupStride = static_cast<long>(layer.inputs) * width;
+            for (int chunk = 0; chunk < layer.outputs; chunk += passWidth) {
+                const float* columns = layer.weights + static_cast<long>(chunk) * layer.inputs;
+                const float* bias = layer.bias + chunk;
+                const int remaining = layer.outputs - chunk;
+                const int groups = HWY_MIN(kGroupsPerPass, (remaining + width - 1) / width);
+                for (int s = 0; s < count; ++s) {
+                    const int* o = job.offsets + s * job.listCapacity;
+                    const float* v = job.values + s * job.listCapacity;
+                    if (!last) {
+                        PassSums(columns, groupStride, bias, o, v, job.counts[s], job.out + s * job.outStride + chunk,
+                                 groups);
+                        continue;
+                    }
+                    float* target = job.logits + (begin + s) * layer.outputs + chunk;
+                    if (remaining >= groups * width) {
+                        PassSums(columns, groupStride, bias, o, v, job.counts[s], target, groups);
+                    } else {
+                        PassSums(columns, groupStride, bias, o, v, job.counts[s], job.spare, groups);
+                        for (int j = 0; j < remaining; ++j)
+                            target[j] = job.spare[j];
+                    }
+                }
+            }
+            if (last)
+                break;
+            // ReLU: the next layer's active inputs are this layer's positive outputs (the
+            // padding and the units without outgoing weights are zero: never active).
+            const long padded = (layer.outputs + width - 1) / width * width;
+            for (int s = 0; s < count; ++s)
+                job.counts[s] = AppendRow(job.out + s * job.outStride, padded, job.offsets + s * job.listCapacity,
+                                          job.values + s * job.listCapacity);
+        }
+    }
+}
+
+sparsetail::Kernel SelectKernel() { return {GroupWidth(), kGroupsPerPass, &RunBlock}; }
+
+} // namespace HWY_NAMESPACE
+} // namespace ss
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ss {
+
+HWY_EXPORT(SelectKernel);
+
+namespace {
+
+sparsetail::Kernel selectKernel()
+{
+    ensureSimdPathChosen();
+    // Highway 1.0.3's SupportedTargets() (which activeSimdPath() calls) resets the chosen
+    // target to the best one the CPU has, ignoring DisableTargets, until a dispatch table is
+    // next initialised: later dispatches would then leave the path SPARSESCOPE_ISA forced.
+    // Choosing again from the disabled-aware SupportedTargets() (what Highway's own first
+    // dispatch does) undoes that.
+    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    return HWY_DYNAMIC_DISPATCH(SelectKernel)();
+}
+
+Eigen::Index roundUp(Eigen::Index n, Eigen::Index multiple) { return (n + multiple - 1) / multiple * multiple; }
+
+constexpr Eigen::Index kCacheLineFloats = 16;
+
+// Whether input i of the layer has a non-zero outgoing weight.
+bool feedsForward(const Matrix& weights, Eigen::Index i) { return (weights.col(i).array() != Scalar(0)).any(); }
+
+} // namespace
+
+int SparseTail::groupWidth() { return selectKernel().width; }
+
+void SparseTail::FreeAligned::operator()(Scalar* pointer) const noexcept { std::free(pointer); }
+
+bool SparseTail::applies(const Network& network)
+{
+    const auto& layers = network.layers();
+    if (layers.size() < 2)
+        return false;
+    for (std::size_t l = 0; l + 1 < layers.size(); ++l)
+        if (layers[l].activation != Activation::ReLU)
+            return false;
+    return true;
+}
 
 void SparseTail::run(const Network& network, const Matrix& z1t, ThreadTeam* team, Matrix& logits,
                      const std::function<void(Eigen::Index begin, Eigen::Index end)>& prepare)
 {
-#if defined(__AVX512F__)
+    const sparsetail::Kernel kernel = selectKernel();
     const auto& layers = network.layers();
     const std::size_t layerCount = layers.size();
     const Eigen::Index samples = z1t.rows();
     const Eigen::Index units = layers[0].outputs();
     logits.resize(layers.back().outputs(), samples);
+    const Eigen::Index width = kernel.width;
 
-    Eigen::Index listCapacity = 0, outStride = 16;
+    // The packed parts, each starting on a cache line.
+    const Eigen::Index tileStride = roundUp(units, width);
+    Eigen::Index total = roundUp(tileStride, kCacheLineFloats);
+    Eigen::Index listCapacity = 0, outStride = width;
     for (std::size_t l = 1; l < layerCount; ++l) {
-        listCapacity = std::max(listCapacity, roundUp16(layers[l].inputs()) + 16);
+        const Eigen::Index padded = roundUp(layers[l].outputs(), width);
+        total += roundUp(padded * layers[l].inputs(), kCacheLineFloats) + roundUp(padded, kCacheLineFloats);
+        listCapacity = std::max(listCapacity, roundUp(layers[l].inputs(), width) + width);
         if (l + 1 < layerCount)
-            outStride = std::max(outStride, roundUp16(layers[l].outputs()));
+            outStride = std::max(outStride, padded);
     }
-    // Each later layer's weights regrouped by 16 outputs: [chunk][input][16], so that the
-    // columns of one chunk are contiguous. In the matrix's own layout they are a row apart
-    // (512 bytes for 128 outputs) and fall into a few L1 sets, evicting each other.
-    m_packed.resize(layerCount);
-    m_live.resize(layerCount);
+    if (static_cast<std::size_t>(total) > m_packedCapacity) {
+        m_packed.reset();
+        auto* memory = static_cast<Scalar*>(std::aligned_alloc(64, static_cast<std::size_t>(total) * sizeof(Scalar)));
+        if (memory == nullptr)
+            throw std::bad_alloc();
+        m_packed.reset(memory);
+        m_packedCapacity = static_cast<std::size_t>(total);
+    }
+    Scalar* cursor = m_packed.get();
+    Scalar* const firstBias = cursor;
+    cursor += roundUp(tileStride, kCacheLineFloats);
+    for (Eigen::Index u = 0; u < tileStride; ++u)
+        firstBias[u] = u < units && feedsForward(layers[1].weights, u) ? layers[0].bias(u)
+                                                                        : -std::numeric_limits<Scalar>::infinity();
+    // Each later layer's weights regrouped by `width` outputs: [group][input][width], so that
+    // the columns of one group are contiguous. In the matrix's own layout they are a row apart
+    // (512 bytes for 128 outputs) and fall into a few L1 sets, evicting each other. A hidden
+    // unit without outgoing weights gets zero weights and bias, so that it is never active.
+    m_layers.resize(layerCount);
     for (std::size_t l = 1; l < layerCount; ++l) {
         const Matrix& weights = layers[l].weights;
-        const Eigen::Index inputs = weights.cols();
-        auto& packed = m_packed[l];
-        std::vector<std::uint16_t>& live = m_live[l];
-        live.assign(static_cast<std::size_t>((inputs + 15) / 16), 0);
-        for (Eigen::Index i = 0; i < inputs; ++i)
-            if ((weights.col(i).array() != Scalar(0)).any())
-                live[static_cast<std::size_t>(i / 16)] |= static_cast<std::uint16_t>(1u << (i % 16));
-        packed.assign(static_cast<std::size_t>(roundUp16(weights.rows()) * inputs), Scalar(0));
-        for (Eigen::Index i = 0; i < inputs; ++i)
-            for (Eigen::Index o = 0; o < weights.rows(); ++o)
-                packed[static_cast<std::size_t>((o / 16 * inputs + i) * 16 + o % 16)] = weights(o, i);
+        const Vector& bias = layers[l].bias;
+        const Matrix* next = l + 1 < layerCount ? &layers[l + 1].weights : nullptr;
+        const Eigen::Index inputs = weights.cols(), outputs = weights.rows(), padded = roundUp(outputs, width);
+        Scalar* const packedWeights = cursor;
+        cursor += roundUp(padded * inputs, kCacheLineFloats);
+        Scalar* const packedBias = cursor;
+        cursor += roundUp(padded, kCacheLineFloats);
+        std::fill(packedWeights, packedWeights + padded * inputs, Scalar(0));
+        for (Eigen::Index o = 0; o < padded; ++o) {
+            const bool live = o < outputs && (next == nullptr || feedsForward(*next, o));
+            packedBias[o] = live ? bias(o) : Scalar(0);
+            if (!live)
+                continue;
+            Scalar* const group = packedWeights + o / width * inputs * width + o % width;
+            for (Eigen::Index i = 0; i < inputs; ++i)
+                group[i * width] = weights(o, i);
+        }
+        m_layers[l] = {packedWeights, packedBias, static_cast<int>(inputs), static_cast<int>(outputs)};
     }
+
     const int members = team && samples * units >= 100000 ? team->size() : 1;
     m_scratch.resize(static_cast<std::size_t>(members));
-    static_assert(kPrepareBlock % kBatch == 0);
+    static_assert(kPrepareBlock % sparsetail::kBatch == 0);
     const Eigen::Index blocks = (samples + kPrepareBlock - 1) / kPrepareBlock;
+    constexpr int kBatch = sparsetail::kBatch;
 
     auto part = [&](int member) {
         Scratch& work = m_scratch[static_cast<std::size_t>(member)];
+        // resize() keeps the capacity: no allocation once the sizes have been seen.
         work.offsets.resize(static_cast<std::size_t>(kBatch * listCapacity));
         work.values.resize(static_cast<std::size_t>(kBatch * listCapacity));
         work.counts.resize(kBatch);
         work.out.resize(static_cast<std::size_t>(kBatch * outStride));
-        int* const offsets = work.offsets.data();
-        Scalar* const values = work.values.data();
-        int* const counts = work.counts.data();
-        const Vector& firstBias = layers[0].bias;
-
+        work.tile.resize(static_cast<std::size_t>(kBatch * tileStride));
+        work.spare.resize(static_cast<std::size_t>(width * kernel.groupsPerPass));
+        const sparsetail::Job job{m_layers.data(),
+                                  static_cast<int>(layerCount),
+                                  z1t.data(),
+                                  static_cast<long>(samples),
+                                  static_cast<int>(units),
+                                  firstBias,
+                                  logits.data(),
+                                  work.offsets.data(),
+                                  work.values.data(),
+                                  work.counts.data(),
+                                  static_cast<long>(listCapacity),
+                                  work.out.data(),
+                                  static_cast<long>(outStride),
+                                  work.tile.data(),
+                                  static_cast<long>(tileStride),
+                                  work.spare.data()};
         const Eigen::Index firstSample = blocks * member / members * kPrepareBlock;
         const Eigen::Index endSample = std::min(samples, blocks * (member + 1) / members * kPrepareBlock);
-        for (Eigen::Index begin = firstSample; begin < endSample; begin += kBatch) {
-            if (prepare && begin % kPrepareBlock == 0)
-                prepare(begin, std::min(begin + kPrepareBlock, samples));
-            const int count = static_cast<int>(std::min<Eigen::Index>(kBatch, samples - begin));
-            const __mmask16 sampleMask = firstLanes(count);
-
-            // The first layer's active units per sample: bias and ReLU of 16 units x 16
-            // samples (each unit's samples are contiguous in z1t), transposed in registers.
-            std::fill(counts, counts + kBatch, 0);
-            for (Eigen::Index first = 0; first < units; first += 16) {
-                __m512 rows[16];
-                for (int u = 0; u < 16; ++u) {
-                    const Eigen::Index unit = first + u;
-                    if (unit >= units) {
-                        rows[u] = _mm512_setzero_ps();
-                        continue;
-                    }
-                    // Each unit's samples are their own stream: prefetch two batches ahead, as
-                    // the hardware does not follow hundreds of streams.
-                    _mm_prefetch(reinterpret_cast<const char*>(z1t.data() + unit * samples + begin + 2 * kBatch),
-                                 _MM_HINT_T0);
-                    const __m512 z = _mm512_maskz_loadu_ps(sampleMask, z1t.data() + unit * samples + begin);
-                    rows[u] = _mm512_max_ps(_mm512_add_ps(z, _mm512_set1_ps(firstBias(unit))), _mm512_setzero_ps());
-                }
-                transpose16(rows);
-                for (int s = 0; s < count; ++s)
-                    appendActive(rows[s], static_cast<int>(first), m_live[1][static_cast<std::size_t>(first / 16)],
-                                 offsets + s * listCapacity,
-                                 values + s * listCapacity, counts[s]);
-            }
-
-            for (std::size_t l = 1; l < layerCount; ++l) {
-                const DenseLayer& layer = layers[l];
-                const Eigen::Index width = layer.outputs();
-                const bool last = l + 1 == layerCount;
-                for (Eigen::Index chunk = 0; chunk < width; chunk += 16) {
-                    const __mmask16 mask = firstLanes(width - chunk);
-                    const bool full = width - chunk >= 16;
-                    const Scalar* columns = m_packed[l].data() + chunk * layer.inputs();
-                    const Scalar* bias = layer.bias.data() + chunk;
-                    for (int s = 0; s < count; ++s) {
-                        const int* o = offsets + s * listCapacity;
-                        const Scalar* v = values + s * listCapacity;
-                        const __m512 sum = full ? activeColumnSum<true>(columns, bias, mask, o, v, counts[s])
-                                                : activeColumnSum<false>(columns, bias, mask, o, v, counts[s]);
-                        Scalar* target = last ? logits.data() + (begin + s) * width + chunk
-                                              : work.out.data() + s * outStride + chunk;
-                        _mm512_mask_storeu_ps(target, mask, sum);
-                    }
-                }
-                if (last)
-                    break;
-                // ReLU: the next layer's active inputs are this layer's positive outputs.
-                for (int s = 0; s < count; ++s) {
-                    counts[s] = 0;
-                    for (Eigen::Index o = 0; o < width; o += 16) {
-                        const __m512 h = _mm512_maskz_loadu_ps(firstLanes(width - o), work.out.data() + s * outStride + o);
-                        appendActive(h, static_cast<int>(o), m_live[l + 1][static_cast<std::size_t>(o / 16)],
-                                     offsets + s * listCapacity,
-                                     values + s * listCapacity, counts[s]);
-                    }
-                }
-            }
+        for (Eigen::Index begin = firstSample; begin < endSample; begin += kPrepareBlock) {
+            const Eigen::Index end = std::min(begin + kPrepareBlock, samples);
+            if (prepare)
+                prepare(begin, end);
+            kernel.runBlock(job, static_cast<long>(begin), static_cast<long>(end));
         }
     };
     if (members > 1)
         team->run(part);
     else
         part(0);
-#else
-    (void)network;
-    (void)z1t;
-    (void)team;
-    (void)logits;
-    (void)prepare;
-#endif
 }
 
 } // namespace ss
+#endif // HWY_ONCE
