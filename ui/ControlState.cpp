@@ -60,57 +60,12 @@ CompressionSetting ControlState::compression() const
     return setting;
 }
 
-namespace {
-struct PrecisionStop {
-    const char* label;
-    QuantizationSpec::Format format;
-    int bits;
-};
-const PrecisionStop kPrecisions[] = {
-    {"fp32", QuantizationSpec::Format::Float32, 32},
-    {"fp16", QuantizationSpec::Format::Float16, 16},
-    {"bf16", QuantizationSpec::Format::BFloat16, 16},
-    {"int8", QuantizationSpec::Format::Int, 8},
-    {"int7", QuantizationSpec::Format::Int, 7},
-    {"int6", QuantizationSpec::Format::Int, 6},
-    {"int5", QuantizationSpec::Format::Int, 5},
-    {"int4", QuantizationSpec::Format::Int, 4},
-    {"int3", QuantizationSpec::Format::Int, 3},
-    {"int2", QuantizationSpec::Format::Int, 2},
-    {"ternary", QuantizationSpec::Format::Ternary, 2},
-    {"binary", QuantizationSpec::Format::Binary, 1},
-};
-constexpr int kPrecisionCount = sizeof kPrecisions / sizeof kPrecisions[0];
-} // namespace
-
 QStringList precisionLabels()
 {
     QStringList labels;
-    for (const auto& stop : kPrecisions)
-        labels << QString::fromLatin1(stop.label);
+    for (const PrecisionStop& stop : precisionLadder())
+        labels << QString::fromStdString(stop.label);
     return labels;
-}
-
-QuantizationSpec precisionAt(int index, QuantizationSpec::Granularity granularity)
-{
-    const PrecisionStop& stop = kPrecisions[std::clamp(index, 0, kPrecisionCount - 1)];
-    QuantizationSpec spec;
-    spec.format = stop.format;
-    spec.bits = stop.bits;
-    // Only the integer formats have a per-row variant; keep the others canonical so that
-    // equal settings compare equal.
-    spec.granularity = stop.format == QuantizationSpec::Format::Int ? granularity
-                                                                   : QuantizationSpec::Granularity::PerTensor;
-    return spec;
-}
-
-int precisionIndexOf(const QuantizationSpec& spec)
-{
-    for (int i = 0; i < kPrecisionCount; ++i)
-        if (kPrecisions[i].format == spec.format
-            && (spec.format != QuantizationSpec::Format::Int || kPrecisions[i].bits == spec.bits))
-            return i;
-    return 0;
 }
 
 QList<DatasetChoice> datasetChoices()

@@ -2,6 +2,7 @@
 // Everything the control panel lets the user set, in one value type: what presets
 // write, what the settings file keeps, and what the engine is told.
 
+#include "compress/PrecisionLadder.h"
 #include "Snapshot.h"
 
 #include "compress/Pruning.h"
@@ -48,9 +49,8 @@ struct ControlState {
 };
 
 // The precision slider's stops, from 32-bit float down to binary.
+// The precision control's labels: compress/PrecisionLadder.h (precisionAt, precisionIndexOf).
 QStringList precisionLabels();
-QuantizationSpec precisionAt(int index, QuantizationSpec::Granularity granularity);
-int precisionIndexOf(const QuantizationSpec& spec);
 
 // Display names of the datasets offered, with the request key behind each.
 struct DatasetChoice {

@@ -653,12 +653,6 @@ namespace {
 sparsetail::Kernel selectKernel()
 {
     ensureSimdPathChosen();
-    // Highway 1.0.3's SupportedTargets() (which activeSimdPath() calls) resets the chosen
-    // target to the best one the CPU has, ignoring DisableTargets, until a dispatch table is
-    // next initialised: later dispatches would then leave the path SPARSESCOPE_ISA forced.
-    // Choosing again from the disabled-aware SupportedTargets() (what Highway's own first
-    // dispatch does) undoes that.
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
     return HWY_DYNAMIC_DISPATCH(SelectKernel)();
 }
 

@@ -11,14 +11,18 @@ namespace ss {
 namespace {
 
 // hwy::SupportedTargets() re-detects the CPU and, as a side effect, points the dispatch at the
-// best target of all, ignoring DisableTargets; its caller must restore the choice. Every call
-// of ours goes through here.
+// best target of all, ignoring DisableTargets; its caller must restore the choice. Ours is
+// called only while the path is chosen (once, under ensureSimdPathChosen's once_flag, before
+// any kernel dispatches): afterwards the chosen targets are read from activeTargets.
 long long supportedTargetsKeepingTheChoice()
 {
     const long long targets = hwy::SupportedTargets();
     hwy::GetChosenTarget().Update(targets);
     return targets;
 }
+
+// The targets the dispatch may use once the path is chosen.
+long long activeTargets = 0;
 
 // What the CPU supports among the built targets, read before SPARSESCOPE_ISA disables any.
 long long cpuTargets()
@@ -67,7 +71,7 @@ std::string joined(const std::vector<std::string>& names)
 
 void applyEnvironment()
 {
-    cpuTargets();
+    activeTargets = cpuTargets();
     const char* value = std::getenv("SPARSESCOPE_ISA");
     if (value == nullptr || *value == '\0')
         return;
@@ -82,7 +86,7 @@ void applyEnvironment()
     // emulation always stays as Highway's last resort.
     const long long chosen = (supported & allowed) & -(supported & allowed);
     hwy::DisableTargets(chosen - 1);
-    supportedTargetsKeepingTheChoice();
+    activeTargets = supportedTargetsKeepingTheChoice() & HWY_TARGETS;
 }
 
 } // namespace
@@ -113,7 +117,7 @@ std::string simdTargetName(long long target)
 std::string activeSimdPath()
 {
     ensureSimdPathChosen();
-    const long long supported = supportedTargetsKeepingTheChoice() & HWY_TARGETS;
+    const long long supported = activeTargets;
     if (supported == 0)
         return simdTargetName(HWY_STATIC_TARGET);
     return simdTargetName(supported & -supported);
