@@ -152,7 +152,7 @@ SessionDataset datasetFromJson(const JsonReader& reader, const Json& json)
                              || dataset.source == SessionDataset::Source::CsvFile;
     if (byReference && dataset.checksum.rfind("fnv1a64:", 0) != 0)
         reader.fail("dataset.checksum", "expected \"fnv1a64:\" and 16 hex digits for data kept by reference, got \""
-                                            + dataset.checksum + "\"");
+                                            + JsonReader::excerpt(dataset.checksum) + "\"");
     if (const Json* embedded = reader.optionalField(json, "embedded_csv")) {
         if (dataset.source != SessionDataset::Source::CsvFile)
             reader.fail("dataset.embedded_csv", "only CSV files are embedded, but the source is "
@@ -173,7 +173,7 @@ SessionDataset datasetFromJson(const JsonReader& reader, const Json& json)
                             : dataset.source == SessionDataset::Source::FashionMnist ? name == "fashion-mnist"
                             : !isGeneratorName(name) && !isBundledDatasetName(name) && name != "fashion-mnist";
     if (!consistent)
-        reader.fail("dataset.source", "'" + toString(dataset.source) + "' does not fit the dataset name '" + name + "'");
+        reader.fail("dataset.source", "'" + toString(dataset.source) + "' does not fit the dataset name '" + JsonReader::excerpt(name) + "'");
     return dataset;
 }
 
@@ -727,7 +727,7 @@ Session sessionFromJson(const Json& json, const std::string& fileName)
     if (format == "sparsescope-model")
         reader.fail("format", "this is a model file, not a session (sessions are written by Save Session or `train --session`)");
     if (format != kFormatName)
-        reader.fail("format", "expected \"" + std::string(kFormatName) + "\", got \"" + format + "\"");
+        reader.fail("format", "expected \"" + std::string(kFormatName) + "\", got \"" + JsonReader::excerpt(format) + "\"");
     const long version = reader.integer(reader.field(json, "version", ""), "version", std::numeric_limits<long>::min(),
                                         std::numeric_limits<long>::max());
     if (version != kSessionFormatVersion)

@@ -225,6 +225,37 @@ private slots:
         expectRejected([](J& j) { j.erase("scaler"); }, "scaler: missing");
     }
 
+    // Nesting that a recursive copy or dump would follow until the stack overflows.
+    void deeplyNestedFilesAreRefused()
+    {
+        const std::string valid = modelToJson(sampleModel()).dump();
+        const std::string deepObjects = [] {
+            std::string text;
+            for (int i = 0; i < 100000; ++i)
+                text += "{\"a\":";
+            return text + "{}" + std::string(100000, '}');
+        }();
+        const std::string deepArrays = std::string(50000, '[') + std::string(50000, ']');
+        for (const auto& [key, replacement] :
+             {std::pair{std::string("\"metadata\":{"), "\"metadata\":" + deepObjects + ",\"unused\":{"},
+              std::pair{std::string("\"version\":1"), "\"version\":" + deepArrays}}) {
+            std::string text = valid;
+            const auto at = text.find(key);
+            QVERIFY2(at != std::string::npos, key.c_str());
+            text.replace(at, key.size(), replacement);
+            const std::string file = path("deep.json");
+            writeText(file, text);
+            try {
+                loadModel(file);
+                QFAIL("accepted");
+            } catch (const InputError& error) {
+                QCOMPARE(error.file(), file);
+                QVERIFY2(std::string(error.what()).find("nested deeper than") != std::string::npos, error.what());
+                QVERIFY(error.line() == 1 && error.column() > 0);
+            }
+        }
+    }
+
     void optionalFieldsMayBeAbsent()
     {
         nlohmann::json json = modelToJson(sampleModel());

@@ -3,6 +3,7 @@
 // session is rejected with the file and the field named; saves are atomic.
 #include "common/Checksum.h"
 #include "common/Error.h"
+#include "common/JsonReader.h"
 #include "metrics/Metrics.h"
 #include "eval/Reports.h"
 #include "session/Session.h"
@@ -593,6 +594,82 @@ private slots:
         QVERIFY(std::filesystem::is_directory(folder + "/child"));
         for (const auto& entry : std::filesystem::directory_iterator(m_folder.path().toStdString()))
             QVERIFY2(entry.path().filename().string().find(".tmp") == std::string::npos, entry.path().c_str());
+    }
+
+    // Hostile files: nesting that would overflow the stack of a recursive dump or copy, numbers
+    // beyond a double, and values so long that quoting them whole would flood the terminal.
+    void hostileJsonIsRefusedWithAShortMessage_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("replacement");
+        QTest::addColumn<QString>("expected");
+        const QString deepArrays = QString("[").repeated(50000) + QString("]").repeated(50000);
+        const QString deepObjects = QString("{\"a\":").repeated(100000) + "{}" + QString("}").repeated(100000);
+        QTest::newRow("version in 50,000 arrays") << "version" << deepArrays << "nested deeper than";
+        QTest::newRow("model_seed in 50,000 arrays") << "model_seed" << deepArrays << "nested deeper than";
+        QTest::newRow("app with 100,000 objects") << "app" << deepObjects << "nested deeper than";
+        QTest::newRow("1e999 learning rate") << "progress" << "1e999" << "not valid JSON";
+        QTest::newRow("version a long array") << "version" << "[" + QString("1,").repeated(100000) + "1]"
+                                              << "version: expected an integer, got array of 100001 entries";
+        QTest::newRow("format a long string") << "format" << "\"" + QString("x").repeated(100000) + "\""
+                                              << "format: expected \"sparsescope-session\", got \"xxx";
+    }
+
+    void hostileJsonIsRefusedWithAShortMessage()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, replacement);
+        QFETCH(QString, expected);
+        Json j = m_valid;
+        j[field.toStdString()] = "REPLACED-BY-THE-TEST";
+        std::string text = j.dump();
+        const std::string marker = "\"REPLACED-BY-THE-TEST\"";
+        text.replace(text.find(marker), marker.size(), replacement.toStdString());
+        const std::string file = path("hostile.json");
+        writeText(file, text);
+        try {
+            loadSession(file);
+            QFAIL("accepted");
+        } catch (const InputError& error) {
+            QCOMPARE(error.file(), file);
+            QVERIFY2(std::string(error.what()).find(expected.toStdString()) != std::string::npos, error.what());
+            QVERIFY2(std::strlen(error.what()) < 300, error.what());
+        }
+    }
+
+    void nestingWithinTheLimitIsRead()
+    {
+        Json j = m_valid;
+        Json nested = Json::object();
+        for (int i = 0; i < kMaxJsonDepth - 2; ++i)
+            nested = Json{{"a", nested}};
+        j["app"] = nested;
+        const std::string file = path("deep-but-fine.json");
+        writeText(file, j.dump());
+        QCOMPARE(loadSession(file).app, nested);
+    }
+
+    void oversizedFileIsRefusedBeforeParsing()
+    {
+        const std::string file = path("huge.json");
+        {
+            std::ofstream out(file, std::ios::binary);
+            out << "[";
+            const std::string block(1 << 20, ' ');
+            for (std::size_t i = 0; i <= (kMaxJsonFileBytes >> 20); ++i)
+                out << block;
+            out << "]";
+        }
+        try {
+            loadSession(file);
+            QFAIL("accepted");
+        } catch (const InputError& error) {
+            QCOMPARE(error.file(), file);
+            QVERIFY2(std::string(error.what()).find("MiB") != std::string::npos, error.what());
+        }
+        std::filesystem::remove(file);
+        // A folder or a named pipe is not read (a pipe would block the reader).
+        QVERIFY_THROWS_EXCEPTION(InputError, loadSession(m_folder.path().toStdString()));
     }
 };
 
