@@ -108,10 +108,10 @@ void TrainingConfig::validate() const
     requireNonNegative("l1 (lambda1)", regularization.l1);
     requireNonNegative("l2 (lambda2)", regularization.l2);
     requireUnitInterval("dropout", regularization.dropout);
-    if (batchSize < 1)
-        reject("batch size", "an integer >= 1", std::to_string(batchSize));
-    if (epochs < 0)
-        reject("epochs", "an integer >= 0", std::to_string(epochs));
+    if (batchSize < 1 || batchSize > kMaxBatchSize)
+        reject("batch size", "an integer in [1, " + std::to_string(kMaxBatchSize) + "]", std::to_string(batchSize));
+    if (epochs < 0 || epochs > kMaxEpochs)
+        reject("epochs", "an integer in [0, " + std::to_string(kMaxEpochs) + "]", std::to_string(epochs));
     if (reportEverySteps < 0)
         reject("report interval (steps)", "an integer >= 0", std::to_string(reportEverySteps));
 }

@@ -2,6 +2,8 @@
 #include "cli/Command.h"
 
 #include <QtTest>
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 
 #include <fstream>
@@ -42,6 +44,11 @@ void writeText(const QString& path, const std::string& text)
 class TestCli : public QObject {
     Q_OBJECT
 private slots:
+    // Hostile input (the bad-input table and its neighbours).
+    void hostileInputs_data();
+    void hostileInputs();
+    void unknownCommandsAreNamed();
+
     void trainPrintsHistoryAndMetrics();
     void trainSavesModel();
     void trainRejectsBadArguments_data();
@@ -54,6 +61,75 @@ private slots:
     void pruneScanAndSweep();
     void pruneRejectsBadArguments();
 };
+
+// ---------------------------------------------------------------- hostile input
+// The bad-input table: each row writes its files into a fresh folder, runs a command with
+// %DIR% standing for that folder, and asserts the exit code, that stderr names what it must
+// (the file, the line, the value as typed) and that nothing was written: the folder holds
+// the row's own files only, though the command was asked for --save and --session.
+
+void TestCli::hostileInputs_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QByteArray>("contents");
+    const QStringList train = {"train", "--dataset", "article", "--model", "logistic", "--epochs", "2",
+                               "--save", "%DIR%/model.json", "--session", "%DIR%/s.json"};
+    const auto row = [&](const char* name, QStringList extra, int code, QStringList expected, QString file = {},
+                         QByteArray contents = {}) {
+        QTest::newRow(name) << (train + extra) << code << expected << file << contents;
+    };
+    // Integer options: no wrap-around, the typed text quoted.
+    row("epochs 2^32", {"--epochs", "4294967296"}, ExitUsage, {"--epochs", "'4294967296'"});
+    row("batch 2^32", {"--batch", "4294967296"}, ExitUsage, {"--batch", "'4294967296'"});
+    row("classes 2^32", {"--classes", "4294967296"}, ExitUsage, {"--classes", "'4294967296'"});
+    row("max-train-samples 2^32", {"--max-train-samples", "4294967296"}, ExitUsage, {"--max-train-samples", "'4294967296'"});
+    row("samples 2^32", {"--samples", "4294967296"}, ExitUsage, {"--samples", "'4294967296'"});
+    row("epochs 12abc", {"--epochs", "12abc"}, ExitUsage, {"'12abc'"});
+    row("epochs beyond the limit", {"--epochs", "100001"}, ExitUsage, {"[0, 100000]"});
+    row("seed -1", {"--seed", "-1"}, ExitUsage, {"--seed", "'-1'"});
+    row("seed 2^64", {"--seed", "18446744073709551616"}, ExitUsage, {"--seed", "'18446744073709551616'"});
+    row("long value quoted short", {"--epochs", QString("9").repeated(5000)}, ExitUsage, {"'99999", "...'"});
+}
+
+void TestCli::hostileInputs()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QStringList, expected);
+    QFETCH(QString, fileName);
+    QFETCH(QByteArray, contents);
+    QTemporaryDir dir;
+    if (!fileName.isEmpty()) {
+        QFile file(dir.filePath(fileName));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(contents);
+    }
+    for (QString& argument : arguments)
+        argument.replace("%DIR%", dir.path());
+    const Outcome o = run(arguments);
+    QCOMPARE(o.exitCode, exitCode);
+    for (QString text : expected) {
+        text.replace("%DIR%", dir.path());
+        QVERIFY2(QString::fromStdString(o.err).contains(text), qPrintable("expected '" + text + "' in: " + QString::fromStdString(o.err).left(2000)));
+    }
+    // Only the first lines: the usage text that follows a usage error is long.
+    QVERIFY2(o.err.substr(0, o.err.find('\n')).size() < 400, o.err.c_str());
+    const QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
+    QCOMPARE(left, fileName.isEmpty() ? QStringList() : QStringList{fileName});
+}
+
+void TestCli::unknownCommandsAreNamed()
+{
+    const std::vector<std::string> commands = {"train", "metrics", "prune", "scan", "sweep", "demo"};
+    QCOMPARE(unknownCommandMessage("trian", commands), std::string("unknown command 'trian'; did you mean 'train'?"));
+    QCOMPARE(unknownCommandMessage("sweeep", commands), std::string("unknown command 'sweeep'; did you mean 'sweep'?"));
+    QCOMPARE(unknownCommandMessage("xyz", commands),
+             std::string("unknown command 'xyz'; commands: train, metrics, prune, scan, sweep, demo"));
+    QVERIFY(unknownCommandMessage(std::string(100000, 'x'), commands).size() < 200);
+}
 
 void TestCli::trainPrintsHistoryAndMetrics()
 {
