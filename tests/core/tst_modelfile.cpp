@@ -168,7 +168,7 @@ private slots:
         QVERIFY(loadModel(file).network.weightCount() == sampleModel().network.weightCount());
         // No temporary files left behind.
         for (const auto& entry : std::filesystem::directory_iterator(m_folder.path().toStdString()))
-            QVERIFY2(entry.path().filename().string().find(".tmp") == std::string::npos, entry.path().c_str());
+            QVERIFY2(entry.path().filename().string().find("sparsescope-tmp") == std::string::npos, entry.path().c_str());
         QVERIFY_THROWS_EXCEPTION(InputError, saveModel(path("no/such/folder/model.json"), sampleModel()));
     }
 

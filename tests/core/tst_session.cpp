@@ -593,7 +593,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, saveSession(folder, trainedSession(moons())));
         QVERIFY(std::filesystem::is_directory(folder + "/child"));
         for (const auto& entry : std::filesystem::directory_iterator(m_folder.path().toStdString()))
-            QVERIFY2(entry.path().filename().string().find(".tmp") == std::string::npos, entry.path().c_str());
+            QVERIFY2(entry.path().filename().string().find("sparsescope-tmp") == std::string::npos, entry.path().c_str());
     }
 
     // Hostile files: nesting that would overflow the stack of a recursive dump or copy, numbers
