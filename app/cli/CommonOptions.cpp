@@ -56,6 +56,8 @@ Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int 
     architecture.classes = classes;
     architecture.hidden = parseHiddenSizes(parser.value("model").toStdString());
     architecture.hiddenActivation = activationFromString(parser.value("activation").toStdString());
+    // Refused before the network is built (the trainer caps the batch at the sample count).
+    checkNetworkSize(architecture);
     return architecture;
 }
 

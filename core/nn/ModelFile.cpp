@@ -3,6 +3,7 @@
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/JsonReader.h"
+#include "nn/TrainingConfig.h"
 
 #include <charconv>
 #include <cmath>
@@ -177,6 +178,13 @@ TrainedModel modelFromJson(const Json& json, const std::string& fileName)
     }
     architecture.classes = static_cast<int>(
         reader.integer(reader.field(architectureJson, "classes", "architecture"), "architecture.classes", 2, 1'000'000));
+
+    // Before the layers are allocated from these sizes.
+    try {
+        checkNetworkSize(architecture);
+    } catch (const ConfigError& error) {
+        reader.fail("architecture", error.what());
+    }
 
     TrainedModel model;
     if (const Json* dataset = reader.optionalField(json, "dataset"))

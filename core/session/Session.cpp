@@ -354,6 +354,8 @@ SessionSweep sweepFromJsonSection(const JsonReader& reader, const Json& json, co
     } catch (const InputError& error) {
         throw InputError(reader.fileName(), 0, 0, "sweep.options." + error.problem());
     }
+    validated(reader, o + ".hidden",
+              [&] { checkNetworkSize(sweep.options.architecture, sweep.options.training.batchSize); });
     sweep.options.epochs = readInt(reader, options, "epochs", o, 0);
     sweep.options.fineTuneEpochs = readInt(reader, options, "fine_tune_epochs", o, 0);
     sweep.options.folds = readInt(reader, options, "folds", o, 0, 1000);
@@ -739,6 +741,8 @@ Session sessionFromJson(const Json& json, const std::string& fileName)
     session.architecture = architectureFromJson(reader, reader.field(json, "architecture", ""));
     session.modelSeed = readSeed(reader, reader.field(json, "model_seed", ""), "model_seed");
     session.training = trainingFromJson(reader, reader.field(json, "training", ""));
+    // Before anything is built from the sizes: a 10 KB file may ask for gigabytes.
+    validated(reader, "architecture", [&] { checkNetworkSize(session.architecture, session.training.batchSize); });
     const int layerCount = static_cast<int>(session.architecture.hidden.size()) + 1;
     session.compression = compressionFromJson(reader, reader.field(json, "compression", ""), layerCount);
 

@@ -92,6 +92,9 @@ void TestCli::hostileInputs_data()
     row("seed -1", {"--seed", "-1"}, ExitUsage, {"--seed", "'-1'"});
     row("seed 2^64", {"--seed", "18446744073709551616"}, ExitUsage, {"--seed", "'18446744073709551616'"});
     row("long value quoted short", {"--epochs", QString("9").repeated(5000)}, ExitUsage, {"'99999", "...'"});
+    // Sizes that scale memory: estimated and refused before allocating.
+    row("hidden 30000,30000", {"--model", "30000,30000"}, ExitUsage, {"would need about", "GB to train"});
+    row("33 hidden layers", {"--model", QString("2,").repeated(32) + "2"}, ExitUsage, {"33 hidden layers"});
 }
 
 void TestCli::hostileInputs()

@@ -223,6 +223,8 @@ private slots:
         expectRejected([](J& j) { j["layers"][1]["mask"][0][0] = 0.5; }, "layers[1].mask[0][0]: expected an integer");
         expectRejected([](J& j) { j["layers"][1] = 5; }, "layers[1]: expected an object");
         expectRejected([](J& j) { j.erase("scaler"); }, "scaler: missing");
+        // Sizes are checked before the layers are allocated from them.
+        expectRejected([](J& j) { j["architecture"]["hidden"] = J::array({30000, 30000}); }, "architecture: the network 4-30000-30000-3 would need about");
     }
 
     // Nesting that a recursive copy or dump would follow until the stack overflows.

@@ -472,6 +472,8 @@ private slots:
             {"sweep options one fold", "sweep.options"},
             {"sweep training batch", "sweep.options.training.batch_size"},
             {"sweep energy negative", "sweep.options.energy.dram_read32_pj"},
+            {"hidden 30000x30000 without a model", "architecture"},
+            {"sweep hidden 30000x30000", "sweep.options.hidden"},
         };
         for (const auto& c : cases)
             QTest::newRow(c[0]) << QString(c[0]) << QString(c[1]);
@@ -539,6 +541,11 @@ private slots:
         else if (n == "sweep options one fold") j["sweep"]["options"]["folds"] = 1;
         else if (n == "sweep training batch") j["sweep"]["options"]["training"]["batch_size"] = "big";
         else if (n == "sweep energy negative") j["sweep"]["options"]["energy"]["dram_read32_pj"] = -640;
+        else if (n == "hidden 30000x30000 without a model") {
+            j["model"] = nullptr;
+            j["architecture"]["hidden"] = {30000, 30000};
+        }
+        else if (n == "sweep hidden 30000x30000") j["sweep"]["options"]["hidden"] = {30000, 30000};
         else QFAIL("unknown case");
 
         const std::string file = path("bad.json");
