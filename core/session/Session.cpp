@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 namespace ss {
@@ -270,6 +271,10 @@ CompressionSetting compressionFromJson(const JsonReader& reader, const Json& jso
         setting.pruning.perLayerTargets.push_back(reader.number(perLayer[i], JR::index(p + ".per_layer", i),
                                                                 -std::numeric_limits<double>::max(),
                                                                 std::numeric_limits<double>::max()));
+    // Kept for a later switch to per-layer scope, so they must fit the layers in any scope.
+    if (!setting.pruning.perLayerTargets.empty() && static_cast<int>(perLayer.size()) != layerCount)
+        reader.fail(p + ".per_layer", std::to_string(perLayer.size()) + " targets for " + std::to_string(layerCount)
+                                          + " layers");
     validated(reader, p, [&] { setting.pruning.validate(layerCount); });
     setting.precision = precisionFromJson(reader, reader.field(json, "precision", path), "compression.precision");
     return setting;
@@ -461,6 +466,54 @@ std::vector<std::string> candidatePaths(const std::string& saved, const std::str
     if (original.has_filename())
         candidates.push_back((sessionFolder / original.filename()).string());
     return candidates;
+}
+
+// Messages about an embedded CSV name the session and the field, not a file that may be gone.
+std::string embeddedSource(const std::string& sessionFile, const std::string& csvName)
+{
+    return sessionFile + " (dataset.embedded_csv, the copy of " + csvName + ")";
+}
+
+// The shape of data the session's request makes without reading files: generators (2 inputs,
+// the requested classes), Fashion-MNIST (784 inputs, its ten classes) and the bundled sets.
+// Checked against the architecture and the model's class names on load, so that a session
+// edited to 5 classes of moons is refused with the field named.
+void checkKnownDataShape(const JsonReader& reader, const Session& session)
+{
+    const DatasetRequest& request = session.dataset.request;
+    std::optional<Dataset> sample;
+    try {
+        if (session.dataset.source == SessionDataset::Source::Generator) {
+            GeneratorOptions options;
+            options.classes = request.classes;
+            options.samples = std::max(request.classes, 2) * 2;
+            sample = generateDataset(request.nameOrPath, options);
+        } else if (session.dataset.source == SessionDataset::Source::Bundled) {
+            sample = loadBundledDataset(request.nameOrPath);
+        }
+    } catch (const std::exception& error) {
+        reader.fail("dataset.request", error.what());
+    }
+    int inputs = 0;
+    std::vector<std::string> classNames;
+    if (sample) {
+        inputs = sample->featureCount();
+        classNames = sample->classNames;
+    } else if (session.dataset.source == SessionDataset::Source::FashionMnist) {
+        inputs = 28 * 28;
+        classNames = fashionMnistClassNames();
+    } else {
+        return;
+    }
+    const std::string data = "the data " + request.nameOrPath;
+    if (session.architecture.inputs != inputs)
+        reader.fail("architecture.inputs", std::to_string(session.architecture.inputs) + " inputs but " + data + " has "
+                                               + std::to_string(inputs) + " features");
+    if (session.architecture.classes != static_cast<int>(classNames.size()))
+        reader.fail("architecture.classes", std::to_string(session.architecture.classes) + " classes but " + data
+                                                + " has " + std::to_string(classNames.size()));
+    if (session.model && session.model->classNames != classNames)
+        reader.fail("model.classNames", "the model's class names differ from those of " + data);
 }
 
 } // namespace
@@ -657,6 +710,7 @@ ResolvedDataset resolveDataset(const SessionDataset& dataset, const std::string&
                                                     + sum.text + ", saved " + dataset.checksum
                                                     + ") and the session holds no copy of it");
             resolved.request.csvText = dataset.request.csvText;
+            resolved.request.csvTextSource = embeddedSource(sessionFile, dataset.request.nameOrPath);
             resolved.note = candidate + " has changed since the session was saved; the copy kept in the session is used.";
             return resolved;
         }
@@ -664,6 +718,7 @@ ResolvedDataset resolveDataset(const SessionDataset& dataset, const std::string&
             reader.fail("dataset.request.name", "the CSV file " + dataset.request.nameOrPath
                                                     + " was not found (also looked next to the session file)");
         resolved.request.csvText = dataset.request.csvText;
+        resolved.request.csvTextSource = embeddedSource(sessionFile, dataset.request.nameOrPath);
         resolved.note = dataset.request.nameOrPath + " was not found; the copy kept in the session is used.";
         return resolved;
     }
@@ -759,6 +814,7 @@ Session sessionFromJson(const Json& json, const std::string& fileName)
         }
         checkSameArchitecture(reader, session.architecture, session.model->network.architecture());
     }
+    checkKnownDataShape(reader, session);
 
     session.progress = progressFromJson(reader, reader.field(json, "progress", ""));
     const Json& history = reader.array(reader.field(json, "history", ""), "history");

@@ -446,7 +446,11 @@ private slots:
             {"batch zero", "training.batch_size"},
             {"criterion unknown", "compression.pruning.criterion"},
             {"target sparsity 2", "compression.pruning"},
-            {"per-layer targets of wrong length", "compression.pruning"},
+            {"per-layer targets of wrong length", "compression.pruning.per_layer"},
+            {"per-layer targets too many in global scope", "compression.pruning.per_layer"},
+            {"classes 5 for moons without a model", "architecture.classes"},
+            {"inputs 3 for moons without a model", "architecture.inputs"},
+            {"model class names of other data", "model.classNames"},
             {"bits do not fit", "compression.precision.bits"},
             {"int 9 bits", "compression.precision.bits"},
             {"model weights row short", "model.layers[0].weights[1]"},
@@ -516,6 +520,16 @@ private slots:
             j["compression"]["pruning"]["scope"] = "per-layer";
             j["compression"]["pruning"]["per_layer"] = {0.1, 0.2};
         }
+        else if (n == "per-layer targets too many in global scope") j["compression"]["pruning"]["per_layer"] = {0.1, 0.2, 0.3, 0.4, 0.5};
+        else if (n == "classes 5 for moons without a model") {
+            j["model"] = nullptr;
+            j["architecture"]["classes"] = 5;
+        }
+        else if (n == "inputs 3 for moons without a model") {
+            j["model"] = nullptr;
+            j["architecture"]["inputs"] = 3;
+        }
+        else if (n == "model class names of other data") j["model"]["classNames"] = {"benign", "malignant"};
         else if (n == "bits do not fit") j["compression"]["precision"] = {{"format", "fp16"}, {"bits", 8}, {"granularity", "per-tensor"}};
         else if (n == "int 9 bits") j["compression"]["precision"]["bits"] = 9;
         else if (n == "model weights row short") j["model"]["layers"][0]["weights"][1].erase(0);
@@ -641,6 +655,27 @@ private slots:
             QCOMPARE(error.file(), file);
             QVERIFY2(std::string(error.what()).find(expected.toStdString()) != std::string::npos, error.what());
             QVERIFY2(std::strlen(error.what()) < 300, error.what());
+        }
+    }
+
+    void errorsInAnEmbeddedCsvNameTheSession()
+    {
+        Session session = trainedSession(moons());
+        session.dataset.source = SessionDataset::Source::CsvFile;
+        session.dataset.request.nameOrPath = path("gone.csv");
+        session.dataset.request.csvText = "x,y\n1,a\n2,b\nthree,a\n";
+        Fnv1a64 hash;
+        hash.add(session.dataset.request.csvText);
+        session.dataset.checksum = hash.text();
+        const std::string file = path("embedded.json");
+        const ResolvedDataset resolved = resolveDataset(session.dataset, file);
+        try {
+            prepareDataset(resolved.request);
+            QFAIL("accepted");
+        } catch (const InputError& error) {
+            QVERIFY2(error.file().find(file) == 0, error.what());
+            QVERIFY2(error.file().find("dataset.embedded_csv") != std::string::npos, error.what());
+            QCOMPARE(error.line(), 4);
         }
     }
 
