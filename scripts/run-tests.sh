@@ -9,3 +9,7 @@ for preset in release asan; do
   configure_and_build "$preset"
   ctest --preset "$preset"
 done
+# The fuzz leg: each reader of hostile input for about a minute under ASan and UBSan; any
+# finding fails the run (scripts/fuzz.sh runs longer).
+echo "==> Fuzzing the readers, ${SPARSESCOPE_FUZZ_SECONDS:-60}s each"
+"$(dirname "$0")/fuzz.sh" "${SPARSESCOPE_FUZZ_SECONDS:-60}"
