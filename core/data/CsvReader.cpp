@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -78,6 +79,17 @@ std::size_t invalidUtf8At(std::string_view text)
 
 void requireUtf8(std::string_view text, const std::string& source, int line, int column, const std::string& what)
 {
+    // A stray NUL or other control byte would make "0" and "0\0" two classes that look alike;
+    // tabs and line ends are text in quoted cells.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+            char code[8];
+            std::snprintf(code, sizeof code, "0x%02X", c);
+            throw InputError(source, line, column, what + " holds the control character " + std::string(code)
+                                                       + " (byte " + std::to_string(i + 1) + " of the cell)");
+        }
+    }
     const std::size_t at = invalidUtf8At(text);
     if (at != std::string_view::npos)
         throw InputError(source, line, column, what + " is not valid UTF-8 (byte " + std::to_string(at + 1)
