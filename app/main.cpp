@@ -4,6 +4,8 @@
 #include <QCoreApplication>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #ifdef SPARSESCOPE_WITH_GUI
 #include "gui/GuiCommands.h"
@@ -25,6 +27,38 @@ void printOverview()
 #endif
     std::cout << "\n'sparsescope COMMAND --help' describes a command's options.\n";
 }
+
+std::vector<std::string> commandNames()
+{
+    std::vector<std::string> names;
+    for (const ss::cli::CommandInfo& command : ss::cli::headlessCommands())
+        names.emplace_back(command.name);
+#ifdef SPARSESCOPE_WITH_GUI
+    for (const ss::cli::CommandInfo& command : ss::gui::guiCommands())
+        names.emplace_back(command.name);
+#endif
+    names.emplace_back("help");
+    return names;
+}
+
+#ifdef SPARSESCOPE_WITH_GUI
+// The window needs a display: without one, Qt prints its platform-plugin advice and aborts
+// (SIGABRT) inside the QApplication constructor. Platforms that draw without a display
+// (offscreen, minimal, vnc, framebuffers) pass; a -platform argument counts like the variable.
+bool hasDisplay(int argc, char** argv)
+{
+    QString platform = qEnvironmentVariable("QT_QPA_PLATFORM");
+    for (int i = 1; i + 1 < argc; ++i)
+        if (qstrcmp(argv[i], "-platform") == 0 || qstrcmp(argv[i], "--platform") == 0)
+            platform = QString::fromLocal8Bit(argv[i + 1]);
+    platform = platform.section(':', 0, 0);
+    if (platform.startsWith("wayland"))
+        return !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    if (platform.isEmpty() || platform == "xcb")
+        return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    return true;
+}
+#endif
 
 } // namespace
 
@@ -53,12 +87,32 @@ int main(int argc, char** argv)
         QStringList arguments = app.arguments().mid(1);
         return command->run(arguments, {std::cout, std::cerr});
     }
+    // A word that names no command is a typo, never a reason to open the window. Options
+    // (-platform, --preset) go to the desktop app.
+    bool guiCommand = false;
 #ifdef SPARSESCOPE_WITH_GUI
+    for (const ss::cli::CommandInfo& command : ss::gui::guiCommands())
+        guiCommand = guiCommand || first == QLatin1String(command.name);
+#endif
+    if (!first.isEmpty() && !first.startsWith('-') && !guiCommand) {
+        std::cerr << "sparsescope: " << ss::cli::unknownCommandMessage(first.toStdString(), commandNames())
+                  << "\n'sparsescope --help' lists the commands.\n";
+        return ss::cli::ExitUsage;
+    }
+#ifdef SPARSESCOPE_WITH_GUI
+    if (!guiCommand && !hasDisplay(argc, argv)) {
+        std::cerr << "sparsescope: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+                     "the commands run without one (sparsescope --help)\n";
+        return ss::cli::ExitFailure;
+    }
     return ss::gui::runGui(argc, argv);
 #else
-    if (!first.isEmpty())
-        std::cerr << "sparsescope: unknown command '" << first.toStdString() << "'\n\n";
+    if (!first.isEmpty()) {
+        std::cerr << "sparsescope: this build has no desktop app and no option '" << first.toStdString() << "'\n\n";
+        printOverview();
+        return ss::cli::ExitUsage;
+    }
     printOverview();
-    return first.isEmpty() ? 0 : 2;
+    return ss::cli::ExitSuccess;
 #endif
 }

@@ -15,6 +15,7 @@ SPARSESCOPE_PACKAGES=(
   libeigen3-dev zlib1g-dev nlohmann-json3-dev libhwy-dev
   fonts-dejavu-core
   dataset-fashion-mnist
+  clang libclang-rt-14-dev libomp-14-dev
 )
 
 as_root() {

@@ -2,6 +2,8 @@
 
 #include "common/Error.h"
 
+#include <algorithm>
+#include <charconv>
 #include <ostream>
 
 namespace ss::cli {
@@ -69,22 +71,107 @@ int runCommand(const QStringList& arguments, CommandStreams streams, const QStri
     }
 }
 
+QString quotedArgument(const QString& text)
+{
+    return "'" + (text.size() <= kQuotedArgumentLength ? text : text.left(kQuotedArgumentLength - 3) + "...") + "'";
+}
+
 double doubleOption(const QCommandLineParser& parser, const QString& name)
 {
     bool ok = false;
-    const double value = parser.value(name).toDouble(&ok);
+    const QString text = parser.value(name);
+    const double value = text.trimmed().toDouble(&ok);
     if (!ok)
-        throw UsageError(("--" + name + " expects a number, not '" + parser.value(name) + "'").toStdString());
+        throw UsageError(("--" + name + " expects a number, not " + quotedArgument(text)).toStdString());
     return value;
 }
 
-long longOption(const QCommandLineParser& parser, const QString& name)
+namespace {
+
+// The typed digits, without surrounding spaces and one leading '+'; empty if anything else is there.
+std::string digitsOf(const QString& text, bool allowMinus)
 {
-    bool ok = false;
-    const long value = parser.value(name).toLong(&ok);
-    if (!ok)
-        throw UsageError(("--" + name + " expects a whole number, not '" + parser.value(name) + "'").toStdString());
+    std::string digits = text.trimmed().toStdString();
+    if (!digits.empty() && digits[0] == '+')
+        digits.erase(0, 1);
+    const std::size_t start = allowMinus && !digits.empty() && digits[0] == '-' ? 1 : 0;
+    if (digits.size() == start || digits.find_first_not_of("0123456789", start) != std::string::npos)
+        return {};
+    return digits;
+}
+
+} // namespace
+
+long longOption(const QCommandLineParser& parser, const QString& name, long minimum, long maximum)
+{
+    const QString text = parser.value(name);
+    const std::string digits = digitsOf(text, minimum < 0);
+    long value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    const bool whole = !digits.empty() && error == std::errc() && end == digits.data() + digits.size();
+    if (!whole || value < minimum || value > maximum)
+        throw UsageError(("--" + name + " expects a whole number in [" + QString::number(minimum) + ", "
+                          + QString::number(maximum) + "], not " + quotedArgument(text))
+                             .toStdString());
     return value;
+}
+
+std::uint64_t seedOption(const QCommandLineParser& parser, const QString& name)
+{
+    const QString text = parser.value(name);
+    const std::string digits = digitsOf(text, false);
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size())
+        throw UsageError(("--" + name + " expects a whole number in [0, "
+                          + QString::number(std::numeric_limits<std::uint64_t>::max()) + "], not "
+                          + quotedArgument(text))
+                             .toStdString());
+    return value;
+}
+
+namespace {
+
+// Optimal string alignment distance: edits plus swaps of neighbours ("trian" is 1 from "train").
+std::size_t editDistance(const std::string& a, const std::string& b)
+{
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+} // namespace
+
+std::string unknownCommandMessage(const std::string& typed, const std::vector<std::string>& commands)
+{
+    const std::string shown = quotedArgument(QString::fromStdString(typed)).toStdString();
+    // Only short words are compared: the distance table is quadratic in the length.
+    const std::string* best = nullptr;
+    std::size_t bestDistance = 0;
+    if (typed.size() <= 64)
+        for (const std::string& command : commands) {
+            const std::size_t distance = editDistance(typed, command);
+            if (!best || distance < bestDistance) {
+                best = &command;
+                bestDistance = distance;
+            }
+        }
+    // Two edits at most, and fewer than half the letters: "xyz" is not a typo of "sweep".
+    if (best && bestDistance <= 2 && 2 * bestDistance < best->size())
+        return "unknown command " + shown + "; did you mean '" + *best + "'?";
+    std::string list;
+    for (std::size_t i = 0; i < commands.size(); ++i)
+        list += (i == 0 ? "" : ", ") + commands[i];
+    return "unknown command " + shown + "; commands: " + list;
 }
 
 } // namespace ss::cli

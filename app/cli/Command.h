@@ -6,7 +6,9 @@
 #include <QCommandLineParser>
 #include <QStringList>
 
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <iosfwd>
 #include <vector>
 #include <stdexcept>
@@ -52,9 +54,22 @@ int runCommand(const QStringList& arguments, CommandStreams streams, const QStri
                const std::function<void(QCommandLineParser&)>& addOptions,
                const std::function<int(const QCommandLineParser&)>& body);
 
-// Number option helpers: throw UsageError naming the option and the text.
+// Number option helpers: the whole text must be the number (no trailing "abc", no wrap-around
+// of 4294967296 into an int); otherwise UsageError naming the option, the accepted range and
+// (a short prefix of) what was typed.
 double doubleOption(const QCommandLineParser& parser, const QString& name);
-long longOption(const QCommandLineParser& parser, const QString& name);
+long longOption(const QCommandLineParser& parser, const QString& name, long minimum = 0,
+                long maximum = std::numeric_limits<int>::max());
+// Seeds take every 64-bit value written out, and nothing negative (-1 is not 2^64 - 1).
+std::uint64_t seedOption(const QCommandLineParser& parser, const QString& name);
+
+// At most this many characters of a typed value are quoted back.
+inline constexpr int kQuotedArgumentLength = 40;
+QString quotedArgument(const QString& text);
+
+// "unknown command 'trian'; did you mean 'train'?" (or the list of commands when nothing is
+// close): for main, which exits 2 after it.
+std::string unknownCommandMessage(const std::string& typed, const std::vector<std::string>& commands);
 
 } // namespace ss::cli
 

@@ -1,6 +1,7 @@
 #include "cli/CommonOptions.h"
 
 #include "cli/Command.h"
+#include "data/Generators.h"
 
 namespace ss::cli {
 
@@ -25,16 +26,16 @@ DatasetRequest datasetRequestFrom(const QCommandLineParser& parser)
     request.nameOrPath = parser.value("dataset").toStdString();
     request.labelColumn = parser.value("label-column").toStdString();
     if (parser.isSet("samples"))
-        request.samples = static_cast<int>(longOption(parser, "samples"));
+        request.samples = static_cast<int>(longOption(parser, "samples", 1, kMaxGeneratedSamples));
     if (parser.isSet("noise"))
         request.noise = doubleOption(parser, "noise");
-    request.classes = static_cast<int>(longOption(parser, "classes"));
+    request.classes = static_cast<int>(longOption(parser, "classes", 2, kMaxGeneratedClasses));
     request.testFraction = doubleOption(parser, "test-fraction");
     request.fashionMnistDir = parser.value("fashion-mnist-dir").toStdString();
     if (parser.isSet("max-train-samples"))
         request.maxTrainSamples = static_cast<int>(longOption(parser, "max-train-samples"));
     if (parser.isSet("seed"))
-        request.seed = static_cast<std::uint64_t>(longOption(parser, "seed"));
+        request.seed = seedOption(parser, "seed");
     if (!(request.testFraction > 0.0 && request.testFraction < 1.0))
         throw UsageError("--test-fraction must be between 0 and 1 (exclusive)");
     return request;
@@ -55,6 +56,8 @@ Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int 
     architecture.classes = classes;
     architecture.hidden = parseHiddenSizes(parser.value("model").toStdString());
     architecture.hiddenActivation = activationFromString(parser.value("activation").toStdString());
+    // Refused before the network is built (the trainer caps the batch at the sample count).
+    checkNetworkSize(architecture);
     return architecture;
 }
 
@@ -81,15 +84,15 @@ TrainingConfig trainingConfigFrom(const QCommandLineParser& parser, bool withPen
     TrainingConfig config;
     config.optimizer.kind = optimizerFromString(parser.value("optimizer").toStdString());
     config.optimizer.learningRate = doubleOption(parser, "lr");
-    config.epochs = static_cast<int>(longOption(parser, "epochs"));
-    config.batchSize = static_cast<int>(longOption(parser, "batch"));
+    config.epochs = static_cast<int>(longOption(parser, "epochs", 0, kMaxEpochs));
+    config.batchSize = static_cast<int>(longOption(parser, "batch", 1, kMaxBatchSize));
     if (withPenalties) {
         config.regularization.l1 = doubleOption(parser, "l1");
         config.regularization.l2 = doubleOption(parser, "l2");
     }
     config.regularization.l1Mode = l1ModeFromString(parser.value("l1-mode").toStdString());
     config.regularization.dropout = doubleOption(parser, "dropout");
-    config.seed = static_cast<std::uint64_t>(longOption(parser, "seed"));
+    config.seed = seedOption(parser, "seed");
     if (config.epochs < 0)
         throw UsageError("--epochs must be >= 0");
     config.validate();

@@ -10,12 +10,17 @@
 
 #include <qcustomplot.h>
 
+#include "common/AtomicFile.h"
+#include "common/Error.h"
+
 #include <QApplication>
+#include <QBuffer>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 
 #include <cstdlib>
+#include <string_view>
 #include <iostream>
 
 namespace ss::gui {
@@ -32,6 +37,44 @@ QSize parseSize(const QString& text)
         throw cli::UsageError(("--size expects WIDTHxHEIGHT between 200x150 and 8000x8000, not '" + text + "'")
                                   .toStdString());
     return {width, height};
+}
+
+QByteArray pngBytes(const QImage& image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    if (image.isNull() || !buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG"))
+        return {};
+    return bytes;
+}
+
+// Every shown plot of the views into the folder, each rendered to bytes and then written
+// through the core's atomic writer (fsync, recognisable temporaries, the system's reason on
+// failure), named as exportViews names them.
+ExportReport exportAtomically(const QList<View*>& views, const QString& folder, const ExportOptions& options)
+{
+    ExportReport report;
+    if (!QDir().mkpath(folder)) {
+        report.errors << folder + ": cannot create the folder";
+        return report;
+    }
+    for (View* view : views)
+        for (const NamedPlot& plot : exportablePlots(view)) {
+            const QString path = QDir(folder).absoluteFilePath(plot.stem + QLatin1Char('.') + exportFormatId(options.format));
+            QString error;
+            const QByteArray bytes = renderPlot(plot.plot, options, &error);
+            if (bytes.isEmpty()) {
+                report.errors << path + ": " + (error.isEmpty() ? QStringLiteral("nothing to render") : error);
+                continue;
+            }
+            try {
+                writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), std::size_t(bytes.size())));
+                report.written << path;
+            } catch (const InputError& failure) {
+                report.errors << QString::fromStdString(failure.what());
+            }
+        }
+    return report;
 }
 
 // Renders views of a freshly trained preset to PNG: the README's pictures come from here.
@@ -75,10 +118,14 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
                     QDir().mkpath(path);
                     path = QDir(path).filePath(id + ".png");
                 }
-                if (!window.renderViewToPng(id, path, size)) {
-                    streams.err << "screenshot: cannot write " << path.toStdString() << '\n';
+                // Rendered to bytes first, then written atomically: a full disk or a kill leaves
+                // an old picture whole.
+                const QByteArray png = pngBytes(window.renderView(id, size));
+                if (png.isEmpty()) {
+                    streams.err << "screenshot: could not render the view " << id.toStdString() << '\n';
                     return cli::ExitFailure;
                 }
+                writeFileAtomically(path.toStdString(), std::string_view(png.constData(), std::size_t(png.size())));
                 streams.out << QFileInfo(path).absoluteFilePath().toStdString() << '\n';
             }
             return cli::ExitSuccess;
@@ -139,7 +186,7 @@ int runExport(const QStringList& arguments, cli::CommandStreams streams)
                 v->renderNow();
                 views << v;
             }
-            const ExportReport report = exportViews(views, parser.value("out"), options);
+            const ExportReport report = exportAtomically(views, parser.value("out"), options);
             for (const QString& path : report.written)
                 streams.out << path.toStdString() << '\n';
             for (const QString& problem : report.errors)
@@ -197,8 +244,16 @@ int runWithPlots(const cli::CommandInfo& command, int argc, char** argv)
                     options.scale = format == ExportFormat::Png ? 2.0 : 1.0;
                     const QString path =
                         QDir(folder).absoluteFilePath(plot.stem + suffix + QLatin1Char('.') + exportFormatId(format));
-                    if (!exportPlot(plot.plot, path, options, error))
+                    const QByteArray bytes = renderPlot(plot.plot, options, error);
+                    if (bytes.isEmpty())
                         return QStringList();
+                    try {
+                        writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), std::size_t(bytes.size())));
+                    } catch (const InputError& failure) {
+                        if (error)
+                            *error = QString::fromStdString(failure.what());
+                        return QStringList();
+                    }
                     written << path;
                 }
             }

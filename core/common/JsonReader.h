@@ -43,8 +43,14 @@ public:
 
     static std::string join(const std::string& path, const std::string& key);
     static std::string index(const std::string& path, std::size_t i);
-    // The value's type and its (shortened) text, for messages.
+    // The value's type and a short excerpt, for messages: never the whole of a large or deeply
+    // nested value (arrays and objects are described by their size, strings cut short).
     static std::string describe(const Json& value);
+    // At most kQuoteLength bytes of user text, cut on a UTF-8 boundary, "..." marking a cut.
+    static std::string excerpt(const std::string& text);
+
+    // Messages quote this much of a bad value: enough to recognise it, never a whole file.
+    static constexpr std::size_t kQuoteLength = 40;
 
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -52,9 +58,22 @@ private:
     std::string m_fileName;
 };
 
-// Reads and parses a JSON file. Throws InputError naming the file: cannot open, empty
-// (`what` names the expected content, e.g. "a SparseScope session"), or malformed JSON with
-// the line and column of the syntax error.
+// Nesting deeper than this is refused before parsing: nlohmann's dump, copy and comparison
+// recurse once per level, so 50,000 nested arrays overflow the stack. Our formats nest at most
+// 7 levels (session > model > layers > layer > weights > row > entry); the free-form `app` and
+// `metadata` sections hold a few more. 64 leaves room for both and for hand-written files.
+inline constexpr int kMaxJsonDepth = 64;
+// Larger JSON files are refused before parsing. A parsed value costs nlohmann ~16 bytes and a
+// number is ~2 bytes of text at the least, so a file of this size may need 8x as much memory.
+// The largest files we write (a 784-512-512-10 network with masks, ~10 MB; a session with its
+// embedded 1 MiB CSV) stay far below it.
+inline constexpr std::size_t kMaxJsonFileBytes = std::size_t(64) << 20;
+
+// Parses JSON text from `source`. Throws InputError naming it: empty (`what` names the
+// expected content, e.g. "a SparseScope session"), too large, nested too deeply, or malformed
+// JSON (number overflow such as 1e999 included) with the line and column of the problem.
+nlohmann::json parseJsonText(const std::string& text, const std::string& source, const std::string& what);
+// Reads and parses a JSON file (parseJsonText); also "cannot open" and "not a regular file".
 nlohmann::json readJsonFile(const std::string& path, const std::string& what);
 
 } // namespace ss

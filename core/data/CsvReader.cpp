@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -44,6 +45,64 @@ std::string quoteForMessage(std::string_view text)
     return "'" + shown + "'";
 }
 
+// Strict UTF-8: no overlong forms, no surrogates, nothing beyond U+10FFFF. Returns the byte
+// offset of the first bad sequence, or npos.
+std::size_t invalidUtf8At(std::string_view text)
+{
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+        const unsigned char c = byte(i);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF; // the allowed range of the second byte
+        if (c >= 0xC2 && c <= 0xDF) length = 2;
+        else if (c == 0xE0) { length = 3; low = 0xA0; }
+        else if (c == 0xED) { length = 3; high = 0x9F; }
+        else if (c >= 0xE1 && c <= 0xEF) length = 3;
+        else if (c == 0xF0) { length = 4; low = 0x90; }
+        else if (c >= 0xF1 && c <= 0xF3) length = 4;
+        else if (c == 0xF4) { length = 4; high = 0x8F; }
+        else return i;
+        if (i + length > text.size() || byte(i + 1) < low || byte(i + 1) > high)
+            return i;
+        for (std::size_t k = 2; k < length; ++k)
+            if ((byte(i + k) & 0xC0) != 0x80)
+                return i;
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
+void requireUtf8(std::string_view text, const std::string& source, int line, int column, const std::string& what)
+{
+    // A stray NUL or other control byte would make "0" and "0\0" two classes that look alike;
+    // tabs and line ends are text in quoted cells.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+            char code[8];
+            std::snprintf(code, sizeof code, "0x%02X", c);
+            throw InputError(source, line, column, what + " holds the control character " + std::string(code)
+                                                       + " (byte " + std::to_string(i + 1) + " of the cell)");
+        }
+    }
+    const std::size_t at = invalidUtf8At(text);
+    if (at != std::string_view::npos)
+        throw InputError(source, line, column, what + " is not valid UTF-8 (byte " + std::to_string(at + 1)
+                                                   + " of the cell); save the file as UTF-8");
+}
+
+void requireSize(std::string_view text, const std::string& source)
+{
+    if (text.size() > kMaxCsvBytes)
+        throw InputError(source, 0, 0, std::to_string(text.size()) + " bytes of CSV text is more than the "
+                                           + std::to_string(kMaxCsvBytes >> 20) + " MiB we read");
+}
+
 std::string delimiterName(char delimiter)
 {
     return delimiter == '\t' ? "tab" : std::string("'") + delimiter + "'";
@@ -76,6 +135,9 @@ private:
     void readRecord(std::vector<Field>& fields, std::size_t& count)
     {
         for (;;) {
+            if (count == kMaxCsvColumns)
+                throw InputError(m_source, m_line, 0, "more than " + std::to_string(kMaxCsvColumns)
+                                                          + " columns in one row (the limit for CSV files we read)");
             if (count == fields.size())
                 fields.emplace_back();
             Field& field = fields[count++];
@@ -367,6 +429,7 @@ char detectCsvDelimiter(std::string_view text)
 Dataset readCsvText(std::string_view text, const std::string& sourceName, const CsvOptions& options)
 {
     const std::string& source = sourceName;
+    requireSize(text, source);
     text = stripBom(text, source);
     if (trim(text).find_first_not_of("\r\n \t") == std::string_view::npos)
         throw InputError(source, 1, 0, "empty file: no rows");
@@ -392,6 +455,9 @@ Dataset readCsvText(std::string_view text, const std::string& sourceName, const 
     Dataset data;
     data.name = stemOf(source);
     std::vector<std::string> columnNames(columns);
+    if (label.header)
+        for (std::size_t j = 0; j < columns; ++j)
+            requireUtf8(fields[j].text, source, fields[j].line, static_cast<int>(j + 1), "the header cell");
     for (std::size_t j = 0; j < columns; ++j)
         columnNames[j] = label.header && !fields[j].text.empty() ? fields[j].text : "column " + std::to_string(j + 1);
     for (std::size_t j = 0; j < columns; ++j)
@@ -431,8 +497,10 @@ Dataset readCsvText(std::string_view text, const std::string& sourceName, const 
                 if (labelText.empty())
                     throw InputError(source, field.line, column, "empty label cell in " + describe(j));
                 const auto [it, inserted] = labelIds.try_emplace(std::string(labelText), static_cast<int>(labelTexts.size()));
-                if (inserted)
+                if (inserted) {
+                    requireUtf8(labelText, source, field.line, column, "the label");
                     labelTexts.emplace_back(labelText);
+                }
                 rawLabels.push_back(it->second);
                 continue;
             }
@@ -521,6 +589,7 @@ ClassCoding codeClasses(const std::vector<std::string>& labelTexts)
 
 CsvTable readCsvTableText(std::string_view text, const std::string& source, char delimiter)
 {
+    requireSize(text, source);
     text = stripBom(text, source);
     if (trim(text).find_first_not_of("\r\n \t") == std::string_view::npos)
         throw InputError(source, 1, 0, "empty file: no rows");
@@ -539,8 +608,11 @@ CsvTable readCsvTableText(std::string_view text, const std::string& source, char
                                  + std::to_string(table.rows.front().size()) + " (as in line "
                                  + std::to_string(table.lines.front()) + ")");
         std::vector<std::string> row(count);
-        for (std::size_t j = 0; j < count; ++j)
+        for (std::size_t j = 0; j < count; ++j) {
+            // Every cell may become a class name in the caller's JSON output.
+            requireUtf8(fields[j].text, source, fields[j].line, static_cast<int>(j + 1), "the cell");
             row[j] = std::string(trim(fields[j].text));
+        }
         table.rows.push_back(std::move(row));
         table.lines.push_back(line);
     }
@@ -554,7 +626,7 @@ CsvTable readCsvTableFile(const std::string& path, char delimiter)
     std::error_code error;
     if (std::filesystem::is_directory(path, error))
         throw InputError(path, 0, 0, "is a folder, not a CSV file");
-    const Bytes bytes = readMaybeGzippedFile(path);
+    const Bytes bytes = readMaybeGzippedFile(path, kMaxCsvBytes);
     return readCsvTableText(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path, delimiter);
 }
 
@@ -563,7 +635,7 @@ Dataset readCsvFile(const std::string& path, const CsvOptions& options)
     std::error_code error;
     if (std::filesystem::is_directory(path, error))
         throw InputError(path, 0, 0, "is a folder, not a CSV file");
-    const Bytes bytes = readMaybeGzippedFile(path);
+    const Bytes bytes = readMaybeGzippedFile(path, kMaxCsvBytes);
     return readCsvText(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path, options);
 }
 

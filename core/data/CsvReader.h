@@ -15,6 +15,8 @@
 // - Errors are ss::InputError with the source name, the 1-based line and the 1-based
 //   column (field number) of the offending cell, or column 0 when a whole row is at fault.
 //   A failed read returns nothing and changes nothing.
+// - Header names and labels must be UTF-8 (they become class and feature names, shown and
+//   saved as JSON); a byte sequence that is not is reported with its line and column.
 
 #include "data/Dataset.h"
 
@@ -23,6 +25,14 @@
 #include <vector>
 
 namespace ss {
+
+// Limits, checked as the text is read so that a hostile file fails fast and small:
+// - kMaxCsvBytes of text (after gunzip): Fashion-MNIST written as CSV is ~130 MB.
+// - kMaxCsvColumns per row: each cell costs ~50 bytes while a row is split, so a 20 MB line of
+//   "1,1,1,..." would need half a gigabyte; 100,000 columns is a 316x316 image per row
+//   (Fashion-MNIST has 785).
+inline constexpr std::size_t kMaxCsvBytes = std::size_t(256) << 20;
+inline constexpr std::size_t kMaxCsvColumns = 100'000;
 
 struct CsvOptions {
     enum class Header { Detect, Present, Absent };

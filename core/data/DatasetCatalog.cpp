@@ -95,6 +95,7 @@ PreparedData prepareDataset(const DatasetRequest& request)
         const bool fashion = name == "fashion-mnist";
         const std::string folder = fashion ? request.fashionMnistDir : name;
         FashionMnist data;
+        std::string trainImages = folder, testImages = folder, trainLabels = folder;
         if (fashion) {
             data = loadFashionMnist(folder);
         } else {
@@ -106,12 +107,26 @@ PreparedData prepareDataset(const DatasetRequest& request)
                 return fs::is_regular_file(gz, error) ? gz.string() : (fs::path(folder) / base).string();
             };
             const std::string label = fs::path(folder).filename().string();
-            data.train = readIdxDataset(file("train-images-idx3-ubyte"), file("train-labels-idx1-ubyte"), label);
-            data.test = readIdxDataset(file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"), label);
+            trainImages = file("train-images-idx3-ubyte");
+            testImages = file("t10k-images-idx3-ubyte");
+            trainLabels = file("train-labels-idx1-ubyte");
+            data.train = readIdxDataset(trainImages, trainLabels, label);
+            data.test = readIdxDataset(testImages, file("t10k-labels-idx1-ubyte"), label);
             // Both parts must agree on the classes even if one lacks the highest label.
             const auto& longer = data.train.classCount() >= data.test.classCount() ? data.train : data.test;
             data.train.classNames = data.test.classNames = longer.classNames;
         }
+        // The model sees the test images as the training images were: same shape, not just
+        // the same pixel count (14x56 is not 28x28).
+        const auto shapeText = [](const Dataset& d) {
+            return d.imageShape ? std::to_string(d.imageShape->height) + "x" + std::to_string(d.imageShape->width)
+                                : std::to_string(d.featureCount()) + " features";
+        };
+        if (shapeText(data.train) != shapeText(data.test))
+            throw InputError(testImages, 0, 0, "the test images are " + shapeText(data.test) + " but the training images ("
+                                                   + trainImages + ") are " + shapeText(data.train));
+        if (data.train.classCount() < 2)
+            throw InputError(trainLabels, 0, 0, "only one class in the labels: a classifier needs at least two");
         source = fashion ? "Fashion-MNIST, H. Xiao, K. Rasul, R. Vollgraf (2017), Zalando Research, MIT licence; "
                            "official split"
                          : "IDX files in " + folder + "; official split";
@@ -120,6 +135,17 @@ PreparedData prepareDataset(const DatasetRequest& request)
         split.train = std::move(data.train);
         split.test = std::move(data.test);
         officialSplit = true;
+    } else if (std::error_code folderError; request.csvText.empty() && std::filesystem::is_directory(name, folderError)) {
+        // A folder is an IDX folder missing some of its parts.
+        std::string missing;
+        for (const char* base : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                                 "t10k-labels-idx1-ubyte"}) {
+            const std::filesystem::path plain = std::filesystem::path(name) / base;
+            if (!std::filesystem::is_regular_file(plain, folderError)
+                && !std::filesystem::is_regular_file(plain.string() + ".gz", folderError))
+                missing += (missing.empty() ? "" : ", ") + std::string(base) + "[.gz]";
+        }
+        throw InputError(name, 0, 0, "is a folder but not an IDX dataset: missing " + missing);
     } else {
         std::error_code error;
         const bool exists = std::filesystem::exists(name, error);
@@ -129,8 +155,12 @@ PreparedData prepareDataset(const DatasetRequest& request)
                               + ", or the path of a CSV file");
         CsvOptions options;
         options.labelColumn = request.labelColumn;
-        const Dataset data = request.csvText.empty() ? readCsvFile(name, options)
-                                                     : readCsvText(request.csvText, name, options);
+        Dataset data = request.csvText.empty()
+                           ? readCsvFile(name, options)
+                           : readCsvText(request.csvText, request.csvTextSource.empty() ? name : request.csvTextSource, options);
+        // Named after the file it is a copy of, whatever the messages call it.
+        if (!request.csvText.empty() && !request.csvTextSource.empty())
+            data.name = std::filesystem::path(name).stem().string();
         source = "CSV file " + name + (request.csvText.empty() ? "" : " (copy kept in the session)")
                  + (request.labelColumn.empty() ? ", label in the last column"
                                                                    : ", label column '" + request.labelColumn + "'");
@@ -148,6 +178,12 @@ PreparedData prepareDataset(const DatasetRequest& request)
         source += "; training part limited to " + std::to_string(request.maxTrainSamples) + " samples (stratified)";
     }
 
+    // Metrics of an empty test set would read as 0 % accuracy; training on nothing fails later.
+    if (split.test.sampleCount() == 0 || split.train.sampleCount() == 0)
+        throw ConfigError(std::string(split.test.sampleCount() == 0 ? "no test samples" : "no training samples") + ": "
+                          + std::to_string(split.train.sampleCount() + split.test.sampleCount())
+                          + " samples split with test fraction " + formatDouble(request.testFraction)
+                          + " leave none; use more samples or another test fraction");
     const FeatureScaler::Kind kind = request.scaler ? request.scaler->kind() : defaultScalingFor(split.train);
     prepared.scaler = request.scaler ? *request.scaler : FeatureScaler::fit(split.train, kind);
     prepared.scaler.apply(split.train.features);

@@ -29,6 +29,9 @@ struct DatasetRequest {
     // (which then only names the data). Sessions carry small CSV files this way, so they
     // reopen where the original file is gone.
     std::string csvText;
+    // What messages about csvText name instead of nameOrPath (which may not exist), e.g.
+    // "s.json (dataset.embedded_csv, the copy of iris.csv)"; empty = nameOrPath.
+    std::string csvTextSource;
 };
 
 struct PreparedData {
@@ -37,7 +40,9 @@ struct PreparedData {
     std::string description;   // one line: source, sizes, attribution
 };
 
-// Throws InputError for unreadable or malformed files, ConfigError for unknown names.
+// Throws InputError for unreadable or malformed files (an IDX folder whose parts disagree on
+// the image shape, a single class), ConfigError for unknown names and for a split that
+// leaves the training or the test set empty.
 PreparedData prepareDataset(const DatasetRequest& request);
 
 // Names offered in the UI and in --help, in display order.

@@ -11,8 +11,8 @@ namespace ss {
 
 namespace {
 
-constexpr int maxSamples = 10'000'000;
-constexpr int maxClasses = 50;
+constexpr int maxSamples = kMaxGeneratedSamples;
+constexpr int maxClasses = kMaxGeneratedClasses;
 
 void checkOptions(const char* generator, int samples, double noise, int classes)
 {

@@ -10,6 +10,11 @@
 
 namespace ss {
 
+// 10 million 2-D points are 80 MB of features: as many as a lecture-hall laptop trains in
+// minutes. 50 spiral arms or blobs already crowd the unit square beyond recognition.
+inline constexpr int kMaxGeneratedSamples = 10'000'000;
+inline constexpr int kMaxGeneratedClasses = 50;
+
 struct GeneratorOptions {
     int samples = 0;      // 0 = the generator's default
     double noise = -1.0;  // < 0 = the generator's default

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace ss {
@@ -46,6 +47,15 @@ std::string describeZlibError(int code, const z_stream& stream)
 
 Bytes readFileBytes(const std::string& path)
 {
+    // Checked before opening: opening a named pipe blocks until someone writes to it.
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (error)
+        throw InputError(path, 0, 0, "cannot open file: " + error.message());
+    if (std::filesystem::is_directory(status))
+        throw InputError(path, 0, 0, "is a folder, not a file");
+    if (!std::filesystem::is_regular_file(status))
+        throw InputError(path, 0, 0, "not a regular file (a named pipe, socket or device cannot be read as data)");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError(path, 0, 0, std::string("cannot open file: ") + std::strerror(errno));
@@ -53,6 +63,9 @@ Bytes readFileBytes(const std::string& path)
     const std::streamoff size = in.tellg();
     if (size < 0)
         throw InputError(path, 0, 0, "cannot read file (not a regular file?)");
+    if (static_cast<std::uint64_t>(size) > kMaxInputFileBytes)
+        throw InputError(path, 0, 0, std::to_string(size) + " bytes is more than the " + std::to_string(kMaxInputFileBytes >> 20)
+                                         + " MiB limit for input files");
     in.seekg(0, std::ios::beg);
     Bytes bytes(static_cast<std::size_t>(size));
     if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size))
@@ -106,7 +119,8 @@ std::uint64_t gunzipStream(ByteSpan compressed, const std::string& source, const
             produced += have;
             if (produced > maxOutput)
                 throw InputError(source, 0, 0, "gzip data expands to more than " + std::to_string(maxOutput)
-                                                   + " bytes; refusing to decompress further");
+                                                   + " bytes, more than this kind of file needs; stopped decompressing at "
+                                                   "compressed byte " + std::to_string(offset));
             sink(ByteSpan(buffer.data(), have));
         }
         if (code == Z_STREAM_END) {

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <optional>
 
 namespace ss {
 
@@ -16,6 +18,9 @@ constexpr std::size_t labelHeaderBytes = 8;  // magic, count
 // Deflate cannot compress better than about 1032:1; a header promising more output than
 // that from the compressed size is lying, and must not make us allocate for it.
 constexpr std::uint64_t maxDeflateRatio = 1032;
+// The most pixel bytes an image file may promise: five times Fashion-MNIST's training set
+// (47 MB), and 1 GiB as floats once read.
+constexpr std::uint64_t maxPixelBytes = std::uint64_t(256) << 20;
 
 std::uint32_t readBigEndian32(const std::uint8_t* p)
 {
@@ -76,6 +81,11 @@ ImageHeader parseImageHeader(const std::uint8_t* header, const std::string& sour
                                            + " in the header (bytes 8-15)");
     if (h.count > 0x7fffffffu)
         throw InputError(source, 0, 0, "implausible image count " + std::to_string(h.count) + " in the header (byte 4)");
+    if (h.pixelBytes() > maxPixelBytes)
+        throw InputError(source, 0, 0, "the header promises " + std::to_string(h.count) + " images of "
+                                           + std::to_string(h.rows) + "x" + std::to_string(h.cols) + " ("
+                                           + std::to_string(h.pixelBytes()) + " bytes), more than the "
+                                           + std::to_string(maxPixelBytes >> 20) + " MiB we read");
     return h;
 }
 
@@ -191,6 +201,35 @@ private:
     IdxImages m_images;
 };
 
+// Inflates an IDX file no further than its header says it reaches: a header is read from the
+// first bytes, `check` validates it (throwing on a bad magic or size) and returns how much
+// follows and the message for data beyond it, and the first byte beyond stops decompression.
+// A gzip bomb costs at most one chunk more than a genuine file of its header's size.
+struct IdxExtent {
+    std::uint64_t payloadBytes = 0;
+    std::string trailingMessage;
+};
+Bytes gunzipIdx(ByteSpan fileBytes, const std::string& source, std::size_t headerBytes,
+                const std::function<IdxExtent(const std::uint8_t*)>& check)
+{
+    Bytes output;
+    std::optional<IdxExtent> extent;
+    gunzipStream(fileBytes, source, [&](ByteSpan chunk) {
+        output.insert(output.end(), chunk.begin(), chunk.end());
+        if (!extent && output.size() >= headerBytes)
+            extent = check(output.data());
+        if (extent && output.size() > headerBytes + extent->payloadBytes)
+            throw InputError(source, 0, 0, extent->trailingMessage + "; stopped decompressing");
+    });
+    return output;
+}
+
+std::string trailingLabels(std::uint32_t count)
+{
+    return "unexpected data after the " + std::to_string(count) + " labels the header promises (at byte "
+           + std::to_string(labelHeaderBytes + std::uint64_t(count)) + ")";
+}
+
 std::string pixelName(int r, int c)
 {
     return "pixel " + std::to_string(r) + "," + std::to_string(c);
@@ -224,7 +263,10 @@ IdxImages parseIdxImages(ByteSpan fileBytes, const std::string& source)
     } catch (const UnverifiedSize&) {
         // Truncated, corrupt or multi-member gzip: let zlib judge the whole stream first,
         // so a damaged file is reported as such and its header cannot make us allocate.
-        const Bytes bytes = gunzip(fileBytes, source);
+        const Bytes bytes = gunzipIdx(fileBytes, source, imageHeaderBytes, [&](const std::uint8_t* header) {
+            const ImageHeader h = parseImageHeader(header, source);
+            return IdxExtent{h.pixelBytes(), trailingImages(h)};
+        });
         return decodePlainImages(bytes, source);
     }
 }
@@ -234,7 +276,11 @@ Labels parseIdxLabels(ByteSpan fileBytes, const std::string& source)
     Bytes inflated;
     ByteSpan bytes = fileBytes;
     if (isGzip(fileBytes)) {
-        inflated = gunzip(fileBytes, source);
+        inflated = gunzipIdx(fileBytes, source, labelHeaderBytes, [&](const std::uint8_t* header) {
+            checkMagic(readBigEndian32(header), idxLabelsMagic, source);
+            const std::uint32_t count = readBigEndian32(header + 4);
+            return IdxExtent{count, trailingLabels(count)};
+        });
         bytes = inflated;
     }
     if (bytes.size() < labelHeaderBytes)
@@ -249,9 +295,7 @@ Labels parseIdxLabels(ByteSpan fileBytes, const std::string& source)
         throw InputError(source, 0, 0, "truncated: the header promises " + std::to_string(count)
                                            + " labels but the data holds " + std::to_string(have));
     if (have > count)
-        throw InputError(source, 0, 0, "unexpected data after the " + std::to_string(count)
-                                           + " labels the header promises (at byte "
-                                           + std::to_string(labelHeaderBytes + count) + ")");
+        throw InputError(source, 0, 0, trailingLabels(count));
     Labels labels(count);
     for (std::uint32_t i = 0; i < count; ++i)
         labels[i] = bytes[labelHeaderBytes + i];

@@ -3,6 +3,7 @@
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/JsonReader.h"
+#include "nn/TrainingConfig.h"
 
 #include <charconv>
 #include <cmath>
@@ -151,7 +152,7 @@ TrainedModel modelFromJson(const Json& json, const std::string& fileName)
         reader.fail("(top level)", std::string("expected a JSON object, got ") + json.type_name());
     if (const Json* format = reader.optionalField(json, "format"))
         if (reader.string(*format, "format") != kFormatName)
-            reader.fail("format", "expected \"" + std::string(kFormatName) + "\", got " + format->dump());
+            reader.fail("format", "expected \"" + std::string(kFormatName) + "\", got " + JsonReader::describe(*format));
     const long version = reader.integer(reader.field(json, "version", ""), "version", std::numeric_limits<long>::min(),
                                         std::numeric_limits<long>::max());
     if (version != kModelFormatVersion)
@@ -177,6 +178,13 @@ TrainedModel modelFromJson(const Json& json, const std::string& fileName)
     }
     architecture.classes = static_cast<int>(
         reader.integer(reader.field(architectureJson, "classes", "architecture"), "architecture.classes", 2, 1'000'000));
+
+    // Before the layers are allocated from these sizes.
+    try {
+        checkNetworkSize(architecture);
+    } catch (const ConfigError& error) {
+        reader.fail("architecture", error.what());
+    }
 
     TrainedModel model;
     if (const Json* dataset = reader.optionalField(json, "dataset"))
@@ -209,7 +217,7 @@ TrainedModel modelFromJson(const Json& json, const std::string& fileName)
     else if (kindName == "divide-by-255")
         kind = FeatureScaler::Kind::DivideBy255;
     else
-        reader.fail("scaler.kind", "unknown scaler '" + kindName + "' (expected none, standardize or divide-by-255)");
+        reader.fail("scaler.kind", "unknown scaler '" + JsonReader::excerpt(kindName) + "' (expected none, standardize or divide-by-255)");
     const Json& offsetJson = reader.field(scalerJson, "offset", "scaler");
     // An unfitted "none" scaler has no parameters; every other scaler has one per input.
     const Eigen::Index scalerSize = (kind == FeatureScaler::Kind::None && offsetJson.is_array() && offsetJson.empty())

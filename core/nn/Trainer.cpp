@@ -17,7 +17,9 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <sstream>
 #include <span>
 
 namespace ss {
@@ -108,6 +110,8 @@ struct Trainer::State {
     std::vector<Vector> snapshotBiases;
     long snapshotStep = -1;
     long snapshotInterval = 1;
+    // Lowest finite mini-batch loss so far, for the divergence test (divergenceLimit).
+    double bestLoss = std::numeric_limits<double>::infinity();
 
     // Evaluation workspaces (whole-dataset forward passes in chunks), one per thread.
     std::vector<std::vector<Matrix>> evaluationActivations;
@@ -368,6 +372,8 @@ bool Trainer::runStep(TrainingResult& result)
     const std::size_t count = layers.size();
     const PenaltyTerms penalty = weightPenalty(m_config.regularization);
     const bool snapshotDue = s.steps - s.snapshotStep >= s.snapshotInterval;
+    const double lossLimit = divergenceLimit();
+    const auto diverging = [lossLimit](double value) { return !std::isfinite(value) || value > lossLimit; };
 
     double loss = 0;
     bool finite = true;
@@ -375,7 +381,7 @@ bool Trainer::runStep(TrainingResult& result)
         computePart(0, 0, n, n);
         const State::Worker& worker = s.workers.front();
         loss = worker.lossSum;
-        if (std::isfinite(loss)) {
+        if (!diverging(loss)) {
             // These weights gave a finite loss: a good point to fall back to.
             if (snapshotDue)
                 takeSnapshot();
@@ -413,7 +419,7 @@ bool Trainer::runStep(TrainingResult& result)
             double total = 0;
             for (const State::Worker& worker : s.workers)
                 total += worker.lossSum;
-            if (failed.load() || !std::isfinite(total))
+            if (failed.load() || diverging(total))
                 return;
             State::Worker& own = s.workers[static_cast<std::size_t>(id)];
             for (const auto& [tensor, begin, end] : s.updateSpans[static_cast<std::size_t>(id)]) {
@@ -447,18 +453,24 @@ bool Trainer::runStep(TrainingResult& result)
             loss += worker.lossSum;
             finite &= worker.finite;
         }
-        if (std::isfinite(loss) && snapshotDue)
+        if (!diverging(loss) && snapshotDue)
             s.snapshotStep = s.steps;
     }
 
-    if (!std::isfinite(loss)) {
+    if (diverging(loss)) {
         restoreSnapshot();
         result.outcome = TrainingOutcome::Diverged;
+        std::ostringstream what;
+        if (std::isfinite(loss))
+            what << "grew to " << loss << ", more than " << kDivergenceLossFactor << " times the best seen ("
+                 << lossLimit / kDivergenceLossFactor << ")";
+        else
+            what << "became " << (std::isnan(loss) ? "NaN" : "infinite");
         result.message = "Training diverged at step " + std::to_string(s.steps + 1) + " (epoch "
-                         + std::to_string(s.epochs + 1) + "): the training loss became "
-                         + (std::isnan(loss) ? "NaN" : "infinite") + ". " + restoredText();
+                         + std::to_string(s.epochs + 1) + "): the training loss " + what.str() + ". " + restoredText();
         return false;
     }
+    s.bestLoss = std::min(s.bestLoss, loss);
     s.lossSum += loss * n;
     s.seen += n;
     for (const State::Worker& worker : s.workers)
@@ -489,10 +501,18 @@ void Trainer::restoreSnapshot()
     s.optimizer->reset();
 }
 
+double Trainer::divergenceLimit() const
+{
+    // The best loss seen, but never below that of a uniform guess (ln K): a well-trained
+    // model's near-zero loss would otherwise make one hard mini-batch look like divergence.
+    const double chance = std::log(std::max(2, m_network.architecture().classes));
+    return kDivergenceLossFactor * std::max(std::min(m_state->bestLoss, std::numeric_limits<double>::max()), chance);
+}
+
 std::string Trainer::restoredText() const
 {
-    return "Training stopped; the last finite weights (those after step " + std::to_string(m_state->snapshotStep)
-           + ", which gave a finite loss) were restored and the optimiser state was reset. Lower the learning "
+    return "Training stopped; the last good weights (those after step " + std::to_string(m_state->snapshotStep)
+           + ", whose loss was finite and in range) were restored and the optimiser state was reset. Lower the learning "
              "rate to continue.";
 }
 

@@ -29,9 +29,15 @@ struct TrainingReport {
 
 enum class TrainingOutcome { Finished, Cancelled, Diverged };
 
+// Divergence with a finite loss: a mini-batch loss this many times the best seen (and at
+// least the loss of a uniform guess, ln K) stops training as a NaN does. Three orders of
+// magnitude: a healthy run's mini-batch losses vary by a factor of ten or so, while an
+// exploding one (Adam at lr 1e3) passes 1e3 x ln 2 within a few steps.
+inline constexpr double kDivergenceLossFactor = 1000.0;
+
 struct TrainingResult {
     TrainingOutcome outcome = TrainingOutcome::Finished;
-    std::string message;      // for Diverged: what went non-finite and that the last finite weights were kept
+    std::string message;      // for Diverged: what went non-finite or out of range and that the last good weights were kept
 };
 
 class Trainer {
@@ -77,6 +83,7 @@ private:
     void takeSnapshot();
     void restoreSnapshot();
     std::string restoredText() const;
+    double divergenceLimit() const;
     int threadsForBatch(int batch) const;
     void prepareWorkers(int batch, int threads);
     static int partBegin(int batch, int parts, int part);

@@ -29,6 +29,31 @@ struct Regularization {
     double dropout = 0.0;     // probability of dropping a hidden unit in training, [0, 1)
 };
 
+// Beyond these a run is a typo, not an experiment, and they keep every count an int can hold:
+// a 2-D demo converges in a few hundred epochs and Fashion-MNIST in a few dozen, so 100,000
+// epochs is days of training; no dataset we read has more than 10 million samples, which
+// bounds a useful batch (a larger one is the whole set anyway).
+inline constexpr int kMaxEpochs = 100'000;
+inline constexpr int kMaxBatchSize = 10'000'000;
+
+// How large a network may be, checked before anything is allocated (a 10 KB session asking
+// for hidden layers of 30,000 units would otherwise take 20+ GB and the OOM killer's attention).
+// Memory is estimated as kBytesPerParameter per weight or bias (the weights, their mask, the
+// two threads' gradients, Adam's two moments, the divergence snapshot and the evaluator's
+// working copies) plus the activations of one mini-batch, and must stay within
+// kMaxTrainingBytes: half of an 8 GB laptop. The Fashion-MNIST MLP 784-256-128-10 needs 11 MB.
+inline constexpr int kMaxHiddenLayers = 32;
+inline constexpr int kMaxLayerWidth = 1'000'000;
+inline constexpr std::uint64_t kBytesPerParameter = 48;
+inline constexpr std::uint64_t kMaxTrainingBytes = std::uint64_t(4) << 30;
+
+struct Architecture;
+// Bytes training `architecture` with mini-batches of `batchSize` is expected to need.
+std::uint64_t estimateTrainingBytes(const Architecture& architecture, long batchSize);
+// Throws ConfigError naming the architecture, the estimate and the limit when the network has
+// too many layers, a layer too wide, or would need more than kMaxTrainingBytes.
+void checkNetworkSize(const Architecture& architecture, long batchSize = 1);
+
 struct TrainingConfig {
     OptimizerSettings optimizer;
     Regularization regularization;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 namespace ss {
@@ -152,7 +153,7 @@ SessionDataset datasetFromJson(const JsonReader& reader, const Json& json)
                              || dataset.source == SessionDataset::Source::CsvFile;
     if (byReference && dataset.checksum.rfind("fnv1a64:", 0) != 0)
         reader.fail("dataset.checksum", "expected \"fnv1a64:\" and 16 hex digits for data kept by reference, got \""
-                                            + dataset.checksum + "\"");
+                                            + JsonReader::excerpt(dataset.checksum) + "\"");
     if (const Json* embedded = reader.optionalField(json, "embedded_csv")) {
         if (dataset.source != SessionDataset::Source::CsvFile)
             reader.fail("dataset.embedded_csv", "only CSV files are embedded, but the source is "
@@ -173,7 +174,7 @@ SessionDataset datasetFromJson(const JsonReader& reader, const Json& json)
                             : dataset.source == SessionDataset::Source::FashionMnist ? name == "fashion-mnist"
                             : !isGeneratorName(name) && !isBundledDatasetName(name) && name != "fashion-mnist";
     if (!consistent)
-        reader.fail("dataset.source", "'" + toString(dataset.source) + "' does not fit the dataset name '" + name + "'");
+        reader.fail("dataset.source", "'" + toString(dataset.source) + "' does not fit the dataset name '" + JsonReader::excerpt(name) + "'");
     return dataset;
 }
 
@@ -270,6 +271,10 @@ CompressionSetting compressionFromJson(const JsonReader& reader, const Json& jso
         setting.pruning.perLayerTargets.push_back(reader.number(perLayer[i], JR::index(p + ".per_layer", i),
                                                                 -std::numeric_limits<double>::max(),
                                                                 std::numeric_limits<double>::max()));
+    // Kept for a later switch to per-layer scope, so they must fit the layers in any scope.
+    if (!setting.pruning.perLayerTargets.empty() && static_cast<int>(perLayer.size()) != layerCount)
+        reader.fail(p + ".per_layer", std::to_string(perLayer.size()) + " targets for " + std::to_string(layerCount)
+                                          + " layers");
     validated(reader, p, [&] { setting.pruning.validate(layerCount); });
     setting.precision = precisionFromJson(reader, reader.field(json, "precision", path), "compression.precision");
     return setting;
@@ -354,6 +359,8 @@ SessionSweep sweepFromJsonSection(const JsonReader& reader, const Json& json, co
     } catch (const InputError& error) {
         throw InputError(reader.fileName(), 0, 0, "sweep.options." + error.problem());
     }
+    validated(reader, o + ".hidden",
+              [&] { checkNetworkSize(sweep.options.architecture, sweep.options.training.batchSize); });
     sweep.options.epochs = readInt(reader, options, "epochs", o, 0);
     sweep.options.fineTuneEpochs = readInt(reader, options, "fine_tune_epochs", o, 0);
     sweep.options.folds = readInt(reader, options, "folds", o, 0, 1000);
@@ -459,6 +466,54 @@ std::vector<std::string> candidatePaths(const std::string& saved, const std::str
     if (original.has_filename())
         candidates.push_back((sessionFolder / original.filename()).string());
     return candidates;
+}
+
+// Messages about an embedded CSV name the session and the field, not a file that may be gone.
+std::string embeddedSource(const std::string& sessionFile, const std::string& csvName)
+{
+    return sessionFile + " (dataset.embedded_csv, the copy of " + csvName + ")";
+}
+
+// The shape of data the session's request makes without reading files: generators (2 inputs,
+// the requested classes), Fashion-MNIST (784 inputs, its ten classes) and the bundled sets.
+// Checked against the architecture and the model's class names on load, so that a session
+// edited to 5 classes of moons is refused with the field named.
+void checkKnownDataShape(const JsonReader& reader, const Session& session)
+{
+    const DatasetRequest& request = session.dataset.request;
+    std::optional<Dataset> sample;
+    try {
+        if (session.dataset.source == SessionDataset::Source::Generator) {
+            GeneratorOptions options;
+            options.classes = request.classes;
+            options.samples = std::max(request.classes, 2) * 2;
+            sample = generateDataset(request.nameOrPath, options);
+        } else if (session.dataset.source == SessionDataset::Source::Bundled) {
+            sample = loadBundledDataset(request.nameOrPath);
+        }
+    } catch (const std::exception& error) {
+        reader.fail("dataset.request", error.what());
+    }
+    int inputs = 0;
+    std::vector<std::string> classNames;
+    if (sample) {
+        inputs = sample->featureCount();
+        classNames = sample->classNames;
+    } else if (session.dataset.source == SessionDataset::Source::FashionMnist) {
+        inputs = 28 * 28;
+        classNames = fashionMnistClassNames();
+    } else {
+        return;
+    }
+    const std::string data = "the data " + request.nameOrPath;
+    if (session.architecture.inputs != inputs)
+        reader.fail("architecture.inputs", std::to_string(session.architecture.inputs) + " inputs but " + data + " has "
+                                               + std::to_string(inputs) + " features");
+    if (session.architecture.classes != static_cast<int>(classNames.size()))
+        reader.fail("architecture.classes", std::to_string(session.architecture.classes) + " classes but " + data
+                                                + " has " + std::to_string(classNames.size()));
+    if (session.model && session.model->classNames != classNames)
+        reader.fail("model.classNames", "the model's class names differ from those of " + data);
 }
 
 } // namespace
@@ -655,6 +710,7 @@ ResolvedDataset resolveDataset(const SessionDataset& dataset, const std::string&
                                                     + sum.text + ", saved " + dataset.checksum
                                                     + ") and the session holds no copy of it");
             resolved.request.csvText = dataset.request.csvText;
+            resolved.request.csvTextSource = embeddedSource(sessionFile, dataset.request.nameOrPath);
             resolved.note = candidate + " has changed since the session was saved; the copy kept in the session is used.";
             return resolved;
         }
@@ -662,6 +718,7 @@ ResolvedDataset resolveDataset(const SessionDataset& dataset, const std::string&
             reader.fail("dataset.request.name", "the CSV file " + dataset.request.nameOrPath
                                                     + " was not found (also looked next to the session file)");
         resolved.request.csvText = dataset.request.csvText;
+        resolved.request.csvTextSource = embeddedSource(sessionFile, dataset.request.nameOrPath);
         resolved.note = dataset.request.nameOrPath + " was not found; the copy kept in the session is used.";
         return resolved;
     }
@@ -727,7 +784,7 @@ Session sessionFromJson(const Json& json, const std::string& fileName)
     if (format == "sparsescope-model")
         reader.fail("format", "this is a model file, not a session (sessions are written by Save Session or `train --session`)");
     if (format != kFormatName)
-        reader.fail("format", "expected \"" + std::string(kFormatName) + "\", got \"" + format + "\"");
+        reader.fail("format", "expected \"" + std::string(kFormatName) + "\", got \"" + JsonReader::excerpt(format) + "\"");
     const long version = reader.integer(reader.field(json, "version", ""), "version", std::numeric_limits<long>::min(),
                                         std::numeric_limits<long>::max());
     if (version != kSessionFormatVersion)
@@ -739,6 +796,8 @@ Session sessionFromJson(const Json& json, const std::string& fileName)
     session.architecture = architectureFromJson(reader, reader.field(json, "architecture", ""));
     session.modelSeed = readSeed(reader, reader.field(json, "model_seed", ""), "model_seed");
     session.training = trainingFromJson(reader, reader.field(json, "training", ""));
+    // Before anything is built from the sizes: a 10 KB file may ask for gigabytes.
+    validated(reader, "architecture", [&] { checkNetworkSize(session.architecture, session.training.batchSize); });
     const int layerCount = static_cast<int>(session.architecture.hidden.size()) + 1;
     session.compression = compressionFromJson(reader, reader.field(json, "compression", ""), layerCount);
 
@@ -755,6 +814,7 @@ Session sessionFromJson(const Json& json, const std::string& fileName)
         }
         checkSameArchitecture(reader, session.architecture, session.model->network.architecture());
     }
+    checkKnownDataShape(reader, session);
 
     session.progress = progressFromJson(reader, reader.field(json, "progress", ""));
     const Json& history = reader.array(reader.field(json, "history", ""), "history");

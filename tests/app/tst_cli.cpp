@@ -2,9 +2,14 @@
 #include "cli/Command.h"
 
 #include <QtTest>
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 
 #include <fstream>
+#include <vector>
+
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -42,6 +47,11 @@ void writeText(const QString& path, const std::string& text)
 class TestCli : public QObject {
     Q_OBJECT
 private slots:
+    // Hostile input (the bad-input table and its neighbours).
+    void hostileInputs_data();
+    void hostileInputs();
+    void unknownCommandsAreNamed();
+
     void trainPrintsHistoryAndMetrics();
     void trainSavesModel();
     void trainRejectsBadArguments_data();
@@ -56,6 +66,154 @@ private slots:
     void pruneComparesWithTheDenseModel();
     void headlineUsesTheChosenPositiveClass();
 };
+
+// ---------------------------------------------------------------- hostile input
+// The bad-input table: each row writes its files into a fresh folder, runs a command with
+// %DIR% standing for that folder, and asserts the exit code, that stderr names what it must
+// (the file, the line, the value as typed) and that nothing was written: the folder holds
+// the row's own files only, though the command was asked for --save and --session.
+
+namespace {
+
+// An IDX file: images (count x rows x cols, pixels 0..255) or labels (0..classes-1).
+QByteArray idxFile(std::uint32_t magic, std::vector<std::uint32_t> dimensions, int classes = 256)
+{
+    QByteArray bytes;
+    const auto put = [&](std::uint32_t value) {
+        for (int shift = 24; shift >= 0; shift -= 8)
+            bytes.append(char((value >> shift) & 0xff));
+    };
+    put(magic);
+    std::uint64_t payload = 1;
+    for (const std::uint32_t d : dimensions) {
+        put(d);
+        payload *= d;
+    }
+    for (std::uint64_t i = 0; i < payload; ++i)
+        bytes.append(char(i % std::uint64_t(classes)));
+    return bytes;
+}
+
+QByteArray images(std::uint32_t count, std::uint32_t rows, std::uint32_t cols)
+{
+    return idxFile(0x803, {count, rows, cols});
+}
+
+QByteArray labels(std::uint32_t count, int classes)
+{
+    return idxFile(0x801, {count}, classes);
+}
+
+} // namespace
+
+void TestCli::hostileInputs_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addColumn<QStringList>("fileNames");
+    QTest::addColumn<QByteArrayList>("contents");
+    const QStringList output = {"--save", "%DIR%/model.json", "--session", "%DIR%/s.json"};
+    const QStringList train = QStringList{"train", "--model", "logistic", "--epochs", "2"} + output;
+    const QStringList article = train + QStringList{"--dataset", "article"};
+    const auto row = [&](const char* name, QStringList arguments, int code, QStringList expected,
+                         QStringList files = {}, QByteArrayList contents = {}) {
+        QTest::newRow(name) << arguments << code << expected << files << contents;
+    };
+    // Integer options: no wrap-around, the typed text quoted.
+    row("epochs 2^32", article + QStringList{"--epochs", "4294967296"}, ExitUsage, {"--epochs", "'4294967296'"});
+    row("batch 2^32", article + QStringList{"--batch", "4294967296"}, ExitUsage, {"--batch", "'4294967296'"});
+    row("classes 2^32", article + QStringList{"--classes", "4294967296"}, ExitUsage, {"--classes", "'4294967296'"});
+    row("max-train-samples 2^32", article + QStringList{"--max-train-samples", "4294967296"}, ExitUsage,
+        {"--max-train-samples", "'4294967296'"});
+    row("samples 2^32", article + QStringList{"--samples", "4294967296"}, ExitUsage, {"--samples", "'4294967296'"});
+    row("epochs 12abc", article + QStringList{"--epochs", "12abc"}, ExitUsage, {"'12abc'"});
+    row("epochs beyond the limit", article + QStringList{"--epochs", "100001"}, ExitUsage, {"[0, 100000]"});
+    row("seed -1", article + QStringList{"--seed", "-1"}, ExitUsage, {"--seed", "'-1'"});
+    row("seed 2^64", article + QStringList{"--seed", "18446744073709551616"}, ExitUsage,
+        {"--seed", "'18446744073709551616'"});
+    row("long value quoted short", article + QStringList{"--epochs", QString("9").repeated(5000)}, ExitUsage,
+        {"'99999", "...'"});
+    // Sizes that scale memory: estimated and refused before allocating.
+    row("hidden 30000,30000", article + QStringList{"--model", "30000,30000"}, ExitUsage, {"would need about", "GB to train"});
+    row("33 hidden layers", article + QStringList{"--model", QString("2,").repeated(32) + "2"}, ExitUsage,
+        {"33 hidden layers"});
+    // Nothing to test on.
+    row("samples 2", train + QStringList{"--dataset", "moons", "--samples", "2"}, ExitUsage, {"no test samples"});
+    row("test fraction 1e-9", article + QStringList{"--test-fraction", "1e-9"}, ExitUsage, {"no test samples"});
+    row("tiny csv", train + QStringList{"--dataset", "%DIR%/tiny.csv"}, ExitUsage, {"no test samples"}, {"tiny.csv"},
+        {"x,y\n1,a\n2,b\n"});
+    // CSV files: the file, line and column named.
+    row("csv label not utf-8", train + QStringList{"--dataset", "%DIR%/bad.csv"}, ExitFailure,
+        {"%DIR%/bad.csv:3:2:", "not valid UTF-8"}, {"bad.csv"}, {"x,y\n1,a\n2,b\xff\n3,a\n4,b\n"});
+    row("csv header not utf-8", train + QStringList{"--dataset", "%DIR%/bad.csv"}, ExitFailure,
+        {"%DIR%/bad.csv:1:1:", "not valid UTF-8"}, {"bad.csv"}, {"x\xfe,y\n1,a\n2,b\n3,a\n4,b\n"});
+    row("csv of 200,000 columns", train + QStringList{"--dataset", "%DIR%/wide.csv"}, ExitFailure,
+        {"%DIR%/wide.csv:1:", "more than 100000 columns"}, {"wide.csv"}, {QByteArray("1,").repeated(200000) + "0\n"});
+    // IDX folders.
+    const QStringList idxNames = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                                  "t10k-labels-idx1-ubyte"};
+    const QStringList idx = train + QStringList{"--dataset", "%DIR%"};
+    row("idx test images 10x10 against 28x28", idx, ExitFailure, {"%DIR%/t10k-images-idx3-ubyte", "10x10", "28x28"},
+        idxNames, {images(4, 28, 28), labels(4, 2), images(2, 10, 10), labels(2, 2)});
+    row("idx test images 14x56 against 28x28", idx, ExitFailure, {"%DIR%/t10k-images-idx3-ubyte", "14x56", "28x28"},
+        idxNames, {images(4, 28, 28), labels(4, 2), images(2, 14, 56), labels(2, 2)});
+    row("idx one class", idx, ExitFailure, {"%DIR%/train-labels-idx1-ubyte", "only one class"}, idxNames,
+        {images(4, 2, 2), labels(4, 1), images(2, 2, 2), labels(2, 1)});
+    row("idx file missing", idx, ExitFailure, {"%DIR%", "missing t10k-labels-idx1-ubyte"}, idxNames.mid(0, 3),
+        {images(4, 2, 2), labels(4, 2), images(2, 2, 2)});
+    row("idx labels wrong magic", idx, ExitFailure, {"%DIR%/t10k-labels-idx1-ubyte", "magic"}, idxNames,
+        {images(4, 2, 2), labels(4, 2), images(2, 2, 2), images(2, 1, 1)});
+    // A named pipe would block the reader: refused without opening it.
+    row("named pipe", train + QStringList{"--dataset", "%DIR%/pipe.csv"}, ExitFailure, {"%DIR%/pipe.csv", "not a regular file"},
+        {"pipe.csv"}, {"FIFO"});
+}
+
+void TestCli::hostileInputs()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QStringList, expected);
+    QFETCH(QStringList, fileNames);
+    QFETCH(QByteArrayList, contents);
+    QTemporaryDir dir;
+    for (qsizetype i = 0; i < fileNames.size(); ++i) {
+        const QString path = dir.filePath(fileNames[i]);
+        if (contents.value(i) == "FIFO") {
+            QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+            continue;
+        }
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(contents.value(i));
+    }
+    for (QString& argument : arguments)
+        argument.replace("%DIR%", dir.path());
+    const Outcome o = run(arguments);
+    QCOMPARE(o.exitCode, exitCode);
+    for (QString text : expected) {
+        text.replace("%DIR%", dir.path());
+        QVERIFY2(QString::fromStdString(o.err).contains(text),
+                 qPrintable("expected '" + text + "' in: " + QString::fromStdString(o.err).left(2000)));
+    }
+    // The problem fits on a line: the usage text that follows a usage error is long.
+    QVERIFY2(o.err.substr(0, o.err.find('\n')).size() < 400, o.err.c_str());
+    // Nothing was written: the folder holds the row's own files only.
+    QStringList left = QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    left.sort();
+    fileNames.sort();
+    QCOMPARE(left, fileNames);
+}
+
+void TestCli::unknownCommandsAreNamed()
+{
+    const std::vector<std::string> commands = {"train", "metrics", "prune", "scan", "sweep", "demo"};
+    QCOMPARE(unknownCommandMessage("trian", commands), std::string("unknown command 'trian'; did you mean 'train'?"));
+    QCOMPARE(unknownCommandMessage("sweeep", commands), std::string("unknown command 'sweeep'; did you mean 'sweep'?"));
+    QCOMPARE(unknownCommandMessage("xyz", commands),
+             std::string("unknown command 'xyz'; commands: train, metrics, prune, scan, sweep, demo"));
+    QVERIFY(unknownCommandMessage(std::string(100000, 'x'), commands).size() < 200);
+}
 
 void TestCli::trainPrintsHistoryAndMetrics()
 {

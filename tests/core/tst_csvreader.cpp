@@ -8,6 +8,8 @@
 
 #include <fstream>
 
+#include <sys/resource.h>
+
 using namespace ss;
 
 namespace {
@@ -27,6 +29,11 @@ Dataset read(const QString& text, const QString& labelColumn = {})
 class TestCsvReader : public QObject {
     Q_OBJECT
 private slots:
+    // Hostile input: limits and encodings.
+    void invalidUtf8IsNamed_data();
+    void invalidUtf8IsNamed();
+    void oneHugeLineFailsFastAndSmall();
+    void oversizedTextIsRefused();
     void delimiters_data();
     void delimiters();
     void noHeader();
@@ -49,6 +56,80 @@ private slots:
     void tableRejectsRaggedRows();
     void classCodingSharedRule();
 };
+
+void TestCsvReader::invalidUtf8IsNamed_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("what");
+    QTest::newRow("label") << QByteArray("x,y\n1,a\n2,b\xff\n") << 3 << 2 << "the label";
+    QTest::newRow("header") << QByteArray("x\xc3,y\n1,a\n2,b\n") << 1 << 1 << "the header cell";
+    QTest::newRow("overlong") << QByteArray("x,y\n1,\xc0\xafa\n2,b\n") << 2 << 2 << "the label";
+    QTest::newRow("nul in a label") << QByteArray("x,y\n1,0\n2,0\0\n3,1\n", 17) << 3 << 2 << "the label";
+    QTest::newRow("surrogate") << QByteArray("x,y\n1,a\n2,\xed\xa0\x80\n") << 3 << 2 << "the label";
+}
+
+void TestCsvReader::invalidUtf8IsNamed()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(int, line);
+    QFETCH(int, column);
+    QFETCH(QString, what);
+    try {
+        readCsvText(std::string_view(text.constData(), std::size_t(text.size())), "bad.csv");
+        QFAIL("accepted");
+    } catch (const InputError& error) {
+        QCOMPARE(error.file(), std::string("bad.csv"));
+        QCOMPARE(error.line(), line);
+        QCOMPARE(error.column(), column);
+        const std::string problem = error.problem();
+        QVERIFY2(problem.find(what.toStdString() + " is not valid UTF-8") != std::string::npos
+                     || problem.find(what.toStdString() + " holds the control character 0x00") != std::string::npos,
+                 error.what());
+    }
+    // The table reader (the metrics command's) checks every cell.
+    QVERIFY_THROWS_EXCEPTION(InputError, readCsvTableText(std::string_view(text.constData(), std::size_t(text.size())), "bad.csv"));
+    // Valid multi-byte labels pass.
+    QCOMPARE(read(QString::fromUtf8("x,y\n1,\u00e9t\u00e9\n2,\u51ac\n")).classNames.size(), std::size_t(2));
+}
+
+void TestCsvReader::oneHugeLineFailsFastAndSmall()
+{
+    // 20 MB on one line: 10 million cells. Refused at the column limit, in about the memory
+    // of the text itself (before: 1.27 GB of cells).
+    std::string text;
+    text.reserve(std::size_t(20) << 20);
+    while (text.size() < (std::size_t(20) << 20))
+        text += "1,";
+    text += "0\n";
+    rusage before{};
+    getrusage(RUSAGE_SELF, &before);
+    try {
+        readCsvText(text, "wide.csv");
+        QFAIL("accepted");
+    } catch (const InputError& error) {
+        QCOMPARE(error.line(), 1);
+        QVERIFY2(error.problem().find("more than 100000 columns") != std::string::npos, error.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(InputError, readCsvTableText(text, "wide.csv"));
+    rusage after{};
+    getrusage(RUSAGE_SELF, &after);
+    // ru_maxrss is the peak in KiB.
+    QVERIFY2(after.ru_maxrss - before.ru_maxrss < 200 * 1024, std::to_string(after.ru_maxrss - before.ru_maxrss).c_str());
+}
+
+void TestCsvReader::oversizedTextIsRefused()
+{
+    const std::string text(kMaxCsvBytes + 1, '\n');
+    try {
+        readCsvText(text, "big.csv");
+        QFAIL("accepted");
+    } catch (const InputError& error) {
+        QCOMPARE(error.file(), std::string("big.csv"));
+        QVERIFY2(error.problem().find("MiB we read") != std::string::npos, error.what());
+    }
+}
 
 void TestCsvReader::delimiters_data()
 {

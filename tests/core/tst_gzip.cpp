@@ -6,6 +6,9 @@
 
 #include <fstream>
 
+#include <QTemporaryDir>
+#include <sys/stat.h>
+
 using namespace ss;
 
 namespace {
@@ -47,6 +50,7 @@ private slots:
     void outputLimit();
     void files();
     void missingFile();
+    void pipesAndFoldersAreNotRead();
 };
 
 void TestGzip::roundTrip_data()
@@ -217,6 +221,27 @@ void TestGzip::missingFile()
     } catch (const InputError& error) {
         QCOMPARE(error.file(), path);
         QVERIFY2(error.problem().find("cannot open") != std::string::npos, error.what());
+    }
+}
+
+void TestGzip::pipesAndFoldersAreNotRead()
+{
+    // Opening a named pipe for reading blocks until a writer comes: refused before opening.
+    QTemporaryDir dir;
+    const std::string fifo = dir.filePath("pipe").toStdString();
+    QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+    try {
+        readFileBytes(fifo);
+        QFAIL("a pipe was read");
+    } catch (const InputError& error) {
+        QCOMPARE(error.file(), fifo);
+        QVERIFY2(std::string(error.what()).find("not a regular file") != std::string::npos, error.what());
+    }
+    try {
+        readFileBytes(dir.path().toStdString());
+        QFAIL("a folder was read");
+    } catch (const InputError& error) {
+        QVERIFY2(std::string(error.what()).find("is a folder") != std::string::npos, error.what());
     }
 }
 

@@ -168,7 +168,7 @@ private slots:
         QVERIFY(loadModel(file).network.weightCount() == sampleModel().network.weightCount());
         // No temporary files left behind.
         for (const auto& entry : std::filesystem::directory_iterator(m_folder.path().toStdString()))
-            QVERIFY2(entry.path().filename().string().find(".tmp") == std::string::npos, entry.path().c_str());
+            QVERIFY2(entry.path().filename().string().find("sparsescope-tmp") == std::string::npos, entry.path().c_str());
         QVERIFY_THROWS_EXCEPTION(InputError, saveModel(path("no/such/folder/model.json"), sampleModel()));
     }
 
@@ -223,6 +223,39 @@ private slots:
         expectRejected([](J& j) { j["layers"][1]["mask"][0][0] = 0.5; }, "layers[1].mask[0][0]: expected an integer");
         expectRejected([](J& j) { j["layers"][1] = 5; }, "layers[1]: expected an object");
         expectRejected([](J& j) { j.erase("scaler"); }, "scaler: missing");
+        // Sizes are checked before the layers are allocated from them.
+        expectRejected([](J& j) { j["architecture"]["hidden"] = J::array({30000, 30000}); }, "architecture: the network 4-30000-30000-3 would need about");
+    }
+
+    // Nesting that a recursive copy or dump would follow until the stack overflows.
+    void deeplyNestedFilesAreRefused()
+    {
+        const std::string valid = modelToJson(sampleModel()).dump();
+        const std::string deepObjects = [] {
+            std::string text;
+            for (int i = 0; i < 100000; ++i)
+                text += "{\"a\":";
+            return text + "{}" + std::string(100000, '}');
+        }();
+        const std::string deepArrays = std::string(50000, '[') + std::string(50000, ']');
+        for (const auto& [key, replacement] :
+             {std::pair{std::string("\"metadata\":{"), "\"metadata\":" + deepObjects + ",\"unused\":{"},
+              std::pair{std::string("\"version\":1"), "\"version\":" + deepArrays}}) {
+            std::string text = valid;
+            const auto at = text.find(key);
+            QVERIFY2(at != std::string::npos, key.c_str());
+            text.replace(at, key.size(), replacement);
+            const std::string file = path("deep.json");
+            writeText(file, text);
+            try {
+                loadModel(file);
+                QFAIL("accepted");
+            } catch (const InputError& error) {
+                QCOMPARE(error.file(), file);
+                QVERIFY2(std::string(error.what()).find("nested deeper than") != std::string::npos, error.what());
+                QVERIFY(error.line() == 1 && error.column() > 0);
+            }
+        }
     }
 
     void optionalFieldsMayBeAbsent()

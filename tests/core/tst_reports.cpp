@@ -11,6 +11,16 @@
 #include <sstream>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 using namespace ss;
 
 class TestReports : public QObject {
@@ -21,6 +31,10 @@ private slots:
     void atomicWriteReplacesContents();
     void atomicWriteFailureKeepsOldFile();
     void atomicWriteRenameFailureLeavesNoTemporary();
+    void atomicWriteSurvivesKillNine();
+    void atomicWriteLeavesLiveWritersAlone();
+    void atomicWriteOnAFullDiskNamesTheReason();
+    void atomicWriteKeepsPermissions();
 };
 
 void TestReports::classificationJsonCarriesEveryFigure()
@@ -116,6 +130,125 @@ void TestReports::atomicWriteRenameFailureLeavesNoTemporary()
     QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path().toStdString()),
                            std::filesystem::directory_iterator{}), 1L);
     QVERIFY_THROWS_EXCEPTION(InputError, writeFileAtomically(dir.filePath("missing/x.json").toStdString(), "x"));
+}
+
+namespace {
+
+std::vector<std::string> ourTemporaries(const std::string& folder)
+{
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+        if (entry.path().filename().string().find(kTemporaryMarker) != std::string::npos)
+            found.push_back(entry.path().filename().string());
+    return found;
+}
+
+// Versions a killed writer may be writing: each is recognisable as a whole by its first and
+// last line, so a truncated or mixed file is caught.
+std::string version(int i)
+{
+    std::string text = "version " + std::to_string(i) + "\n";
+    text += std::string(std::size_t(1) << 20, char('a' + i % 26));
+    return text + "\nend of version " + std::to_string(i) + "\n";
+}
+
+} // namespace
+
+void TestReports::atomicWriteSurvivesKillNine()
+{
+    QTemporaryDir dir;
+    const std::string folder = dir.path().toStdString();
+    const std::string path = folder + "/saved.json";
+    writeFileAtomically(path, version(0));
+    std::mt19937 random(12345);
+    int killedMidWrite = 0;
+    for (int round = 0; round < 25; ++round) {
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            for (int i = 1;; ++i)
+                writeFileAtomically(path, version(i));
+        }
+        // Between a fraction of one write and several.
+        std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20000)(random)));
+        ::kill(child, SIGKILL);
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY(WIFSIGNALED(status));
+        killedMidWrite += ourTemporaries(folder).empty() ? 0 : 1;
+
+        // The file is one version, whole.
+        const std::string text = readAll(path);
+        const auto firstLine = text.substr(0, text.find('\n'));
+        QVERIFY2(firstLine.rfind("version ", 0) == 0, firstLine.c_str());
+        const int shown = std::stoi(firstLine.substr(8));
+        QVERIFY2(text == version(shown), ("version " + std::to_string(shown) + " is damaged").c_str());
+
+        // The next save removes the dead writer's temporary.
+        writeFileAtomically(path, version(0));
+        const std::vector<std::string> left = ourTemporaries(folder);
+        QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
+    }
+    // The kills must have hit writes in progress for the test to mean anything.
+    QVERIFY2(killedMidWrite > 0, "no kill landed during a write");
+}
+
+void TestReports::atomicWriteLeavesLiveWritersAlone()
+{
+    QTemporaryDir dir;
+    const std::string folder = dir.path().toStdString();
+    // Our own pid (a write in progress on another thread) and a foreign file that looks alike.
+    const std::string live = folder + "/.a.json" + std::string(kTemporaryMarker) + std::to_string(::getpid()) + "-1";
+    const std::string notOurs = folder + "/a.json.sparsescope-tmp-notapid";
+    const std::string dead = folder + "/.b.json" + std::string(kTemporaryMarker) + "999999999-2";
+    for (const std::string& file : {live, notOurs, dead})
+        std::ofstream(file) << "x";
+    writeFileAtomically(folder + "/c.json", "c");
+    QVERIFY(std::filesystem::exists(live));
+    QVERIFY(std::filesystem::exists(notOurs));
+    QVERIFY(!std::filesystem::exists(dead));
+}
+
+void TestReports::atomicWriteOnAFullDiskNamesTheReason()
+{
+    // A file size limit makes write() fail part-way as a full disk does (EFBIG instead of
+    // ENOSPC); in a child, so that the limit does not outlive the case.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("full.json").toStdString();
+    writeFileAtomically(path, "old");
+    const pid_t child = fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        ::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{4096, 4096};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        try {
+            writeFileAtomically(path, std::string(1 << 20, 'n'));
+        } catch (const InputError& error) {
+            const std::string message = error.what();
+            const bool named = message.find(path) != std::string::npos
+                               && message.find("write failed after 4096 of 1048576 bytes: File too large") != std::string::npos;
+            _exit(named ? 0 : 2);
+        }
+        _exit(1);
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY(WIFEXITED(status));
+    QCOMPARE(WEXITSTATUS(status), 0);
+    QCOMPARE(QString::fromStdString(readAll(path)), QStringLiteral("old"));
+    QVERIFY(ourTemporaries(dir.path().toStdString()).empty());
+}
+
+void TestReports::atomicWriteKeepsPermissions()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("mode.json").toStdString();
+    writeFileAtomically(path, "old");
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    writeFileAtomically(path, "new");
+    QCOMPARE(std::filesystem::status(path).permissions(),
+             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 QTEST_APPLESS_MAIN(TestReports)

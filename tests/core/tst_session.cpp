@@ -3,6 +3,7 @@
 // session is rejected with the file and the field named; saves are atomic.
 #include "common/Checksum.h"
 #include "common/Error.h"
+#include "common/JsonReader.h"
 #include "metrics/Metrics.h"
 #include "eval/Reports.h"
 #include "session/Session.h"
@@ -445,7 +446,11 @@ private slots:
             {"batch zero", "training.batch_size"},
             {"criterion unknown", "compression.pruning.criterion"},
             {"target sparsity 2", "compression.pruning"},
-            {"per-layer targets of wrong length", "compression.pruning"},
+            {"per-layer targets of wrong length", "compression.pruning.per_layer"},
+            {"per-layer targets too many in global scope", "compression.pruning.per_layer"},
+            {"classes 5 for moons without a model", "architecture.classes"},
+            {"inputs 3 for moons without a model", "architecture.inputs"},
+            {"model class names of other data", "model.classNames"},
             {"bits do not fit", "compression.precision.bits"},
             {"int 9 bits", "compression.precision.bits"},
             {"model weights row short", "model.layers[0].weights[1]"},
@@ -471,6 +476,8 @@ private slots:
             {"sweep options one fold", "sweep.options"},
             {"sweep training batch", "sweep.options.training.batch_size"},
             {"sweep energy negative", "sweep.options.energy.dram_read32_pj"},
+            {"hidden 30000x30000 without a model", "architecture"},
+            {"sweep hidden 30000x30000", "sweep.options.hidden"},
         };
         for (const auto& c : cases)
             QTest::newRow(c[0]) << QString(c[0]) << QString(c[1]);
@@ -513,6 +520,16 @@ private slots:
             j["compression"]["pruning"]["scope"] = "per-layer";
             j["compression"]["pruning"]["per_layer"] = {0.1, 0.2};
         }
+        else if (n == "per-layer targets too many in global scope") j["compression"]["pruning"]["per_layer"] = {0.1, 0.2, 0.3, 0.4, 0.5};
+        else if (n == "classes 5 for moons without a model") {
+            j["model"] = nullptr;
+            j["architecture"]["classes"] = 5;
+        }
+        else if (n == "inputs 3 for moons without a model") {
+            j["model"] = nullptr;
+            j["architecture"]["inputs"] = 3;
+        }
+        else if (n == "model class names of other data") j["model"]["classNames"] = {"benign", "malignant"};
         else if (n == "bits do not fit") j["compression"]["precision"] = {{"format", "fp16"}, {"bits", 8}, {"granularity", "per-tensor"}};
         else if (n == "int 9 bits") j["compression"]["precision"]["bits"] = 9;
         else if (n == "model weights row short") j["model"]["layers"][0]["weights"][1].erase(0);
@@ -538,6 +555,11 @@ private slots:
         else if (n == "sweep options one fold") j["sweep"]["options"]["folds"] = 1;
         else if (n == "sweep training batch") j["sweep"]["options"]["training"]["batch_size"] = "big";
         else if (n == "sweep energy negative") j["sweep"]["options"]["energy"]["dram_read32_pj"] = -640;
+        else if (n == "hidden 30000x30000 without a model") {
+            j["model"] = nullptr;
+            j["architecture"]["hidden"] = {30000, 30000};
+        }
+        else if (n == "sweep hidden 30000x30000") j["sweep"]["options"]["hidden"] = {30000, 30000};
         else QFAIL("unknown case");
 
         const std::string file = path("bad.json");
@@ -592,7 +614,104 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, saveSession(folder, trainedSession(moons())));
         QVERIFY(std::filesystem::is_directory(folder + "/child"));
         for (const auto& entry : std::filesystem::directory_iterator(m_folder.path().toStdString()))
-            QVERIFY2(entry.path().filename().string().find(".tmp") == std::string::npos, entry.path().c_str());
+            QVERIFY2(entry.path().filename().string().find("sparsescope-tmp") == std::string::npos, entry.path().c_str());
+    }
+
+    // Hostile files: nesting that would overflow the stack of a recursive dump or copy, numbers
+    // beyond a double, and values so long that quoting them whole would flood the terminal.
+    void hostileJsonIsRefusedWithAShortMessage_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("replacement");
+        QTest::addColumn<QString>("expected");
+        const QString deepArrays = QString("[").repeated(50000) + QString("]").repeated(50000);
+        const QString deepObjects = QString("{\"a\":").repeated(100000) + "{}" + QString("}").repeated(100000);
+        QTest::newRow("version in 50,000 arrays") << "version" << deepArrays << "nested deeper than";
+        QTest::newRow("model_seed in 50,000 arrays") << "model_seed" << deepArrays << "nested deeper than";
+        QTest::newRow("app with 100,000 objects") << "app" << deepObjects << "nested deeper than";
+        QTest::newRow("1e999 learning rate") << "progress" << "1e999" << "not valid JSON";
+        QTest::newRow("version a long array") << "version" << "[" + QString("1,").repeated(100000) + "1]"
+                                              << "version: expected an integer, got array of 100001 entries";
+        QTest::newRow("format a long string") << "format" << "\"" + QString("x").repeated(100000) + "\""
+                                              << "format: expected \"sparsescope-session\", got \"xxx";
+    }
+
+    void hostileJsonIsRefusedWithAShortMessage()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, replacement);
+        QFETCH(QString, expected);
+        Json j = m_valid;
+        j[field.toStdString()] = "REPLACED-BY-THE-TEST";
+        std::string text = j.dump();
+        const std::string marker = "\"REPLACED-BY-THE-TEST\"";
+        text.replace(text.find(marker), marker.size(), replacement.toStdString());
+        const std::string file = path("hostile.json");
+        writeText(file, text);
+        try {
+            loadSession(file);
+            QFAIL("accepted");
+        } catch (const InputError& error) {
+            QCOMPARE(error.file(), file);
+            QVERIFY2(std::string(error.what()).find(expected.toStdString()) != std::string::npos, error.what());
+            QVERIFY2(std::strlen(error.what()) < 300, error.what());
+        }
+    }
+
+    void errorsInAnEmbeddedCsvNameTheSession()
+    {
+        Session session = trainedSession(moons());
+        session.dataset.source = SessionDataset::Source::CsvFile;
+        session.dataset.request.nameOrPath = path("gone.csv");
+        session.dataset.request.csvText = "x,y\n1,a\n2,b\nthree,a\n";
+        Fnv1a64 hash;
+        hash.add(session.dataset.request.csvText);
+        session.dataset.checksum = hash.text();
+        const std::string file = path("embedded.json");
+        const ResolvedDataset resolved = resolveDataset(session.dataset, file);
+        try {
+            prepareDataset(resolved.request);
+            QFAIL("accepted");
+        } catch (const InputError& error) {
+            QVERIFY2(error.file().find(file) == 0, error.what());
+            QVERIFY2(error.file().find("dataset.embedded_csv") != std::string::npos, error.what());
+            QCOMPARE(error.line(), 4);
+        }
+    }
+
+    void nestingWithinTheLimitIsRead()
+    {
+        Json j = m_valid;
+        Json nested = Json::object();
+        for (int i = 0; i < kMaxJsonDepth - 2; ++i)
+            nested = Json{{"a", nested}};
+        j["app"] = nested;
+        const std::string file = path("deep-but-fine.json");
+        writeText(file, j.dump());
+        QCOMPARE(loadSession(file).app, nested);
+    }
+
+    void oversizedFileIsRefusedBeforeParsing()
+    {
+        const std::string file = path("huge.json");
+        {
+            std::ofstream out(file, std::ios::binary);
+            out << "[";
+            const std::string block(1 << 20, ' ');
+            for (std::size_t i = 0; i <= (kMaxJsonFileBytes >> 20); ++i)
+                out << block;
+            out << "]";
+        }
+        try {
+            loadSession(file);
+            QFAIL("accepted");
+        } catch (const InputError& error) {
+            QCOMPARE(error.file(), file);
+            QVERIFY2(std::string(error.what()).find("MiB") != std::string::npos, error.what());
+        }
+        std::filesystem::remove(file);
+        // A folder or a named pipe is not read (a pipe would block the reader).
+        QVERIFY_THROWS_EXCEPTION(InputError, loadSession(m_folder.path().toStdString()));
     }
 };
 

@@ -304,7 +304,7 @@ private slots:
         const TrainingResult result = trainer.train(20);
         QVERIFY(result.outcome == TrainingOutcome::Diverged);
         QVERIFY2(result.message.find("diverged") != std::string::npos, result.message.c_str());
-        QVERIFY2(result.message.find("last finite weights") != std::string::npos, result.message.c_str());
+        QVERIFY2(result.message.find("last good weights") != std::string::npos, result.message.c_str());
         QVERIFY(network.isFinite());
         QVERIFY(trainer.stepCount() < 20L * 10);
         // With a sane learning rate training carries on from the kept weights.
@@ -312,6 +312,53 @@ private slots:
         trainer.setConfig(config);
         QVERIFY(trainer.train(1).outcome == TrainingOutcome::Finished);
         QVERIFY(network.isFinite());
+    }
+
+    // Divergence whose loss stays finite: the loss explodes by orders of magnitude (weights of
+    // 1e16 and more) without a NaN. Training stops, says so, and keeps weights whose loss was
+    // in range.
+    void divergenceWithAFiniteLossIsDetected_data()
+    {
+        QTest::addColumn<QString>("dataset");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("learningRate");
+        QTest::newRow("adam lr 1e3 moons") << "moons" << int(OptimizerKind::Adam) << 1e3;
+        QTest::newRow("rmsprop lr 1e3 moons") << "moons" << int(OptimizerKind::RmsProp) << 1e3;
+        QTest::newRow("adam lr 1e3 iris") << "iris" << int(OptimizerKind::Adam) << 1e3;
+        QTest::newRow("rmsprop lr 1e3 digits") << "digits" << int(OptimizerKind::RmsProp) << 1e3;
+        QTest::newRow("sgd lr 30 digits") << "digits" << int(OptimizerKind::Sgd) << 30.0;
+        QTest::newRow("momentum lr 30 digits") << "digits" << int(OptimizerKind::Momentum) << 30.0;
+    }
+    void divergenceWithAFiniteLossIsDetected()
+    {
+        QFETCH(QString, dataset);
+        QFETCH(int, kind);
+        QFETCH(double, learningRate);
+        const PreparedData data = prepare(dataset.toStdString());
+        const int classes = data.split.train.classCount();
+        Network network(mlp(data.split.train.featureCount(), {32}, classes), 4);
+        TrainingConfig config = adam(learningRate, 32);
+        config.optimizer.kind = OptimizerKind(kind);
+        Trainer trainer(network, data.split.train, &data.split.test, config);
+        const TrainingResult result = trainer.train(20);
+        QVERIFY2(result.outcome == TrainingOutcome::Diverged, "reported as finished");
+        QVERIFY2(result.message.find("times the best seen") != std::string::npos, result.message.c_str());
+        QVERIFY2(result.message.find("last good weights") != std::string::npos, result.message.c_str());
+        // The kept model is one whose loss was in range, not one with weights of 1e16.
+        QVERIFY(network.isFinite());
+        const double kept = trainer.evaluateNow().trainLoss;
+        QVERIFY2(kept <= kDivergenceLossFactor * std::log(double(classes)), std::to_string(kept).c_str());
+    }
+
+    void healthyTrainingIsNotCalledDivergent()
+    {
+        // Long unregularised training on separable data drives the loss towards 0 and makes
+        // single mini-batches relatively costly: no false alarm.
+        const PreparedData data = prepare("article", 100);
+        Network network(mlp(2, {}, 2), 4);
+        TrainingConfig config = adam(0.5, 1);
+        Trainer trainer(network, data.split.train, &data.split.test, config);
+        QVERIFY(trainer.train(300).outcome == TrainingOutcome::Finished);
     }
 
     void nonFiniteNetworkRejected()

@@ -52,8 +52,9 @@ private slots:
         QTest::newRow("lr negative") << "learning rate must be a finite number > 0, got -0.5" << Edit([](TrainingConfig& c) { c.optimizer.learningRate = -0.5; });
         QTest::newRow("lr NaN") << "learning rate must be a finite number > 0, got nan" << Edit([nan](TrainingConfig& c) { c.optimizer.learningRate = nan; });
         QTest::newRow("lr inf") << "learning rate must be a finite number > 0, got inf" << Edit([inf](TrainingConfig& c) { c.optimizer.learningRate = inf; });
-        QTest::newRow("batch 0") << "batch size must be an integer >= 1, got 0" << Edit([](TrainingConfig& c) { c.batchSize = 0; });
-        QTest::newRow("epochs") << "epochs must be an integer >= 0, got -2" << Edit([](TrainingConfig& c) { c.epochs = -2; });
+        QTest::newRow("batch 0") << "batch size must be an integer in [1, 10000000], got 0" << Edit([](TrainingConfig& c) { c.batchSize = 0; });
+        QTest::newRow("epochs") << "epochs must be an integer in [0, 100000], got -2" << Edit([](TrainingConfig& c) { c.epochs = -2; });
+        QTest::newRow("epochs beyond the limit") << "epochs must be an integer in [0, 100000], got 100001" << Edit([](TrainingConfig& c) { c.epochs = 100001; });
         QTest::newRow("dropout 1") << "dropout must be in [0, 1), got 1" << Edit([](TrainingConfig& c) { c.regularization.dropout = 1.0; });
         QTest::newRow("dropout negative") << "dropout must be in [0, 1), got -0.1" << Edit([](TrainingConfig& c) { c.regularization.dropout = -0.1; });
         QTest::newRow("dropout NaN") << "dropout must be in [0, 1), got nan" << Edit([nan](TrainingConfig& c) { c.regularization.dropout = nan; });
