@@ -642,27 +642,12 @@ double Trainer::evaluate(const Dataset& data, Labels& predicted) const
     const auto forwardChunk = [&](int index, std::vector<Matrix>& buffers) {
         const int start = index * chunk;
         const int n = std::min(chunk, samples - start);
-        for (std::size_t l = 0; l < count; ++l) {
-            auto out = buffers[l].leftCols(n);
-            if (l == 0)
-                multiplyInto(out, layers[l].weights, false, data.features.middleCols(start, n), false, threads == 1);
-            else
-                multiplyInto(out, layers[l].weights, false, buffers[l - 1].leftCols(n), false, threads == 1);
-            addBiasAndActivate(out, layers[l].bias, layers[l].activation, l + 1 < count);
-        }
+        forwardBlock(m_network, data.features.middleCols(start, n), buffers, threads == 1);
         const auto logits = buffers[count - 1].leftCols(n);
         const std::span<const int> labels(data.labels.data() + start, static_cast<std::size_t>(n));
         chunkLoss[static_cast<std::size_t>(index)] = crossEntropySum(binary, logits, labels);
-        if (binary) {
-            for (int j = 0; j < n; ++j)
-                predicted[static_cast<std::size_t>(start + j)] = logits(0, j) > Scalar(0) ? 1 : 0;
-        } else {
-            for (int j = 0; j < n; ++j) {
-                Eigen::Index best = 0;
-                logits.col(j).maxCoeff(&best);
-                predicted[static_cast<std::size_t>(start + j)] = static_cast<int>(best);
-            }
-        }
+        for (int j = 0; j < n; ++j)
+            predicted[static_cast<std::size_t>(start + j)] = labelFromLogits(logits, j, binary);
     };
     if (threads == 1) {
         for (int index = 0; index < chunks; ++index)
