@@ -4,10 +4,76 @@
 #include "eval/Reports.h"
 #include "nn/WeightStatistics.h"
 #include "nn/ModelFile.h"
+#include "common/Error.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace ss::cli {
+
+PreparedData prepareData(const DatasetRequest& request, const std::string& testDatasetPath)
+{
+    if (testDatasetPath.empty())
+        return prepareDataset(request);
+    DatasetRequest trainRequest = request;
+    trainRequest.testFraction = 0.0;
+    PreparedData prepared = prepareDataset(trainRequest);
+    DatasetRequest testRequest;
+    testRequest.nameOrPath = testDatasetPath;
+    testRequest.labelColumn = request.labelColumn;
+    testRequest.testFraction = 0.0;
+    testRequest.scaler = prepared.scaler;
+    Dataset test = std::move(prepareDataset(testRequest).split.train);
+    const Dataset& train = prepared.split.train;
+    if (test.featureCount() != train.featureCount())
+        throw ConfigError("test dataset " + testDatasetPath + ": " + std::to_string(test.featureCount())
+                          + " features, the training data have " + std::to_string(train.featureCount()));
+    std::vector<int> classOf(test.classNames.size(), -1);
+    for (std::size_t c = 0; c < test.classNames.size(); ++c) {
+        const auto found = std::find(train.classNames.begin(), train.classNames.end(), test.classNames[c]);
+        if (found == train.classNames.end())
+            throw ConfigError("test dataset " + testDatasetPath + ": class '" + test.classNames[c]
+                              + "' is not in the training data");
+        classOf[c] = static_cast<int>(found - train.classNames.begin());
+    }
+    for (int& label : test.labels)
+        label = classOf[static_cast<std::size_t>(label)];
+    test.classNames = train.classNames;
+    test.name = train.name;
+    prepared.split.testIndices.resize(static_cast<std::size_t>(test.sampleCount()));
+    for (int i = 0; i < test.sampleCount(); ++i)
+        prepared.split.testIndices[static_cast<std::size_t>(i)] = i;
+    prepared.split.test = std::move(test);
+    prepared.description += "; test part: every row of " + testDatasetPath;
+    return prepared;
+}
+
+nlohmann::json standardizationJson(const PreparedData& data, const ElasticNetStandardization& solver)
+{
+    const FeatureScaler& scaler = data.scaler;
+    const char* kind = scaler.kind() == FeatureScaler::Kind::Standardize  ? "standardize"
+                       : scaler.kind() == FeatureScaler::Kind::DivideBy255 ? "divide_by_255"
+                                                                           : "none";
+    const auto list = [](const auto& vector) {
+        std::vector<double> values(static_cast<std::size_t>(vector.size()));
+        for (Eigen::Index i = 0; i < vector.size(); ++i)
+            values[static_cast<std::size_t>(i)] = static_cast<double>(vector(i));
+        return values;
+    };
+    return {
+        {"input_scaling",
+         {{"kind", kind},
+          {"meaning", "x' = (x - offset) * factor per feature, fitted on the training rows (float)"},
+          {"offset", list(scaler.offset())},
+          {"factor", list(scaler.factor())}}},
+        {"solver",
+         {{"standardized", solver.scaled},
+          {"meaning", solver.description() + "; applied to x' (double)"},
+          {"mean", list(solver.mean)},
+          {"scale", list(solver.scale)}}},
+        {"coefficients", "weights and intercepts are given on the scale of the file's features x"},
+    };
+}
 
 TrainingRun runTraining(const DatasetRequest& request, const std::function<Architecture(int, int)>& architecture,
                         const TrainingConfig& config)

@@ -5,6 +5,7 @@
 #include "data/DatasetCatalog.h"
 #include "nn/Network.h"
 #include "nn/Trainer.h"
+#include "solve/ElasticNetLogistic.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,15 @@ struct TrainingRun {
     TrainingResult result;
     double trainSeconds = 0;
 };
+
+// The request's train/test split; with testDatasetPath, every row of the request's data
+// trains and the rows of that CSV file (same label column, scaled by the training scaler,
+// classes matched by name) are the test part. Throws ConfigError for a class the training
+// data lack.
+PreparedData prepareData(const DatasetRequest& request, const std::string& testDatasetPath);
+
+// The preprocessing and the solver's standardisation, for the JSON of exact fits.
+nlohmann::json standardizationJson(const PreparedData& data, const ElasticNetStandardization& solver);
 
 TrainingRun runTraining(const DatasetRequest& request, const std::function<Architecture(int inputs, int classes)>& architecture,
                         const TrainingConfig& config);

@@ -64,8 +64,9 @@ std::vector<std::string> bundledDatasetNames()
 PreparedData prepareDataset(const DatasetRequest& request)
 {
     const std::string& name = request.nameOrPath;
-    if (!(request.testFraction > 0.0 && request.testFraction < 1.0))
-        throw ConfigError("test fraction must be in (0, 1), got " + formatDouble(request.testFraction));
+    // 0 puts every row in the training part (an exact fit on all data, checked elsewhere).
+    if (!(request.testFraction >= 0.0 && request.testFraction < 1.0))
+        throw ConfigError("test fraction must be in [0, 1), got " + formatDouble(request.testFraction));
     if (request.maxTrainSamples < 0)
         throw ConfigError("maxTrainSamples must be >= 0 (0 = all), got " + std::to_string(request.maxTrainSamples));
 
