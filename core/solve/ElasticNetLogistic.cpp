@@ -5,11 +5,13 @@
 #include "kernels/Isa.h"
 #include "solve/CoordinateKernels.h"
 
+#include <Eigen/Cholesky>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <sstream>
+
 
 namespace ss {
 
@@ -128,6 +130,10 @@ constexpr double kMinimumNewtonWeight = 1e-5 * (1.0 - 1e-5);
 constexpr long kMaxSweepsPerFit = 100000;
 constexpr int kMaxHalvings = 50;
 constexpr int kMaxKktRounds = 60;
+// Beyond 1e-8 of the starting tolerance the changes are rounding noise.
+constexpr int kMaxTightenings = 4;
+// Largest active set solved directly: the system costs samples * size^2 / 2 to form.
+constexpr long kMaxDirectSolveSize = 400;
 
 class PathSolver {
 public:
@@ -459,6 +465,73 @@ private:
         return change;
     }
 
+    // The minimiser of the quadratic model over the active coefficients with their signs kept
+    // (a smooth quadratic there: one linear solve), and the intercept. Where a sign would
+    // change, the step stops at the first zero crossing and the cycles take over again.
+    void solveActiveSetDirectly(int k, double weightSum)
+    {
+        const auto size = static_cast<Eigen::Index>(m_activeList.size()) + 1; // intercept last
+        const double l1 = m_lambda * m_alpha;
+        const double l2 = m_lambda * (1.0 - m_alpha);
+        double* b = beta(k);
+        const double* v = m_weight.data();
+        double* r = m_residual.data();
+        Eigen::MatrixXd system(size, size);
+        Eigen::VectorXd gradient(size);
+        m_weightedColumn.resize(static_cast<std::size_t>(m_n));
+        for (Eigen::Index a = 0; a + 1 < size; ++a) {
+            const int ja = m_activeList[static_cast<std::size_t>(a)];
+            const float* xa = column(ja);
+            for (long i = 0; i < m_n; ++i)
+                m_weightedColumn[static_cast<std::size_t>(i)] = v[i] * xa[i];
+            for (Eigen::Index c = a; c + 1 < size; ++c)
+                system(a, c) = system(c, a) =
+                    solve::dotFloatDouble(column(m_activeList[static_cast<std::size_t>(c)]), m_weightedColumn.data(), m_n);
+            double sum = 0.0;
+            for (long i = 0; i < m_n; ++i)
+                sum += m_weightedColumn[static_cast<std::size_t>(i)];
+            system(a, size - 1) = system(size - 1, a) = sum;
+            system(a, a) += l2;
+            gradient(a) = -solve::dotFloatDouble(xa, r, m_n) + (b[ja] > 0 ? l1 : -l1) + l2 * b[ja];
+        }
+        system(size - 1, size - 1) = weightSum;
+        double residualSum = 0.0;
+        for (long i = 0; i < m_n; ++i)
+            residualSum += r[i];
+        gradient(size - 1) = -residualSum;
+        const Eigen::LDLT<Eigen::MatrixXd> factor(system);
+        if (factor.info() != Eigen::Success)
+            return;
+        const Eigen::VectorXd step = factor.solve(-gradient);
+        if (!step.allFinite())
+            return;
+        double fraction = 1.0;
+        Eigen::Index crossing = -1;
+        for (Eigen::Index a = 0; a + 1 < size; ++a) {
+            const double old = b[m_activeList[static_cast<std::size_t>(a)]];
+            if ((old > 0 && old + step(a) < 0) || (old < 0 && old + step(a) > 0)) {
+                const double t = -old / step(a);
+                if (t < fraction) {
+                    fraction = t;
+                    crossing = a;
+                }
+            }
+        }
+        for (Eigen::Index a = 0; a + 1 < size; ++a) {
+            const int j = m_activeList[static_cast<std::size_t>(a)];
+            const double updated = a == crossing ? 0.0 : b[j] + fraction * step(a);
+            const double d = updated - b[j];
+            if (d != 0.0) {
+                b[j] = updated;
+                solve::subtractWeightedColumn(r, d, v, column(j), m_n);
+            }
+        }
+        const double d0 = fraction * step(size - 1);
+        m_intercepts[static_cast<std::size_t>(k)] += d0;
+        for (long i = 0; i < m_n; ++i)
+            r[i] -= d0 * v[i];
+    }
+
     // Minimises the quadratic approximation in predictor k's coefficients (the others fixed),
     // then moves there, halving the step while the true objective would rise.
     double fitPredictor(int k, double tolerance)
@@ -476,9 +549,13 @@ private:
             m_savedBeta[static_cast<std::size_t>(j)] = b[j];
         }
         const double savedIntercept = m_intercepts[static_cast<std::size_t>(k)];
+        const double before = m_loss + penalty();
 
         // Active-set iterations: a cycle over the strong set, then cycles over the non-zero
-        // coefficients only until they settle, until a full cycle changes nothing.
+        // coefficients only until they settle, until a full cycle changes nothing. Where the
+        // cycles crawl (strongly correlated features, as near separation at small lambda),
+        // the quadratic model on the active set is solved directly (once per active set) when
+        // its cost, about |active| / 8 cycles, is half the cycles already spent on it.
         long sweeps = 0;
         while (sweeps < kMaxSweepsPerFit) {
             ++sweeps;
@@ -488,10 +565,19 @@ private:
             for (int j : m_strongList)
                 if (b[j] != 0.0)
                     m_activeList.push_back(j);
+            long activeSweeps = 0;
+            bool solvedDirectly = false;
+            const long sweepsBeforeDirectSolve = std::max<long>(4, static_cast<long>(m_activeList.size()) / 4);
             while (sweeps < kMaxSweepsPerFit) {
                 ++sweeps;
+                ++activeSweeps;
                 if (sweep(k, m_activeList, weightSum) < tolerance)
                     break;
+                if (!solvedDirectly && activeSweeps >= sweepsBeforeDirectSolve
+                    && static_cast<long>(m_activeList.size()) <= kMaxDirectSolveSize) {
+                    solvedDirectly = true;
+                    solveActiveSetDirectly(k, weightSum);
+                }
             }
         }
         m_sweeps += sweeps;
@@ -511,7 +597,6 @@ private:
         for (long i = 0; i < m_n; ++i)
             e[i] += d0;
         change = std::max(change, weightSum * d0 * d0);
-        const double before = m_loss + penalty();
         refreshPredictor(k);
         double loss = meanLoss();
         for (int halving = 0; halving < kMaxHalvings && loss + penalty() > before + 1e-13 * std::abs(before); ++halving) {
@@ -623,7 +708,10 @@ private:
             }
             rebuildStrongList();
             m_loss = meanLoss();
-            double tolerance = 0.01 * m_options.kktTolerance * m_options.kktTolerance;
+            // The cycles stop when no coefficient moves the quadratic model by more than this
+            // (curvature * change^2); where the KKT check still fails, it is tightened.
+            double tolerance = m_options.kktTolerance * m_options.kktTolerance;
+            int tightenings = 0;
             for (int round = 0; round < kMaxKktRounds; ++round) {
                 if (!solveOnStrongSet(tolerance, cancel, outerIterations))
                     return false;
@@ -638,7 +726,7 @@ private:
                     rebuildStrongList();
                     continue;
                 }
-                if (kktResidual() <= m_options.kktTolerance)
+                if (kktResidual() <= m_options.kktTolerance || ++tightenings > kMaxTightenings)
                     break;
                 tolerance *= 0.01;
             }
@@ -706,6 +794,7 @@ private:
     std::vector<double> m_savedBeta;
     std::vector<double> m_curvature;   // sum_i w_i x_ij^2
     std::vector<double> m_classValues;
+    std::vector<double> m_weightedColumn;
     std::vector<char> m_strong;
     std::vector<int> m_strongList;
     std::vector<int> m_activeList;
