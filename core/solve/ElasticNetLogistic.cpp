@@ -657,17 +657,22 @@ private:
     // Outer loop on the strong set. False when cancelled.
     bool solveOnStrongSet(double tolerance, const std::atomic<bool>* cancel, int& outerIterations)
     {
+        double previousChange = 0.0;
         for (int it = 0; it < m_options.maxOuterIterations; ++it) {
             if (cancel && cancel->load())
                 return false;
+            // Inexact Newton: while the quadratic approximations still move a lot, solving
+            // them to the final tolerance is wasted work.
+            const double innerTolerance = std::max(tolerance, 1e-3 * previousChange);
             double change = 0.0;
             for (int k = 0; k < m_predictors; ++k)
-                change = std::max(change, fitPredictor(k, tolerance));
+                change = std::max(change, fitPredictor(k, innerTolerance));
             if (m_predictors > 1)
                 applySymmetricShifts();
             ++outerIterations;
             if (change < tolerance)
                 break;
+            previousChange = change;
         }
         return true;
     }
