@@ -104,14 +104,14 @@ TrainingConfig trainingConfigFrom(const QCommandLineParser& parser, bool withPen
 void addExactSolverOptions(QCommandLineParser& parser, bool withLambdaSequence)
 {
     parser.addOptions({
-        {"alpha", "Elastic-net mix: 1 = lasso, 0 = ridge (penalty lambda * (alpha |w| + (1 - alpha)/2 w^2)).", "A", "1"},
         {"kkt-tolerance", "Exact solver: a lambda is done when every KKT residual is at most this.", "X", "1e-7"},
-        {"no-standardize", "Exact solver: centre the features only (default: glmnet's standardisation)."},
         {"threads", "Exact solver: threads for the gradient over all features.", "N", "1"},
         {"test-dataset", "Evaluate on this CSV file (scaled like the training data) instead of a held-out part.", "FILE"},
     });
     if (withLambdaSequence)
         parser.addOptions({
+            {"alpha", "Elastic-net mix: 1 = lasso, 0 = ridge (penalty lambda * (alpha |w| + (1 - alpha)/2 w^2)).", "A", "1"},
+            {"no-standardize", "Centre the features only (default: glmnet's standardisation).", ""},
             {"lambdas", "Number of lambdas, log-spaced from lambda_max down.", "N", "100"},
             {"min-ratio", "Smallest lambda / lambda_max (default: glmnet's, 1e-4 when samples > features, else 1e-2).", "R"},
             {"lambda", "Explicit lambdas, comma-separated (replace the sequence).", "L1,L2,..."},
@@ -121,19 +121,19 @@ void addExactSolverOptions(QCommandLineParser& parser, bool withLambdaSequence)
 ExactSolverChoice exactSolverChoiceFrom(const QCommandLineParser& parser, bool withLambdaSequence)
 {
     ExactSolverChoice choice;
-    choice.alpha = doubleOption(parser, "alpha");
-    if (!(choice.alpha >= 0.0 && choice.alpha <= 1.0))
-        throw UsageError("--alpha must be in [0, 1]");
     choice.kktTolerance = doubleOption(parser, "kkt-tolerance");
     if (!(choice.kktTolerance > 0.0 && std::isfinite(choice.kktTolerance)))
         throw UsageError("--kkt-tolerance must be positive");
-    choice.standardize = !parser.isSet("no-standardize");
     choice.threads = static_cast<int>(longOption(parser, "threads"));
     if (choice.threads < 1 || choice.threads > 256)
         throw UsageError("--threads must be in [1, 256]");
     choice.testDataset = parser.value("test-dataset").toStdString();
     if (!withLambdaSequence)
         return choice;
+    choice.alpha = doubleOption(parser, "alpha");
+    if (!(choice.alpha >= 0.0 && choice.alpha <= 1.0))
+        throw UsageError("--alpha must be in [0, 1]");
+    choice.standardize = !parser.isSet("no-standardize");
     choice.lambdaCount = static_cast<int>(longOption(parser, "lambdas"));
     if (choice.lambdaCount < 1)
         throw UsageError("--lambdas must be >= 1");
