@@ -11,7 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-
+#include <string>
 
 namespace ss {
 

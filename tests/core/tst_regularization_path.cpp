@@ -45,28 +45,50 @@ class TestRegularizationPath : public QObject {
     Q_OBJECT
 
 private slots:
+    // glmnet run to convergence (thresh 1e-14) on every row of a bundled set, at its own
+    // lambda sequence (tests/data/glmnet_*_path.txt say how); we fit the same rows there.
+    void nonZeroCountsAreGlmnets_data()
+    {
+        QTest::addColumn<QString>("dataset");
+        QTest::addColumn<QString>("reference");
+        QTest::newRow("breast cancer, binomial") << "breast-cancer" << "glmnet_breast_cancer_path.txt";
+        QTest::newRow("digits, multinomial") << "digits" << "glmnet_digits_path.txt";
+    }
+
     void nonZeroCountsAreGlmnets()
     {
-        // glmnet run to convergence (thresh 1e-14) on every row of the bundled breast cancer
-        // data, at its own lambda sequence; we fit the same rows at those lambdas.
-        const auto reference = glmnetPath("glmnet_breast_cancer_path.txt");
-        QCOMPARE(static_cast<int>(reference.size()), 100);
-        const PreparedData data = breastCancer(0.0);
+        QFETCH(QString, dataset);
+        QFETCH(QString, reference);
+        const auto glmnet = glmnetPath(reference.toStdString().c_str());
+        QVERIFY(glmnet.size() >= 90);
+        DatasetRequest request;
+        request.nameOrPath = dataset.toStdString();
+        request.testFraction = 0.0;
+        const PreparedData data = prepareDataset(request);
         QCOMPARE(data.split.test.sampleCount(), 0);
         RegularizationPathOptions options;
-        for (const auto& row : reference)
+        for (const auto& row : glmnet)
             options.explicitLambdas.push_back(row.first);
         const RegularizationPath path = computeRegularizationPath(data.split.train, data.split.test, options);
-        QCOMPARE(static_cast<int>(path.points.size()), 100);
-        QVERIFY(std::abs(path.lambdaMax - reference.front().first) < 1e-6 * reference.front().first);
-        for (std::size_t i = 0; i < reference.size(); ++i) {
-            QCOMPARE(path.points[i].lambda, reference[i].first);
+        QCOMPARE(path.points.size(), glmnet.size());
+        QVERIFY(std::abs(path.lambdaMax - glmnet.front().first) < 1e-6 * glmnet.front().first);
+        for (std::size_t i = 0; i < glmnet.size(); ++i) {
+            QCOMPARE(path.points[i].lambda, glmnet[i].first);
             // glmnet's first lambda is its lambda_max from double data; ours from the float
             // data may lie a hair above or below it, where one weight is a hair from zero.
-            if (i == 0 && reference[i].first < path.lambdaMax)
+            if (i == 0 && glmnet[i].first < path.lambdaMax)
                 continue;
-            QVERIFY2(path.points[i].nonZeroWeights == reference[i].second,
-                     qPrintable(QString("lambda %1: %2 non-zero, glmnet %3").arg(reference[i].first).arg(path.points[i].nonZeroWeights).arg(reference[i].second)));
+            // Digits, the six smallest lambdas (below 2.5e-4 lambda_max, the softmax close to
+            // separating the classes): 1-3 more non-zero weights of 273 than glmnet's, with
+            // KKT residuals below 1e-7 here; allowed, and only there.
+            const bool separatingTail = dataset == "digits" && glmnet[i].first < 2.5e-4 * path.lambdaMax;
+            if (separatingTail) {
+                QVERIFY(std::abs(path.points[i].nonZeroWeights - glmnet[i].second) <= 3);
+                QVERIFY(path.points[i].kktResidual <= 1e-6);
+                continue;
+            }
+            QVERIFY2(path.points[i].nonZeroWeights == glmnet[i].second,
+                     qPrintable(QString("lambda %1: %2 non-zero, glmnet %3").arg(glmnet[i].first).arg(path.points[i].nonZeroWeights).arg(glmnet[i].second)));
             QVERIFY(path.points[i].kktResidual <= 1e-6);
             QVERIFY(!path.points[i].tested);
         }
