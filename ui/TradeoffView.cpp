@@ -154,8 +154,8 @@ TradeoffView::TradeoffView(QWidget* parent)
                                           "tolerates pruning, as Intel Distiller's sensitivity analysis shows."));
     m_sweepButton->setToolTip(QStringLiteral("Train the current model over a grid of \u03bb, target sparsity and precision, "
                                              "and plot every configuration with the Pareto front."));
-    m_pathButton->setToolTip(QStringLiteral("Regularisation path, for logistic regression: fit the model at 40 decreasing \u03bb (warm started, "
-                                            "as glmnet does) and draw every weight against \u03bb."));
+    m_pathButton->setToolTip(QStringLiteral("Regularisation path, for logistic regression: the exact L1 / elastic-net solution at 40 decreasing \u03bb "
+                                            "(coordinate descent, as glmnet) with every weight drawn against \u03bb."));
     bar->addWidget(m_status, 1);
     bar->addWidget(m_progress);
     bar->addWidget(m_cancelButton);
@@ -759,11 +759,6 @@ void TradeoffView::startPath()
     RegularizationPathOptions options;
     options.lambdas = kPathLambdas;
     options.alpha = lambda > 0 ? r.l1 / lambda : 1.0;
-    options.training = keep->training;
-    options.training.regularization.dropout = 0;
-    const int samples = std::max(1, keep->data->split.train.sampleCount());
-    const int stepsPerEpoch = (samples + keep->training.batchSize - 1) / keep->training.batchSize;
-    options.epochsPerLambda = std::clamp(600 / std::max(1, stepsPerEpoch), 3, 30);
     m_pathKey = QStringLiteral("%1/%2/%3").arg(keep->modelGeneration).arg(keep->datasetRequest.nameOrPath.c_str()).arg(options.alpha);
     if (m_pathCancel)
         m_pathCancel->store(true);

@@ -16,6 +16,7 @@ const std::vector<CommandInfo>& headlessCommands()
         {"prune", "prune (and quantize, fine-tune) a saved model; metrics, sparsity and efficiency as JSON", &runPrune},
         {"scan", "accuracy and F1 of a saved model at ~100 sparsity levels, as CSV", &runScan},
         {"sweep", "a grid of lambda, sparsity and bits (optionally cross-validated) with Pareto fronts", &runSweep},
+        {"path", "exact L1 / elastic-net logistic regression along a lambda path (as glmnet), as JSON", &runPath},
         {"demo", "train the default dataset and model and write the results to a folder", &runDemo},
     };
     return commands;

@@ -42,6 +42,7 @@ int runDemo(const QStringList& arguments, CommandStreams streams);
 int runPrune(const QStringList& arguments, CommandStreams streams);
 int runScan(const QStringList& arguments, CommandStreams streams);
 int runSweep(const QStringList& arguments, CommandStreams streams);
+int runPath(const QStringList& arguments, CommandStreams streams);
 
 // Every headless command, in the order --help lists them.
 const std::vector<CommandInfo>& headlessCommands();

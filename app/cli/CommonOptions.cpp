@@ -3,6 +3,8 @@
 #include "cli/Command.h"
 #include "data/Generators.h"
 
+#include <cmath>
+
 namespace ss::cli {
 
 void addDatasetOptions(QCommandLineParser& parser)
@@ -20,7 +22,7 @@ void addDatasetOptions(QCommandLineParser& parser)
     });
 }
 
-DatasetRequest datasetRequestFrom(const QCommandLineParser& parser)
+DatasetRequest datasetRequestFrom(const QCommandLineParser& parser, bool allowNoTestPart)
 {
     DatasetRequest request;
     request.nameOrPath = parser.value("dataset").toStdString();
@@ -36,8 +38,11 @@ DatasetRequest datasetRequestFrom(const QCommandLineParser& parser)
         request.maxTrainSamples = static_cast<int>(longOption(parser, "max-train-samples"));
     if (parser.isSet("seed"))
         request.seed = seedOption(parser, "seed");
+    if (allowNoTestPart && request.testFraction == 0.0)
+        return request;
     if (!(request.testFraction > 0.0 && request.testFraction < 1.0))
-        throw UsageError("--test-fraction must be between 0 and 1 (exclusive)");
+        throw UsageError(allowNoTestPart ? "--test-fraction must be 0 (no test part) or between 0 and 1"
+                                         : "--test-fraction must be between 0 and 1 (exclusive)");
     return request;
 }
 
@@ -97,6 +102,61 @@ TrainingConfig trainingConfigFrom(const QCommandLineParser& parser, bool withPen
         throw UsageError("--epochs must be >= 0");
     config.validate();
     return config;
+}
+
+void addExactSolverOptions(QCommandLineParser& parser, bool withLambdaSequence)
+{
+    parser.addOptions({
+        {"kkt-tolerance", "Exact solver: a lambda is done when every KKT residual is at most this.", "X", "1e-7"},
+        {"threads", "Exact solver: threads for the gradient over all features.", "N", "1"},
+        {"test-dataset", "Evaluate on this CSV file (scaled like the training data) instead of a held-out part.", "FILE"},
+    });
+    if (withLambdaSequence)
+        parser.addOptions({
+            {"alpha", "Elastic-net mix: 1 = lasso, 0 = ridge (penalty lambda * (alpha |w| + (1 - alpha)/2 w^2)).", "A", "1"},
+            {"no-standardize", "Centre the features only (default: glmnet's standardisation).", ""},
+            {"lambdas", "Number of lambdas, log-spaced from lambda_max down.", "N", "100"},
+            {"min-ratio", "Smallest lambda / lambda_max (default: glmnet's, 1e-4 when samples > features, else 1e-2).", "R"},
+            {"lambda", "Explicit lambdas, comma-separated (replace the sequence).", "L1,L2,..."},
+        });
+}
+
+ExactSolverChoice exactSolverChoiceFrom(const QCommandLineParser& parser, bool withLambdaSequence)
+{
+    ExactSolverChoice choice;
+    choice.kktTolerance = doubleOption(parser, "kkt-tolerance");
+    if (!(choice.kktTolerance > 0.0 && std::isfinite(choice.kktTolerance)))
+        throw UsageError("--kkt-tolerance must be positive");
+    choice.threads = static_cast<int>(longOption(parser, "threads"));
+    if (choice.threads < 1 || choice.threads > 256)
+        throw UsageError("--threads must be in [1, 256]");
+    choice.testDataset = parser.value("test-dataset").toStdString();
+    if (!withLambdaSequence)
+        return choice;
+    choice.alpha = doubleOption(parser, "alpha");
+    if (!(choice.alpha >= 0.0 && choice.alpha <= 1.0))
+        throw UsageError("--alpha must be in [0, 1]");
+    choice.standardize = !parser.isSet("no-standardize");
+    choice.lambdaCount = static_cast<int>(longOption(parser, "lambdas"));
+    if (choice.lambdaCount < 1)
+        throw UsageError("--lambdas must be >= 1");
+    if (parser.isSet("min-ratio")) {
+        choice.minRatio = doubleOption(parser, "min-ratio");
+        if (!(choice.minRatio > 0.0 && choice.minRatio < 1.0))
+            throw UsageError("--min-ratio must be between 0 and 1 (exclusive)");
+    }
+    if (parser.isSet("lambda")) {
+        for (const QString& part : parser.value("lambda").split(',', Qt::SkipEmptyParts)) {
+            bool ok = false;
+            const double value = part.trimmed().toDouble(&ok);
+            if (!ok || !(value > 0.0) || !std::isfinite(value))
+                throw UsageError(("--lambda expects positive numbers, not '" + part + "'").toStdString());
+            choice.lambdas.push_back(value);
+        }
+        if (choice.lambdas.empty())
+            throw UsageError("--lambda expects at least one value");
+    }
+    return choice;
 }
 
 } // namespace ss::cli

@@ -7,10 +7,14 @@
 
 #include <QCommandLineParser>
 
+#include <string>
+#include <vector>
+
 namespace ss::cli {
 
 void addDatasetOptions(QCommandLineParser& parser);
-DatasetRequest datasetRequestFrom(const QCommandLineParser& parser);
+// allowNoTestPart: --test-fraction 0 is accepted (every row trains; for exact fits).
+DatasetRequest datasetRequestFrom(const QCommandLineParser& parser, bool allowNoTestPart = false);
 
 void addModelOptions(QCommandLineParser& parser);
 // The architecture for data with `inputs` features and `classes` classes.
@@ -19,5 +23,20 @@ Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int 
 // withPenalties = false leaves out --l1/--l2 for commands that take lists of them (sweep).
 void addTrainingOptions(QCommandLineParser& parser, bool withPenalties = true);
 TrainingConfig trainingConfigFrom(const QCommandLineParser& parser, bool withPenalties = true);
+
+// The exact L1 / elastic-net logistic solver (path, train --solver exact): alpha, the lambda
+// sequence or explicit lambdas, the KKT tolerance, standardisation, threads, --test-dataset.
+void addExactSolverOptions(QCommandLineParser& parser, bool withLambdaSequence);
+struct ExactSolverChoice {
+    double alpha = 1.0;
+    int lambdaCount = 100;
+    double minRatio = 0.0;            // 0 = glmnet's default
+    std::vector<double> lambdas;      // explicit values
+    double kktTolerance = 1e-7;
+    bool standardize = true;
+    int threads = 1;
+    std::string testDataset;          // empty = the split's test part
+};
+ExactSolverChoice exactSolverChoiceFrom(const QCommandLineParser& parser, bool withLambdaSequence);
 
 } // namespace ss::cli

@@ -16,14 +16,32 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
             addDatasetOptions(parser);
             addModelOptions(parser);
             addTrainingOptions(parser);
+            parser.addOption({"solver", "exact (coordinate descent, the L1 / elastic-net optimum; logistic models with "
+                                        "--l1 > 0 only) or optimizer (--optimizer, epochs). Default: exact for logistic "
+                                        "with --l1 > 0 and no dropout, else optimizer.", "S"});
+            addExactSolverOptions(parser, false);
             parser.addOption({"save", "Write the trained model (architecture, scaler, weights, masks) as JSON.", "FILE"});
             addSessionOption(parser);
         },
         [&](const QCommandLineParser& parser) {
-            const DatasetRequest request = datasetRequestFrom(parser);
+            const DatasetRequest request = datasetRequestFrom(parser, true);
             const TrainingConfig config = trainingConfigFrom(parser);
-            const TrainingRun run = runTraining(
-                request, [&](int inputs, int classes) { return architectureFrom(parser, inputs, classes); }, config);
+            const ExactSolverChoice exact = exactSolverChoiceFrom(parser, false);
+            const bool logistic = parseHiddenSizes(parser.value("model").toStdString()).empty();
+            const QString solver = parser.isSet("solver") ? parser.value("solver")
+                                   : logistic && config.regularization.l1 > 0.0 && config.regularization.dropout == 0.0
+                                       ? QStringLiteral("exact")
+                                       : QStringLiteral("optimizer");
+            if (solver != "exact" && solver != "optimizer")
+                throw UsageError(("--solver expects exact or optimizer, not '" + solver + "'").toStdString());
+            if (solver == "exact" && !logistic)
+                throw UsageError("--solver exact fits logistic regression only (--model logistic)");
+            const TrainingRun run =
+                solver == "exact"
+                    ? runExactTraining(request, exact.testDataset, config, exact.kktTolerance, exact.threads)
+                    : runTraining(
+                          request, [&](int inputs, int classes) { return architectureFrom(parser, inputs, classes); },
+                          config, exact.testDataset);
             nlohmann::json json = toJson(run);
             if (parser.isSet("save")) {
                 saveTrainedModel(parser.value("save").toStdString(), run);

@@ -64,8 +64,9 @@ std::vector<std::string> bundledDatasetNames()
 PreparedData prepareDataset(const DatasetRequest& request)
 {
     const std::string& name = request.nameOrPath;
-    if (!(request.testFraction > 0.0 && request.testFraction < 1.0))
-        throw ConfigError("test fraction must be in (0, 1), got " + formatDouble(request.testFraction));
+    // 0 puts every row in the training part (an exact fit on all data, checked elsewhere).
+    if (!(request.testFraction >= 0.0 && request.testFraction < 1.0))
+        throw ConfigError("test fraction must be in [0, 1), got " + formatDouble(request.testFraction));
     if (request.maxTrainSamples < 0)
         throw ConfigError("maxTrainSamples must be >= 0 (0 = all), got " + std::to_string(request.maxTrainSamples));
 
@@ -179,7 +180,9 @@ PreparedData prepareDataset(const DatasetRequest& request)
     }
 
     // Metrics of an empty test set would read as 0 % accuracy; training on nothing fails later.
-    if (split.test.sampleCount() == 0 || split.train.sampleCount() == 0)
+    // A test fraction of exactly 0 asks for no test part (every row fits the model).
+    const bool noTestPartAsked = request.testFraction == 0.0;
+    if ((split.test.sampleCount() == 0 && !noTestPartAsked) || split.train.sampleCount() == 0)
         throw ConfigError(std::string(split.test.sampleCount() == 0 ? "no test samples" : "no training samples") + ": "
                           + std::to_string(split.train.sampleCount() + split.test.sampleCount())
                           + " samples split with test fraction " + formatDouble(request.testFraction)

@@ -65,6 +65,10 @@ private slots:
     void pruneRejectsBadArguments();
     void pruneComparesWithTheDenseModel();
     void headlineUsesTheChosenPositiveClass();
+    void pathFitsEveryRowExactly();
+    void pathEvaluatesOnATestFile();
+    void pathRejectsBadArguments();
+    void trainExactSolverIsTheDefaultForTheLasso();
 };
 
 // ---------------------------------------------------------------- hostile input
@@ -487,6 +491,97 @@ void TestCli::headlineUsesTheChosenPositiveClass()
     const QString iris = dir.filePath("iris.json");
     QCOMPARE(run({"train", "--dataset", "iris", "--model", "logistic", "--epochs", "1", "--save", iris}).exitCode, 0);
     QCOMPARE(run({"prune", "--model", iris, "--sparsity", "0.5", "--positive-class", "setosa"}).exitCode, 2);
+}
+
+void TestCli::pathFitsEveryRowExactly()
+{
+    const Outcome o = run({"path", "--dataset", "breast-cancer", "--test-fraction", "0", "--lambdas", "6", "--min-ratio", "0.001"});
+    QCOMPARE(o.exitCode, 0);
+    const nlohmann::json j = o.json();
+    QCOMPARE(j["dataset"]["train_samples"].get<int>(), 569);
+    QCOMPARE(j["dataset"]["test_samples"].get<int>(), 0);
+    QCOMPARE(j["model"]["family"].get<std::string>(), std::string("binomial"));
+    QVERIFY(j["standardization"]["solver"]["standardized"].get<bool>());
+    QCOMPARE(j["standardization"]["solver"]["scale"].size(), std::size_t(30));
+    const nlohmann::json& path = j["path"];
+    QCOMPARE(path.size(), std::size_t(6));
+    QCOMPARE(path[0]["lambda"].get<double>(), j["solver"]["lambda_max"].get<double>());
+    QCOMPARE(path[0]["non_zero_weights"].get<long>(), 0L);
+    QVERIFY(path[5]["non_zero_weights"].get<long>() > 10);
+    QVERIFY(std::abs(path[5]["lambda"].get<double>() / path[0]["lambda"].get<double>() - 0.001) < 1e-12);
+    for (const auto& point : path) {
+        QVERIFY(!point.contains("test"));
+        QVERIFY(point["kkt_residual"].get<double>() <= 1e-6);
+        QCOMPARE(point["weights"].size(), std::size_t(1));
+        QCOMPARE(point["weights"][0].size(), std::size_t(30));
+        long nonZero = 0;
+        for (const auto& w : point["weights"][0])
+            nonZero += w.get<double>() != 0.0;
+        QCOMPARE(nonZero, point["non_zero_weights"].get<long>());
+    }
+}
+
+void TestCli::pathEvaluatesOnATestFile()
+{
+    QTemporaryDir dir;
+    std::string train = "x,y,label\n", test = "x,y,label\n";
+    for (int i = 0; i < 60; ++i) {
+        const double x = (i % 20) / 40.0, y = ((i * 7) % 13) / 6.0 - 1.0;
+        const char* label = i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "c";
+        const std::string row = std::to_string(x + 2.0 * (i % 3)) + "," + std::to_string(y) + "," + label + "\n";
+        (i < 45 ? train : test) += row;
+    }
+    writeText(dir.filePath("train.csv"), train);
+    writeText(dir.filePath("test.csv"), test);
+    const Outcome o = run({"path", "--dataset", dir.filePath("train.csv"), "--test-dataset", dir.filePath("test.csv"),
+                           "--lambda", "0.05,0.2,0.01", "--alpha", "0.5"});
+    QCOMPARE(o.exitCode, 0);
+    const nlohmann::json j = o.json();
+    QCOMPARE(j["dataset"]["train_samples"].get<int>(), 45);
+    QCOMPARE(j["dataset"]["test_samples"].get<int>(), 15);
+    QCOMPARE(j["model"]["family"].get<std::string>(), std::string("multinomial"));
+    const nlohmann::json& path = j["path"];
+    QCOMPARE(path.size(), std::size_t(3));
+    QCOMPARE(path[0]["lambda"].get<double>(), 0.2); // fitted in decreasing order
+    QCOMPARE(path[2]["lambda"].get<double>(), 0.01);
+    QCOMPARE(path[2]["weights"].size(), std::size_t(3));
+    QVERIFY(path[2]["test"]["accuracy"].get<double>() > 0.9);
+}
+
+void TestCli::pathRejectsBadArguments()
+{
+    QCOMPARE(run({"path", "--dataset", "iris", "--alpha", "2"}).exitCode, 2);
+    QCOMPARE(run({"path", "--dataset", "iris", "--lambda", "0.1,abc"}).exitCode, 2);
+    QCOMPARE(run({"path", "--dataset", "iris", "--min-ratio", "1"}).exitCode, 2);
+    QCOMPARE(run({"path", "--dataset", "iris", "--test-fraction", "1"}).exitCode, 2);
+    const Outcome missing = run({"path", "--dataset", "iris", "--test-dataset", "/nonexistent/test.csv"});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.find("/nonexistent/test.csv") != std::string::npos);
+}
+
+void TestCli::trainExactSolverIsTheDefaultForTheLasso()
+{
+    Outcome o = run({"train", "--dataset", "breast-cancer", "--model", "logistic", "--l1", "0.01"});
+    QCOMPARE(o.exitCode, 0);
+    nlohmann::json j = o.json();
+    QCOMPARE(j["training"]["solver"].get<std::string>(), std::string("exact"));
+    QVERIFY(j["exact_fit"]["kkt_residual"].get<double>() <= 1e-6);
+    QVERIFY(!j["exact_fit"]["standardization"]["solver"]["standardized"].get<bool>());
+    QCOMPARE(j["exact_fit"]["non_zero_weights"].get<long>(), j["sparsity"]["weights"].get<long>() - j["sparsity"]["zero_weights"].get<long>());
+    QVERIFY(j["test"]["accuracy"].get<double>() > 0.9);
+    // Asked for, the optimiser trains instead.
+    o = run({"train", "--dataset", "breast-cancer", "--model", "logistic", "--l1", "0.01", "--solver", "optimizer", "--epochs", "5"});
+    QCOMPARE(o.exitCode, 0);
+    j = o.json();
+    QCOMPARE(j["training"]["solver"].get<std::string>(), std::string("optimizer"));
+    QVERIFY(!j.contains("exact_fit"));
+    QCOMPARE(j["history"].size(), std::size_t(5));
+    // Every row for training: no test metrics.
+    o = run({"train", "--dataset", "breast-cancer", "--model", "logistic", "--l1", "0.01", "--test-fraction", "0"});
+    QCOMPARE(o.exitCode, 0);
+    QVERIFY(o.json()["test"].is_null());
+    QCOMPARE(run({"train", "--dataset", "iris", "--model", "16", "--l1", "0.01", "--solver", "exact"}).exitCode, 2);
+    QCOMPARE(run({"train", "--dataset", "iris", "--model", "logistic", "--solver", "exact"}).exitCode, 2);
 }
 
 QTEST_APPLESS_MAIN(TestCli)

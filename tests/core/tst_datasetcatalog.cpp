@@ -291,8 +291,10 @@ void TestDatasetCatalog::errors()
     request.nameOrPath = "/no/such/file.csv";
     QVERIFY_THROWS_EXCEPTION(InputError, prepareDataset(request));
     request.nameOrPath = "moons";
-    request.testFraction = 0.0;
+    request.testFraction = -0.1;
     QVERIFY_THROWS_EXCEPTION(ConfigError, prepareDataset(request));
+    request.testFraction = 0.0; // every row trains (exact fits on all data)
+    QCOMPARE(prepareDataset(request).split.test.sampleCount(), 0);
     request.testFraction = 1.0;
     QVERIFY_THROWS_EXCEPTION(ConfigError, prepareDataset(request));
     request.testFraction = 0.2;

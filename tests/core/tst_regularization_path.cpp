@@ -5,30 +5,38 @@
 #include <QtTest>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 
 using namespace ss;
 
 namespace {
 
-Dataset tiny()
-{
-    Dataset data;
-    data.name = "tiny";
-    data.features.resize(2, 4);
-    data.features << 1, -1, 2, 0,
-                     0, 0, 1, 1;
-    data.labels = {1, 0, 1, 0};
-    data.classNames = {"no", "yes"};
-    data.featureNames = {"a", "b"};
-    return data;
-}
-
-PreparedData breastCancer()
+PreparedData breastCancer(double testFraction)
 {
     DatasetRequest request;
     request.nameOrPath = "breast-cancer";
     request.seed = 5;
+    request.testFraction = testFraction;
     return prepareDataset(request);
+}
+
+// tests/data/glmnet_*_path.txt: "lambda count" lines after '#' comments that say how they were made.
+std::vector<std::pair<double, long>> glmnetPath(const char* file)
+{
+    std::ifstream in(std::string(SPARSESCOPE_TEST_DATA_DIR) + "/" + file);
+    std::vector<std::pair<double, long>> rows;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        std::istringstream fields(line);
+        double lambda = 0;
+        long count = 0;
+        fields >> lambda >> count;
+        rows.emplace_back(lambda, count);
+    }
+    return rows;
 }
 
 } // namespace
@@ -37,60 +45,101 @@ class TestRegularizationPath : public QObject {
     Q_OBJECT
 
 private slots:
-    void lambdaMaxByHand()
+    // glmnet run to convergence (thresh 1e-14) on every row of a bundled set, at its own
+    // lambda sequence (tests/data/glmnet_*_path.txt say how); we fit the same rows there.
+    void nonZeroCountsAreGlmnets_data()
     {
-        // Share of class 1 is 0.5; feature a: (1*(-0.5) + -1*0.5 + 2*(-0.5) + 0) / 4 = -0.5;
-        // feature b: (0 + 0 + 1*(-0.5) + 1*0.5) / 4 = 0. So lambdaMax = 0.5.
-        QCOMPARE(lassoLambdaMax(tiny()), 0.5);
+        QTest::addColumn<QString>("dataset");
+        QTest::addColumn<QString>("reference");
+        QTest::newRow("breast cancer, binomial") << "breast-cancer" << "glmnet_breast_cancer_path.txt";
+        QTest::newRow("digits, multinomial") << "digits" << "glmnet_digits_path.txt";
     }
 
-    void lambdaMaxSoftmaxByHand()
+    void nonZeroCountsAreGlmnets()
     {
-        Dataset data;
-        data.features.resize(1, 3);
-        data.features << 1, 2, 3;
-        data.labels = {0, 1, 2};
-        data.classNames = {"a", "b", "c"};
-        // Shares 1/3 each. Class 2: (1*(1/3) + 2*(1/3) + 3*(1/3 - 1)) / 3 = (1 + 2 + 3 - 9)/9 = -1/3;
-        // class 0: (1*(1/3 - 1) + 2/3 + 1) / 3 = (-2/3 + 5/3)/3 = 1/3; class 1: 0.
-        QVERIFY(std::abs(lassoLambdaMax(data) - 1.0 / 3.0) < 1e-9);
+        QFETCH(QString, dataset);
+        QFETCH(QString, reference);
+        const auto glmnet = glmnetPath(reference.toStdString().c_str());
+        QVERIFY(glmnet.size() >= 90);
+        DatasetRequest request;
+        request.nameOrPath = dataset.toStdString();
+        request.testFraction = 0.0;
+        const PreparedData data = prepareDataset(request);
+        QCOMPARE(data.split.test.sampleCount(), 0);
+        RegularizationPathOptions options;
+        for (const auto& row : glmnet)
+            options.explicitLambdas.push_back(row.first);
+        const RegularizationPath path = computeRegularizationPath(data.split.train, data.split.test, options);
+        QCOMPARE(path.points.size(), glmnet.size());
+        QVERIFY(std::abs(path.lambdaMax - glmnet.front().first) < 1e-6 * glmnet.front().first);
+        for (std::size_t i = 0; i < glmnet.size(); ++i) {
+            QCOMPARE(path.points[i].lambda, glmnet[i].first);
+            // glmnet's first lambda is its lambda_max from double data; ours from the float
+            // data may lie a hair above or below it, where one weight is a hair from zero.
+            if (i == 0 && glmnet[i].first < path.lambdaMax)
+                continue;
+            // Digits, the six smallest lambdas (below 2.5e-4 lambda_max, the softmax close to
+            // separating the classes): 1-3 more non-zero weights of 273 than glmnet's, with
+            // KKT residuals below 1e-7 here; allowed, and only there.
+            const bool separatingTail = dataset == "digits" && glmnet[i].first < 2.5e-4 * path.lambdaMax;
+            if (separatingTail) {
+                QVERIFY(std::abs(path.points[i].nonZeroWeights - glmnet[i].second) <= 3);
+                QVERIFY(path.points[i].kktResidual <= 1e-6);
+                continue;
+            }
+            QVERIFY2(path.points[i].nonZeroWeights == glmnet[i].second,
+                     qPrintable(QString("lambda %1: %2 non-zero, glmnet %3").arg(glmnet[i].first).arg(path.points[i].nonZeroWeights).arg(glmnet[i].second)));
+            QVERIFY(path.points[i].kktResidual <= 1e-6);
+            QVERIFY(!path.points[i].tested);
+        }
     }
 
     void pathGoesFromNoFeaturesToAll()
     {
-        const PreparedData data = breastCancer();
+        const PreparedData data = breastCancer(0.2);
         RegularizationPathOptions options;
         options.lambdas = 12;
         options.minRatio = 1e-3;
-        options.epochsPerLambda = 8;
-        options.training.optimizer.kind = OptimizerKind::Sgd;
-        options.training.optimizer.learningRate = 0.5;
-        options.training.batchSize = data.split.train.sampleCount(); // full batch: the exact proximal gradient path
-        options.training.regularization.l1Mode = L1Mode::Proximal;
         int progressCalls = 0;
         const RegularizationPath path = computeRegularizationPath(data.split.train, data.split.test, options, nullptr,
                                                                   [&](double) { ++progressCalls; });
         QCOMPARE(static_cast<int>(path.points.size()), 12);
         QCOMPARE(progressCalls, 12);
         QVERIFY(!path.cancelled);
+        QCOMPARE(path.lambdaMax, lassoLambdaMax(data.split.train));
         QCOMPARE(path.points.front().lambda, path.lambdaMax);
         QVERIFY(std::abs(path.points.back().lambda - path.lambdaMax * 1e-3) < 1e-9 * path.lambdaMax);
-        // At lambdaMax the zero solution is optimal: nothing (or, at the boundary, one weight) survives.
-        QVERIFY2(path.points.front().nonZeroWeights <= 1, qPrintable(QString::number(path.points.front().nonZeroWeights)));
-        QVERIFY(path.points.back().nonZeroWeights >= 25);
+        QCOMPARE(path.points.front().nonZeroWeights, 0L);
+        QVERIFY(path.points.back().nonZeroWeights >= 15);
+        QVERIFY(path.points.back().tested);
         QVERIFY(path.points.back().testAccuracy > 0.9);
-        for (std::size_t i = 1; i < path.points.size(); ++i)
+        for (std::size_t i = 1; i < path.points.size(); ++i) {
             QVERIFY(path.points[i].lambda < path.points[i - 1].lambda);
+            // A smaller penalty never leaves a worse fit to the training data.
+            QVERIFY(path.points[i].meanLogLoss <= path.points[i - 1].meanLogLoss + 1e-9);
+            QVERIFY(path.points[i].kktResidual <= 1e-6);
+        }
         QCOMPARE(path.points.front().weights.rows(), 1);
         QCOMPARE(path.points.front().weights.cols(), 30);
     }
 
-    void ridgeKeepsEveryWeight()
+    void elasticNetStartsAtLambdaMaxOverAlpha()
     {
-        const PreparedData data = breastCancer();
+        const PreparedData data = breastCancer(0.2);
         RegularizationPathOptions options;
         options.lambdas = 3;
-        options.epochsPerLambda = 3;
+        options.alpha = 0.5;
+        const RegularizationPath path = computeRegularizationPath(data.split.train, data.split.test, options);
+        QVERIFY(std::abs(path.lambdaMax - 2.0 * lassoLambdaMax(data.split.train)) < 1e-12 * path.lambdaMax);
+        QCOMPARE(path.points.front().nonZeroWeights, 0L);
+        QVERIFY(path.points[1].nonZeroWeights > 0);
+    }
+
+    void ridgeKeepsEveryWeight()
+    {
+        const PreparedData data = breastCancer(0.2);
+        RegularizationPathOptions options;
+        options.lambdas = 3;
         options.alpha = 0.0;
         const RegularizationPath path = computeRegularizationPath(data.split.train, data.split.test, options);
         QCOMPARE(static_cast<int>(path.points.size()), 3);
@@ -99,7 +148,7 @@ private slots:
 
     void cancelKeepsWhatIsDone()
     {
-        const PreparedData data = breastCancer();
+        const PreparedData data = breastCancer(0.2);
         RegularizationPathOptions options;
         options.lambdas = 5;
         std::atomic<bool> cancel{true};
@@ -110,19 +159,20 @@ private slots:
 
     void badOptionsAreRejected()
     {
-        const Dataset data = tiny();
+        const PreparedData data = breastCancer(0.2);
+        const Dataset& train = data.split.train;
         RegularizationPathOptions options;
         options.lambdas = 1;
-        QVERIFY_THROWS_EXCEPTION(ConfigError, computeRegularizationPath(data, data, options));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, computeRegularizationPath(train, train, options));
         options = {};
         options.minRatio = 1.5;
-        QVERIFY_THROWS_EXCEPTION(ConfigError, computeRegularizationPath(data, data, options));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, computeRegularizationPath(train, train, options));
         options = {};
         options.alpha = -0.1;
-        QVERIFY_THROWS_EXCEPTION(ConfigError, computeRegularizationPath(data, data, options));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, computeRegularizationPath(train, train, options));
         options = {};
-        options.training.optimizer.learningRate = 0;
-        QVERIFY_THROWS_EXCEPTION(ConfigError, computeRegularizationPath(data, data, options));
+        options.kktTolerance = -1;
+        QVERIFY_THROWS_EXCEPTION(ConfigError, computeRegularizationPath(train, train, options));
     }
 };
 

@@ -1,0 +1,27 @@
+#pragma once
+// The loops over samples inside the coordinate-descent solver. The design matrix is stored
+// in float (one contiguous column per feature: the data are float to begin with, and half
+// the memory traffic of double); every product and sum accumulates in double. Each loop is
+// compiled for every instruction set (kernels/Isa.h) and runs on the best one available.
+
+namespace ss::solve {
+
+// sum_i x[i] * r[i]
+double dotFloatDouble(const float* x, const double* r, long n);
+
+// sum_i v[i] * x[i]^2
+double weightedSquareSum(const float* x, const double* v, long n);
+
+// r[i] -= c * v[i] * x[i]
+void subtractWeightedColumn(double* r, double c, const double* v, const float* x, long n);
+
+// y[i] += c * x[i]
+void addScaledColumn(double* y, double c, const float* x, long n);
+
+// For features j < featureCount and predictors k < predictorCount:
+//   gradient[k * gradientStride + j] += sum_{i < rows} x[j * columnStride + i] * residual[k * residualStride + i]
+// The caller passes blocks of rows small enough for the residual block to stay in cache.
+void accumulateColumnProducts(const float* x, long columnStride, int featureCount, const double* residual,
+                              long residualStride, int predictorCount, long rows, double* gradient, long gradientStride);
+
+} // namespace ss::solve

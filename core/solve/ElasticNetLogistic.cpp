@@ -1,0 +1,854 @@
+#include "solve/ElasticNetLogistic.h"
+
+#include "common/Error.h"
+#include "common/ThreadTeam.h"
+#include "kernels/Isa.h"
+#include "solve/CoordinateKernels.h"
+
+#include <Eigen/Cholesky>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+
+namespace ss {
+
+void ElasticNetOptions::validate() const
+{
+    if (!(alpha >= 0.0 && alpha <= 1.0))
+        throw ConfigError("elastic net: alpha must be in [0, 1], got " + std::to_string(alpha));
+    if (lambdas.empty()) {
+        if (lambdaCount < 1)
+            throw ConfigError("elastic net: at least 1 lambda is needed, got " + std::to_string(lambdaCount));
+        if (!(minRatio >= 0.0 && minRatio < 1.0))
+            throw ConfigError("elastic net: minRatio must be in (0, 1) (0 for the default), got " + std::to_string(minRatio));
+    }
+    for (double lambda : lambdas)
+        if (!(lambda > 0.0 && std::isfinite(lambda)))
+            throw ConfigError("elastic net: every lambda must be positive and finite, got " + std::to_string(lambda));
+    if (!(kktTolerance > 0.0 && std::isfinite(kktTolerance)))
+        throw ConfigError("elastic net: kktTolerance must be positive, got " + std::to_string(kktTolerance));
+    if (maxOuterIterations < 1)
+        throw ConfigError("elastic net: maxOuterIterations must be >= 1, got " + std::to_string(maxOuterIterations));
+    if (threads < 1)
+        throw ConfigError("elastic net: threads must be >= 1, got " + std::to_string(threads));
+}
+
+std::string ElasticNetStandardization::description() const
+{
+    return scaled ? "each feature centred by its training mean and divided by its training standard deviation "
+                    "(1/n variance), as glmnet's standardize = TRUE; the penalty acts on these standardised "
+                    "coefficients; constant features are left out (coefficient 0); weights and intercepts are "
+                    "also given on the input scale"
+                  : "each feature centred by its training mean only; the penalty acts on the input-scale coefficients";
+}
+
+std::vector<double> elasticNetLambdaSequence(double lambdaMax, int lambdaCount, double minRatio)
+{
+    std::vector<double> lambdas(static_cast<std::size_t>(std::max(1, lambdaCount)));
+    for (int i = 0; i < lambdaCount; ++i) {
+        const double t = lambdaCount == 1 ? 0.0 : static_cast<double>(i) / (lambdaCount - 1);
+        lambdas[static_cast<std::size_t>(i)] = lambdaMax * std::pow(minRatio, t);
+    }
+    return lambdas;
+}
+
+namespace {
+
+double softThreshold(double z, double threshold)
+{
+    if (z > threshold)
+        return z - threshold;
+    if (z < -threshold)
+        return z + threshold;
+    return 0.0;
+}
+
+double softplus(double z)
+{
+    return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)));
+}
+
+// The c minimising sum_k alpha |b_k - c| + (1 - alpha)/2 (b_k - c)^2. For the lasso the
+// minimisers form the median interval; glmnet takes the median, or for an even count the
+// midpoint of the two middle values, and so do we.
+double penaltyMinimisingShift(std::vector<double>& values, double alpha)
+{
+    const int count = static_cast<int>(values.size());
+    double sum = 0.0;
+    for (double v : values)
+        sum += v;
+    if (alpha == 0.0)
+        return sum / count;
+    std::sort(values.begin(), values.end());
+    if (values.front() == values.back())
+        return values.front();
+    if (alpha == 1.0)
+        return count % 2 == 1 ? values[static_cast<std::size_t>(count / 2)]
+                              : 0.5 * (values[static_cast<std::size_t>(count / 2 - 1)] + values[static_cast<std::size_t>(count / 2)]);
+    // Strictly convex: the minimiser is a stationary point inside one of the intervals between
+    // sorted values, or one of the values themselves; try them all (count is the class count).
+    const auto cost = [&](double c) {
+        double total = 0.0;
+        for (double v : values)
+            total += alpha * std::abs(v - c) + 0.5 * (1.0 - alpha) * (v - c) * (v - c);
+        return total;
+    };
+    double best = values.front();
+    double bestCost = cost(best);
+    for (int below = 0; below <= count; ++below) {
+        // Derivative on the interval with `below` values under c: alpha (2 below - count) + (1 - alpha)(count c - sum).
+        const double c = (sum - alpha * (2.0 * below - count) / (1.0 - alpha)) / count;
+        const double lo = below == 0 ? -std::numeric_limits<double>::infinity() : values[static_cast<std::size_t>(below - 1)];
+        const double hi = below == count ? std::numeric_limits<double>::infinity() : values[static_cast<std::size_t>(below)];
+        if (c >= lo && c <= hi) {
+            const double cc = cost(c);
+            if (cc < bestCost) {
+                best = c;
+                bestCost = cc;
+            }
+        }
+    }
+    for (double v : values) {
+        const double cc = cost(v);
+        if (cc < bestCost) {
+            best = v;
+            bestCost = cc;
+        }
+    }
+    return best;
+}
+
+// Rows per block of the all-features gradient: the residual block of every predictor stays in cache.
+constexpr long kGradientRowBlock = 1024;
+// Newton weights p(1 - p) are floored (glmnet floors p at 1e-5) so that saturated samples do
+// not make the quadratic model flat; the step is still checked against the true objective.
+constexpr double kMinimumNewtonWeight = 1e-5 * (1.0 - 1e-5);
+// Safety bounds: they end loops that rounding would otherwise keep alive.
+constexpr long kMaxSweepsPerFit = 100000;
+constexpr int kMaxHalvings = 50;
+constexpr int kMaxKktRounds = 60;
+// Beyond 1e-8 of the starting tolerance the changes are rounding noise.
+constexpr int kMaxTightenings = 4;
+// Largest active set solved directly: the system costs samples * size^2 / 2 to form.
+constexpr long kMaxDirectSolveSize = 400;
+
+class PathSolver {
+public:
+    PathSolver(const Dataset& train, const ElasticNetOptions& options)
+        : m_n(train.sampleCount())
+        , m_p(train.featureCount())
+        , m_classes(train.classCount())
+        , m_predictors(train.classCount() == 2 ? 1 : train.classCount())
+        , m_alpha(options.alpha)
+        , m_options(options)
+    {
+        ensureSimdPathChosen();
+        if (m_classes < 2)
+            throw ConfigError("elastic net: at least two classes are needed, got " + std::to_string(m_classes));
+        if (m_n == 0)
+            throw ConfigError("elastic net: the training set is empty");
+        if (static_cast<long>(train.labels.size()) != m_n)
+            throw ConfigError("elastic net: " + std::to_string(train.labels.size()) + " labels for " + std::to_string(m_n) + " samples");
+        std::vector<long> counts(static_cast<std::size_t>(m_classes), 0);
+        for (int label : train.labels) {
+            if (label < 0 || label >= m_classes)
+                throw ConfigError("elastic net: label " + std::to_string(label) + " outside [0, " + std::to_string(m_classes) + ")");
+            ++counts[static_cast<std::size_t>(label)];
+        }
+        for (int c = 0; c < m_classes; ++c)
+            if (counts[static_cast<std::size_t>(c)] == 0)
+                throw ConfigError("elastic net: class '" + train.classNames[static_cast<std::size_t>(c)] + "' has no training samples");
+        m_labels = train.labels;
+        standardize(train, options.standardize);
+        allocate();
+        startAtNullModel(counts);
+    }
+
+    ElasticNetPath run(const std::vector<double>& lambdas, const std::atomic<bool>* cancel,
+                       const std::function<void(double)>& onProgress)
+    {
+        ElasticNetPath path;
+        path.classes = m_classes;
+        path.predictors = m_predictors;
+        path.alpha = m_alpha;
+        path.lambdaMax = lambdaMax();
+        path.standardization = m_standardization;
+        double previous = path.lambdaMax;
+        for (std::size_t i = 0; i < lambdas.size(); ++i) {
+            if (cancel && cancel->load()) {
+                path.cancelled = true;
+                break;
+            }
+            ElasticNetSolution solution;
+            if (!solveAt(lambdas[i], std::max(previous, lambdas[i]), cancel, solution)) {
+                path.cancelled = true;
+                break;
+            }
+            previous = lambdas[i];
+            path.solutions.push_back(std::move(solution));
+            if (onProgress)
+                onProgress(static_cast<double>(i + 1) / static_cast<double>(lambdas.size()));
+        }
+        return path;
+    }
+
+    double lambdaMax() const { return m_nullGradientMax / std::max(m_alpha, 1e-3); }
+
+private:
+    double* beta(int k) { return m_beta.data() + static_cast<long>(k) * m_p; }
+    double* eta(int k) { return m_eta.data() + static_cast<long>(k) * m_n; }
+    const float* column(int j) const { return m_x.data() + static_cast<long>(j) * m_n; }
+
+    void standardize(const Dataset& train, bool scaled)
+    {
+        m_standardization.scaled = scaled;
+        m_standardization.mean.resize(m_p);
+        m_standardization.scale.resize(m_p);
+        m_x.resize(static_cast<std::size_t>(m_n) * static_cast<std::size_t>(m_p));
+        std::vector<double> values(static_cast<std::size_t>(m_n));
+        for (int j = 0; j < m_p; ++j) {
+            double sum = 0.0;
+            for (long i = 0; i < m_n; ++i) {
+                values[static_cast<std::size_t>(i)] = train.features(j, i);
+                sum += values[static_cast<std::size_t>(i)];
+            }
+            const double mean = sum / m_n;
+            double squares = 0.0;
+            bool constant = true;
+            for (long i = 0; i < m_n; ++i) {
+                const double d = values[static_cast<std::size_t>(i)] - mean;
+                squares += d * d;
+                constant = constant && values[static_cast<std::size_t>(i)] == values[0];
+            }
+            const double deviation = std::sqrt(squares / m_n);
+            const double scale = constant ? 0.0 : (scaled ? deviation : 1.0);
+            m_standardization.mean(j) = mean;
+            m_standardization.scale(j) = scale;
+            float* out = m_x.data() + static_cast<long>(j) * m_n;
+            for (long i = 0; i < m_n; ++i)
+                out[i] = scale > 0 ? static_cast<float>((values[static_cast<std::size_t>(i)] - mean) / scale) : 0.0f;
+        }
+    }
+
+    void allocate()
+    {
+        const auto sampleSlots = static_cast<std::size_t>(m_n);
+        const auto coefficientSlots = static_cast<std::size_t>(m_predictors) * static_cast<std::size_t>(m_p);
+        m_beta.assign(coefficientSlots, 0.0);
+        m_gradient.assign(coefficientSlots, 0.0);
+        m_intercepts.assign(static_cast<std::size_t>(m_predictors), 0.0);
+        m_interceptGradient.assign(static_cast<std::size_t>(m_predictors), 0.0);
+        m_eta.assign(sampleSlots * static_cast<std::size_t>(m_predictors), 0.0);
+        m_residualAll.assign(sampleSlots * static_cast<std::size_t>(m_predictors), 0.0);
+        m_weight.assign(sampleSlots, 0.0);
+        m_residual.assign(sampleSlots, 0.0);
+        m_savedEta.assign(sampleSlots, 0.0);
+        m_shift.assign(sampleSlots, 0.0);
+        m_savedBeta.assign(static_cast<std::size_t>(m_p), 0.0);
+        m_curvature.assign(static_cast<std::size_t>(m_p), 0.0);
+        m_strong.assign(static_cast<std::size_t>(m_p), 0);
+        m_strongList.reserve(static_cast<std::size_t>(m_p));
+        m_activeList.reserve(static_cast<std::size_t>(m_p));
+        m_classValues.resize(static_cast<std::size_t>(m_predictors));
+        if (m_predictors > 1) {
+            m_exp.assign(sampleSlots * static_cast<std::size_t>(m_predictors), 0.0);
+            m_sumExp.assign(sampleSlots, 0.0);
+            m_reference.assign(sampleSlots, 0.0);
+        }
+        if (m_options.threads > 1)
+            m_team = std::make_unique<ThreadTeam>(m_options.threads);
+    }
+
+    void startAtNullModel(const std::vector<long>& counts)
+    {
+        if (m_predictors == 1) {
+            m_intercepts[0] = std::log(static_cast<double>(counts[1]) / static_cast<double>(counts[0]));
+        } else {
+            double mean = 0.0;
+            for (int k = 0; k < m_predictors; ++k) {
+                m_intercepts[static_cast<std::size_t>(k)] = std::log(static_cast<double>(counts[static_cast<std::size_t>(k)]) / m_n);
+                mean += m_intercepts[static_cast<std::size_t>(k)] / m_predictors;
+            }
+            for (double& b : m_intercepts)
+                b -= mean;
+        }
+        for (int k = 0; k < m_predictors; ++k)
+            std::fill(eta(k), eta(k) + m_n, m_intercepts[static_cast<std::size_t>(k)]);
+        if (m_predictors > 1)
+            for (long i = 0; i < m_n; ++i)
+                rebaseSample(i);
+        m_loss = meanLoss();
+        computeGradient();
+        m_nullGradientMax = 0.0;
+        for (double g : m_gradient)
+            m_nullGradientMax = std::max(m_nullGradientMax, std::abs(g));
+    }
+
+    // --- probabilities and loss -------------------------------------------------------
+
+    // Softmax bookkeeping: m_exp[i * K + k] = exp(eta_ik - reference_i), m_sumExp[i] their sum.
+    void rebaseSample(long i)
+    {
+        const int K = m_predictors;
+        double top = -std::numeric_limits<double>::infinity();
+        for (int k = 0; k < K; ++k)
+            top = std::max(top, m_eta[static_cast<std::size_t>(k * m_n + i)]);
+        m_reference[static_cast<std::size_t>(i)] = top;
+        double sum = 0.0;
+        for (int k = 0; k < K; ++k) {
+            const double e = std::exp(m_eta[static_cast<std::size_t>(k * m_n + i)] - top);
+            m_exp[static_cast<std::size_t>(i * K + k)] = e;
+            sum += e;
+        }
+        m_sumExp[static_cast<std::size_t>(i)] = sum;
+    }
+
+    // After predictor k's linear predictor changed.
+    void refreshPredictor(int k)
+    {
+        if (m_predictors == 1)
+            return;
+        const int K = m_predictors;
+        const double* e = eta(k);
+        for (long i = 0; i < m_n; ++i) {
+            const double exponent = e[i] - m_reference[static_cast<std::size_t>(i)];
+            if (exponent > 500.0) {
+                rebaseSample(i);
+                continue;
+            }
+            double* row = m_exp.data() + i * K;
+            row[k] = std::exp(exponent);
+            double sum = 0.0;
+            for (int c = 0; c < K; ++c)
+                sum += row[c];
+            if (sum < 1e-200)
+                rebaseSample(i);
+            else
+                m_sumExp[static_cast<std::size_t>(i)] = sum;
+        }
+    }
+
+    double probability(int k, long i) const
+    {
+        if (m_predictors == 1)
+            return 1.0 / (1.0 + std::exp(-m_eta[static_cast<std::size_t>(i)]));
+        return m_exp[static_cast<std::size_t>(i * m_predictors + k)] / m_sumExp[static_cast<std::size_t>(i)];
+    }
+
+    double target(int k, long i) const
+    {
+        const int label = m_labels[static_cast<std::size_t>(i)];
+        return (m_predictors == 1 ? label == 1 : label == k) ? 1.0 : 0.0;
+    }
+
+    double meanLoss() const
+    {
+        double total = 0.0;
+        if (m_predictors == 1) {
+            for (long i = 0; i < m_n; ++i) {
+                const double z = m_eta[static_cast<std::size_t>(i)];
+                total += softplus(z) - (m_labels[static_cast<std::size_t>(i)] == 1 ? z : 0.0);
+            }
+        } else {
+            for (long i = 0; i < m_n; ++i) {
+                const int label = m_labels[static_cast<std::size_t>(i)];
+                total += std::log(m_sumExp[static_cast<std::size_t>(i)]) + m_reference[static_cast<std::size_t>(i)]
+                         - m_eta[static_cast<std::size_t>(label * m_n + i)];
+            }
+        }
+        return total / m_n;
+    }
+
+    // Over the strong list: every non-zero coefficient is on it.
+    double penalty() const
+    {
+        double l1 = 0.0;
+        double l2 = 0.0;
+        for (int k = 0; k < m_predictors; ++k)
+            for (int j : m_strongList) {
+                const double b = m_beta[static_cast<std::size_t>(k * m_p + j)];
+                l1 += std::abs(b);
+                l2 += b * b;
+            }
+        return m_lambda * (m_alpha * l1 + 0.5 * (1.0 - m_alpha) * l2);
+    }
+
+    // d meanLoss / d b_kj for every feature, and for the intercepts.
+    void computeGradient()
+    {
+        const int K = m_predictors;
+        for (int k = 0; k < K; ++k) {
+            double* out = m_residualAll.data() + static_cast<long>(k) * m_n;
+            double sum = 0.0;
+            for (long i = 0; i < m_n; ++i) {
+                out[i] = (probability(k, i) - target(k, i)) / m_n;
+                sum += out[i];
+            }
+            m_interceptGradient[static_cast<std::size_t>(k)] = sum;
+        }
+        std::fill(m_gradient.begin(), m_gradient.end(), 0.0);
+        const auto featureRange = [&](int first, int last) {
+            for (long row = 0; row < m_n; row += kGradientRowBlock) {
+                const long rows = std::min(kGradientRowBlock, m_n - row);
+                solve::accumulateColumnProducts(m_x.data() + static_cast<long>(first) * m_n + row, m_n, last - first,
+                                                m_residualAll.data() + row, m_n, K, rows, m_gradient.data() + first, m_p);
+            }
+        };
+        if (!m_team) {
+            featureRange(0, m_p);
+            return;
+        }
+        const int members = m_team->size();
+        auto task = [&](int member) {
+            featureRange(static_cast<int>(static_cast<long>(m_p) * member / members),
+                         static_cast<int>(static_cast<long>(m_p) * (member + 1) / members));
+        };
+        m_team->run(task);
+    }
+
+    double kktResidual() const
+    {
+        const double l1 = m_lambda * m_alpha;
+        const double l2 = m_lambda * (1.0 - m_alpha);
+        double worst = 0.0;
+        for (std::size_t s = 0; s < m_beta.size(); ++s) {
+            const double b = m_beta[s];
+            const double g = m_gradient[s];
+            const double r = b != 0.0 ? std::abs(g + l2 * b + (b > 0 ? l1 : -l1)) : std::max(0.0, std::abs(g) - l1);
+            worst = std::max(worst, r);
+        }
+        for (double g : m_interceptGradient)
+            worst = std::max(worst, std::abs(g));
+        return worst;
+    }
+
+    // --- coordinate descent ----------------------------------------------------------
+
+    // One cycle over `list` and the intercept on the quadratic model of predictor k; returns the
+    // largest curvature-weighted squared change (glmnet's convergence measure).
+    double sweep(int k, const std::vector<int>& list, double weightSum)
+    {
+        const double l1 = m_lambda * m_alpha;
+        const double l2 = m_lambda * (1.0 - m_alpha);
+        double* b = beta(k);
+        double* r = m_residual.data();
+        const double* v = m_weight.data();
+        double change = 0.0;
+        for (int j : list) {
+            const double curvature = m_curvature[static_cast<std::size_t>(j)];
+            if (curvature + l2 <= 0.0)
+                continue;
+            const float* x = column(j);
+            const double old = b[j];
+            const double z = solve::dotFloatDouble(x, r, m_n) + curvature * old;
+            const double updated = softThreshold(z, l1) / (curvature + l2);
+            if (updated != old) {
+                const double d = updated - old;
+                b[j] = updated;
+                solve::subtractWeightedColumn(r, d, v, x, m_n);
+                change = std::max(change, curvature * d * d);
+            }
+        }
+        double sum = 0.0;
+        for (long i = 0; i < m_n; ++i)
+            sum += r[i];
+        const double d0 = sum / weightSum;
+        if (d0 != 0.0) {
+            m_intercepts[static_cast<std::size_t>(k)] += d0;
+            for (long i = 0; i < m_n; ++i)
+                r[i] -= d0 * v[i];
+            change = std::max(change, weightSum * d0 * d0);
+        }
+        return change;
+    }
+
+    // The minimiser of the quadratic model over the active coefficients with their signs kept
+    // (a smooth quadratic there: one linear solve), and the intercept. Where a sign would
+    // change, the step stops at the first zero crossing and the cycles take over again.
+    void solveActiveSetDirectly(int k, double weightSum)
+    {
+        const auto size = static_cast<Eigen::Index>(m_activeList.size()) + 1; // intercept last
+        const double l1 = m_lambda * m_alpha;
+        const double l2 = m_lambda * (1.0 - m_alpha);
+        double* b = beta(k);
+        const double* v = m_weight.data();
+        double* r = m_residual.data();
+        Eigen::MatrixXd system(size, size);
+        Eigen::VectorXd gradient(size);
+        m_weightedColumn.resize(static_cast<std::size_t>(m_n));
+        for (Eigen::Index a = 0; a + 1 < size; ++a) {
+            const int ja = m_activeList[static_cast<std::size_t>(a)];
+            const float* xa = column(ja);
+            for (long i = 0; i < m_n; ++i)
+                m_weightedColumn[static_cast<std::size_t>(i)] = v[i] * xa[i];
+            for (Eigen::Index c = a; c + 1 < size; ++c)
+                system(a, c) = system(c, a) =
+                    solve::dotFloatDouble(column(m_activeList[static_cast<std::size_t>(c)]), m_weightedColumn.data(), m_n);
+            double sum = 0.0;
+            for (long i = 0; i < m_n; ++i)
+                sum += m_weightedColumn[static_cast<std::size_t>(i)];
+            system(a, size - 1) = system(size - 1, a) = sum;
+            system(a, a) += l2;
+            gradient(a) = -solve::dotFloatDouble(xa, r, m_n) + (b[ja] > 0 ? l1 : -l1) + l2 * b[ja];
+        }
+        system(size - 1, size - 1) = weightSum;
+        double residualSum = 0.0;
+        for (long i = 0; i < m_n; ++i)
+            residualSum += r[i];
+        gradient(size - 1) = -residualSum;
+        const Eigen::LDLT<Eigen::MatrixXd> factor(system);
+        if (factor.info() != Eigen::Success)
+            return;
+        const Eigen::VectorXd step = factor.solve(-gradient);
+        if (!step.allFinite())
+            return;
+        double fraction = 1.0;
+        Eigen::Index crossing = -1;
+        for (Eigen::Index a = 0; a + 1 < size; ++a) {
+            const double old = b[m_activeList[static_cast<std::size_t>(a)]];
+            if ((old > 0 && old + step(a) < 0) || (old < 0 && old + step(a) > 0)) {
+                const double t = -old / step(a);
+                if (t < fraction) {
+                    fraction = t;
+                    crossing = a;
+                }
+            }
+        }
+        for (Eigen::Index a = 0; a + 1 < size; ++a) {
+            const int j = m_activeList[static_cast<std::size_t>(a)];
+            const double updated = a == crossing ? 0.0 : b[j] + fraction * step(a);
+            const double d = updated - b[j];
+            if (d != 0.0) {
+                b[j] = updated;
+                solve::subtractWeightedColumn(r, d, v, column(j), m_n);
+            }
+        }
+        const double d0 = fraction * step(size - 1);
+        m_intercepts[static_cast<std::size_t>(k)] += d0;
+        for (long i = 0; i < m_n; ++i)
+            r[i] -= d0 * v[i];
+    }
+
+    // Minimises the quadratic approximation in predictor k's coefficients (the others fixed),
+    // then moves there, halving the step while the true objective would rise.
+    double fitPredictor(int k, double tolerance)
+    {
+        double weightSum = 0.0;
+        for (long i = 0; i < m_n; ++i) {
+            const double p = probability(k, i);
+            m_weight[static_cast<std::size_t>(i)] = std::max(p * (1.0 - p), kMinimumNewtonWeight) / m_n;
+            m_residual[static_cast<std::size_t>(i)] = (target(k, i) - p) / m_n;
+            weightSum += m_weight[static_cast<std::size_t>(i)];
+        }
+        double* b = beta(k);
+        for (int j : m_strongList) {
+            m_curvature[static_cast<std::size_t>(j)] = solve::weightedSquareSum(column(j), m_weight.data(), m_n);
+            m_savedBeta[static_cast<std::size_t>(j)] = b[j];
+        }
+        const double savedIntercept = m_intercepts[static_cast<std::size_t>(k)];
+        const double before = m_loss + penalty();
+
+        // Active-set iterations: a cycle over the strong set, then cycles over the non-zero
+        // coefficients only until they settle, until a full cycle changes nothing. Where the
+        // cycles crawl (strongly correlated features, as near separation at small lambda),
+        // the quadratic model on the active set is solved directly (once per active set) when
+        // its cost, about |active| / 8 cycles, is half the cycles already spent on it.
+        long sweeps = 0;
+        while (sweeps < kMaxSweepsPerFit) {
+            ++sweeps;
+            if (sweep(k, m_strongList, weightSum) < tolerance)
+                break;
+            m_activeList.clear();
+            for (int j : m_strongList)
+                if (b[j] != 0.0)
+                    m_activeList.push_back(j);
+            long activeSweeps = 0;
+            bool solvedDirectly = false;
+            const long sweepsBeforeDirectSolve = std::max<long>(4, static_cast<long>(m_activeList.size()) / 4);
+            while (sweeps < kMaxSweepsPerFit) {
+                ++sweeps;
+                ++activeSweeps;
+                if (sweep(k, m_activeList, weightSum) < tolerance)
+                    break;
+                if (!solvedDirectly && activeSweeps >= sweepsBeforeDirectSolve
+                    && static_cast<long>(m_activeList.size()) <= kMaxDirectSolveSize) {
+                    solvedDirectly = true;
+                    solveActiveSetDirectly(k, weightSum);
+                }
+            }
+        }
+        m_sweeps += sweeps;
+
+        // Move the linear predictor, checking the true objective.
+        double* e = eta(k);
+        std::copy(e, e + m_n, m_savedEta.begin());
+        double change = 0.0;
+        for (int j : m_strongList) {
+            const double d = b[j] - m_savedBeta[static_cast<std::size_t>(j)];
+            if (d != 0.0) {
+                solve::addScaledColumn(e, d, column(j), m_n);
+                change = std::max(change, m_curvature[static_cast<std::size_t>(j)] * d * d);
+            }
+        }
+        const double d0 = m_intercepts[static_cast<std::size_t>(k)] - savedIntercept;
+        for (long i = 0; i < m_n; ++i)
+            e[i] += d0;
+        change = std::max(change, weightSum * d0 * d0);
+        refreshPredictor(k);
+        double loss = meanLoss();
+        for (int halving = 0; halving < kMaxHalvings && loss + penalty() > before + 1e-13 * std::abs(before); ++halving) {
+            for (int j : m_strongList)
+                b[j] = 0.5 * (b[j] + m_savedBeta[static_cast<std::size_t>(j)]);
+            m_intercepts[static_cast<std::size_t>(k)] = 0.5 * (m_intercepts[static_cast<std::size_t>(k)] + savedIntercept);
+            for (long i = 0; i < m_n; ++i)
+                e[i] = 0.5 * (e[i] + m_savedEta[static_cast<std::size_t>(i)]);
+            refreshPredictor(k);
+            loss = meanLoss();
+            change *= 0.25;
+        }
+        m_loss = loss;
+        return change;
+    }
+
+    // Softmax: the likelihood ignores a constant added to a feature's coefficients in every
+    // class, and to all intercepts; take the constant that minimises the penalty.
+    void applySymmetricShifts()
+    {
+        bool shifted = false;
+        std::fill(m_shift.begin(), m_shift.end(), 0.0);
+        for (int j : m_strongList) {
+            bool any = false;
+            for (int k = 0; k < m_predictors; ++k) {
+                m_classValues[static_cast<std::size_t>(k)] = m_beta[static_cast<std::size_t>(k * m_p + j)];
+                any = any || m_classValues[static_cast<std::size_t>(k)] != 0.0;
+            }
+            if (!any)
+                continue;
+            const double c = penaltyMinimisingShift(m_classValues, m_alpha);
+            if (c == 0.0)
+                continue;
+            for (int k = 0; k < m_predictors; ++k)
+                m_beta[static_cast<std::size_t>(k * m_p + j)] -= c;
+            solve::addScaledColumn(m_shift.data(), c, column(j), m_n);
+            shifted = true;
+        }
+        double meanIntercept = 0.0;
+        for (double b : m_intercepts)
+            meanIntercept += b / m_predictors;
+        for (double& b : m_intercepts)
+            b -= meanIntercept;
+        if (!shifted && meanIntercept == 0.0)
+            return;
+        for (long i = 0; i < m_n; ++i)
+            m_shift[static_cast<std::size_t>(i)] += meanIntercept;
+        for (int k = 0; k < m_predictors; ++k) {
+            double* e = eta(k);
+            for (long i = 0; i < m_n; ++i)
+                e[i] -= m_shift[static_cast<std::size_t>(i)];
+        }
+        // exp(eta - reference) is unchanged when the reference moves with eta.
+        for (long i = 0; i < m_n; ++i)
+            m_reference[static_cast<std::size_t>(i)] -= m_shift[static_cast<std::size_t>(i)];
+    }
+
+    // Outer loop on the strong set. False when cancelled.
+    bool solveOnStrongSet(double tolerance, const std::atomic<bool>* cancel, int& outerIterations)
+    {
+        double previousChange = 0.0;
+        for (int it = 0; it < m_options.maxOuterIterations; ++it) {
+            if (cancel && cancel->load())
+                return false;
+            // Inexact Newton: while the quadratic approximations still move a lot, solving
+            // them to the final tolerance is wasted work.
+            const double innerTolerance = std::max(tolerance, 1e-3 * previousChange);
+            double change = 0.0;
+            for (int k = 0; k < m_predictors; ++k)
+                change = std::max(change, fitPredictor(k, innerTolerance));
+            if (m_predictors > 1)
+                applySymmetricShifts();
+            ++outerIterations;
+            if (change < tolerance)
+                break;
+            previousChange = change;
+        }
+        return true;
+    }
+
+    void rebuildStrongList()
+    {
+        m_strongList.clear();
+        for (int j = 0; j < m_p; ++j)
+            if (m_strong[static_cast<std::size_t>(j)])
+                m_strongList.push_back(j);
+    }
+
+    double largestGradient(int j) const
+    {
+        double g = 0.0;
+        for (int k = 0; k < m_predictors; ++k)
+            g = std::max(g, std::abs(m_gradient[static_cast<std::size_t>(k * m_p + j)]));
+        return g;
+    }
+
+    bool solveAt(double lambda, double previousLambda, const std::atomic<bool>* cancel, ElasticNetSolution& solution)
+    {
+        m_lambda = lambda;
+        m_sweeps = 0;
+        int outerIterations = 0;
+        const double l1 = lambda * m_alpha;
+        const bool nullModel = m_alpha > 0.0 && l1 >= m_nullGradientMax
+                               && std::all_of(m_beta.begin(), m_beta.end(), [](double b) { return b == 0.0; });
+        if (!nullModel) {
+            // Sequential strong rule: features whose gradient at the previous solution is below
+            // alpha (2 lambda - previous) are left out until the KKT check says otherwise.
+            const double screen = m_alpha * (2.0 * lambda - previousLambda);
+            for (int j = 0; j < m_p; ++j) {
+                bool keep = largestGradient(j) >= screen;
+                for (int k = 0; k < m_predictors && !keep; ++k)
+                    keep = m_beta[static_cast<std::size_t>(k * m_p + j)] != 0.0;
+                m_strong[static_cast<std::size_t>(j)] = keep ? 1 : 0;
+            }
+            rebuildStrongList();
+            m_loss = meanLoss();
+            // The cycles stop when no coefficient moves the quadratic model by more than this
+            // (curvature * change^2); where the KKT check still fails, it is tightened.
+            double tolerance = m_options.kktTolerance * m_options.kktTolerance;
+            int tightenings = 0;
+            for (int round = 0; round < kMaxKktRounds; ++round) {
+                if (!solveOnStrongSet(tolerance, cancel, outerIterations))
+                    return false;
+                computeGradient();
+                int added = 0;
+                for (int j = 0; j < m_p; ++j)
+                    if (!m_strong[static_cast<std::size_t>(j)] && largestGradient(j) > l1) {
+                        m_strong[static_cast<std::size_t>(j)] = 1;
+                        ++added;
+                    }
+                if (added > 0) {
+                    rebuildStrongList();
+                    continue;
+                }
+                if (kktResidual() <= m_options.kktTolerance || ++tightenings > kMaxTightenings)
+                    break;
+                tolerance *= 0.01;
+            }
+        }
+        fillSolution(solution);
+        solution.outerIterations = outerIterations;
+        solution.coordinateSweeps = m_sweeps;
+        return true;
+    }
+
+    void fillSolution(ElasticNetSolution& s) const
+    {
+        s.lambda = m_lambda;
+        s.standardizedWeights.resize(m_predictors, m_p);
+        s.weights.resize(m_predictors, m_p);
+        s.standardizedIntercepts.resize(m_predictors);
+        s.intercepts.resize(m_predictors);
+        s.nonZeroWeights = 0;
+        double l1 = 0.0;
+        double l2 = 0.0;
+        for (int k = 0; k < m_predictors; ++k) {
+            double intercept = m_intercepts[static_cast<std::size_t>(k)];
+            for (int j = 0; j < m_p; ++j) {
+                const double b = m_beta[static_cast<std::size_t>(k * m_p + j)];
+                const double scale = m_standardization.scale(j);
+                const double w = scale > 0 ? b / scale : 0.0;
+                s.standardizedWeights(k, j) = b;
+                s.weights(k, j) = w;
+                intercept -= w * m_standardization.mean(j);
+                s.nonZeroWeights += b != 0.0;
+                l1 += std::abs(b);
+                l2 += b * b;
+            }
+            s.standardizedIntercepts(k) = m_intercepts[static_cast<std::size_t>(k)];
+            s.intercepts(k) = intercept;
+        }
+        s.meanLogLoss = meanLoss();
+        s.penalty = m_lambda * (m_alpha * l1 + 0.5 * (1.0 - m_alpha) * l2);
+        s.objective = s.meanLogLoss + s.penalty;
+        s.kktResidual = kktResidual();
+    }
+
+    long m_n;
+    int m_p;
+    int m_classes;
+    int m_predictors;
+    double m_alpha;
+    ElasticNetOptions m_options;
+    ElasticNetStandardization m_standardization;
+    Labels m_labels;
+    std::vector<float> m_x;            // standardised, one contiguous column of samples per feature
+    std::vector<double> m_beta;        // predictors x features, row per predictor
+    std::vector<double> m_intercepts;
+    std::vector<double> m_eta;         // predictors x samples, row per predictor
+    std::vector<double> m_exp;         // samples x predictors (softmax only)
+    std::vector<double> m_sumExp;
+    std::vector<double> m_reference;
+    std::vector<double> m_gradient;    // like m_beta
+    std::vector<double> m_interceptGradient;
+    std::vector<double> m_residualAll; // like m_eta: (p - y) / n
+    std::vector<double> m_weight;      // Newton weights of the predictor being fitted
+    std::vector<double> m_residual;    // weighted working residual of its quadratic model
+    std::vector<double> m_savedEta;
+    std::vector<double> m_shift;
+    std::vector<double> m_savedBeta;
+    std::vector<double> m_curvature;   // sum_i w_i x_ij^2
+    std::vector<double> m_classValues;
+    std::vector<double> m_weightedColumn;
+    std::vector<char> m_strong;
+    std::vector<int> m_strongList;
+    std::vector<int> m_activeList;
+    std::unique_ptr<ThreadTeam> m_team;
+    double m_lambda = 0;
+    double m_loss = 0;
+    double m_nullGradientMax = 0;
+    long m_sweeps = 0;
+};
+
+} // namespace
+
+double elasticNetLambdaMax(const Dataset& train, double alpha, bool standardize)
+{
+    ElasticNetOptions options;
+    options.alpha = alpha;
+    options.standardize = standardize;
+    options.validate();
+    return PathSolver(train, options).lambdaMax();
+}
+
+ElasticNetPath fitElasticNetPath(const Dataset& train, const ElasticNetOptions& options,
+                                 const std::atomic<bool>* cancel, const std::function<void(double)>& onProgress)
+{
+    options.validate();
+    PathSolver solver(train, options);
+    std::vector<double> lambdas = options.lambdas;
+    if (lambdas.empty()) {
+        const double ratio = options.minRatio > 0 ? options.minRatio : (train.sampleCount() > train.featureCount() ? 1e-4 : 1e-2);
+        lambdas = elasticNetLambdaSequence(solver.lambdaMax(), options.lambdaCount, ratio);
+    }
+    std::sort(lambdas.begin(), lambdas.end(), std::greater<>());
+    return solver.run(lambdas, cancel, onProgress);
+}
+
+Labels predictElasticNet(const ElasticNetSolution& solution, const Matrix& features)
+{
+    const Eigen::MatrixXd scores = (solution.weights * features.cast<double>()).colwise() + solution.intercepts;
+    Labels labels(static_cast<std::size_t>(features.cols()));
+    for (Eigen::Index i = 0; i < scores.cols(); ++i) {
+        if (scores.rows() == 1) {
+            labels[static_cast<std::size_t>(i)] = scores(0, i) > 0 ? 1 : 0;
+        } else {
+            Eigen::Index best = 0;
+            scores.col(i).maxCoeff(&best);
+            labels[static_cast<std::size_t>(i)] = static_cast<int>(best);
+        }
+    }
+    return labels;
+}
+
+} // namespace ss
