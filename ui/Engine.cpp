@@ -274,11 +274,12 @@ std::uint64_t Engine::post(Modify&& modify)
     std::uint64_t generation = 0;
     {
         std::lock_guard lock(m_mutex);
-        modify(m_pending);
-        m_pending.any = true;
         generation = m_generation.load() + 1;
         m_generation.store(generation);
         m_pending.generation = generation;
+        // After the generation is set, so that a command can record its own (restore).
+        modify(m_pending);
+        m_pending.any = true;
         m_idle = false;
         m_restart = true;
     }
@@ -377,6 +378,7 @@ std::uint64_t Engine::restore(const RestoreRequest& request)
         if (request.energy)
             c.energy.reset();
         c.restore = request;
+        c.restoreGeneration = c.generation;
     });
 }
 
@@ -545,10 +547,10 @@ void Engine::installData(Worker& worker, std::shared_ptr<PreparedData> prepared,
     rebuildModel(worker, model);
 }
 
-bool Engine::restoreSession(Worker& worker, const RestoreRequest& request)
+bool Engine::restoreSession(Worker& worker, const RestoreRequest& request, std::uint64_t generation)
 {
     const auto refuse = [&](const QString& why) {
-        emit restoreFinished(worker.generation, false, why);
+        emit restoreFinished(generation, false, why);
         return false;
     };
     // Everything that can fail comes first: until the data is installed, nothing has changed.
@@ -607,7 +609,7 @@ bool Engine::restoreSession(Worker& worker, const RestoreRequest& request)
     worker.markers = std::make_shared<const std::vector<ParameterMarker>>(request.markers);
     worker.status.clear();
     ++worker.weightsVersion;
-    emit restoreFinished(worker.generation, true, QString());
+    emit restoreFinished(generation, true, QString());
     return true;
 }
 
@@ -673,7 +675,7 @@ void Engine::process(Worker& worker, Commands& commands)
     Snapshot::Reason reason = Snapshot::Reason::Compression;
 
     if (commands.restore) {
-        const bool restored = restoreSession(worker, *commands.restore);
+        const bool restored = restoreSession(worker, *commands.restore, commands.restoreGeneration);
         commands.restore.reset();
         if (restored)
             reason = Snapshot::Reason::Data;

@@ -296,6 +296,8 @@ void MainWindow::connectSignals()
 
     connect(m_controls, &ControlPanel::datasetRequested, this, [this](const DatasetRequest& request) {
         m_problemBanner->hide();
+        // A lesson is about its own data: other data ends it.
+        m_lessonBanner->hide();
         m_engine->setDataset(resolvedRequest(request), m_controls->state().model);
     });
     connect(m_controls, &ControlPanel::modelChanged, this, [this](const ModelSpec& model) { m_engine->setModel(model); });
@@ -502,6 +504,7 @@ void MainWindow::updateRunActions()
 void MainWindow::startTraining()
 {
     m_problemBanner->hide();
+    m_controls->clearDatasetError();
     m_trainRequested = true;
     m_trainGeneration = m_engine->train();
     updateRunActions();
@@ -558,6 +561,8 @@ bool MainWindow::applyPreset(const QString& id)
         return false;
     }
     m_lessonBanner->showMessage(MessageBanner::Kind::Info, preset->title, preset->lesson);
+    // A preset is a new experiment: Save must not overwrite the session opened before it.
+    m_sessions->startUntitled();
     applyState(preset->state, preset->startTraining);
     return true;
 }
@@ -608,6 +613,8 @@ void MainWindow::openCsv(const QString& path)
     request.noise = -1.0;
     request.labelColumn.clear();
     m_controls->addCsvChoice(path);
+    m_controls->showDataset(request);
+    m_lessonBanner->hide();
     m_controls->showDatasetMessage(QStringLiteral("Loading %1\u2026").arg(QFileInfo(path).fileName()), false);
     m_problemBanner->hide();
     m_engine->setDataset(request, state.model);

@@ -71,6 +71,7 @@ public:
     HeadlineBar* headline() const { return m_headline; }
     SessionController* sessions() const { return m_sessions; }
     MessageBanner* problemBanner() const { return m_problemBanner; }
+    MessageBanner* lessonBanner() const { return m_lessonBanner; }
     // The snapshot the window shows now.
     SnapshotPtr shownSnapshot() const { return m_shown; }
     QString lastProblem() const { return m_lastProblem; }

@@ -8,6 +8,7 @@
 
 #include <qcustomplot.h>
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
@@ -204,7 +205,10 @@ TradeoffView::TradeoffView(QWidget* parent)
                                           "Drag along the plot to prune the shown model to that sparsity."));
     connect(m_scanPlot, &QCustomPlot::mousePress, this, &TradeoffView::onScanPress);
     connect(m_scanPlot, &QCustomPlot::mouseMove, this, &TradeoffView::onScanMove);
-    connect(m_scanPlot, &QCustomPlot::mouseRelease, this, [this] { m_dragging = false; });
+    connect(m_scanPlot, &QCustomPlot::mouseRelease, this, [this] {
+        m_scanPressed = false;
+        m_dragging = false;
+    });
 
     // Sweep
     stylePlot(m_sweepPlot);
@@ -503,14 +507,23 @@ void TradeoffView::updateMarker(const Snapshot& s)
 
 void TradeoffView::onScanPress(QMouseEvent* event)
 {
-    m_dragging = true;
-    onScanMove(event);
+    if (event->button() != Qt::LeftButton)
+        return;
+    // Only a drag prunes: a click leaves the model as it is.
+    m_scanPressed = true;
+    m_dragging = false;
+    m_pressAt = event->position();
 }
 
 void TradeoffView::onScanMove(QMouseEvent* event)
 {
-    if (!m_dragging || !(event->buttons() & Qt::LeftButton))
+    if (!m_scanPressed || !(event->buttons() & Qt::LeftButton))
         return;
+    if (!m_dragging) {
+        if ((event->position() - m_pressAt).manhattanLength() < QApplication::startDragDistance())
+            return;
+        m_dragging = true;
+    }
     const double x = m_scanPlot->xAxis->pixelToCoord(event->position().x());
     emit targetSparsityPicked(std::clamp(x / 100.0, 0.0, 0.999));
 }

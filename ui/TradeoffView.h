@@ -134,7 +134,9 @@ private:
     QString m_pathKey;
     QString m_pathShown;        // what the path plot shows now
     std::uint64_t m_sweepModelGeneration = ~std::uint64_t{0};
-    bool m_dragging = false;
+    bool m_scanPressed = false;
+    bool m_dragging = false;      // moved beyond the drag distance since the press
+    QPointF m_pressAt;
 };
 
 } // namespace ss

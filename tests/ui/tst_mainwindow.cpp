@@ -422,8 +422,12 @@ private slots:
         // Dragging along the scan prunes the shown model to that sparsity.
         QCustomPlot* scanPlot = tradeoff->plots().front();
         scanPlot->replot(QCustomPlot::rpImmediateRefresh);
-        const QPoint at(static_cast<int>(scanPlot->xAxis->coordToPixel(50.0)), static_cast<int>(scanPlot->yAxis->coordToPixel(0.5)));
-        QTest::mousePress(scanPlot, Qt::LeftButton, {}, at);
+        const int y = static_cast<int>(scanPlot->yAxis->coordToPixel(0.5));
+        const QPoint from(static_cast<int>(scanPlot->xAxis->coordToPixel(40.0)), y);
+        const QPoint at(static_cast<int>(scanPlot->xAxis->coordToPixel(50.0)), y);
+        QTest::mousePress(scanPlot, Qt::LeftButton, {}, from);
+        QMouseEvent move(QEvent::MouseMove, at, scanPlot->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(scanPlot, &move);
         QTest::mouseRelease(scanPlot, Qt::LeftButton, {}, at);
         QVERIFY(std::abs(window.controls()->state().targetSparsity - 0.5) < 0.02);
         QVERIFY(window.controls()->state().pruneBy == PruningSpec::Criterion::TargetSparsity);

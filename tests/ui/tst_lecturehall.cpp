@@ -1,0 +1,338 @@
+// The window as a teacher uses it in front of a class: numbers that match what was chosen,
+// no control that changes by accident (wheel, click), banners that go when their lesson or
+// error does, and a window that fits a 1280x720 projector. Driven through mouse, wheel and
+// key events on the offscreen platform.
+#include "ControlPanel.h"
+#include "HeadlineBar.h"
+#include "MainWindow.h"
+#include "SessionController.h"
+#include "TradeoffView.h"
+#include "ValueSlider.h"
+#include "View.h"
+#include "WeightsView.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFile>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QWheelEvent>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace ss;
+
+namespace {
+
+constexpr int kTimeout = 30000;
+
+ControlState fastDefault()
+{
+    ControlState state;
+    state.pace = 0.0;
+    state.epochLimit = 0;
+    return state;
+}
+
+MainWindow::Options noSettings()
+{
+    return MainWindow::Options{.useSettings = false, .settingsFile = {}};
+}
+
+// One notch of the wheel (down) over the middle of the widget, as the mouse sends it.
+void wheelOnce(QWidget* widget)
+{
+    const QPointF at(widget->width() / 2.0, widget->height() / 2.0);
+    QWheelEvent wheel(at, widget->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(widget, &wheel);
+}
+
+QScrollArea* controlsScrollArea(MainWindow& window)
+{
+    for (QWidget* up = window.controls()->parentWidget(); up; up = up->parentWidget())
+        if (auto* area = qobject_cast<QScrollArea*>(up))
+            return area;
+    return nullptr;
+}
+
+void writeFile(const QString& path, const QByteArray& text)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+} // namespace
+
+class TestLectureHall : public QObject {
+    Q_OBJECT
+
+private slots:
+    void sweepPointRetrainsOnTheDatasetChosenInTheList()
+    {
+        MainWindow window(noSettings());
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QComboBox* box = window.controls()->datasetBox();
+        box->setCurrentIndex(box->findData(QStringLiteral("spiral")));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("spiral"));
+        QCOMPARE(window.controls()->state().dataset.nameOrPath, std::string("spiral"));
+
+        SweepRow row;
+        row.penalty = "l1";
+        row.lambda = 1e-4;
+        row.targetSparsity = 0.5;
+        SweepOptions options;
+        options.epochs = 2;
+        window.loadSweepRow(row, options);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("spiral"));
+        QCOMPARE(window.shownSnapshot()->epoch, 2);
+    }
+
+    void weightsLayerListFollowsTheShapes()
+    {
+        MainWindow window(noSettings());
+        window.show();
+        ControlState state = fastDefault();
+        state.model.hidden = {8};
+        window.applyState(state, false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        window.showView(QStringLiteral("weights"));
+        auto* weights = qobject_cast<WeightsView*>(window.view(QStringLiteral("weights")));
+        weights->renderNow();
+        QVERIFY2(weights->layerBox()->itemText(0).contains(QStringLiteral("\u2192 8")), qPrintable(weights->layerBox()->itemText(0)));
+        // As many layers, other sizes.
+        state.model.hidden = {16};
+        window.applyState(state, false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        weights->renderNow();
+        QVERIFY2(weights->layerBox()->itemText(0).contains(QStringLiteral("\u2192 16")), qPrintable(weights->layerBox()->itemText(0)));
+        QVERIFY2(weights->layerBox()->itemText(1).contains(QStringLiteral("16 \u2192")), qPrintable(weights->layerBox()->itemText(1)));
+    }
+
+    void logCountBarsEndAtTheirCount()
+    {
+        MainWindow window(noSettings());
+        window.resize(1400, 900);
+        window.show();
+        ControlState state = fastDefault();
+        state.model.hidden = {32, 32};
+        window.applyState(state, false);
+        QVERIFY(window.trainAndWait(2, kTimeout));
+        window.showView(QStringLiteral("weights"));
+        View* weights = window.view(QStringLiteral("weights"));
+        weights->renderNow();
+        QCustomPlot* histogram = weights->plots().front();
+        histogram->replot(QCustomPlot::rpImmediateRefresh);
+        QCOMPARE(histogram->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        QCPBars* bars = nullptr;
+        for (int i = 0; i < histogram->plottableCount(); ++i)
+            if (auto* b = qobject_cast<QCPBars*>(histogram->plottable(i)); b && b->name() == QStringLiteral("non-zero weights"))
+                bars = b;
+        QVERIFY(bars);
+        int checked = 0;
+        for (int i = 0; i < bars->dataCount(); ++i) {
+            const double count = bars->data()->at(i)->value;
+            if (count < 1)
+                continue;
+            const double top = bars->dataPixelPosition(i).y();
+            const double expected = histogram->yAxis->coordToPixel(count);
+            QVERIFY2(std::abs(top - expected) < 1.0,
+                     qPrintable(QStringLiteral("a bin of %1 ends at %2 px, its count is at %3 px").arg(count).arg(top).arg(expected)));
+            ++checked;
+        }
+        QVERIFY(checked > 5);
+    }
+
+    void wheelOverTheControlsScrollsThem()
+    {
+        MainWindow window(noSettings());
+        window.resize(1280, 720);
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QScrollArea* area = controlsScrollArea(window);
+        QVERIFY(area);
+        QScrollBar* scroll = area->verticalScrollBar();
+        QVERIFY2(scroll->maximum() > 0, "the controls should need scrolling at 1280x720");
+
+        QComboBox* dataset = window.controls()->datasetBox();
+        const QString before = dataset->currentData().toString();
+        const double rate = window.controls()->state().learningRate;
+        const int scrolledBefore = scroll->value();
+        wheelOnce(dataset);
+        QCOMPARE(dataset->currentData().toString(), before);
+        for (int i = 0; i < 10; ++i)
+            wheelOnce(window.controls()->learningRateSlider()->slider());
+        QCOMPARE(window.controls()->state().learningRate, rate);
+        QVERIFY2(scroll->value() > scrolledBefore, qPrintable(QString::number(scroll->value())));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, before.toStdString());
+
+        // Once the user has clicked into a control, the wheel is its own.
+        QSlider* slider = window.controls()->learningRateSlider()->slider();
+        slider->setFocus();
+        QTRY_VERIFY(slider->hasFocus());
+        wheelOnce(slider);
+        QVERIFY(window.controls()->state().learningRate != rate);
+    }
+
+    void changingDatasetOrModelAsksBeforeDiscardingTraining()
+    {
+        MainWindow window(noSettings());
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(2, kTimeout));
+        QStringList questions;
+        bool answer = false;
+        window.controls()->setConfirmDiscard([&](const QString& question) {
+            questions << question;
+            return answer;
+        });
+        const std::uint64_t model = window.shownSnapshot()->modelGeneration;
+        QComboBox* dataset = window.controls()->datasetBox();
+        dataset->setCurrentIndex(dataset->findData(QStringLiteral("circles")));
+        QCOMPARE(questions.size(), 1);
+        QCOMPARE(dataset->currentData().toString(), QStringLiteral("moons"));
+        QComboBox* hidden = window.controls()->hiddenLayersBox();
+        hidden->setEditText(QStringLiteral("4"));
+        emit hidden->lineEdit()->editingFinished();
+        QCOMPARE(questions.size(), 2);
+        QCOMPARE(hidden->currentText(), QStringLiteral("8,8"));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->modelGeneration, model);
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
+
+        answer = true;
+        dataset->setCurrentIndex(dataset->findData(QStringLiteral("circles")));
+        QCOMPARE(questions.size(), 3);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("circles"));
+    }
+
+    void clickWithoutDragKeepsTheModel()
+    {
+        MainWindow window(noSettings());
+        window.resize(1400, 900);
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(3, kTimeout));
+
+        window.showView(QStringLiteral("weights"));
+        View* weights = window.view(QStringLiteral("weights"));
+        weights->renderNow();
+        QCustomPlot* histogram = weights->plots().front();
+        histogram->replot(QCustomPlot::rpImmediateRefresh);
+        const QPoint onHistogram(static_cast<int>(histogram->xAxis->coordToPixel(0.3 * histogram->xAxis->range().upper)),
+                                 static_cast<int>(histogram->yAxis->axisRect()->center().y()));
+        QTest::mouseClick(histogram, Qt::LeftButton, {}, onHistogram);
+
+        window.showView(QStringLiteral("tradeoff"));
+        View* tradeoff = window.view(QStringLiteral("tradeoff"));
+        tradeoff->renderNow();
+        QCustomPlot* scan = tradeoff->plots().front();
+        scan->replot(QCustomPlot::rpImmediateRefresh);
+        const QPoint onScan(static_cast<int>(scan->xAxis->coordToPixel(60.0)), static_cast<int>(scan->yAxis->coordToPixel(0.5)));
+        QTest::mouseClick(scan, Qt::LeftButton, {}, onScan);
+
+        QCOMPARE(window.controls()->state().threshold, 0.0);
+        QCOMPARE(window.controls()->state().targetSparsity, 0.0);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->compression.pruning.threshold, 0.0);
+        QCOMPARE(window.shownSnapshot()->compression.pruning.targetSparsity, 0.0);
+    }
+
+    void presetStartsAnUntitledSession()
+    {
+        QTemporaryDir dir;
+        MainWindow window(noSettings());
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(2, kTimeout));
+        const QString path = dir.filePath(QStringLiteral("lesson.sparsescope.json"));
+        QString error;
+        QVERIFY2(window.sessions()->saveTo(path, &error), qPrintable(error));
+        QCOMPARE(window.sessions()->currentPath(), path);
+        QVERIFY(window.applyPreset(QStringLiteral("xor")));
+        QVERIFY(window.sessions()->currentPath().isEmpty());
+        QVERIFY(!window.windowTitle().contains(QStringLiteral("lesson.sparsescope.json")));
+    }
+
+    void failedCsvLeavesNoTraceAndNoStaleTexts()
+    {
+        QTemporaryDir dir;
+        const QString broken = dir.filePath(QStringLiteral("oneclass.csv"));
+        writeFile(broken, "x0,x1,label\n0.1,0.2,a\n0.3,0.4,a\n0.5,0.6,a\n");
+        const QString good = dir.filePath(QStringLiteral("good.csv"));
+        QByteArray rows = "x0,x1,label\n";
+        for (int i = 0; i < 40; ++i)
+            rows += QByteArray::number(i % 7 * 0.1) + ',' + QByteArray::number(i % 5 * 0.2) + ',' + (i % 2 ? "a" : "b") + '\n';
+        writeFile(good, rows);
+
+        MainWindow window(noSettings());
+        window.show();
+        QVERIFY(window.applyPreset(QStringLiteral("dropout-spiral")));
+        QVERIFY(window.lessonBanner()->isVisible());
+        window.pauseTraining();
+        QVERIFY(window.waitUntilSettled(kTimeout));
+
+        window.openCsv(broken);
+        QTRY_VERIFY_WITH_TIMEOUT(window.problemBanner()->isVisible(), kTimeout);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QComboBox* box = window.controls()->datasetBox();
+        QCOMPARE(box->findData(broken), -1);
+        QCOMPARE(box->currentData().toString(), QStringLiteral("spiral"));
+        auto errorShown = [&] {
+            for (QLabel* label : window.controls()->findChildren<QLabel*>())
+                if (label->isVisible() && label->text().contains(QStringLiteral("oneclass.csv")))
+                    return true;
+            return false;
+        };
+        QVERIFY(errorShown());
+        // Training on goes on with the active data: the old error goes.
+        QVERIFY(window.trainAndWait(1, kTimeout));
+        QVERIFY(!window.problemBanner()->isVisible());
+        QVERIFY(!errorShown());
+
+        // Other data ends the spiral's lesson.
+        window.controls()->setConfirmDiscard([](const QString&) { return true; });
+        window.openCsv(good);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, good.toStdString());
+        QVERIFY(!window.lessonBanner()->isVisible());
+        QCOMPARE(window.controls()->state().dataset.nameOrPath, good.toStdString());
+    }
+
+    void typedHiddenLayersAreTakenAsTypedAndEnterReturnsTheKeyboard()
+    {
+        MainWindow window(noSettings());
+        window.show();
+        QApplication::setActiveWindow(&window);
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QLineEdit* edit = window.controls()->hiddenLayersBox()->lineEdit();
+        edit->setFocus();
+        QTRY_VERIFY(edit->hasFocus());
+        edit->selectAll();
+        QTest::keyClicks(edit, QStringLiteral("8"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(window.controls()->state().model.hidden, std::vector<int>{8});
+        QTRY_VERIFY(!edit->hasFocus());
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->trained->architecture().hidden, std::vector<int>{8});
+    }
+};
+
+QTEST_MAIN(TestLectureHall)
+#include "tst_lecturehall.moc"
