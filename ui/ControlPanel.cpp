@@ -37,12 +37,11 @@ namespace ss {
 
 namespace {
 
-constexpr int kLabelWidth = 96;
-
 QLabel* rowLabel(const QString& text, const QString& toolTip)
 {
     auto* label = new QLabel(text);
-    label->setFixedWidth(kLabelWidth);
+    label->setObjectName(QStringLiteral("rowLabel"));
+    label->setFixedWidth(controlLabelWidth(label->font()));
     label->setToolTip(toolTip);
     return label;
 }
@@ -121,6 +120,14 @@ ControlPanel::ControlPanel(QWidget* parent)
         if (qobject_cast<QLineEdit*>(child))
             child->installEventFilter(this);
     }
+}
+
+void ControlPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        for (QLabel* label : findChildren<QLabel*>(QStringLiteral("rowLabel")))
+            label->setFixedWidth(controlLabelWidth(font()));
 }
 
 bool ControlPanel::eventFilter(QObject* watched, QEvent* event)

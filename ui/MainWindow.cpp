@@ -29,7 +29,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -46,6 +48,10 @@ namespace ss {
 namespace {
 // Views are redrawn at most this often (STYLE.md: throttle, don't flood).
 constexpr int kApplyIntervalMs = 33;
+// Presentation mode's text size against the desktop's.
+constexpr double kPresentationFontScale = 1.3;
+// Windows shorter than this show the headline cards on one line each.
+constexpr int kCompactHeadlineBelowHeight = 860;
 
 // Spins the event loop for about `ms` milliseconds (helpers only, never the GUI's own flow).
 void spin(int ms)
@@ -91,6 +97,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
             restoreGeometry(geometry);
         else
             resize(1480, 940);
+        // Saved on another (larger) screen, or before a projector was plugged in.
+        fitToScreen();
         const QByteArray windowState = m_settings->windowState();
         if (!windowState.isEmpty())
             restoreState(windowState);
@@ -99,7 +107,9 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
             m_tiledAction->setChecked(true);
     } else {
         resize(1480, 940);
+        fitToScreen();
     }
+    m_startSize = size();
     m_controls->setState(state);
     m_activeDataset = state.dataset;
     postAll();
@@ -143,11 +153,12 @@ void MainWindow::buildLayout()
 
     m_controls = new ControlPanel;
     auto* scroll = new QScrollArea;
+    m_controlsScroll = scroll;
     scroll->setWidget(m_controls);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(m_controls->sizeHint().width() + 18);
+    updateControlsWidth();
     auto* dock = new QDockWidget(QStringLiteral("Controls"), this);
     dock->setObjectName(QStringLiteral("controlsDock"));
     dock->setWidget(scroll);
@@ -166,6 +177,46 @@ void MainWindow::buildLayout()
     statusBar()->addWidget(m_statusSpeed);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_statusMetrics);
+}
+
+void MainWindow::updateControlsWidth()
+{
+    // Wide enough for the panel's widest row and the scroll bar: the panel never scrolls
+    // sideways, so anything narrower would clip it.
+    m_controlsScroll->setMinimumWidth(m_controls->minimumSizeHint().width()
+                                      + m_controlsScroll->verticalScrollBar()->sizeHint().width() + 2);
+}
+
+void MainWindow::fitToScreen()
+{
+    const QScreen* screen = this->screen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    const QSize frameExtra = frameGeometry().size() - size();
+    const QSize wanted = size().boundedTo(available.size() - frameExtra).expandedTo(minimumSizeHint());
+    if (wanted != size())
+        resize(wanted);
+    QRect frame = frameGeometry();
+    frame.moveLeft(std::clamp(frame.left(), available.left(), std::max(available.left(), available.right() - frame.width() + 1)));
+    frame.moveTop(std::clamp(frame.top(), available.top(), std::max(available.top(), available.bottom() - frame.height() + 1)));
+    if (frame.topLeft() != frameGeometry().topLeft())
+        move(frame.topLeft());
+}
+
+void MainWindow::setPresentationFont(bool on)
+{
+    // The whole window reads from the back row, not only the plots: menus, tabs, headline
+    // numbers and controls all follow the window's font.
+    if (on) {
+        QFont large = QApplication::font();
+        large.setPointSizeF(large.pointSizeF() * kPresentationFontScale);
+        setFont(large);
+    } else {
+        setFont(QFont());
+    }
+    updateControlsWidth();
+    fitToScreen();
 }
 
 void MainWindow::buildActions()
@@ -653,6 +704,25 @@ void MainWindow::saveSettings()
     state.dataset = m_activeDataset; // what actually loaded, not a failed attempt
     m_settings->setControls(state);
     m_settings->sync();
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    // Only now is the window frame known: fit the framed window into the screen.
+    // A size the caller chose after construction is theirs (screenshots, tests).
+    if (!m_fittedOnShow) {
+        m_fittedOnShow = true;
+        if (size() == m_startSize)
+            fitToScreen();
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    // On a short screen (a 720-line projector) the headline numbers take one line each.
+    m_headline->setCompact(event->size().height() < kCompactHeadlineBelowHeight);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

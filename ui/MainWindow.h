@@ -35,6 +35,7 @@ class QAction;
 class QCloseEvent;
 class QLabel;
 class QProgressBar;
+class QScrollArea;
 class QStackedWidget;
 class QTabWidget;
 class QTimer;
@@ -93,6 +94,12 @@ public:
 
     bool isTrainingRequested() const { return m_trainRequested; }
 
+    // Presentation mode's larger text for the whole window (SessionController toggles it).
+    void setPresentationFont(bool on);
+    // Shrinks and moves the window into its screen's available area (never below its
+    // minimum size).
+    void fitToScreen();
+
 public slots:
     void startTraining();
     void pauseTraining();
@@ -107,6 +114,8 @@ public slots:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void buildActions();
@@ -120,12 +129,14 @@ private:
     void onBusy(const QString& what);
     void updateRunActions();
     void saveSettings();
+    void updateControlsWidth();
 
     Options m_options;
     Engine* m_engine = nullptr;
     AppSettings* m_settings = nullptr;
     SessionController* m_sessions = nullptr;
     ControlPanel* m_controls = nullptr;
+    QScrollArea* m_controlsScroll = nullptr;
     HeadlineBar* m_headline = nullptr;
     MessageBanner* m_problemBanner = nullptr;
     MessageBanner* m_lessonBanner = nullptr;
@@ -154,6 +165,8 @@ private:
     QList<QPointer<View>> m_renderQueue; // views still to draw the shown snapshot
     QTimer* m_renderTimer = nullptr;
 
+    bool m_fittedOnShow = false;
+    QSize m_startSize;            // the size the constructor chose (restored or default)
     bool m_trainRequested = false;
     std::uint64_t m_trainGeneration = 0;
     DatasetRequest m_activeDataset;

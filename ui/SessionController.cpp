@@ -724,6 +724,7 @@ void SessionController::setPresentationMode(bool on)
         return;
     }
     setCurrentPlotTheme(on ? PlotTheme::Presentation : PlotTheme::Screen);
+    m_window->setPresentationFont(on);
     restyleAllPlots();
 }
 

@@ -257,6 +257,7 @@ TradeoffView::TradeoffView(QWidget* parent)
             m_status->setText(QStringLiteral("Prune scan failed: %1").arg(outcome.error));
         } else if (!outcome.result.cancelled) {
             m_scan = std::make_unique<PruneScanResult>(std::move(outcome.result));
+            m_scanModelGeneration = m_scanRunningModelGeneration;
             showScan();
         }
         updateStatus();
@@ -400,6 +401,10 @@ void TradeoffView::render(const Snapshot& s)
         m_scanCancel->store(true);
         m_scanKey.clear();
     }
+    if (m_scan && m_scanModelGeneration != s.modelGeneration)
+        clearScan(); // another model's: never under this model's marker
+    if (s.running && m_scan)
+        greyScan(QStringLiteral("Prune scan of the weights before training went on (grey): redone when it pauses"));
     if (s.modelGeneration != m_sweepModelGeneration && !m_sweepWatcher.isRunning()) {
         // A sweep belongs to the data and model it ran on.
         if (m_sweep && m_sweepModelGeneration != ~std::uint64_t{0} && s.reason == Snapshot::Reason::Data) {
@@ -426,10 +431,39 @@ void TradeoffView::render(const Snapshot& s)
     updateStatus();
 }
 
+void TradeoffView::clearScan()
+{
+    m_scan.reset();
+    m_scanModelGeneration = ~std::uint64_t{0};
+    m_scanAccuracy->data()->clear();
+    m_scanF1->data()->clear();
+    for (QCPGraph* graph : m_layerGraphs)
+        m_scanPlot->removeGraph(graph);
+    m_layerGraphs.clear();
+}
+
+void TradeoffView::greyScan(const QString& title)
+{
+    const QColor stale(170, 174, 182);
+    m_scanAccuracy->setPen(QPen(stale, 1.6));
+    m_scanF1->setPen(QPen(stale, 1.6, Qt::DashLine));
+    m_scanTitle->setText(title);
+}
+
 void TradeoffView::startScan(const Snapshot& s)
 {
     if (m_scanCancel)
         m_scanCancel->store(true);
+    // The scan on screen is of other weights now. Another model's scan goes at once (its
+    // curve under this model's marker would mislead); the same model's earlier scan stays,
+    // greyed, until the new one is ready.
+    if (m_scan && m_scanModelGeneration != s.modelGeneration) {
+        clearScan();
+        m_scanTitle->setText(QStringLiteral("Prune scan: computing for this model\u2026"));
+    } else if (m_scan) {
+        greyScan(QStringLiteral("Prune scan of the weights before (grey): recomputing\u2026"));
+    }
+    m_scanRunningModelGeneration = s.modelGeneration;
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_scanCancel = cancel;
     PruneScanOptions options;
@@ -470,6 +504,8 @@ void TradeoffView::showScan()
     }
     m_scanAccuracy->setData(x, accuracy);
     m_scanF1->setData(x, f1);
+    m_scanAccuracy->setPen(QPen(plotcolors::accuracy(), 2.2));
+    m_scanF1->setPen(QPen(plotcolors::f1(), 2.0));
     for (QCPGraph* graph : m_layerGraphs)
         m_scanPlot->removeGraph(graph);
     m_layerGraphs.clear();
@@ -500,7 +536,7 @@ void TradeoffView::updateMarker(const Snapshot& s)
     m_current->setData(QVector<double>{sparsity}, QVector<double>{s.evaluation.report.accuracy});
     m_currentLine->point1->setCoords(sparsity, 0);
     m_currentLine->point2->setCoords(sparsity, 1);
-    if (!m_scan)
+    if (!m_scan && !m_scanWatcher.isRunning())
         m_scanTitle->setText(QStringLiteral("Prune scan (computed when training pauses)"));
     m_scanPlot->replot(QCustomPlot::rpQueuedReplot);
 }

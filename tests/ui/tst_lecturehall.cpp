@@ -253,6 +253,38 @@ private slots:
         QCOMPARE(window.shownSnapshot()->compression.pruning.targetSparsity, 0.0);
     }
 
+    void tradeoffNeverShowsAnotherModelsScan()
+    {
+        MainWindow window(noSettings());
+        window.resize(1400, 900);
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(3, kTimeout));
+        window.showView(QStringLiteral("tradeoff"));
+        auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
+        tradeoff->renderNow();
+        QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
+        const std::uint64_t moons = window.shownSnapshot()->modelGeneration;
+        QCOMPARE(tradeoff->scanModelGeneration(), moons);
+
+        // New data while another view is in front; the tradeoff view is drawn when shown.
+        window.showView(QStringLiteral("weights"));
+        ControlState spiral = fastDefault();
+        spiral.dataset.nameOrPath = "spiral";
+        spiral.dataset.samples = 600;
+        window.applyState(spiral, false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(window.shownSnapshot()->modelGeneration != moons);
+        window.showView(QStringLiteral("tradeoff"));
+        // Drawn now, its scan still running: the moons curve must not be there.
+        QCustomPlot* scan = tradeoff->plots().front();
+        QVERIFY(!tradeoff->scanResult() || tradeoff->scanModelGeneration() == window.shownSnapshot()->modelGeneration);
+        QCOMPARE(scan->graph(0)->dataCount() > 0, tradeoff->scanResult() != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
+        QCOMPARE(tradeoff->scanModelGeneration(), window.shownSnapshot()->modelGeneration);
+        QVERIFY(scan->graph(0)->dataCount() > 0);
+    }
+
     void presetStartsAnUntitledSession()
     {
         QTemporaryDir dir;
