@@ -904,6 +904,12 @@ void Engine::recordHistory(Worker& worker, const Evaluation* shown)
     const PruningSpec& pruning = worker.compression.pruning;
     const bool identity = worker.compression.precision.isIdentity()
         && (pruning.criterion == PruningSpec::Criterion::Threshold ? pruning.threshold <= 0 : pruning.targetSparsity <= 0);
+    if (!identity) {
+        std::ostringstream key;
+        key << worker.compression.precision.label() << '/' << static_cast<int>(pruning.criterion) << '/' << pruning.threshold
+            << '/' << pruning.targetSparsity << '/' << static_cast<int>(pruning.scope);
+        point.shownAs = key.str();
+    }
     if (shown) {
         // Just evaluated for a snapshot: no second pass over the test set.
         point.testLoss = shown->logLoss;

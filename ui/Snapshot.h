@@ -37,6 +37,9 @@ struct HistoryPoint {
     double testAccuracy = 0;
     double testMacroF1 = 0;
     double sparsity = 0;
+    // The pruning and precision the test figures were measured at ("" = the trained model
+    // itself): a curve can span several settings, and the training view says which is which.
+    std::string shownAs;
 };
 
 // Where the user changed something that bends the curves (lambda, learning rate, ...).

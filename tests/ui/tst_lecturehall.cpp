@@ -253,6 +253,25 @@ private slots:
         QCOMPARE(window.shownSnapshot()->compression.pruning.targetSparsity, 0.0);
     }
 
+    void trainingSubtitleSaysWhichModelEachStretchIs()
+    {
+        MainWindow window(noSettings());
+        window.resize(1400, 900);
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(2, kTimeout));
+        window.controls()->setTargetSparsityFromPlot(0.5);
+        QVERIFY(window.trainAndWait(2, kTimeout));
+        window.showView(QStringLiteral("training"));
+        View* training = window.view(QStringLiteral("training"));
+        training->renderNow();
+        auto* title = qobject_cast<QCPTextElement*>(training->plots().front()->plotLayout()->element(0, 0));
+        QVERIFY(title);
+        const QString text = title->text();
+        QVERIFY2(text.contains(QStringLiteral("the trained fp32 model, unpruned up to epoch 2")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("then the model as shown (pruned")), qPrintable(text));
+    }
+
     void tradeoffNeverShowsAnotherModelsScan()
     {
         MainWindow window(noSettings());
