@@ -74,6 +74,10 @@ struct Lane {
 
     void addPoint(const HistoryPoint& point)
     {
+        // A restored session resumes at the start of its last, partial epoch: the curves
+        // go on from where they were drawn, not back over it.
+        if (!history.empty() && point.epoch < history.back().epoch)
+            return;
         if (!history.empty() && history.back().epoch == point.epoch) {
             history.back() = point; // same position (e.g. paused): replace, do not stack
         } else {

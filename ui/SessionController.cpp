@@ -432,8 +432,9 @@ bool SessionController::open(const QString& path, QString* error)
         request.history = historyFromSession(session);
         for (const SessionMarker& marker : session.markers)
             request.markers.push_back({marker.epoch, marker.text});
-        request.epoch = static_cast<int>(std::ceil(session.progress.epochProgress - 1e-9));
-        request.epoch = std::max(request.epoch, session.progress.epoch);
+        // The completed epochs, as the window showed them when saved; a partial epoch is
+        // run again from its start (the engine keeps the curves monotonic).
+        request.epoch = session.progress.epoch;
         request.steps = session.progress.steps;
         request.seconds = session.progress.seconds;
         state = controlStateFromSession(session, resolved.request);

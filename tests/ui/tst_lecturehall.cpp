@@ -320,6 +320,37 @@ private slots:
         QVERIFY(!window.windowTitle().contains(QStringLiteral("lesson.sparsescope.json")));
     }
 
+    void reopenedSessionShowsTheEpochItWasSavedAt()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("midway.sparsescope.json"));
+        {
+            MainWindow window(noSettings());
+            window.show();
+            window.applyState(fastDefault(), false);
+            QVERIFY(window.trainAndWait(2, kTimeout));
+            window.stepOnce();
+            window.stepOnce();
+            QVERIFY(window.waitUntilSettled(kTimeout));
+            QVERIFY(window.shownSnapshot()->epochProgress > 2.0);
+            QCOMPARE(window.headline()->value(QStringLiteral("epoch")), QStringLiteral("2"));
+            QString error;
+            QVERIFY2(window.sessions()->saveTo(path, &error), qPrintable(error));
+        }
+        MainWindow window(noSettings());
+        window.show();
+        QString error;
+        QVERIFY2(window.sessions()->openAndWait(path, kTimeout, &error), qPrintable(error));
+        QCOMPARE(window.shownSnapshot()->epoch, 2);
+        QCOMPARE(window.headline()->value(QStringLiteral("epoch")), QStringLiteral("2"));
+        // Training on keeps the curves going forwards.
+        QVERIFY(window.trainAndWait(1, kTimeout));
+        const std::vector<HistoryPoint>& history = *window.shownSnapshot()->history;
+        for (std::size_t i = 1; i < history.size(); ++i)
+            QVERIFY(history[i].epoch > history[i - 1].epoch);
+        QCOMPARE(window.shownSnapshot()->epoch, 3);
+    }
+
     void failedCsvLeavesNoTraceAndNoStaleTexts()
     {
         QTemporaryDir dir;
