@@ -546,7 +546,8 @@ QWidget* ControlPanel::buildPaceGroup()
     m_epochLimit->setSpecialValueText(QStringLiteral("until paused"));
     m_epochLimit->setSuffix(QStringLiteral(" epochs"));
     addRow(grid, QStringLiteral("Stop after"), m_epochLimit,
-           QStringLiteral("Training pauses by itself after this many epochs (0 = runs until you press Pause)."));
+           QStringLiteral("Training pauses by itself after this many epochs (0 = runs until you press Pause); "
+                          "pressing Train after that trains this many more."));
     connect(m_pace, &QComboBox::currentIndexChanged, this, [this] {
         if (m_updating)
             return;

@@ -193,7 +193,8 @@ struct Engine::Worker {
     EnergyTable energy;
     bool running = false;
     ComparisonKind comparisonKind = ComparisonKind::None;
-    int epochLimit = 0;
+    int epochLimit = 0;            // the epoch training stops at (0: none)
+    int epochsPerRun = 0;          // what the user set: also how many more a later Train runs
     double pace = 0;
 
     std::unique_ptr<Lane> main;
@@ -593,6 +594,7 @@ bool Engine::restoreSession(Worker& worker, const RestoreRequest& request, std::
     worker.comparisonKind = request.comparison;
     worker.pace = std::max(0.0, request.pace);
     worker.epochLimit = std::max(0, request.epochLimit);
+    worker.epochsPerRun = worker.epochLimit;
     if (request.energy)
         worker.energy = *request.energy;   // the evaluator is rebuilt with the new data below
     installData(worker, std::move(prepared), request.dataset, request.model);
@@ -739,14 +741,16 @@ void Engine::process(Worker& worker, Commands& commands)
         worker.compression = *commands.compression;
     if (commands.pace)
         worker.pace = std::max(0.0, *commands.pace);
-    if (commands.epochLimit)
+    if (commands.epochLimit) {
         worker.epochLimit = std::max(0, *commands.epochLimit);
+        worker.epochsPerRun = worker.epochLimit;
+    }
     if (commands.running) {
         const bool wasRunning = worker.running;
         worker.running = *commands.running && worker.main;
-        // Pressing Train after the limit stopped training means "keep going".
+        // Pressing Train after the limit stopped training trains as many epochs again.
         if (worker.running && !wasRunning && worker.epochLimit > 0 && worker.epoch() >= worker.epochLimit)
-            worker.epochLimit = 0;
+            worker.epochLimit = worker.epoch() + std::max(1, worker.epochsPerRun);
         if (worker.running && !wasRunning) {
             worker.lastReport = Clock::now();
             worker.stepsAtLastReport = worker.steps();
@@ -755,6 +759,8 @@ void Engine::process(Worker& worker, Commands& commands)
         if (!worker.running && wasRunning)
             reason = Snapshot::Reason::Stopped;
     }
+    if (commands.steps > 0)
+        worker.status.clear(); // "stopped after N epochs" is over once the user steps on
     for (int i = 0; i < commands.steps && worker.main && !m_abort.load(); ++i) {
         const TrainingResult result = worker.main->trainer->step();
         if (worker.comparison)
@@ -859,7 +865,9 @@ void Engine::trainSlice(Worker& worker)
         stop = true;
     } else if (worker.epochLimit > 0 && trainer.epochCount() >= worker.epochLimit) {
         worker.running = false;
-        worker.status = "Stopped after " + std::to_string(trainer.epochCount()) + " epochs (the epoch limit)";
+        worker.status = "Stopped at epoch " + std::to_string(trainer.epochCount()) + " (Stop after: "
+            + std::to_string(std::max(1, worker.epochsPerRun)) + "); Train runs " + std::to_string(std::max(1, worker.epochsPerRun))
+            + " more";
         stop = true;
     }
 
@@ -970,6 +978,8 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
     snapshot->training = worker.config;
     snapshot->compression = worker.compression;
     snapshot->running = worker.running;
+    snapshot->epochLimit = worker.epochLimit;
+    snapshot->epochsPerRun = worker.epochsPerRun;
     snapshot->epoch = worker.epoch();
     snapshot->epochProgress = worker.epochProgress();
     snapshot->steps = worker.steps();

@@ -472,6 +472,7 @@ void MainWindow::applySnapshot()
 
     m_headline->showSnapshot(s);
     m_controls->showSnapshot(s);
+    updateRunActions();
     m_statusEpoch->setText(QStringLiteral("Epoch %1 \u00b7 %2 steps").arg(s.epoch).arg(s.steps));
     m_statusSpeed->setText(s.running ? QStringLiteral("%1 steps/s").arg(formatCount(s.stepsPerSecond))
                                      : (s.status.empty() ? QStringLiteral("paused") : QString::fromStdString(s.status)));
@@ -550,6 +551,20 @@ void MainWindow::updateRunActions()
         m_trainAction->setText(QStringLiteral("&Train"));
         m_trainAction->setIcon(style->standardIcon(QStyle::SP_MediaPlay));
     }
+    // Say what Train does next: up to the limit, as many epochs again after it, or on until paused.
+    QString next = QStringLiteral("trains until you pause it");
+    if (m_shown && m_shown->epochLimit > 0) {
+        const int epoch = m_shown->epoch;
+        const int limit = m_shown->epochLimit;
+        next = epoch < limit ? QStringLiteral("trains to epoch %1 (%2 more)").arg(limit).arg(limit - epoch)
+                             : QStringLiteral("trains %1 more epochs (to epoch %2)").arg(std::max(1, m_shown->epochsPerRun))
+                                   .arg(epoch + std::max(1, m_shown->epochsPerRun));
+    }
+    const QString tip = m_trainRequested ? QStringLiteral("Pause (Space). Then Train %1.").arg(next)
+                                         : QStringLiteral("Train (Space) %1, from the current weights.").arg(next);
+    if (m_trainAction->toolTip() != tip)
+        m_trainAction->setToolTip(tip);
+    m_trainAction->setStatusTip(tip);
 }
 
 void MainWindow::startTraining()

@@ -106,6 +106,8 @@ struct Snapshot {
     CompressionSetting compression;
 
     bool running = false;
+    int epochLimit = 0;            // the epoch training stops at (0: runs until paused)
+    int epochsPerRun = 0;          // the "stop after" setting: a Train after the stop runs this many more
     int epoch = 0;                 // completed epochs
     double epochProgress = 0;      // fractional epochs
     long steps = 0;

@@ -304,6 +304,32 @@ private slots:
         QVERIFY(scan->graph(0)->dataCount() > 0);
     }
 
+    void trainAfterTheEpochLimitTrainsAsManyMore()
+    {
+        MainWindow window(noSettings());
+        window.show();
+        ControlState state = fastDefault();
+        state.epochLimit = 3;
+        window.applyState(state, true);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->epoch, 3);
+        QAction* train = nullptr;
+        for (QAction* action : window.findChildren<QAction*>())
+            if (action->text() == QStringLiteral("&Train"))
+                train = action;
+        QVERIFY(train);
+        QVERIFY2(train->toolTip().contains(QStringLiteral("3 more epochs (to epoch 6)")), qPrintable(train->toolTip()));
+        window.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), 10000);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->epoch, 6);
+        // Manual steps end the "stopped" message.
+        window.stepOnce();
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(window.shownSnapshot()->status.empty());
+    }
+
     void presetStartsAnUntitledSession()
     {
         QTemporaryDir dir;
