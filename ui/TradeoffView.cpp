@@ -35,6 +35,10 @@ namespace ss {
 namespace {
 
 constexpr int kScanLevels = 100;
+// Models with at most this many weights are scanned at every sparsity they can reach
+// (k of n weights zero): their steps are coarser than the 100 levels, and a curve between
+// sampled levels would pass beside the "model as shown" marker.
+constexpr long kExactScanMaxWeights = 600;
 constexpr int kPathLambdas = 40;
 constexpr int kAutoPathMaxSamples = 5000;
 
@@ -478,12 +482,31 @@ void TradeoffView::startScan(const Snapshot& s)
         promise.setProgressRange(0, 1000);
         JobOutcome<PruneScanResult> outcome;
         try {
-            outcome.result = runPruneScan(*keep->trained, keep->data->split.test, options, cancel.get(),
-                                          [&](double fraction) {
-                                              promise.setProgressValue(static_cast<int>(fraction * 1000));
-                                              if (promise.isCanceled())
-                                                  cancel->store(true);
-                                          });
+            InstantEvaluator evaluator(*keep->trained, keep->data->split.test);
+            const long weights = keep->trained->weightCount();
+            const bool exact = weights > 0 && weights <= kExactScanMaxWeights;
+            const auto progress = [&](double fraction) {
+                promise.setProgressValue(static_cast<int>(fraction * (exact ? 500 : 1000)));
+                if (promise.isCanceled())
+                    cancel->store(true);
+            };
+            outcome.result = runPruneScan(evaluator, options, cancel.get(), progress);
+            if (exact && !outcome.result.cancelled) {
+                // Every level k/n once: a two-level scan from 0 to k/n, keeping its top point.
+                std::vector<ScanPoint> points{outcome.result.points.front()};
+                PruneScanOptions single = options;
+                single.levels = 2;
+                single.perLayerSensitivity = false;
+                for (long k = 1; k <= weights && !cancel->load(); ++k) {
+                    single.maxSparsity = static_cast<double>(k) / static_cast<double>(weights);
+                    const PruneScanResult level = runPruneScan(evaluator, single, cancel.get());
+                    if (level.points.size() == 2)
+                        points.push_back(level.points.back());
+                    promise.setProgressValue(500 + static_cast<int>(500 * k / weights));
+                }
+                outcome.result.cancelled = cancel->load();
+                outcome.result.points = std::move(points);
+            }
         } catch (const std::exception& error) {
             outcome.error = QString::fromStdString(error.what());
         }

@@ -25,6 +25,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <set>
 
 using namespace ss;
 
@@ -270,6 +271,41 @@ private slots:
         const QString text = title->text();
         QVERIFY2(text.contains(QStringLiteral("the trained fp32 model, unpruned up to epoch 2")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("then the model as shown (pruned")), qPrintable(text));
+    }
+
+    void smallModelsAreScannedAtTheirOwnLevels()
+    {
+        // 2-8-8-1: 88 weights, sparsity moves in steps of 1/88 (1.14 %).
+        MainWindow window(noSettings());
+        window.resize(1400, 900);
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(3, kTimeout));
+        const long n = window.shownSnapshot()->trained->weightCount();
+        QCOMPARE(n, 88L);
+        window.showView(QStringLiteral("tradeoff"));
+        auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
+        tradeoff->renderNow();
+        QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
+        std::set<long> reached;
+        for (const ScanPoint& point : tradeoff->scanResult()->points)
+            reached.insert(std::lround(point.achievedSparsity * static_cast<double>(n)));
+        const long zeros = window.shownSnapshot()->evaluation.weights.zeroWeights;
+        for (long k = zeros; k <= n; ++k)
+            QVERIFY2(reached.count(k), qPrintable(QStringLiteral("no scan point with %1 of %2 weights zero").arg(k).arg(n)));
+
+        // The marker lies on the curve: the scan's point at the shown sparsity has its accuracy.
+        window.controls()->setTargetSparsityFromPlot(0.40);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
+        const Snapshot& shown = *window.shownSnapshot();
+        bool found = false;
+        for (const ScanPoint& point : tradeoff->scanResult()->points)
+            if (std::abs(point.achievedSparsity - shown.evaluation.weights.sparsity) < 1e-9) {
+                QCOMPARE(point.accuracy, shown.evaluation.report.accuracy);
+                found = true;
+            }
+        QVERIFY(found);
     }
 
     void tradeoffNeverShowsAnotherModelsScan()
