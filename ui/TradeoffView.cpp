@@ -328,6 +328,17 @@ TradeoffView::~TradeoffView()
     m_pathWatcher.waitForFinished();
 }
 
+bool TradeoffView::plotHasContent(const QCustomPlot* plot) const
+{
+    if (plot == m_scanPlot)
+        return m_scan && !m_scan->points.empty();
+    if (plot == m_sweepPlot)
+        return m_sweep && !m_sweep->rows.empty();
+    if (plot == m_pathPlot)
+        return m_path && !m_pathNotice->visible();
+    return false;
+}
+
 TradeoffView::SweepAxis TradeoffView::sweepAxis() const
 {
     return m_sweepAxis->currentIndex() == 1 ? SweepAxis::Energy : SweepAxis::Sparsity;

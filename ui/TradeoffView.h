@@ -48,6 +48,7 @@ public:
     QString id() const override { return QStringLiteral("tradeoff"); }
     QString title() const override { return QStringLiteral("Tradeoff"); }
     QList<QCustomPlot*> plots() const override { return {m_scanPlot, m_sweepPlot, m_pathPlot}; }
+    bool plotHasContent(const QCustomPlot* plot) const override;
 
     // Starts a sweep over the current dataset and model (the dialog calls this).
     void startSweep(const SweepGrid& grid, const SweepOptions& options);

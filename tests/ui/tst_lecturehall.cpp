@@ -5,6 +5,7 @@
 #include "ControlPanel.h"
 #include "HeadlineBar.h"
 #include "MainWindow.h"
+#include "PlotExport.h"
 #include "SessionController.h"
 #include "TradeoffView.h"
 #include "ValueSlider.h"
@@ -364,6 +365,40 @@ private slots:
         window.stepOnce();
         QVERIFY(window.waitUntilSettled(kTimeout));
         QVERIFY(window.shownSnapshot()->status.empty());
+    }
+
+    void exportsLeaveOutPlaceholdersAndKeepTheLastTick()
+    {
+        MainWindow window(noSettings());
+        window.resize(1400, 900);
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(3, kTimeout));
+        window.showView(QStringLiteral("tradeoff"));
+        auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
+        tradeoff->renderNow();
+        QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
+        // No sweep run and no path for an MLP: only the scan is a figure.
+        QStringList stems;
+        for (const NamedPlot& plot : exportablePlots(tradeoff))
+            stems << plot.stem;
+        QCOMPARE(stems, QStringList{QStringLiteral("tradeoff-scan")});
+
+        // The scan's x axis ends at 100 %: its tick label is drawn inside the figure.
+        QCustomPlot* scan = tradeoff->plots().front();
+        ExportOptions options;
+        options.width = 420;
+        options.height = 300;
+        const QByteArray png = renderPlot(scan, options);
+        QImage image;
+        QVERIFY(image.loadFromData(png, "PNG"));
+        const QString folder = qEnvironmentVariable("SPARSESCOPE_SCREENSHOT_DIR");
+        if (!folder.isEmpty())
+            image.save(folder + QStringLiteral("/export-scan.png"));
+        // Nothing dark at the figure's right edge in the band of the x tick labels.
+        for (int y = image.height() * 3 / 4; y < image.height() * 23 / 25; ++y)
+            for (int x = image.width() - 2; x < image.width(); ++x)
+                QVERIFY2(qGray(image.pixel(x, y)) > 160, qPrintable(QStringLiteral("text cut at the edge, row %1").arg(y)));
     }
 
     void presetStartsAnUntitledSession()
