@@ -640,6 +640,20 @@ void ControlPanel::updateDatasetOptions()
         }
     m_samples->setEnabled(generator);
     m_noise->setEnabled(generator);
+    // A file or a bundled table has no generator settings: show none rather than the last
+    // generator's numbers, greyed.
+    {
+        const QSignalBlocker b1(m_samples), b2(m_noise);
+        const QString none = QStringLiteral("\u2014");
+        m_samples->setSpecialValueText(generator ? QString() : none);
+        m_noise->setSpecialValueText(generator ? QString() : none);
+        if (!generator) {
+            m_samples->setValue(m_samples->minimum());
+            m_noise->setValue(m_noise->minimum());
+        } else if (m_samples->value() == m_samples->minimum() && m_state.dataset.samples > 0) {
+            m_samples->setValue(m_state.dataset.samples);
+        }
+    }
     m_classes->setEnabled(hasClasses);
     if (generator)
         m_noise->setToolTip(QStringLiteral("Noise: the %1 (0 = clean).")

@@ -42,6 +42,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <functional>
 
 namespace ss {
 
@@ -162,7 +163,8 @@ void MainWindow::buildLayout()
     auto* dock = new QDockWidget(QStringLiteral("Controls"), this);
     dock->setObjectName(QStringLiteral("controlsDock"));
     dock->setWidget(scroll);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    // Closable, so that View > Controls can hide it for more room and bring it back.
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     m_statusEpoch = new QLabel;
@@ -700,10 +702,34 @@ void MainWindow::openCsvDialog()
 void MainWindow::showHelp(const QString& section)
 {
     if (!m_help)
-        m_help = new HelpDialog(this);
+        m_help = new HelpDialog(this, shortcutList());
     m_help->show();
     m_help->raise();
     m_help->showSection(section);
+}
+
+QList<QPair<QString, QString>> MainWindow::shortcutList() const
+{
+    // Every shortcut the menus show, in menu order: the help can then never miss one.
+    QList<QPair<QString, QString>> list;
+    std::function<void(const QList<QAction*>&)> collect = [&](const QList<QAction*>& actions) {
+        for (QAction* action : actions) {
+            if (action->menu()) {
+                collect(action->menu()->actions());
+                continue;
+            }
+            if (action->shortcuts().isEmpty())
+                continue;
+            QStringList keys;
+            for (const QKeySequence& key : action->shortcuts())
+                keys << key.toString(QKeySequence::NativeText);
+            QString what = action->text();
+            what.remove(QLatin1Char('&')).remove(QStringLiteral("\u2026"));
+            list.push_back({keys.join(QStringLiteral(" / ")), what});
+        }
+    };
+    collect(menuBar()->actions());
+    return list;
 }
 
 void MainWindow::saveSettings()

@@ -130,6 +130,7 @@ private:
     void updateRunActions();
     void saveSettings();
     void updateControlsWidth();
+    QList<QPair<QString, QString>> shortcutList() const;
 
     Options m_options;
     Engine* m_engine = nullptr;

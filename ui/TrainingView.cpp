@@ -58,6 +58,8 @@ QString describeRun(const Snapshot& s)
     else
         penalty = QStringLiteral("elastic net \u03bb %1, \u03b1 %2").arg(formatScientific(lambda)).arg(r.l1 / lambda, 0, 'f', 2);
     QString optimizer = QString::fromStdString(toString(s.training.optimizer.kind));
+    if (r.dropout > 0)
+        penalty += QStringLiteral(" \u00b7 dropout %1").arg(r.dropout, 0, 'f', 2);
     return QStringLiteral("%1 \u00b7 %2 lr %3 \u00b7 batch %4 \u00b7 %5")
         .arg(s.trained ? QString::fromStdString(s.trained->architecture().describe()) : QString(), optimizer,
              formatScientific(s.training.optimizer.learningRate))

@@ -4,6 +4,7 @@
 // key events on the offscreen platform.
 #include "ControlPanel.h"
 #include "HeadlineBar.h"
+#include "HelpDialog.h"
 #include "MainWindow.h"
 #include "PlotExport.h"
 #include "SessionController.h"
@@ -18,6 +19,8 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QTextDocument>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSlider>
@@ -399,6 +402,59 @@ private slots:
         for (int y = image.height() * 3 / 4; y < image.height() * 23 / 25; ++y)
             for (int x = image.width() - 2; x < image.width(); ++x)
                 QVERIFY2(qGray(image.pixel(x, y)) > 160, qPrintable(QStringLiteral("text cut at the edge, row %1").arg(y)));
+    }
+
+    void whatEveryStudentSees()
+    {
+        QTemporaryDir dir;
+        MainWindow window(noSettings());
+        window.show();
+        ControlState state = fastDefault();
+        state.dropout = 0.2;
+        window.applyState(state, false);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+
+        // Help: formulas without raw entities, and every shortcut the menus show.
+        window.showHelp();
+        auto* help = window.findChild<HelpDialog*>();
+        QVERIFY(help);
+        QTextDocument rendered;
+        rendered.setHtml(help->html());
+        const QString text = rendered.toPlainText();
+        QVERIFY(!text.contains(QStringLiteral("&Vert;")));
+        QVERIFY(text.contains(QStringLiteral("\u2016w\u2016")));
+        for (QAction* action : window.menuBar()->findChildren<QAction*>())
+            for (const QKeySequence& key : action->shortcuts())
+                QVERIFY2(text.contains(key.toString(QKeySequence::NativeText)), qPrintable(key.toString()));
+        help->hide();
+
+        // View > Controls hides and shows the panel.
+        auto* dock = window.findChild<QDockWidget*>();
+        QVERIFY(dock);
+        QVERIFY(dock->toggleViewAction()->isEnabled());
+        dock->toggleViewAction()->trigger();
+        QVERIFY(!dock->isVisible());
+        dock->toggleViewAction()->trigger();
+        QVERIFY(dock->isVisible());
+
+        // The training chart names the dropout in use.
+        window.showView(QStringLiteral("training"));
+        View* training = window.view(QStringLiteral("training"));
+        training->renderNow();
+        auto* title = qobject_cast<QCPTextElement*>(training->plots().front()->plotLayout()->element(0, 0));
+        QVERIFY2(title->text().contains(QStringLiteral("dropout 0.20")), qPrintable(title->text()));
+
+        // With a CSV file the generator's greyed fields show no generator's numbers.
+        const QString good = dir.filePath(QStringLiteral("table.csv"));
+        QByteArray rows = "x0,x1,label\n";
+        for (int i = 0; i < 40; ++i)
+            rows += QByteArray::number(i % 7 * 0.1) + ',' + QByteArray::number(i % 5 * 0.2) + ',' + (i % 2 ? "a" : "b") + '\n';
+        writeFile(good, rows);
+        window.openCsv(good);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        for (QAbstractSpinBox* box : window.controls()->findChildren<QAbstractSpinBox*>())
+            if (!box->isEnabled() && box->toolTip().contains(QStringLiteral("generator")))
+                QVERIFY2(box->text() == QStringLiteral("\u2014"), qPrintable(box->text()));
     }
 
     void presetStartsAnUntitledSession()
