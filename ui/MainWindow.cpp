@@ -51,6 +51,9 @@ namespace {
 constexpr int kApplyIntervalMs = 33;
 // Presentation mode's text size against the desktop's.
 constexpr double kPresentationFontScale = 1.3;
+// Setting changes closer together than this (a drag) are undone as one; how many are kept.
+constexpr int kUndoGroupMs = 800;
+constexpr int kUndoDepth = 50;
 // Windows shorter than this show the headline cards on one line each.
 constexpr int kCompactHeadlineBelowHeight = 860;
 
@@ -112,6 +115,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     }
     m_startSize = size();
     m_controls->setState(state);
+    clearUndo();
     m_activeDataset = state.dataset;
     postAll();
     updateRunActions();
@@ -259,6 +263,14 @@ void MainWindow::buildActions()
     training->addAction(m_stepAction);
     training->addAction(m_resetAction);
 
+    QMenu* edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    m_undoAction = edit->addAction(QStringLiteral("&Undo Setting Change"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setToolTip(QStringLiteral("Puts back the pruning, precision or training settings as they were before the "
+                                            "last change (Ctrl+Z); a drag counts as one change."));
+    m_undoAction->setEnabled(false);
+    connect(m_undoAction, &QAction::triggered, this, &MainWindow::undoSettingChange);
+
     QMenu* presetMenu = menuBar()->addMenu(QStringLiteral("&Presets"));
     for (const Preset& preset : presets()) {
         QAction* action = presetMenu->addAction(preset.title);
@@ -351,11 +363,21 @@ void MainWindow::connectSignals()
         m_problemBanner->hide();
         // A lesson is about its own data: other data ends it.
         m_lessonBanner->hide();
+        clearUndo();
         m_engine->setDataset(resolvedRequest(request), m_controls->state().model);
     });
-    connect(m_controls, &ControlPanel::modelChanged, this, [this](const ModelSpec& model) { m_engine->setModel(model); });
-    connect(m_controls, &ControlPanel::trainingChanged, this, [this](const TrainingConfig& config) { m_engine->setTraining(config); });
-    connect(m_controls, &ControlPanel::compressionChanged, this, [this](const CompressionSetting& setting) { m_engine->setCompression(setting); });
+    connect(m_controls, &ControlPanel::modelChanged, this, [this](const ModelSpec& model) {
+        clearUndo();
+        m_engine->setModel(model);
+    });
+    connect(m_controls, &ControlPanel::trainingChanged, this, [this](const TrainingConfig& config) {
+        noteUndoableChange();
+        m_engine->setTraining(config);
+    });
+    connect(m_controls, &ControlPanel::compressionChanged, this, [this](const CompressionSetting& setting) {
+        noteUndoableChange();
+        m_engine->setCompression(setting);
+    });
     connect(m_controls, &ControlPanel::comparisonChanged, this, [this](ComparisonKind kind) { m_engine->setComparison(kind); });
     connect(m_controls, &ControlPanel::paceChanged, this, [this](double pace) { m_engine->setPace(pace); });
     connect(m_controls, &ControlPanel::epochLimitChanged, this, [this](int epochs) { m_engine->setEpochLimit(epochs); });
@@ -640,6 +662,7 @@ void MainWindow::applyState(const ControlState& state, bool start)
     m_problemBanner->hide();
     pauseTraining();
     m_controls->setState(state);
+    clearUndo();
     postAll();
     if (start)
         startTraining();
@@ -706,6 +729,49 @@ void MainWindow::showHelp(const QString& section)
     m_help->show();
     m_help->raise();
     m_help->showSection(section);
+}
+
+void MainWindow::noteUndoableChange()
+{
+    // A drag sends many changes: those close together are one step to undo.
+    if (m_undo.isEmpty() || !m_sinceUndoableChange.isValid() || m_sinceUndoableChange.elapsed() > kUndoGroupMs) {
+        m_undo.push_back(m_committedControls);
+        while (m_undo.size() > kUndoDepth)
+            m_undo.removeFirst();
+    }
+    m_sinceUndoableChange.start();
+    m_committedControls = m_controls->state();
+    m_undoAction->setEnabled(true);
+}
+
+void MainWindow::clearUndo()
+{
+    m_undo.clear();
+    m_committedControls = m_controls->state();
+    m_sinceUndoableChange.invalidate();
+    if (m_undoAction)
+        m_undoAction->setEnabled(false);
+}
+
+void MainWindow::undoSettingChange()
+{
+    if (m_undo.isEmpty())
+        return;
+    // Only the settings that leave the model in place: the current data and model stay.
+    ControlState previous = m_undo.takeLast();
+    const ControlState now = m_controls->state();
+    previous.dataset = now.dataset;
+    previous.model = now.model;
+    previous.pace = now.pace;
+    previous.epochLimit = now.epochLimit;
+    previous.compare = now.compare;
+    m_controls->setState(previous);
+    m_committedControls = previous;
+    m_sinceUndoableChange.invalidate();
+    m_engine->setTraining(previous.trainingConfig());
+    m_engine->setCompression(previous.compression());
+    m_undoAction->setEnabled(!m_undo.isEmpty());
+    statusBar()->showMessage(QStringLiteral("Undone: the settings before the last change"), 3000);
 }
 
 QList<QPair<QString, QString>> MainWindow::shortcutList() const

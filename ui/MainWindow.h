@@ -22,6 +22,7 @@
 // All of this runs a local event loop while waiting; the GUI thread itself never blocks
 // on the worker.
 
+#include "ControlState.h"
 #include "Engine.h"
 #include "Snapshot.h"
 
@@ -50,7 +51,6 @@ class HelpDialog;
 class MessageBanner;
 class SessionController;
 class View;
-struct ControlState;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -111,6 +111,10 @@ public slots:
     void setTiled(bool tiled);
     // A sweep point was clicked: load its settings and retrain it.
     void loadSweepRow(const ss::SweepRow& row, const ss::SweepOptions& options);
+    // Ctrl+Z: the pruning, precision and training settings before the last change.
+    void undoSettingChange();
+    // Forgets the undo steps (new data, model or session: they belonged to the old one).
+    void clearUndo();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -131,6 +135,7 @@ private:
     void saveSettings();
     void updateControlsWidth();
     QList<QPair<QString, QString>> shortcutList() const;
+    void noteUndoableChange();
 
     Options m_options;
     Engine* m_engine = nullptr;
@@ -153,6 +158,10 @@ private:
     QAction* m_openAction = nullptr;
     QAction* m_tiledAction = nullptr;
     QAction* m_helpAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QList<ControlState> m_undo;        // settings before each change (or drag), newest last
+    ControlState m_committedControls;  // the settings after the last change
+    QElapsedTimer m_sinceUndoableChange;
     QLabel* m_statusEpoch = nullptr;
     QLabel* m_statusSpeed = nullptr;
     QLabel* m_statusMetrics = nullptr;

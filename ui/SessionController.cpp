@@ -456,6 +456,7 @@ bool SessionController::open(const QString& path, QString* error)
     // the previous settings back.
     pending.previousControls = m_window->controls()->state();
     m_window->controls()->setState(state);
+    m_window->clearUndo();
     m_pending = std::move(pending);
     return true;
 }

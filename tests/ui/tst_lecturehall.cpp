@@ -457,6 +457,31 @@ private slots:
                 QVERIFY2(box->text() == QStringLiteral("\u2014"), qPrintable(box->text()));
     }
 
+    void undoPutsBackTheSettingsBeforeADrag()
+    {
+        MainWindow window(noSettings());
+        window.show();
+        window.applyState(fastDefault(), false);
+        QVERIFY(window.trainAndWait(2, kTimeout));
+        QAction* undo = nullptr;
+        for (QAction* action : window.findChildren<QAction*>())
+            if (action->shortcut() == QKeySequence(QKeySequence::Undo))
+                undo = action;
+        QVERIFY(undo);
+        QVERIFY(!undo->isEnabled());
+        // A drag along the histogram: many moves, one step to undo.
+        for (double t : {0.05, 0.1, 0.15, 0.2})
+            window.controls()->setThresholdFromPlot(t);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(window.shownSnapshot()->evaluation.weights.sparsity > 0.1);
+        QVERIFY(undo->isEnabled());
+        undo->trigger();
+        QCOMPARE(window.controls()->state().threshold, 0.0);
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        QCOMPARE(window.shownSnapshot()->compression.pruning.threshold, 0.0);
+        QVERIFY(!undo->isEnabled());
+    }
+
     void presetStartsAnUntitledSession()
     {
         QTemporaryDir dir;
