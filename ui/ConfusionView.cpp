@@ -175,7 +175,6 @@ void ConfusionView::rebuildCells(int classes)
             text->position->setCoords(p, t);
             text->setPositionAlignment(Qt::AlignCenter);
             text->setTextAlignment(Qt::AlignCenter);
-            text->setFont(plotFont(classes > 6 ? -2 : 0));
             text->setSelectable(false);
             m_cellTexts.push_back(text);
         }
@@ -217,6 +216,15 @@ void ConfusionView::render(const Snapshot& s)
             text->setText(QStringLiteral("%1\n%2").arg(count).arg(formatPercent(fraction, fraction >= 0.1 || fraction == 0 ? 0 : 1)));
             text->setVisible(k <= 15);
         }
+    // Cell text as large as the cells allow (two lines per cell), so that ten classes stay
+    // readable from the back of a room; never below 11 px.
+    const QCPAxisRect* cellRect = m_map->keyAxis()->axisRect();
+    const double cellPixels = std::min(cellRect->width(), cellRect->height()) / static_cast<double>(std::max(1, k));
+    QFont cellFont = plotFont(0);
+    cellFont.setPixelSize(std::clamp(static_cast<int>(cellPixels * 0.3), 11, 20));
+    for (QCPItemText* text : m_cellTexts)
+        if (text->font() != cellFont)
+            text->setFont(cellFont);
     const double top = normalization == Normalization::None ? std::max(1.0, maxValue) : 1.0;
     m_map->setDataRange(QCPRange(0, top));
     for (int t = 0; t < k; ++t)

@@ -10,13 +10,19 @@
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QKeyEvent>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPointer>
+#include <QScrollArea>
+#include <QSlider>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSignalBlocker>
@@ -31,12 +37,11 @@ namespace ss {
 
 namespace {
 
-constexpr int kLabelWidth = 96;
-
 QLabel* rowLabel(const QString& text, const QString& toolTip)
 {
     auto* label = new QLabel(text);
-    label->setFixedWidth(kLabelWidth);
+    label->setObjectName(QStringLiteral("rowLabel"));
+    label->setFixedWidth(controlLabelWidth(label->font()));
     label->setToolTip(toolTip);
     return label;
 }
@@ -97,6 +102,65 @@ ControlPanel::ControlPanel(QWidget* parent)
     layout->addWidget(buildPaceGroup());
     layout->addStretch(1);
     showState();
+
+    // In a scrolling panel the wheel belongs to the scroll area: a control takes it only
+    // once the user has clicked or tabbed into it, so that scrolling past a combo box never
+    // switches the dataset. Enter in a typed field commits it and hands the keyboard back
+    // to the window, so that Space trains again.
+    m_confirmDiscard = [this](const QString& question) {
+        return QMessageBox::question(this, QStringLiteral("Discard the trained model?"), question,
+                                     QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel)
+            == QMessageBox::Discard;
+    };
+    for (QWidget* child : findChildren<QWidget*>()) {
+        if (qobject_cast<QAbstractSpinBox*>(child) || qobject_cast<QComboBox*>(child) || qobject_cast<QAbstractSlider*>(child)) {
+            child->setFocusPolicy(Qt::StrongFocus);
+            child->installEventFilter(this);
+        }
+        if (qobject_cast<QLineEdit*>(child))
+            child->installEventFilter(this);
+    }
+}
+
+void ControlPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        for (QLabel* label : findChildren<QLabel*>(QStringLiteral("rowLabel")))
+            label->setFixedWidth(controlLabelWidth(font()));
+}
+
+bool ControlPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    auto* widget = qobject_cast<QWidget*>(watched);
+    if (!widget)
+        return QWidget::eventFilter(watched, event);
+    if (event->type() == QEvent::Wheel && !widget->hasFocus()) {
+        // Scroll the panel instead (sent on, as Qt does not pass a handled wheel to parents).
+        for (QWidget* up = parentWidget(); up; up = up->parentWidget())
+            if (auto* area = qobject_cast<QAbstractScrollArea*>(up)) {
+                QCoreApplication::sendEvent(area->viewport(), event);
+                break;
+            }
+        return true;
+    }
+    if (event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        const bool typed = qobject_cast<QLineEdit*>(widget) || qobject_cast<QAbstractSpinBox*>(widget);
+        if (typed && (key == Qt::Key_Return || key == Qt::Key_Enter)) {
+            // After the field has handled Enter (and emitted editingFinished).
+            QPointer<QWidget> guard(widget);
+            QMetaObject::invokeMethod(this, [guard] {
+                if (guard) {
+                    QWidget* focused = guard->focusProxy() ? guard->focusProxy() : guard.data();
+                    focused->clearFocus();
+                    if (guard->parentWidget())
+                        guard->clearFocus();
+                }
+            }, Qt::QueuedConnection);
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QWidget* ControlPanel::buildDatasetGroup()
@@ -185,6 +249,8 @@ QWidget* ControlPanel::buildModelGroup()
     m_hidden = new QComboBox;
     m_hidden->setEditable(true);
     m_hidden->setInsertPolicy(QComboBox::NoInsert);
+    // No completion: typing 8 means one layer of 8, not the listed 8,8.
+    m_hidden->setCompleter(nullptr);
     m_hidden->addItems({QStringLiteral("logistic"), QStringLiteral("4"), QStringLiteral("8,8"),
                         QStringLiteral("16,16"), QStringLiteral("32,32"), QStringLiteral("64"),
                         QStringLiteral("128,64"), QStringLiteral("256,128")});
@@ -480,7 +546,8 @@ QWidget* ControlPanel::buildPaceGroup()
     m_epochLimit->setSpecialValueText(QStringLiteral("until paused"));
     m_epochLimit->setSuffix(QStringLiteral(" epochs"));
     addRow(grid, QStringLiteral("Stop after"), m_epochLimit,
-           QStringLiteral("Training pauses by itself after this many epochs (0 = runs until you press Pause)."));
+           QStringLiteral("Training pauses by itself after this many epochs (0 = runs until you press Pause); "
+                          "pressing Train after that trains this many more."));
     connect(m_pace, &QComboBox::currentIndexChanged, this, [this] {
         if (m_updating)
             return;
@@ -573,6 +640,20 @@ void ControlPanel::updateDatasetOptions()
         }
     m_samples->setEnabled(generator);
     m_noise->setEnabled(generator);
+    // A file or a bundled table has no generator settings: show none rather than the last
+    // generator's numbers, greyed.
+    {
+        const QSignalBlocker b1(m_samples), b2(m_noise);
+        const QString none = QStringLiteral("\u2014");
+        m_samples->setSpecialValueText(generator ? QString() : none);
+        m_noise->setSpecialValueText(generator ? QString() : none);
+        if (!generator) {
+            m_samples->setValue(m_samples->minimum());
+            m_noise->setValue(m_noise->minimum());
+        } else if (m_samples->value() == m_samples->minimum() && m_state.dataset.samples > 0) {
+            m_samples->setValue(m_state.dataset.samples);
+        }
+    }
     m_classes->setEnabled(hasClasses);
     if (generator)
         m_noise->setToolTip(QStringLiteral("Noise: the %1 (0 = clean).")
@@ -596,10 +677,16 @@ void ControlPanel::onDatasetChoice()
 {
     if (m_updating)
         return;
-    updateDatasetOptions();
     const QString key = m_dataset->currentData().toString();
+    updateDatasetOptions();
     if (key == QStringLiteral("fashion-mnist") && !fashionMnistAvailable()) {
         showDatasetMessage(fashionMnistMissingMessage(), true);
+        revertDataset(m_state.dataset);
+        return;
+    }
+    if (m_hasTrainedModel && key != QString::fromStdString(m_state.dataset.nameOrPath)
+        && !m_confirmDiscard(QStringLiteral("Switching to %1 starts a new model; the one trained now is discarded "
+                                            "(File > Save Session keeps it).").arg(datasetTitle(key)))) {
         revertDataset(m_state.dataset);
         return;
     }
@@ -627,10 +714,27 @@ void ControlPanel::onDatasetOptionsEdited()
     request.testFraction = m_testFraction->value();
     showDatasetMessage(QStringLiteral("Loading %1\u2026").arg(datasetTitle(key)), false);
     m_shownModelGeneration = 0;
+    // The panel's state is what it asked for: a later request that carries the whole state
+    // (a sweep point, a preset on top of it) must not send the previous dataset again. A
+    // refusal puts the active one back (revertDataset).
+    m_state.dataset = request;
     emit datasetRequested(request);
 }
 
 void ControlPanel::revertDataset(const DatasetRequest& active)
+{
+    // A CSV file that failed to load leaves the list: it is not a dataset one can choose.
+    const QString failed = QString::fromStdString(m_state.dataset.nameOrPath);
+    if (failed != QString::fromStdString(active.nameOrPath) && !failed.isEmpty() && !isListedDataset(failed)) {
+        const QSignalBlocker block(m_dataset);
+        const int index = m_dataset->findData(failed);
+        if (index >= 0)
+            m_dataset->removeItem(index);
+    }
+    showDataset(active);
+}
+
+void ControlPanel::showDataset(const DatasetRequest& active)
 {
     m_state.dataset = active;
     m_updating = true;
@@ -656,6 +760,23 @@ void ControlPanel::onModelEdited()
 {
     if (m_updating)
         return;
+    if (m_hasTrainedModel) {
+        ModelSpec wanted = m_state.model;
+        bool parsed = true;
+        try {
+            wanted.hidden = hiddenFromText(m_hidden->currentText());
+        } catch (const std::exception&) {
+            parsed = false; // reported below
+        }
+        wanted.activation = static_cast<Activation>(m_activation->currentData().toInt());
+        wanted.seed = static_cast<std::uint64_t>(m_modelSeed->value());
+        if (parsed && !(wanted == m_state.model)
+            && !m_confirmDiscard(QStringLiteral("A new model starts from fresh weights; the one trained now is discarded "
+                                                "(File > Save Session keeps it)."))) {
+            showState();
+            return;
+        }
+    }
     ModelSpec model = m_state.model;
     try {
         model.hidden = hiddenFromText(m_hidden->currentText());
@@ -744,6 +865,7 @@ void ControlPanel::showSnapshot(const Snapshot& snapshot)
             m_threshold->setLinearRange(0.0, m_thresholdRange, 1000);
         }
     }
+    m_hasTrainedModel = snapshot.steps > 0;
     if (snapshot.modelGeneration == m_shownModelGeneration)
         return;
     m_shownModelGeneration = snapshot.modelGeneration;
@@ -778,6 +900,15 @@ void ControlPanel::showDatasetMessage(const QString& text, bool error)
     m_datasetInfo->setText(text);
     m_datasetInfo->setStyleSheet(error ? QStringLiteral("color: #b3261e; font-weight: 600;")
                                        : QStringLiteral("color: #5a6070;"));
+}
+
+void ControlPanel::clearDatasetError()
+{
+    if (!m_datasetError)
+        return;
+    m_datasetError = false;
+    m_datasetInfo->clear();
+    m_shownModelGeneration = 0; // the next snapshot describes the data again
 }
 
 void ControlPanel::showModelMessage(const QString& text, bool error)

@@ -9,6 +9,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QButtonGroup;
 class QCheckBox;
 class QComboBox;
@@ -36,10 +38,19 @@ public:
     // Follows the engine: the threshold range, the dataset and model lines.
     void showSnapshot(const Snapshot& snapshot);
     // After a failed load: the dataset widgets go back to what the engine has active.
+    // A CSV file that failed to load is taken off the list.
     void revertDataset(const DatasetRequest& active);
+    // Shows a dataset the window loads itself (an opened CSV file) as the panel's own.
+    void showDataset(const DatasetRequest& request);
+    // Asked before a dataset or model change would discard a trained model; true to go on.
+    // Replaceable for tests (the default is a question dialog).
+    using ConfirmDiscard = std::function<bool(const QString& question)>;
+    void setConfirmDiscard(ConfirmDiscard confirm) { m_confirmDiscard = std::move(confirm); }
     // Adds a CSV file to the dataset list and selects it (without emitting).
     void addCsvChoice(const QString& path);
     void showDatasetMessage(const QString& text, bool error);
+    // An old load error gives way to the active dataset's description (training went on).
+    void clearDatasetError();
     void showModelMessage(const QString& text, bool error);
 
     // Direct access for tests and the weights view's draggable threshold lines.
@@ -50,6 +61,7 @@ public:
     ValueSlider* alphaSlider() const { return m_alpha; }
     ChoiceSlider* precisionSlider() const { return m_precision; }
     QComboBox* datasetBox() const { return m_dataset; }
+    QComboBox* hiddenLayersBox() const { return m_hidden; }
 
 public slots:
     // From the plots: a dragged threshold line or a picked sparsity on the tradeoff curve.
@@ -67,6 +79,10 @@ signals:
     void epochLimitChanged(int epochs);
     void applyPruningRequested(const ss::PruningSpec& spec);
     void openCsvRequested();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     QWidget* buildDatasetGroup();
@@ -130,6 +146,8 @@ private:
     double m_thresholdRange = 0;
     std::uint64_t m_shownModelGeneration = 0;
     bool m_datasetError = false;
+    bool m_hasTrainedModel = false;    // the shown model has taken training steps
+    ConfirmDiscard m_confirmDiscard;
 };
 
 } // namespace ss

@@ -92,6 +92,14 @@ QString datasetTitle(const QString& key)
     return QFileInfo(key).fileName();
 }
 
+bool isListedDataset(const QString& key)
+{
+    for (const auto& choice : datasetChoices())
+        if (choice.key == key)
+            return true;
+    return false;
+}
+
 bool isGenerator(const QString& key)
 {
     for (const auto& choice : datasetChoices())

@@ -62,6 +62,8 @@ struct DatasetChoice {
 QList<DatasetChoice> datasetChoices();
 QString datasetTitle(const QString& key);
 bool isGenerator(const QString& key);
+// One of datasetChoices() (not a file of the user's).
+bool isListedDataset(const QString& key);
 
 // "8,8" <-> {8, 8}; "logistic" or "" <-> {}. Throws ConfigError for bad text.
 std::vector<int> hiddenFromText(const QString& text);

@@ -74,6 +74,10 @@ struct Lane {
 
     void addPoint(const HistoryPoint& point)
     {
+        // A restored session resumes at the start of its last, partial epoch: the curves
+        // go on from where they were drawn, not back over it.
+        if (!history.empty() && point.epoch < history.back().epoch)
+            return;
         if (!history.empty() && history.back().epoch == point.epoch) {
             history.back() = point; // same position (e.g. paused): replace, do not stack
         } else {
@@ -189,7 +193,8 @@ struct Engine::Worker {
     EnergyTable energy;
     bool running = false;
     ComparisonKind comparisonKind = ComparisonKind::None;
-    int epochLimit = 0;
+    int epochLimit = 0;            // the epoch training stops at (0: none)
+    int epochsPerRun = 0;          // what the user set: also how many more a later Train runs
     double pace = 0;
 
     std::unique_ptr<Lane> main;
@@ -274,11 +279,12 @@ std::uint64_t Engine::post(Modify&& modify)
     std::uint64_t generation = 0;
     {
         std::lock_guard lock(m_mutex);
-        modify(m_pending);
-        m_pending.any = true;
         generation = m_generation.load() + 1;
         m_generation.store(generation);
         m_pending.generation = generation;
+        // After the generation is set, so that a command can record its own (restore).
+        modify(m_pending);
+        m_pending.any = true;
         m_idle = false;
         m_restart = true;
     }
@@ -377,6 +383,7 @@ std::uint64_t Engine::restore(const RestoreRequest& request)
         if (request.energy)
             c.energy.reset();
         c.restore = request;
+        c.restoreGeneration = c.generation;
     });
 }
 
@@ -545,10 +552,10 @@ void Engine::installData(Worker& worker, std::shared_ptr<PreparedData> prepared,
     rebuildModel(worker, model);
 }
 
-bool Engine::restoreSession(Worker& worker, const RestoreRequest& request)
+bool Engine::restoreSession(Worker& worker, const RestoreRequest& request, std::uint64_t generation)
 {
     const auto refuse = [&](const QString& why) {
-        emit restoreFinished(worker.generation, false, why);
+        emit restoreFinished(generation, false, why);
         return false;
     };
     // Everything that can fail comes first: until the data is installed, nothing has changed.
@@ -587,6 +594,7 @@ bool Engine::restoreSession(Worker& worker, const RestoreRequest& request)
     worker.comparisonKind = request.comparison;
     worker.pace = std::max(0.0, request.pace);
     worker.epochLimit = std::max(0, request.epochLimit);
+    worker.epochsPerRun = worker.epochLimit;
     if (request.energy)
         worker.energy = *request.energy;   // the evaluator is rebuilt with the new data below
     installData(worker, std::move(prepared), request.dataset, request.model);
@@ -607,7 +615,7 @@ bool Engine::restoreSession(Worker& worker, const RestoreRequest& request)
     worker.markers = std::make_shared<const std::vector<ParameterMarker>>(request.markers);
     worker.status.clear();
     ++worker.weightsVersion;
-    emit restoreFinished(worker.generation, true, QString());
+    emit restoreFinished(generation, true, QString());
     return true;
 }
 
@@ -673,7 +681,7 @@ void Engine::process(Worker& worker, Commands& commands)
     Snapshot::Reason reason = Snapshot::Reason::Compression;
 
     if (commands.restore) {
-        const bool restored = restoreSession(worker, *commands.restore);
+        const bool restored = restoreSession(worker, *commands.restore, commands.restoreGeneration);
         commands.restore.reset();
         if (restored)
             reason = Snapshot::Reason::Data;
@@ -733,14 +741,16 @@ void Engine::process(Worker& worker, Commands& commands)
         worker.compression = *commands.compression;
     if (commands.pace)
         worker.pace = std::max(0.0, *commands.pace);
-    if (commands.epochLimit)
+    if (commands.epochLimit) {
         worker.epochLimit = std::max(0, *commands.epochLimit);
+        worker.epochsPerRun = worker.epochLimit;
+    }
     if (commands.running) {
         const bool wasRunning = worker.running;
         worker.running = *commands.running && worker.main;
-        // Pressing Train after the limit stopped training means "keep going".
+        // Pressing Train after the limit stopped training trains as many epochs again.
         if (worker.running && !wasRunning && worker.epochLimit > 0 && worker.epoch() >= worker.epochLimit)
-            worker.epochLimit = 0;
+            worker.epochLimit = worker.epoch() + std::max(1, worker.epochsPerRun);
         if (worker.running && !wasRunning) {
             worker.lastReport = Clock::now();
             worker.stepsAtLastReport = worker.steps();
@@ -749,6 +759,8 @@ void Engine::process(Worker& worker, Commands& commands)
         if (!worker.running && wasRunning)
             reason = Snapshot::Reason::Stopped;
     }
+    if (commands.steps > 0)
+        worker.status.clear(); // "stopped after N epochs" is over once the user steps on
     for (int i = 0; i < commands.steps && worker.main && !m_abort.load(); ++i) {
         const TrainingResult result = worker.main->trainer->step();
         if (worker.comparison)
@@ -853,7 +865,9 @@ void Engine::trainSlice(Worker& worker)
         stop = true;
     } else if (worker.epochLimit > 0 && trainer.epochCount() >= worker.epochLimit) {
         worker.running = false;
-        worker.status = "Stopped after " + std::to_string(trainer.epochCount()) + " epochs (the epoch limit)";
+        worker.status = "Stopped at epoch " + std::to_string(trainer.epochCount()) + " (Stop after: "
+            + std::to_string(std::max(1, worker.epochsPerRun)) + "); Train runs " + std::to_string(std::max(1, worker.epochsPerRun))
+            + " more";
         stop = true;
     }
 
@@ -902,6 +916,12 @@ void Engine::recordHistory(Worker& worker, const Evaluation* shown)
     const PruningSpec& pruning = worker.compression.pruning;
     const bool identity = worker.compression.precision.isIdentity()
         && (pruning.criterion == PruningSpec::Criterion::Threshold ? pruning.threshold <= 0 : pruning.targetSparsity <= 0);
+    if (!identity) {
+        std::ostringstream key;
+        key << worker.compression.precision.label() << '/' << static_cast<int>(pruning.criterion) << '/' << pruning.threshold
+            << '/' << pruning.targetSparsity << '/' << static_cast<int>(pruning.scope);
+        point.shownAs = key.str();
+    }
     if (shown) {
         // Just evaluated for a snapshot: no second pass over the test set.
         point.testLoss = shown->logLoss;
@@ -958,6 +978,8 @@ void Engine::emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHi
     snapshot->training = worker.config;
     snapshot->compression = worker.compression;
     snapshot->running = worker.running;
+    snapshot->epochLimit = worker.epochLimit;
+    snapshot->epochsPerRun = worker.epochsPerRun;
     snapshot->epoch = worker.epoch();
     snapshot->epochProgress = worker.epochProgress();
     snapshot->steps = worker.steps();

@@ -113,6 +113,9 @@ private:
         std::optional<bool> running;
         std::optional<PruningSpec> applyPruning;
         std::optional<RestoreRequest> restore;
+        // restore()'s own generation: later commands merged into the batch raise
+        // `generation`, but restoreFinished must name the restore the caller waits for.
+        std::uint64_t restoreGeneration = 0;
         int steps = 0;
         bool reset = false;
         bool snapshot = false;
@@ -134,7 +137,7 @@ private:
     std::shared_ptr<PreparedData> prepareData(const DatasetRequest& request, QString* error);
     void installData(Worker& worker, std::shared_ptr<PreparedData> prepared, const DatasetRequest& request,
                      const ModelSpec& model);
-    bool restoreSession(Worker& worker, const RestoreRequest& request);
+    bool restoreSession(Worker& worker, const RestoreRequest& request, std::uint64_t generation);
     void rebuildModel(Worker& worker, const ModelSpec& model);
     void applyTrainingConfig(Worker& worker, const TrainingConfig& config);
     // Waits up to `seconds` unless a command arrives or abort is set. Returns false on abort.

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QGridLayout;
 class QLabel;
 
 namespace ss {
@@ -16,17 +17,37 @@ public:
     void showSnapshot(const Snapshot& snapshot);
     // The text of one card's value ("accuracy", "f1", "sparsity", ...) for tests.
     QString value(const QString& card) const;
+    // Rows the cards take at the current width (they wrap rather than widen the window).
+    int rowCount() const;
+    // Caption and number on one line, without the detail line (for short windows).
+    void setCompact(bool compact);
+    bool isCompact() const { return m_compact; }
+    QSize minimumSizeHint() const override;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Card {
         QString id;
+        QWidget* frame = nullptr;
+        QLabel* title = nullptr;
         QLabel* value = nullptr;
         QLabel* detail = nullptr;
     };
     void addCard(const QString& id, const QString& caption, const QString& toolTip);
     void setCard(const QString& id, const QString& value, const QString& detail);
+    void applyFonts(const Card& card) const;
+    void arrangeCard(const Card& card) const;
+    int cardWidth() const;
+    int columnsFor(int width) const;
+    void reflow(int columns);
 
+    QGridLayout* m_grid = nullptr;
     QList<Card> m_cards;
+    int m_columns = 0;
+    bool m_compact = false;
 };
 
 // A closable coloured message above the views (errors, warnings, a preset's lesson).

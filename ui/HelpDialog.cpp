@@ -6,9 +6,21 @@
 
 namespace ss {
 
-QString helpHtml()
+namespace {
+
+QString shortcutTable(const QList<QPair<QString, QString>>& shortcuts)
 {
-    return QStringLiteral(R"(
+    QString rows;
+    for (const auto& [keys, what] : shortcuts)
+        rows += QStringLiteral("<tr><td>%1</td><td style=\"text-align:left\">%2</td></tr>\n").arg(keys.toHtmlEscaped(), what.toHtmlEscaped());
+    return QStringLiteral("<table class=\"m\">\n%1</table>\n").arg(rows);
+}
+
+} // namespace
+
+QString helpHtml(const QList<QPair<QString, QString>>& shortcuts)
+{
+    QString html = QStringLiteral(R"(
 <style>
  body { font-size: 10.5pt; color: #1f2430; }
  h2 { color: #0b4f8a; margin-top: 18px; }
@@ -33,7 +45,7 @@ without retraining. Every number on screen is measured on the <b>test set</b>.</
 (biases are reported apart). Density = 1 &minus; sparsity. A weight of 10<sup>&minus;7</sup> is not zero:
 it still costs a multiplication and memory, so only exact zeros count.</p>
 <p>Also shown: the L1 norm &sum;|w|, the L2 norm &radic;&sum;w&sup2;, and the Hoyer measure
-(&radic;n &minus; &Vert;w&Vert;<sub>1</sub>/&Vert;w&Vert;<sub>2</sub>)/(&radic;n &minus; 1), which is 0 when all |w| are
+(&radic;n &minus; &#8214;w&#8214;<sub>1</sub>/&#8214;w&#8214;<sub>2</sub>)/(&radic;n &minus; 1), which is 0 when all |w| are
 equal and 1 when a single weight is non-zero. The source article calls &sum;|w|/n a &ldquo;sparsity
 ratio&rdquo;; it is the <b>mean absolute weight</b> and measures size, not sparsity &mdash; we show it under that name.</p>
 
@@ -48,7 +60,7 @@ the sparsity stays near 0 %. The <b>proximal</b> step instead shrinks after each
 weaker than &lambda; ends at exactly 0 and stays there. Choose <i>Compare with: the other L1 step</i> (or the
 preset &ldquo;The article's example&rdquo;) to train both side by side.</p>
 <p><b>L2</b> (&lambda;/2&middot;&sum;w&sup2;, weight decay) shrinks every weight in proportion to its size: weights get small
-but not zero. <b>Elastic net</b> mixes both: penalty &lambda;(&alpha;&Vert;w&Vert;<sub>1</sub> + (1&minus;&alpha;)/2&middot;&Vert;w&Vert;<sub>2</sub>&sup2;).
+but not zero. <b>Elastic net</b> mixes both: penalty &lambda;(&alpha;&#8214;w&#8214;<sub>1</sub> + (1&minus;&alpha;)/2&middot;&#8214;w&#8214;<sub>2</sub>&sup2;).
 <b>Dropout</b> regularises by randomly silencing hidden units while training; it makes no weight zero.</p>
 
 <h2><a name="pruning"></a>Pruning</h2>
@@ -124,7 +136,12 @@ multiply is scaled by bits&sup2;. These are estimates of orders of magnitude; ed
 your hardware.</p>
 
 <h2><a name="shortcuts"></a>Shortcuts</h2>
-<table class="m">
+%SHORTCUTS%
+<p class="note">Typed entries beside the sliders take exact values (e.g. 3e-4); Enter applies
+them and hands the keyboard back to the window, so that Space trains again.</p>
+)");
+    // The window's own list (every shortcut its menus show) when it gives one.
+    return html.replace(QStringLiteral("%SHORTCUTS%"), shortcuts.isEmpty() ? QStringLiteral(R"(<table class="m">
 <tr><td>Space</td><td style="text-align:left">Train / Pause</td></tr>
 <tr><td>Ctrl+Right / period</td><td style="text-align:left">One step (one mini-batch)</td></tr>
 <tr><td>Ctrl+R</td><td style="text-align:left">Reset to new initial weights</td></tr>
@@ -133,18 +150,17 @@ your hardware.</p>
 <tr><td>Ctrl+T</td><td style="text-align:left">All views tiled / tabs</td></tr>
 <tr><td>F1</td><td style="text-align:left">This help</td></tr>
 </table>
-<p class="note">Typed entries beside the sliders take exact values (e.g. 3e-4); press Enter to apply.</p>
-)");
+)") : shortcutTable(shortcuts));
 }
 
-HelpDialog::HelpDialog(QWidget* parent)
+HelpDialog::HelpDialog(QWidget* parent, const QList<QPair<QString, QString>>& shortcuts)
     : QDialog(parent)
     , m_browser(new QTextBrowser(this))
 {
     setWindowTitle(QStringLiteral("SparseScope help"));
     resize(760, 720);
     auto* layout = new QVBoxLayout(this);
-    m_browser->setHtml(helpHtml());
+    m_browser->setHtml(helpHtml(shortcuts));
     m_browser->setOpenLinks(true);
     m_browser->setOpenExternalLinks(false);
     layout->addWidget(m_browser);

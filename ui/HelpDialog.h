@@ -3,6 +3,9 @@
 // confusion matrix are, with the source article's worked example computed correctly.
 
 #include <QDialog>
+#include <QList>
+#include <QPair>
+#include <QString>
 
 class QTextBrowser;
 
@@ -11,7 +14,8 @@ namespace ss {
 class HelpDialog : public QDialog {
     Q_OBJECT
 public:
-    explicit HelpDialog(QWidget* parent = nullptr);
+    // shortcuts: (keys, what they do) for the Shortcuts section; empty: the built-in list.
+    explicit HelpDialog(QWidget* parent = nullptr, const QList<QPair<QString, QString>>& shortcuts = {});
     // Scrolls to a section: sparsity, l1, pruning, quantization, metrics, confusion,
     // efficiency, article, shortcuts.
     void showSection(const QString& anchor);
@@ -22,6 +26,6 @@ private:
 };
 
 // The help text as HTML (also used by tests and the README).
-QString helpHtml();
+QString helpHtml(const QList<QPair<QString, QString>>& shortcuts = {});
 
 } // namespace ss

@@ -29,7 +29,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -40,12 +42,20 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <functional>
 
 namespace ss {
 
 namespace {
 // Views are redrawn at most this often (STYLE.md: throttle, don't flood).
 constexpr int kApplyIntervalMs = 33;
+// Presentation mode's text size against the desktop's.
+constexpr double kPresentationFontScale = 1.3;
+// Setting changes closer together than this (a drag) are undone as one; how many are kept.
+constexpr int kUndoGroupMs = 800;
+constexpr int kUndoDepth = 50;
+// Windows shorter than this show the headline cards on one line each.
+constexpr int kCompactHeadlineBelowHeight = 860;
 
 // Spins the event loop for about `ms` milliseconds (helpers only, never the GUI's own flow).
 void spin(int ms)
@@ -91,6 +101,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
             restoreGeometry(geometry);
         else
             resize(1480, 940);
+        // Saved on another (larger) screen, or before a projector was plugged in.
+        fitToScreen();
         const QByteArray windowState = m_settings->windowState();
         if (!windowState.isEmpty())
             restoreState(windowState);
@@ -99,8 +111,11 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
             m_tiledAction->setChecked(true);
     } else {
         resize(1480, 940);
+        fitToScreen();
     }
+    m_startSize = size();
     m_controls->setState(state);
+    clearUndo();
     m_activeDataset = state.dataset;
     postAll();
     updateRunActions();
@@ -143,15 +158,17 @@ void MainWindow::buildLayout()
 
     m_controls = new ControlPanel;
     auto* scroll = new QScrollArea;
+    m_controlsScroll = scroll;
     scroll->setWidget(m_controls);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(m_controls->sizeHint().width() + 18);
+    updateControlsWidth();
     auto* dock = new QDockWidget(QStringLiteral("Controls"), this);
     dock->setObjectName(QStringLiteral("controlsDock"));
     dock->setWidget(scroll);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    // Closable, so that View > Controls can hide it for more room and bring it back.
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
     m_statusEpoch = new QLabel;
@@ -166,6 +183,46 @@ void MainWindow::buildLayout()
     statusBar()->addWidget(m_statusSpeed);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_statusMetrics);
+}
+
+void MainWindow::updateControlsWidth()
+{
+    // Wide enough for the panel's widest row and the scroll bar: the panel never scrolls
+    // sideways, so anything narrower would clip it.
+    m_controlsScroll->setMinimumWidth(m_controls->minimumSizeHint().width()
+                                      + m_controlsScroll->verticalScrollBar()->sizeHint().width() + 2);
+}
+
+void MainWindow::fitToScreen()
+{
+    const QScreen* screen = this->screen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    const QSize frameExtra = frameGeometry().size() - size();
+    const QSize wanted = size().boundedTo(available.size() - frameExtra).expandedTo(minimumSizeHint());
+    if (wanted != size())
+        resize(wanted);
+    QRect frame = frameGeometry();
+    frame.moveLeft(std::clamp(frame.left(), available.left(), std::max(available.left(), available.right() - frame.width() + 1)));
+    frame.moveTop(std::clamp(frame.top(), available.top(), std::max(available.top(), available.bottom() - frame.height() + 1)));
+    if (frame.topLeft() != frameGeometry().topLeft())
+        move(frame.topLeft());
+}
+
+void MainWindow::setPresentationFont(bool on)
+{
+    // The whole window reads from the back row, not only the plots: menus, tabs, headline
+    // numbers and controls all follow the window's font.
+    if (on) {
+        QFont large = QApplication::font();
+        large.setPointSizeF(large.pointSizeF() * kPresentationFontScale);
+        setFont(large);
+    } else {
+        setFont(QFont());
+    }
+    updateControlsWidth();
+    fitToScreen();
 }
 
 void MainWindow::buildActions()
@@ -205,6 +262,14 @@ void MainWindow::buildActions()
     training->addAction(m_trainAction);
     training->addAction(m_stepAction);
     training->addAction(m_resetAction);
+
+    QMenu* edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    m_undoAction = edit->addAction(QStringLiteral("&Undo Setting Change"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setToolTip(QStringLiteral("Puts back the pruning, precision or training settings as they were before the "
+                                            "last change (Ctrl+Z); a drag counts as one change."));
+    m_undoAction->setEnabled(false);
+    connect(m_undoAction, &QAction::triggered, this, &MainWindow::undoSettingChange);
 
     QMenu* presetMenu = menuBar()->addMenu(QStringLiteral("&Presets"));
     for (const Preset& preset : presets()) {
@@ -296,11 +361,23 @@ void MainWindow::connectSignals()
 
     connect(m_controls, &ControlPanel::datasetRequested, this, [this](const DatasetRequest& request) {
         m_problemBanner->hide();
+        // A lesson is about its own data: other data ends it.
+        m_lessonBanner->hide();
+        clearUndo();
         m_engine->setDataset(resolvedRequest(request), m_controls->state().model);
     });
-    connect(m_controls, &ControlPanel::modelChanged, this, [this](const ModelSpec& model) { m_engine->setModel(model); });
-    connect(m_controls, &ControlPanel::trainingChanged, this, [this](const TrainingConfig& config) { m_engine->setTraining(config); });
-    connect(m_controls, &ControlPanel::compressionChanged, this, [this](const CompressionSetting& setting) { m_engine->setCompression(setting); });
+    connect(m_controls, &ControlPanel::modelChanged, this, [this](const ModelSpec& model) {
+        clearUndo();
+        m_engine->setModel(model);
+    });
+    connect(m_controls, &ControlPanel::trainingChanged, this, [this](const TrainingConfig& config) {
+        noteUndoableChange();
+        m_engine->setTraining(config);
+    });
+    connect(m_controls, &ControlPanel::compressionChanged, this, [this](const CompressionSetting& setting) {
+        noteUndoableChange();
+        m_engine->setCompression(setting);
+    });
     connect(m_controls, &ControlPanel::comparisonChanged, this, [this](ComparisonKind kind) { m_engine->setComparison(kind); });
     connect(m_controls, &ControlPanel::paceChanged, this, [this](double pace) { m_engine->setPace(pace); });
     connect(m_controls, &ControlPanel::epochLimitChanged, this, [this](int epochs) { m_engine->setEpochLimit(epochs); });
@@ -419,6 +496,7 @@ void MainWindow::applySnapshot()
 
     m_headline->showSnapshot(s);
     m_controls->showSnapshot(s);
+    updateRunActions();
     m_statusEpoch->setText(QStringLiteral("Epoch %1 \u00b7 %2 steps").arg(s.epoch).arg(s.steps));
     m_statusSpeed->setText(s.running ? QStringLiteral("%1 steps/s").arg(formatCount(s.stepsPerSecond))
                                      : (s.status.empty() ? QStringLiteral("paused") : QString::fromStdString(s.status)));
@@ -497,11 +575,26 @@ void MainWindow::updateRunActions()
         m_trainAction->setText(QStringLiteral("&Train"));
         m_trainAction->setIcon(style->standardIcon(QStyle::SP_MediaPlay));
     }
+    // Say what Train does next: up to the limit, as many epochs again after it, or on until paused.
+    QString next = QStringLiteral("trains until you pause it");
+    if (m_shown && m_shown->epochLimit > 0) {
+        const int epoch = m_shown->epoch;
+        const int limit = m_shown->epochLimit;
+        next = epoch < limit ? QStringLiteral("trains to epoch %1 (%2 more)").arg(limit).arg(limit - epoch)
+                             : QStringLiteral("trains %1 more epochs (to epoch %2)").arg(std::max(1, m_shown->epochsPerRun))
+                                   .arg(epoch + std::max(1, m_shown->epochsPerRun));
+    }
+    const QString tip = m_trainRequested ? QStringLiteral("Pause (Space). Then Train %1.").arg(next)
+                                         : QStringLiteral("Train (Space) %1, from the current weights.").arg(next);
+    if (m_trainAction->toolTip() != tip)
+        m_trainAction->setToolTip(tip);
+    m_trainAction->setStatusTip(tip);
 }
 
 void MainWindow::startTraining()
 {
     m_problemBanner->hide();
+    m_controls->clearDatasetError();
     m_trainRequested = true;
     m_trainGeneration = m_engine->train();
     updateRunActions();
@@ -558,6 +651,8 @@ bool MainWindow::applyPreset(const QString& id)
         return false;
     }
     m_lessonBanner->showMessage(MessageBanner::Kind::Info, preset->title, preset->lesson);
+    // A preset is a new experiment: Save must not overwrite the session opened before it.
+    m_sessions->startUntitled();
     applyState(preset->state, preset->startTraining);
     return true;
 }
@@ -567,6 +662,7 @@ void MainWindow::applyState(const ControlState& state, bool start)
     m_problemBanner->hide();
     pauseTraining();
     m_controls->setState(state);
+    clearUndo();
     postAll();
     if (start)
         startTraining();
@@ -608,6 +704,8 @@ void MainWindow::openCsv(const QString& path)
     request.noise = -1.0;
     request.labelColumn.clear();
     m_controls->addCsvChoice(path);
+    m_controls->showDataset(request);
+    m_lessonBanner->hide();
     m_controls->showDatasetMessage(QStringLiteral("Loading %1\u2026").arg(QFileInfo(path).fileName()), false);
     m_problemBanner->hide();
     m_engine->setDataset(request, state.model);
@@ -627,10 +725,77 @@ void MainWindow::openCsvDialog()
 void MainWindow::showHelp(const QString& section)
 {
     if (!m_help)
-        m_help = new HelpDialog(this);
+        m_help = new HelpDialog(this, shortcutList());
     m_help->show();
     m_help->raise();
     m_help->showSection(section);
+}
+
+void MainWindow::noteUndoableChange()
+{
+    // A drag sends many changes: those close together are one step to undo.
+    if (m_undo.isEmpty() || !m_sinceUndoableChange.isValid() || m_sinceUndoableChange.elapsed() > kUndoGroupMs) {
+        m_undo.push_back(m_committedControls);
+        while (m_undo.size() > kUndoDepth)
+            m_undo.removeFirst();
+    }
+    m_sinceUndoableChange.start();
+    m_committedControls = m_controls->state();
+    m_undoAction->setEnabled(true);
+}
+
+void MainWindow::clearUndo()
+{
+    m_undo.clear();
+    m_committedControls = m_controls->state();
+    m_sinceUndoableChange.invalidate();
+    if (m_undoAction)
+        m_undoAction->setEnabled(false);
+}
+
+void MainWindow::undoSettingChange()
+{
+    if (m_undo.isEmpty())
+        return;
+    // Only the settings that leave the model in place: the current data and model stay.
+    ControlState previous = m_undo.takeLast();
+    const ControlState now = m_controls->state();
+    previous.dataset = now.dataset;
+    previous.model = now.model;
+    previous.pace = now.pace;
+    previous.epochLimit = now.epochLimit;
+    previous.compare = now.compare;
+    m_controls->setState(previous);
+    m_committedControls = previous;
+    m_sinceUndoableChange.invalidate();
+    m_engine->setTraining(previous.trainingConfig());
+    m_engine->setCompression(previous.compression());
+    m_undoAction->setEnabled(!m_undo.isEmpty());
+    statusBar()->showMessage(QStringLiteral("Undone: the settings before the last change"), 3000);
+}
+
+QList<QPair<QString, QString>> MainWindow::shortcutList() const
+{
+    // Every shortcut the menus show, in menu order: the help can then never miss one.
+    QList<QPair<QString, QString>> list;
+    std::function<void(const QList<QAction*>&)> collect = [&](const QList<QAction*>& actions) {
+        for (QAction* action : actions) {
+            if (action->menu()) {
+                collect(action->menu()->actions());
+                continue;
+            }
+            if (action->shortcuts().isEmpty())
+                continue;
+            QStringList keys;
+            for (const QKeySequence& key : action->shortcuts())
+                keys << key.toString(QKeySequence::NativeText);
+            QString what = action->text();
+            what.remove(QLatin1Char('&')).remove(QStringLiteral("\u2026"));
+            list.push_back({keys.join(QStringLiteral(" / ")), what});
+        }
+    };
+    collect(menuBar()->actions());
+    return list;
 }
 
 void MainWindow::saveSettings()
@@ -646,6 +811,25 @@ void MainWindow::saveSettings()
     state.dataset = m_activeDataset; // what actually loaded, not a failed attempt
     m_settings->setControls(state);
     m_settings->sync();
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    // Only now is the window frame known: fit the framed window into the screen.
+    // A size the caller chose after construction is theirs (screenshots, tests).
+    if (!m_fittedOnShow) {
+        m_fittedOnShow = true;
+        if (size() == m_startSize)
+            fitToScreen();
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    // On a short screen (a 720-line projector) the headline numbers take one line each.
+    m_headline->setCompact(event->size().height() < kCompactHeadlineBelowHeight);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

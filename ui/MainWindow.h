@@ -22,6 +22,7 @@
 // All of this runs a local event loop while waiting; the GUI thread itself never blocks
 // on the worker.
 
+#include "ControlState.h"
 #include "Engine.h"
 #include "Snapshot.h"
 
@@ -35,6 +36,7 @@ class QAction;
 class QCloseEvent;
 class QLabel;
 class QProgressBar;
+class QScrollArea;
 class QStackedWidget;
 class QTabWidget;
 class QTimer;
@@ -49,7 +51,6 @@ class HelpDialog;
 class MessageBanner;
 class SessionController;
 class View;
-struct ControlState;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -71,6 +72,7 @@ public:
     HeadlineBar* headline() const { return m_headline; }
     SessionController* sessions() const { return m_sessions; }
     MessageBanner* problemBanner() const { return m_problemBanner; }
+    MessageBanner* lessonBanner() const { return m_lessonBanner; }
     // The snapshot the window shows now.
     SnapshotPtr shownSnapshot() const { return m_shown; }
     QString lastProblem() const { return m_lastProblem; }
@@ -92,6 +94,12 @@ public:
 
     bool isTrainingRequested() const { return m_trainRequested; }
 
+    // Presentation mode's larger text for the whole window (SessionController toggles it).
+    void setPresentationFont(bool on);
+    // Shrinks and moves the window into its screen's available area (never below its
+    // minimum size).
+    void fitToScreen();
+
 public slots:
     void startTraining();
     void pauseTraining();
@@ -103,9 +111,15 @@ public slots:
     void setTiled(bool tiled);
     // A sweep point was clicked: load its settings and retrain it.
     void loadSweepRow(const ss::SweepRow& row, const ss::SweepOptions& options);
+    // Ctrl+Z: the pruning, precision and training settings before the last change.
+    void undoSettingChange();
+    // Forgets the undo steps (new data, model or session: they belonged to the old one).
+    void clearUndo();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void buildActions();
@@ -119,12 +133,16 @@ private:
     void onBusy(const QString& what);
     void updateRunActions();
     void saveSettings();
+    void updateControlsWidth();
+    QList<QPair<QString, QString>> shortcutList() const;
+    void noteUndoableChange();
 
     Options m_options;
     Engine* m_engine = nullptr;
     AppSettings* m_settings = nullptr;
     SessionController* m_sessions = nullptr;
     ControlPanel* m_controls = nullptr;
+    QScrollArea* m_controlsScroll = nullptr;
     HeadlineBar* m_headline = nullptr;
     MessageBanner* m_problemBanner = nullptr;
     MessageBanner* m_lessonBanner = nullptr;
@@ -140,6 +158,10 @@ private:
     QAction* m_openAction = nullptr;
     QAction* m_tiledAction = nullptr;
     QAction* m_helpAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QList<ControlState> m_undo;        // settings before each change (or drag), newest last
+    ControlState m_committedControls;  // the settings after the last change
+    QElapsedTimer m_sinceUndoableChange;
     QLabel* m_statusEpoch = nullptr;
     QLabel* m_statusSpeed = nullptr;
     QLabel* m_statusMetrics = nullptr;
@@ -153,6 +175,8 @@ private:
     QList<QPointer<View>> m_renderQueue; // views still to draw the shown snapshot
     QTimer* m_renderTimer = nullptr;
 
+    bool m_fittedOnShow = false;
+    QSize m_startSize;            // the size the constructor chose (restored or default)
     bool m_trainRequested = false;
     std::uint64_t m_trainGeneration = 0;
     DatasetRequest m_activeDataset;

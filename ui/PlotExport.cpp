@@ -407,7 +407,9 @@ QList<NamedPlot> exportablePlots(const View* view)
             used << part;
             stem += QLatin1Char('-') + part;
         }
-        named.push_back({shown[i], stem});
+        // A placeholder ("No sweep yet") is no figure: it keeps its name but is not written.
+        if (view->plotHasContent(shown[i]))
+            named.push_back({shown[i], stem});
     }
     return named;
 }

@@ -2,7 +2,10 @@
 
 #include <qcustomplot.h>
 
+#include <QFontMetrics>
 #include <QTableWidget>
+
+#include <algorithm>
 
 #include <cmath>
 
@@ -66,6 +69,12 @@ void styleAxis(QCPAxis* axis)
 void styleAxisRect(QCPAxisRect* rect)
 {
     rect->setBackground(QBrush(plotcolors::panel()));
+    // The last tick label of the x axis ("100") is centred on the rect's right edge: without
+    // a right margin of half its width it is cut off at the plot's edge (exports above all).
+    // Twice the screen font's need, so that presentation's larger fonts fit too.
+    QMargins minimum = rect->minimumMargins();
+    minimum.setRight(std::max(minimum.right(), QFontMetrics(plotFont(0)).horizontalAdvance(QStringLiteral("100.0"))));
+    rect->setMinimumMargins(minimum);
     for (QCPAxis* axis : rect->axes())
         styleAxis(axis);
 }
@@ -77,6 +86,8 @@ void styleLegend(QCPLegend* legend)
     legend->setBrush(QBrush(QColor(255, 255, 255, 225)));
     legend->setBorderPen(QPen(QColor(210, 213, 220)));
     legend->setIconSize(18, 10);
+    // Room for round caps of thick (presentation) lines between a line and its name.
+    legend->setIconTextPadding(11);
     legend->setRowSpacing(3);
 }
 

@@ -276,6 +276,15 @@ void SessionController::onSnapshot(const SnapshotPtr& snapshot)
     updateTitle();
 }
 
+void SessionController::startUntitled()
+{
+    m_path.clear();
+    m_savedFingerprint.clear();
+    m_cleanPending = false;
+    m_restoredSweep.reset();
+    updateTitle();
+}
+
 void SessionController::updateTitle()
 {
     const QString base = QStringLiteral("SparseScope \u2014 accuracy, sparsity and precision");
@@ -405,6 +414,7 @@ bool SessionController::open(const QString& path, QString* error)
     PendingOpen pending;
     pending.path = QString::fromStdString(file);
     RestoreRequest request;
+    ControlState state;
     try {
         pending.session = loadSession(file);
         const ResolvedDataset resolved = resolveDataset(pending.session, file);
@@ -422,11 +432,12 @@ bool SessionController::open(const QString& path, QString* error)
         request.history = historyFromSession(session);
         for (const SessionMarker& marker : session.markers)
             request.markers.push_back({marker.epoch, marker.text});
-        request.epoch = static_cast<int>(std::ceil(session.progress.epochProgress - 1e-9));
-        request.epoch = std::max(request.epoch, session.progress.epoch);
+        // The completed epochs, as the window showed them when saved; a partial epoch is
+        // run again from its start (the engine keeps the curves monotonic).
+        request.epoch = session.progress.epoch;
         request.steps = session.progress.steps;
         request.seconds = session.progress.seconds;
-        const ControlState state = controlStateFromSession(session, resolved.request);
+        state = controlStateFromSession(session, resolved.request);
         // The app object is the app's own, but a table it keeps must be a valid one.
         if (const auto energy = session.app.find("energy"); energy != session.app.end())
             request.energy = energyTableFromJson(*energy, JsonReader(file), "app.energy");
@@ -440,6 +451,12 @@ bool SessionController::open(const QString& path, QString* error)
         return false;
     }
     pending.generation = m_window->engine()->restore(request);
+    // The panel shows the session's settings at once: an edit made before the engine confirms
+    // is then relative to them, as the engine applies it after the restore. A refusal puts
+    // the previous settings back.
+    pending.previousControls = m_window->controls()->state();
+    m_window->controls()->setState(state);
+    m_window->clearUndo();
     m_pending = std::move(pending);
     return true;
 }
@@ -451,15 +468,13 @@ void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, con
     PendingOpen pending = std::move(*m_pending);
     m_pending.reset();
     if (!ok) {
+        m_window->controls()->setState(pending.previousControls);
         const QString text = QStringLiteral("%1: %2\n\nNothing was changed.").arg(QDir::toNativeSeparators(pending.path), message);
         reportProblem(QStringLiteral("Could not open the session"), text);
         emit openFailed(pending.path, message);
         return;
     }
     const Session& session = pending.session;
-    // The control panel shows the session's settings without sending them again: the
-    // engine has them already, with the weights that must not be reset.
-    m_window->controls()->setState(controlStateFromSession(session, pending.resolved));
     if (pending.energy)
         if (auto* efficiency = qobject_cast<EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
             efficiency->setEnergyTable(*pending.energy);
@@ -474,6 +489,8 @@ void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, con
     m_cleanAfterGeneration = generation;
     m_savedFingerprint.clear();
     addRecent(m_path);
+    m_window->lessonBanner()->hide();
+    m_window->problemBanner()->hide();
     if (!pending.note.isEmpty())
         m_window->problemBanner()->showMessage(MessageBanner::Kind::Info, QStringLiteral("Session opened"), pending.note);
     m_window->statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(m_path)), 4000);
@@ -709,6 +726,7 @@ void SessionController::setPresentationMode(bool on)
         return;
     }
     setCurrentPlotTheme(on ? PlotTheme::Presentation : PlotTheme::Screen);
+    m_window->setPresentationFont(on);
     restyleAllPlots();
 }
 

@@ -9,6 +9,7 @@
 // embedded copies), and hands everything to the Engine as one restore command: either all
 // of it takes effect, or nothing changes and the banner says why.
 
+#include "ControlState.h"
 #include "PlotExport.h"
 #include "Snapshot.h"
 
@@ -31,7 +32,6 @@ namespace ss {
 
 class AppSettings;
 class MainWindow;
-struct ControlState;
 
 class SessionController : public QObject {
     Q_OBJECT
@@ -45,6 +45,8 @@ public:
     void addViewActions(QMenu* view);
 
     QString currentPath() const { return m_path; }
+    // Forgets the current file (a preset starts a new experiment): Save then asks for a name.
+    void startUntitled();
     // True when the shown state differs from the last save or open (or, for a session never
     // saved, once something was trained).
     bool isModified() const;
@@ -102,6 +104,7 @@ private:
         DatasetRequest resolved;               // what the engine loads (maybe the embedded copy)
         std::optional<EnergyTable> energy;     // the efficiency view's table, if saved
         QString note;
+        ControlState previousControls;         // put back when the engine refuses the session
     };
 
     void onSnapshot(const ss::SnapshotPtr& snapshot);

@@ -37,6 +37,9 @@ struct HistoryPoint {
     double testAccuracy = 0;
     double testMacroF1 = 0;
     double sparsity = 0;
+    // The pruning and precision the test figures were measured at ("" = the trained model
+    // itself): a curve can span several settings, and the training view says which is which.
+    std::string shownAs;
 };
 
 // Where the user changed something that bends the curves (lambda, learning rate, ...).
@@ -103,6 +106,8 @@ struct Snapshot {
     CompressionSetting compression;
 
     bool running = false;
+    int epochLimit = 0;            // the epoch training stops at (0: runs until paused)
+    int epochsPerRun = 0;          // the "stop after" setting: a Train after the stop runs this many more
     int epoch = 0;                 // completed epochs
     double epochProgress = 0;      // fractional epochs
     long steps = 0;

@@ -8,6 +8,7 @@
 
 #include <qcustomplot.h>
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
@@ -34,6 +35,10 @@ namespace ss {
 namespace {
 
 constexpr int kScanLevels = 100;
+// Models with at most this many weights are scanned at every sparsity they can reach
+// (k of n weights zero): their steps are coarser than the 100 levels, and a curve between
+// sampled levels would pass beside the "model as shown" marker.
+constexpr long kExactScanMaxWeights = 600;
 constexpr int kPathLambdas = 40;
 constexpr int kAutoPathMaxSamples = 5000;
 
@@ -204,7 +209,10 @@ TradeoffView::TradeoffView(QWidget* parent)
                                           "Drag along the plot to prune the shown model to that sparsity."));
     connect(m_scanPlot, &QCustomPlot::mousePress, this, &TradeoffView::onScanPress);
     connect(m_scanPlot, &QCustomPlot::mouseMove, this, &TradeoffView::onScanMove);
-    connect(m_scanPlot, &QCustomPlot::mouseRelease, this, [this] { m_dragging = false; });
+    connect(m_scanPlot, &QCustomPlot::mouseRelease, this, [this] {
+        m_scanPressed = false;
+        m_dragging = false;
+    });
 
     // Sweep
     stylePlot(m_sweepPlot);
@@ -253,6 +261,7 @@ TradeoffView::TradeoffView(QWidget* parent)
             m_status->setText(QStringLiteral("Prune scan failed: %1").arg(outcome.error));
         } else if (!outcome.result.cancelled) {
             m_scan = std::make_unique<PruneScanResult>(std::move(outcome.result));
+            m_scanModelGeneration = m_scanRunningModelGeneration;
             showScan();
         }
         updateStatus();
@@ -317,6 +326,17 @@ TradeoffView::~TradeoffView()
     m_scanWatcher.waitForFinished();
     m_sweepWatcher.waitForFinished();
     m_pathWatcher.waitForFinished();
+}
+
+bool TradeoffView::plotHasContent(const QCustomPlot* plot) const
+{
+    if (plot == m_scanPlot)
+        return m_scan && !m_scan->points.empty();
+    if (plot == m_sweepPlot)
+        return m_sweep && !m_sweep->rows.empty();
+    if (plot == m_pathPlot)
+        return m_path && !m_pathNotice->visible();
+    return false;
 }
 
 TradeoffView::SweepAxis TradeoffView::sweepAxis() const
@@ -396,6 +416,10 @@ void TradeoffView::render(const Snapshot& s)
         m_scanCancel->store(true);
         m_scanKey.clear();
     }
+    if (m_scan && m_scanModelGeneration != s.modelGeneration)
+        clearScan(); // another model's: never under this model's marker
+    if (s.running && m_scan)
+        greyScan(QStringLiteral("Prune scan of the weights before training went on (grey): redone when it pauses"));
     if (s.modelGeneration != m_sweepModelGeneration && !m_sweepWatcher.isRunning()) {
         // A sweep belongs to the data and model it ran on.
         if (m_sweep && m_sweepModelGeneration != ~std::uint64_t{0} && s.reason == Snapshot::Reason::Data) {
@@ -422,10 +446,39 @@ void TradeoffView::render(const Snapshot& s)
     updateStatus();
 }
 
+void TradeoffView::clearScan()
+{
+    m_scan.reset();
+    m_scanModelGeneration = ~std::uint64_t{0};
+    m_scanAccuracy->data()->clear();
+    m_scanF1->data()->clear();
+    for (QCPGraph* graph : m_layerGraphs)
+        m_scanPlot->removeGraph(graph);
+    m_layerGraphs.clear();
+}
+
+void TradeoffView::greyScan(const QString& title)
+{
+    const QColor stale(170, 174, 182);
+    m_scanAccuracy->setPen(QPen(stale, 1.6));
+    m_scanF1->setPen(QPen(stale, 1.6, Qt::DashLine));
+    m_scanTitle->setText(title);
+}
+
 void TradeoffView::startScan(const Snapshot& s)
 {
     if (m_scanCancel)
         m_scanCancel->store(true);
+    // The scan on screen is of other weights now. Another model's scan goes at once (its
+    // curve under this model's marker would mislead); the same model's earlier scan stays,
+    // greyed, until the new one is ready.
+    if (m_scan && m_scanModelGeneration != s.modelGeneration) {
+        clearScan();
+        m_scanTitle->setText(QStringLiteral("Prune scan: computing for this model\u2026"));
+    } else if (m_scan) {
+        greyScan(QStringLiteral("Prune scan of the weights before (grey): recomputing\u2026"));
+    }
+    m_scanRunningModelGeneration = s.modelGeneration;
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_scanCancel = cancel;
     PruneScanOptions options;
@@ -440,12 +493,31 @@ void TradeoffView::startScan(const Snapshot& s)
         promise.setProgressRange(0, 1000);
         JobOutcome<PruneScanResult> outcome;
         try {
-            outcome.result = runPruneScan(*keep->trained, keep->data->split.test, options, cancel.get(),
-                                          [&](double fraction) {
-                                              promise.setProgressValue(static_cast<int>(fraction * 1000));
-                                              if (promise.isCanceled())
-                                                  cancel->store(true);
-                                          });
+            InstantEvaluator evaluator(*keep->trained, keep->data->split.test);
+            const long weights = keep->trained->weightCount();
+            const bool exact = weights > 0 && weights <= kExactScanMaxWeights;
+            const auto progress = [&](double fraction) {
+                promise.setProgressValue(static_cast<int>(fraction * (exact ? 500 : 1000)));
+                if (promise.isCanceled())
+                    cancel->store(true);
+            };
+            outcome.result = runPruneScan(evaluator, options, cancel.get(), progress);
+            if (exact && !outcome.result.cancelled) {
+                // Every level k/n once: a two-level scan from 0 to k/n, keeping its top point.
+                std::vector<ScanPoint> points{outcome.result.points.front()};
+                PruneScanOptions single = options;
+                single.levels = 2;
+                single.perLayerSensitivity = false;
+                for (long k = 1; k <= weights && !cancel->load(); ++k) {
+                    single.maxSparsity = static_cast<double>(k) / static_cast<double>(weights);
+                    const PruneScanResult level = runPruneScan(evaluator, single, cancel.get());
+                    if (level.points.size() == 2)
+                        points.push_back(level.points.back());
+                    promise.setProgressValue(500 + static_cast<int>(500 * k / weights));
+                }
+                outcome.result.cancelled = cancel->load();
+                outcome.result.points = std::move(points);
+            }
         } catch (const std::exception& error) {
             outcome.error = QString::fromStdString(error.what());
         }
@@ -466,6 +538,8 @@ void TradeoffView::showScan()
     }
     m_scanAccuracy->setData(x, accuracy);
     m_scanF1->setData(x, f1);
+    m_scanAccuracy->setPen(QPen(plotcolors::accuracy(), 2.2));
+    m_scanF1->setPen(QPen(plotcolors::f1(), 2.0));
     for (QCPGraph* graph : m_layerGraphs)
         m_scanPlot->removeGraph(graph);
     m_layerGraphs.clear();
@@ -496,21 +570,30 @@ void TradeoffView::updateMarker(const Snapshot& s)
     m_current->setData(QVector<double>{sparsity}, QVector<double>{s.evaluation.report.accuracy});
     m_currentLine->point1->setCoords(sparsity, 0);
     m_currentLine->point2->setCoords(sparsity, 1);
-    if (!m_scan)
+    if (!m_scan && !m_scanWatcher.isRunning())
         m_scanTitle->setText(QStringLiteral("Prune scan (computed when training pauses)"));
     m_scanPlot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void TradeoffView::onScanPress(QMouseEvent* event)
 {
-    m_dragging = true;
-    onScanMove(event);
+    if (event->button() != Qt::LeftButton)
+        return;
+    // Only a drag prunes: a click leaves the model as it is.
+    m_scanPressed = true;
+    m_dragging = false;
+    m_pressAt = event->position();
 }
 
 void TradeoffView::onScanMove(QMouseEvent* event)
 {
-    if (!m_dragging || !(event->buttons() & Qt::LeftButton))
+    if (!m_scanPressed || !(event->buttons() & Qt::LeftButton))
         return;
+    if (!m_dragging) {
+        if ((event->position() - m_pressAt).manhattanLength() < QApplication::startDragDistance())
+            return;
+        m_dragging = true;
+    }
     const double x = m_scanPlot->xAxis->pixelToCoord(event->position().x());
     emit targetSparsityPicked(std::clamp(x / 100.0, 0.0, 0.999));
 }

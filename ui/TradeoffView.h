@@ -48,6 +48,7 @@ public:
     QString id() const override { return QStringLiteral("tradeoff"); }
     QString title() const override { return QStringLiteral("Tradeoff"); }
     QList<QCustomPlot*> plots() const override { return {m_scanPlot, m_sweepPlot, m_pathPlot}; }
+    bool plotHasContent(const QCustomPlot* plot) const override;
 
     // Starts a sweep over the current dataset and model (the dialog calls this).
     void startSweep(const SweepGrid& grid, const SweepOptions& options);
@@ -63,6 +64,8 @@ public:
     // For tests and screenshots: whether background work is running, and its results.
     bool isBusy() const;
     const PruneScanResult* scanResult() const { return m_scan.get(); }
+    // The model (generation) the shown scan belongs to.
+    std::uint64_t scanModelGeneration() const { return m_scanModelGeneration; }
     const SweepResult* sweepResult() const { return m_sweep.get(); }
     const RegularizationPath* pathResult() const { return m_path.get(); }
     // The grid and options of the shown sweep (sessions keep them with it).
@@ -85,6 +88,8 @@ protected:
 private:
     void startScan(const Snapshot& snapshot);
     void showScan();
+    void greyScan(const QString& title);
+    void clearScan();
     void showSweep();
     void showPath();
     void updateMarker(const Snapshot& snapshot);
@@ -131,10 +136,14 @@ private:
     SweepOptions m_sweepOptions;
     SweepGrid m_sweepGrid;
     QString m_scanKey;          // what the shown (or running) scan was made from
+    std::uint64_t m_scanModelGeneration = ~std::uint64_t{0};        // the model the shown scan is of
+    std::uint64_t m_scanRunningModelGeneration = ~std::uint64_t{0}; // and the one being scanned
     QString m_pathKey;
     QString m_pathShown;        // what the path plot shows now
     std::uint64_t m_sweepModelGeneration = ~std::uint64_t{0};
-    bool m_dragging = false;
+    bool m_scanPressed = false;
+    bool m_dragging = false;      // moved beyond the drag distance since the press
+    QPointF m_pressAt;
 };
 
 } // namespace ss

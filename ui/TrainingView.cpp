@@ -58,11 +58,41 @@ QString describeRun(const Snapshot& s)
     else
         penalty = QStringLiteral("elastic net \u03bb %1, \u03b1 %2").arg(formatScientific(lambda)).arg(r.l1 / lambda, 0, 'f', 2);
     QString optimizer = QString::fromStdString(toString(s.training.optimizer.kind));
+    if (r.dropout > 0)
+        penalty += QStringLiteral(" \u00b7 dropout %1").arg(r.dropout, 0, 'f', 2);
     return QStringLiteral("%1 \u00b7 %2 lr %3 \u00b7 batch %4 \u00b7 %5")
         .arg(s.trained ? QString::fromStdString(s.trained->architecture().describe()) : QString(), optimizer,
              formatScientific(s.training.optimizer.learningRate))
         .arg(s.training.batchSize)
         .arg(penalty);
+}
+
+// Which model each stretch of the test curves was measured on. The engine records the test
+// figures of the model as shown at the time of each point, so a curve trained in fp32 and
+// then pruned and rounded has two parts; the last stretch is the current setting.
+QString testCurvesNote(const Snapshot& s)
+{
+    if (!s.history || s.history->empty())
+        return {};
+    const std::vector<HistoryPoint>& history = *s.history;
+    const std::string current = history.back().shownAs;
+    std::size_t first = history.size() - 1;
+    while (first > 0 && history[first - 1].shownAs == current)
+        --first;
+    bool earlierCompressed = false;
+    for (std::size_t i = 0; i < first; ++i)
+        earlierCompressed = earlierCompressed || !history[i].shownAs.empty();
+    const QString now = current.empty()
+        ? QStringLiteral("the trained model (%1, unpruned)").arg(QString::fromStdString(QuantizationSpec{}.label()))
+        : QStringLiteral("the model as shown (pruned %1, %2)")
+              .arg(formatPercent(s.evaluation.weights.sparsity), QString::fromStdString(s.compression.precision.label()));
+    if (first == 0)
+        return current.empty() ? QString() : QStringLiteral("test curves: %1").arg(now);
+    const QString before = earlierCompressed ? QStringLiteral("other pruning or precision settings")
+                                             : QStringLiteral("the trained %1 model, unpruned").arg(QString::fromStdString(QuantizationSpec{}.label()));
+    const double until = history[first - 1].epoch; // the last point of the earlier stretch
+    return QStringLiteral("test curves: %1 up to epoch %2, then %3")
+        .arg(before, QString::number(until, 'f', until == std::floor(until) ? 0 : 1), now);
 }
 
 } // namespace
@@ -235,11 +265,9 @@ void TrainingView::render(const Snapshot& s)
         lossAxis->setRange(0.0, lossMax > 0 ? lossMax * 1.08 : 1.0);
 
     QString subtitle = describeRun(s);
-    if (s.compression.pruning.threshold > 0 || s.compression.pruning.targetSparsity > 0
-        || !s.compression.precision.isIdentity())
-        subtitle += QStringLiteral("\ntest curves: the model as shown (pruned %1, %2)")
-                        .arg(formatPercent(s.evaluation.weights.sparsity),
-                             QString::fromStdString(s.compression.precision.label()));
+    const QString curves = testCurvesNote(s);
+    if (!curves.isEmpty())
+        subtitle += QLatin1Char('\n') + curves;
     m_title->setText(QStringLiteral("%1 \u2014 %2").arg(QString::fromStdString(s.datasetRequest.nameOrPath), subtitle));
 
     rebuildMarkers(s);

@@ -2,6 +2,8 @@
 
 #include "PlotStyle.h"
 
+#include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -14,10 +16,16 @@
 
 namespace ss {
 
-namespace {
-constexpr int kLabelWidth = 96;
-constexpr int kEditorWidth = 66;
-} // namespace
+int controlLabelWidth(const QFont& font)
+{
+    // The longest row label of the control panel, plus a gap.
+    return QFontMetrics(font).horizontalAdvance(QStringLiteral("Hidden layers")) + 12;
+}
+
+int controlEditorWidth(const QFont& font)
+{
+    return QFontMetrics(font).horizontalAdvance(QStringLiteral("0.000001")) + 14;
+}
 
 ValueSlider::ValueSlider(const QString& label, QWidget* parent)
     : QWidget(parent)
@@ -29,8 +37,7 @@ ValueSlider::ValueSlider(const QString& label, QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(6);
-    m_label->setFixedWidth(kLabelWidth);
-    m_editor->setFixedWidth(kEditorWidth);
+    applyWidths();
     m_editor->setAlignment(Qt::AlignRight);
     m_slider->setRange(0, m_steps);
     m_slider->setPageStep(m_steps / 20);
@@ -41,6 +48,19 @@ ValueSlider::ValueSlider(const QString& label, QWidget* parent)
     connect(m_slider, &QSlider::valueChanged, this, &ValueSlider::onSliderMoved);
     connect(m_editor, &QLineEdit::editingFinished, this, &ValueSlider::onEditingFinished);
     showValue();
+}
+
+void ValueSlider::applyWidths()
+{
+    m_label->setFixedWidth(controlLabelWidth(font()));
+    m_editor->setFixedWidth(controlEditorWidth(font()));
+}
+
+void ValueSlider::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        applyWidths(); // Presentation mode enlarges the font
 }
 
 void ValueSlider::setLinearRange(double minimum, double maximum, int steps)
@@ -181,12 +201,8 @@ ChoiceSlider::ChoiceSlider(const QString& label, const QStringList& choices, QWi
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(6);
-    m_label->setFixedWidth(kLabelWidth);
-    m_value->setFixedWidth(kEditorWidth);
+    applyFonts();
     m_value->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    QFont bold = m_value->font();
-    bold.setBold(true);
-    m_value->setFont(bold);
     m_slider->setRange(0, static_cast<int>(choices.size()) - 1);
     m_slider->setPageStep(1);
     m_slider->setTickPosition(QSlider::TicksBelow);
@@ -199,6 +215,22 @@ ChoiceSlider::ChoiceSlider(const QString& label, const QStringList& choices, QWi
         m_value->setText(currentText());
         emit indexChanged(index);
     });
+}
+
+void ChoiceSlider::applyFonts()
+{
+    m_label->setFixedWidth(controlLabelWidth(font()));
+    m_value->setFixedWidth(controlEditorWidth(font()));
+    QFont bold = font();
+    bold.setBold(true);
+    m_value->setFont(bold);
+}
+
+void ChoiceSlider::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        applyFonts();
 }
 
 int ChoiceSlider::index() const

@@ -8,11 +8,17 @@
 
 #include <functional>
 
+class QFont;
 class QLabel;
 class QLineEdit;
 class QSlider;
 
 namespace ss {
+
+// Widths of the control panel's row labels and value fields, from the font in use, so that
+// the panel grows with a larger font (Presentation mode) instead of clipping its text.
+int controlLabelWidth(const QFont& font);
+int controlEditorWidth(const QFont& font);
 
 class ValueSlider : public QWidget {
     Q_OBJECT
@@ -43,7 +49,11 @@ signals:
     // Only on the user's changes (slider moves, typed entries), never on setValue.
     void valueChanged(double value);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void applyWidths();
     void onSliderMoved(int position);
     void onEditingFinished();
     void showValue();
@@ -76,7 +86,12 @@ public:
 signals:
     void indexChanged(int index);   // user changes only
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void applyFonts();
+
     QLabel* m_label;
     QSlider* m_slider;
     QLabel* m_value;

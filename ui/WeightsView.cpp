@@ -7,6 +7,7 @@
 
 #include <qcustomplot.h>
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -25,7 +26,9 @@ namespace {
 
 constexpr int kBins = 81;            // odd: one bin is centred on 0
 constexpr int kMaxImages = 48;
-constexpr double kGrabPixels = 7.0;  // how close to a threshold line a press starts a drag
+// QCPBars draw from the base value to base + value: on the log axis the base must sit far
+// below the visible range (which starts at 0.5) and add nothing visible to a count.
+constexpr double kLogBase = 1e-3;
 
 } // namespace
 
@@ -298,13 +301,13 @@ void WeightsView::renderHistogram(const Snapshot& s)
     m_zeros->setName(QStringLiteral("exactly zero (%1)").arg(zeros));
 
     QCPAxis* y = m_histogram->yAxis;
-    m_otherZeros->setBaseValue(logScale ? 0.5 : 0.0);
+    m_otherZeros->setBaseValue(logScale ? kLogBase : 0.0);
     if (logScale) {
         y->setScaleType(QCPAxis::stLogarithmic);
         if (!y->ticker().dynamicCast<QCPAxisTickerLog>())
             y->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-        m_bars->setBaseValue(0.5);
-        m_zeros->setBaseValue(0.5);
+        m_bars->setBaseValue(kLogBase);
+        m_zeros->setBaseValue(kLogBase);
         y->setRange(0.5, std::max(2.0, top * 2.0));
     } else {
         y->setScaleType(QCPAxis::stLinear);
@@ -368,7 +371,12 @@ void WeightsView::renderHeatmap(const Snapshot& s)
 {
     const Network& network = *s.compressed;
     const int layers = static_cast<int>(network.layers().size());
-    if (layers != m_layerCount) {
+    // Rebuilt whenever the shapes change, not only their number: a new model with as many
+    // layers has other sizes.
+    QString shapes;
+    for (const auto& layer : network.layers())
+        shapes += QStringLiteral("%1x%2;").arg(layer.inputs()).arg(layer.outputs());
+    if (shapes != m_layerShapes) {
         const QSignalBlocker block(m_layer);
         m_layer->clear();
         for (int l = 0; l < layers; ++l) {
@@ -377,7 +385,7 @@ void WeightsView::renderHeatmap(const Snapshot& s)
                                  .arg(l + 1 == layers ? QStringLiteral(" (output)") : QString()),
                              l);
         }
-        m_layerCount = layers;
+        m_layerShapes = shapes;
         m_layer->setCurrentIndex(0);
     }
     const int l = std::clamp(m_layer->currentIndex(), 0, std::max(0, layers - 1));
@@ -472,25 +480,30 @@ void WeightsView::onPress(QMouseEvent* event)
 {
     if (!snapshot())
         return;
-    const double px = event->position().x();
-    const double left = m_histogram->xAxis->coordToPixel(-m_shownThreshold);
-    const double right = m_histogram->xAxis->coordToPixel(m_shownThreshold);
-    // Pressing near a line grabs it; pressing elsewhere in the plot moves it there.
-    m_dragging = true;
-    if (std::abs(px - left) > kGrabPixels && std::abs(px - right) > kGrabPixels)
-        emit thresholdDragged(std::abs(m_histogram->xAxis->pixelToCoord(px)));
+    if (event->button() != Qt::LeftButton)
+        return;
+    // Only a drag prunes: a click (to focus the window, or by mistake) leaves the model as it is.
+    m_pressAt = event->position();
+    m_pressed = true;
+    m_dragging = false;
 }
 
 void WeightsView::onMove(QMouseEvent* event)
 {
-    if (!m_dragging || !(event->buttons() & Qt::LeftButton))
+    if (!m_pressed || !(event->buttons() & Qt::LeftButton))
         return;
+    if (!m_dragging) {
+        if ((event->position() - m_pressAt).manhattanLength() < QApplication::startDragDistance())
+            return;
+        m_dragging = true;
+    }
     const double value = std::abs(m_histogram->xAxis->pixelToCoord(event->position().x()));
     emit thresholdDragged(value);
 }
 
 void WeightsView::onRelease(QMouseEvent*)
 {
+    m_pressed = false;
     m_dragging = false;
 }
 

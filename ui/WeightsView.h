@@ -49,6 +49,8 @@ public:
 
     // The threshold the lines are drawn at (tests).
     double shownThreshold() const { return m_shownThreshold; }
+    // Which layer the heatmap draws (tests).
+    QComboBox* layerBox() const { return m_layer; }
 
 signals:
     // The user dragged a threshold line to |w| = threshold.
@@ -87,9 +89,11 @@ private:
     QCPTextElement* m_heatmapTitle = nullptr;
     QCPColorMap* m_map = nullptr;
     QCPColorScale* m_scale = nullptr;
-    bool m_dragging = false;
+    bool m_pressed = false;
+    bool m_dragging = false;     // moved beyond the drag distance since the press
+    QPointF m_pressAt;
     double m_shownThreshold = 0;
-    int m_layerCount = -1;
+    QString m_layerShapes;       // the layer list was built for these shapes
     bool m_largeModel = false;   // big heatmaps: redraw a few times a second at most
 };
 

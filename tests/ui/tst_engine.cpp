@@ -288,6 +288,30 @@ private slots:
         QCOMPARE(listener.latest->epoch, 6);
         QVERIFY(weightStatistics(*listener.latest->trained).sparsity >= pruned); // the mask held
     }
+
+    void restoreReportsItsOwnGenerationWhenACommandFollows()
+    {
+        // A command posted right after restore() is merged into the same batch: the outcome
+        // must still carry the restore's generation, which is what the session waits for.
+        Engine engine;
+        Listener listener(engine);
+        QList<std::uint64_t> finished;
+        connect(&engine, &Engine::restoreFinished, this, [&](std::uint64_t generation, bool ok, const QString&) {
+            if (ok)
+                finished << generation;
+        });
+        RestoreRequest request;
+        request.dataset = moons();
+        request.model = mlp({8});
+        request.training = adam(0.01, 16);
+        request.epoch = 5;
+        const std::uint64_t restored = engine.restore(request);
+        const std::uint64_t followed = engine.setPace(20.0);
+        QVERIFY(followed > restored);
+        QVERIFY(listener.settle(engine));
+        QCOMPARE(finished, QList<std::uint64_t>{restored});
+        QCOMPARE(listener.latest->epoch, 5);
+    }
 };
 
 QTEST_MAIN(TestEngine)

@@ -372,13 +372,15 @@ private slots:
         auto* tradeoff = static_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
         QTRY_VERIFY_WITH_TIMEOUT(tradeoff->scanResult() && tradeoff->pathResult() && !tradeoff->isBusy(), kTimeout);
 
-        // The scan starts at the model as trained and ends almost empty.
+        // The scan starts at the model as trained and ends almost empty; a model this small
+        // (30 weights) is scanned at each of its own levels, 0 to 30 weights zero.
         const PruneScanResult& scan = *tradeoff->scanResult();
-        QCOMPARE(static_cast<int>(scan.points.size()), 100);
         const SnapshotPtr shown = window.shownSnapshot();
+        const int levels = static_cast<int>(shown->trained->weightCount()) + 1;
+        QCOMPARE(static_cast<int>(scan.points.size()), levels);
         QCOMPARE(scan.points.front().accuracy, shown->evaluation.report.accuracy);
         QVERIFY(scan.points.back().achievedSparsity > 0.95);
-        QCOMPARE(tradeoff->plots().front()->graph(0)->dataCount(), 100);
+        QCOMPARE(tradeoff->plots().front()->graph(0)->dataCount(), levels);
 
         // The path runs from (almost) no weights to all 30.
         const RegularizationPath& path = *tradeoff->pathResult();
@@ -422,8 +424,12 @@ private slots:
         // Dragging along the scan prunes the shown model to that sparsity.
         QCustomPlot* scanPlot = tradeoff->plots().front();
         scanPlot->replot(QCustomPlot::rpImmediateRefresh);
-        const QPoint at(static_cast<int>(scanPlot->xAxis->coordToPixel(50.0)), static_cast<int>(scanPlot->yAxis->coordToPixel(0.5)));
-        QTest::mousePress(scanPlot, Qt::LeftButton, {}, at);
+        const int y = static_cast<int>(scanPlot->yAxis->coordToPixel(0.5));
+        const QPoint from(static_cast<int>(scanPlot->xAxis->coordToPixel(40.0)), y);
+        const QPoint at(static_cast<int>(scanPlot->xAxis->coordToPixel(50.0)), y);
+        QTest::mousePress(scanPlot, Qt::LeftButton, {}, from);
+        QMouseEvent move(QEvent::MouseMove, at, scanPlot->mapToGlobal(at), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(scanPlot, &move);
         QTest::mouseRelease(scanPlot, Qt::LeftButton, {}, at);
         QVERIFY(std::abs(window.controls()->state().targetSparsity - 0.5) < 0.02);
         QVERIFY(window.controls()->state().pruneBy == PruningSpec::Criterion::TargetSparsity);
