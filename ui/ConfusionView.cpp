@@ -272,7 +272,7 @@ void ConfusionView::render(const Snapshot& s)
                           .arg(score(report.accuracy), score(report.macro.f1), score(report.weighted.f1));
     if (report.binary)
         summary += QStringLiteral(" \u00b7 positive class '%1': P %2, R %3, F1 %4")
-                       .arg(className(test, 1), score(report.positive.precision), score(report.positive.recall),
+                       .arg(className(test, report.positiveClass), score(report.positive.precision), score(report.positive.recall),
                             score(report.positive.f1));
     m_summary->setText(summary);
     fillTable(s);

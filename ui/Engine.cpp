@@ -416,9 +416,10 @@ void Engine::run()
             std::unique_lock lock(m_mutex);
             const bool wantsTraining = worker.running && worker.main;
             if (!m_pending.any && !wantsTraining) {
-                // Nothing asked for: first let the evaluator precompute its checkpoints, so
-                // that later jumps of the sliders are quick (once per trained model).
-                idleWork = worker.evaluator && !worker.evaluator->checkpointsPrepared();
+                // Nothing asked for: let the evaluator do its idle work, one piece at a time
+                // (checkpoints once per trained model, then every bit width at the current
+                // pruning), so that later slider jumps and bit-width moves are quick.
+                idleWork = worker.evaluator && worker.evaluator->hasIdleWork();
                 if (!idleWork) {
                     m_idle = true;
                     m_condition.wait(lock, [this, &worker] {
@@ -437,7 +438,7 @@ void Engine::run()
         }
         if (idleWork) {
             try {
-                worker.evaluator->prepareCheckpoints();
+                worker.evaluator->doIdleWork();
             } catch (const std::exception&) {
                 // Only an optimisation (out of memory, say): start the evaluator afresh
                 // without checkpoints at the next evaluation.

@@ -131,7 +131,8 @@ and the smallest of the three. Energy uses Horowitz (ISSCC 2014, 45 nm), as Han 
 <tr><th>add</th><td>0.03 pJ</td><td>0.1 pJ</td><td>0.4 pJ</td><td>0.9 pJ</td></tr>
 <tr><th>multiply</th><td>0.2 pJ</td><td>3.1 pJ</td><td>1.1 pJ</td><td>3.7 pJ</td></tr>
 </table>
-<p>Reading 32 bits costs 5 pJ from SRAM and 640 pJ from DRAM; the tier is chosen by model size. Below 8 bits the
+<p>Reading 32 bits costs 5 pJ from SRAM and 640 pJ from DRAM; the weights that fit in the on-chip SRAM capacity
+(editable in the Efficiency tab) are read at SRAM cost and the rest at DRAM cost. Below 8 bits the
 multiply is scaled by bits&sup2;. These are estimates of orders of magnitude; edit the table in the Efficiency tab for
 your hardware.</p>
 

@@ -447,6 +447,8 @@ bool SessionController::open(const QString& path, QString* error)
         request.epochLimit = state.epochLimit;
     } catch (const std::exception& failure) {
         *error = QString::fromStdString(failure.what());
+        // Every way of opening (dialog, recent files, the command line) says so the same way.
+        reportProblem(QStringLiteral("Could not open the session"), *error + QStringLiteral("\n\nNothing was changed."));
         emit openFailed(pending.path, *error);
         return false;
     }
@@ -552,8 +554,7 @@ void SessionController::openDialog()
     if (m_settings)
         m_settings->setLastDirectory(QFileInfo(path).absolutePath());
     QString error;
-    if (!open(path, &error))
-        reportProblem(QStringLiteral("Could not open the session"), error + QStringLiteral("\n\nNothing was changed."));
+    open(path, &error); // a failure is reported by open()
 }
 
 bool SessionController::confirmClose()
@@ -593,8 +594,7 @@ void SessionController::rebuildRecentMenu()
             if (!confirmClose())
                 return;
             QString error;
-            if (!open(path, &error))
-                reportProblem(QStringLiteral("Could not open the session"), error + QStringLiteral("\n\nNothing was changed."));
+            open(path, &error); // a failure is reported by open()
         });
     }
     if (m_recent.isEmpty()) {

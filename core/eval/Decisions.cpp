@@ -152,6 +152,15 @@ void decideFromLogits(Evaluation& evaluation, const Matrix& logits, const Networ
         part(0);
     evaluation.exactlyRecomputed = std::accumulate(recomputedCounts.begin(), recomputedCounts.end(), 0);
     evaluation.report = classificationReport(test.labels, evaluation.predictions, test.classCount());
+    if (evaluation.report.binary && test.classNames.size() == 2) {
+        // The binary headline's class: the documented default (metrics/Metrics.h), so that the
+        // app and every command quote the same class; a user's choice overrides it later.
+        std::vector<long> counts(2, 0);
+        for (const int label : test.labels)
+            ++counts[static_cast<std::size_t>(label)];
+        const PositiveClassChoice choice = defaultPositiveClass(test.classNames, counts);
+        choosePositiveClass(evaluation.report, choice.index, choice.rule);
+    }
     evaluation.logLoss = samples == 0 ? 0.0
                                       : std::accumulate(lossSums.begin(), lossSums.end(), 0.0)
                                             / static_cast<double>(samples);
