@@ -59,7 +59,7 @@ Dataset syntheticData(int classes, int samples, int features, std::uint64_t seed
         }
         std::vector<double> score(static_cast<std::size_t>(classes), 0.0);
         score[0] = 0.0;
-        score[1] = 1.2 * z[0] - 0.8 * z[2] + 0.4 * z[5];
+        score[1] = 1.2 * z[0] - 0.8 * z[2] + (features > 5 ? 0.4 * z[5] : 0.0);
         if (classes > 2)
             score[2] = -0.9 * z[0] + 1.0 * z[3] - 0.3 * z[1];
         double top = 0.0;
