@@ -407,7 +407,7 @@ QList<NamedPlot> exportablePlots(const View* view)
             used << part;
             stem += QLatin1Char('-') + part;
         }
-        // A placeholder ("No sweep yet") is no figure: it keeps its name but is not written.
+        // A plot that only says "No sweep yet" is no figure: it keeps its name but is not written.
         if (view->plotHasContent(shown[i]))
             named.push_back({shown[i], stem});
     }

@@ -24,7 +24,7 @@ public:
     virtual QString title() const = 0;
     // The plots in this view, for export.
     virtual QList<QCustomPlot*> plots() const = 0;
-    // False for a plot that shows only a placeholder notice (exports leave it out).
+    // False for a plot that shows only a notice such as "No sweep yet" (exports leave it out).
     virtual bool plotHasContent(const QCustomPlot* plot) const { return plot != nullptr; }
 
     void setSnapshot(const SnapshotPtr& snapshot);
