@@ -12,55 +12,7 @@
 #include <cstddef>
 #include <omp.h>
 
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-
-inline void noteAllocation()
-{
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
-}
-} // namespace
-
-#if !defined(__SANITIZE_ADDRESS__)
-extern "C" {
-void* __libc_malloc(std::size_t size);
-void* __libc_calloc(std::size_t count, std::size_t size);
-void* __libc_realloc(void* pointer, std::size_t size);
-void* __libc_memalign(std::size_t alignment, std::size_t size);
-
-void* malloc(std::size_t size)
-{
-    noteAllocation();
-    return __libc_malloc(size);
-}
-void* calloc(std::size_t count, std::size_t size)
-{
-    noteAllocation();
-    return __libc_calloc(count, size);
-}
-void* realloc(void* pointer, std::size_t size)
-{
-    noteAllocation();
-    return __libc_realloc(pointer, size);
-}
-void* aligned_alloc(std::size_t alignment, std::size_t size)
-{
-    noteAllocation();
-    return __libc_memalign(alignment, size);
-}
-int posix_memalign(void** result, std::size_t alignment, std::size_t size)
-{
-    noteAllocation();
-    *result = __libc_memalign(alignment, size);
-    return *result ? 0 : ENOMEM;
-}
-}
-constexpr bool kCounting = true;
-#else
-constexpr bool kCounting = false;
-#endif
+#include "AllocationCounter.h"
 
 using namespace ss;
 
