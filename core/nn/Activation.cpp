@@ -1,6 +1,7 @@
 #include "nn/Activation.h"
 
 #include "common/Error.h"
+#include "kernels/TrainingKernels.h"
 
 #include <algorithm>
 #include <cctype>
@@ -62,7 +63,7 @@ void multiplyByDerivative(Activation activation, const ConstMatrixRef& a, Matrix
     // keep the pre-activations.
     switch (activation) {
     case Activation::ReLU:
-        grad = (a.array() > Scalar(0)).select(grad, Scalar(0));
+        reluBackward(a.data(), a.outerStride(), grad.data(), grad.outerStride(), a.rows(), a.cols());
         return;
     case Activation::Tanh:
         grad.array() *= Scalar(1) - a.array().square();

@@ -1,5 +1,7 @@
 #include "nn/Adam.h"
 
+#include "kernels/TrainingKernels.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -27,54 +29,26 @@ void Adam::effectiveSteps(std::size_t tensor, std::span<Scalar> steps) const
         steps[i] = lr / (std::sqrt(second[i]) * f.secondCorrection + eps);
 }
 
-namespace {
-struct AdamScalars {
-    Scalar lr, b1, b2, oneMinusB1, oneMinusB2, eps, firstCorrection, secondCorrection;
-};
-
-template <bool Masked>
-bool adamKernel(Scalar* __restrict values, const Scalar* __restrict gradient, const Scalar* __restrict mask,
-                Scalar* __restrict first, Scalar* __restrict second, const PenaltyScalars penalty, const AdamScalars a,
-                std::size_t begin, std::size_t end)
-{
-    const Scalar l1 = penalty.l1Proximal;
-    int bad = 0;
-#pragma omp simd reduction(| : bad)
-    for (std::size_t i = begin; i < end; ++i) {
-        const Scalar g = penalisedGradient<Masked>(gradient[i], values[i], mask, i, penalty);
-        const Scalar m = a.b1 * first[i] + a.oneMinusB1 * g;
-        const Scalar v = a.b2 * second[i] + a.oneMinusB2 * g * g;
-        first[i] = m;
-        second[i] = v;
-        // sqrt(v_hat) = sqrt(v) / sqrt(1 - b2^t): one sqrt per entry, the correction is a scalar.
-        const Scalar eta = a.lr / (std::sqrt(v) * a.secondCorrection + a.eps);
-        const Scalar w = softThreshold(values[i] - eta * (m * a.firstCorrection), eta * l1);
-        values[i] = w;
-        bad |= nonFinite(w);
-    }
-    return bad == 0;
-}
-} // namespace
-
 bool Adam::updateRange(std::size_t tensor, Scalar* values, const Scalar* gradient, const Scalar* mask,
                        const PenaltyTerms& penalty, std::size_t begin, std::size_t end)
 {
     const Factors f = m_factors;
-    AdamScalars a;
-    a.lr = static_cast<Scalar>(m_settings.learningRate);
-    a.b1 = static_cast<Scalar>(m_settings.beta1);
-    a.b2 = static_cast<Scalar>(m_settings.beta2);
+    AdamStepScalars a;
+    a.learningRate = static_cast<Scalar>(m_settings.learningRate);
+    a.beta1 = static_cast<Scalar>(m_settings.beta1);
+    a.beta2 = static_cast<Scalar>(m_settings.beta2);
     // 1 - beta in double: 1 - 0.999f would be 0.00099998713, 1.3e-5 off in relative terms.
-    a.oneMinusB1 = static_cast<Scalar>(1.0 - m_settings.beta1);
-    a.oneMinusB2 = static_cast<Scalar>(1.0 - m_settings.beta2);
-    a.eps = static_cast<Scalar>(m_settings.epsilon);
+    a.oneMinusBeta1 = static_cast<Scalar>(1.0 - m_settings.beta1);
+    a.oneMinusBeta2 = static_cast<Scalar>(1.0 - m_settings.beta2);
+    a.epsilon = static_cast<Scalar>(m_settings.epsilon);
     a.firstCorrection = f.firstCorrection;
     a.secondCorrection = f.secondCorrection;
     const PenaltyScalars terms(penalty);
-    Scalar* first = state(0, tensor).data();
-    Scalar* second = state(1, tensor).data();
-    return mask ? adamKernel<true>(values, gradient, mask, first, second, terms, a, begin, end)
-                : adamKernel<false>(values, gradient, mask, first, second, terms, a, begin, end);
+    a.l2 = terms.l2;
+    a.l1Subgradient = terms.l1Subgradient;
+    a.l1Proximal = terms.l1Proximal;
+    return adamUpdate(a, values + begin, gradient + begin, mask ? mask + begin : nullptr, state(0, tensor).data() + begin,
+                      state(1, tensor).data() + begin, end - begin);
 }
 
 } // namespace ss

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "kernels/Gemm.h"
+#include "kernels/TrainingKernels.h"
 #include "nn/Loss.h"
 
 
@@ -17,8 +18,7 @@ void addBiasAndActivate(MatrixRef z, const Vector& bias, Activation activation, 
     }
     if (activation == Activation::ReLU) {
         // Bias and ReLU in one pass over each (contiguous) column.
-        for (Eigen::Index j = 0; j < columns; ++j)
-            z.col(j) = (z.col(j) + bias).cwiseMax(Scalar(0));
+        addBiasRelu(z.data(), z.rows(), columns, z.outerStride(), bias.data());
         return;
     }
     for (Eigen::Index j = 0; j < columns; ++j)
