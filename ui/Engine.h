@@ -1,20 +1,21 @@
 #pragma once
-// The bridge between the GUI and the Qt-free core. One worker thread owns the dataset,
-// the network, its Trainer and the InstantEvaluator; nothing else touches them.
+// The thread that runs the live experiment (session/LiveExperiment.h) for the GUI.
+// One worker thread owns the LiveExperiment (the dataset, the network, its Trainer and the
+// InstantEvaluator); nothing else touches it.
 //
 // The GUI calls the set*/train/pause/... methods, which only copy the request into a
 // pending-command slot under a mutex, raise an atomic "restart" flag and wake the worker
 // (Qt's Mandelbrot example, with atomics instead of plain bools). Requests coalesce:
-// the latest value of each kind wins. The worker trains in short slices of mini-batches,
-// polling the flag between mini-batches, so a threshold drag is evaluated within one
-// mini-batch even while training, and a lambda drag continues training from the current
-// weights (Trainer::setConfig). Results go back as immutable snapshots tagged with the
-// generation of the last command they include, over queued signals; the GUI drops any
-// snapshot older than the one it shows. The GUI thread never waits on the worker.
+// the latest value of each kind wins. The worker hands each batch to the experiment and
+// lets it train in short slices, which end between mini-batches when the flag is raised.
+// The experiment's events come back as queued signals carrying immutable snapshots tagged
+// with the generation of the last command they include; the GUI drops any snapshot older
+// than the one it shows. The GUI thread never waits on the worker.
 
 #include "Snapshot.h"
 
-#include "compress/Efficiency.h"
+#include "common/ThreadPriority.h"
+#include "session/LiveExperiment.h"
 
 #include <QString>
 #include <QThread>
@@ -22,40 +23,19 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <memory>
 #include <mutex>
-#include <optional>
 
 namespace ss {
-
-// Everything a reopened session puts back at once (SessionController builds it from a
-// session file). Applied as one command: either all of it takes effect or, when the data
-// cannot be loaded or does not fit the weights, none of it.
-struct RestoreRequest {
-    DatasetRequest dataset;
-    ModelSpec model;
-    TrainingConfig training;
-    CompressionSetting compression;
-    ComparisonKind comparison = ComparisonKind::None;
-    double pace = 0;
-    int epochLimit = 0;
-    std::shared_ptr<const Network> network;    // trained weights and masks; null: fresh from model.seed
-    std::optional<EnergyTable> energy;         // the efficiency view's table; none: keep the current one
-    std::vector<HistoryPoint> history;
-    std::vector<ParameterMarker> markers;
-    int epoch = 0;                             // completed epochs, continued by later training
-    long steps = 0;
-    double seconds = 0;
-};
 
 class Engine : public QThread {
     Q_OBJECT
 public:
+    // LiveProblem as a Qt enum, for the signal.
     enum class ProblemKind {
-        Dataset,     // the requested dataset could not be loaded; the previous one stays active
-        Settings,    // a hyper-parameter was rejected; the previous value stays
-        Divergence,  // training produced NaN/Inf; it stopped with the last finite weights
-        Internal,    // anything else the core threw
+        Dataset = static_cast<int>(LiveProblem::Dataset),
+        Settings = static_cast<int>(LiveProblem::Settings),
+        Divergence = static_cast<int>(LiveProblem::Divergence),
+        Internal = static_cast<int>(LiveProblem::Internal),
     };
     Q_ENUM(ProblemKind)
 
@@ -101,61 +81,21 @@ protected:
     void run() override;
 
 private:
-    struct Commands {
-        std::optional<DatasetRequest> dataset;
-        std::optional<ModelSpec> model;
-        std::optional<TrainingConfig> training;
-        std::optional<CompressionSetting> compression;
-        std::optional<ComparisonKind> comparison;
-        std::optional<double> pace;
-        std::optional<int> epochLimit;
-        std::optional<EnergyTable> energy;
-        std::optional<bool> running;
-        std::optional<PruningSpec> applyPruning;
-        std::optional<RestoreRequest> restore;
-        // restore()'s own generation: later commands merged into the batch raise
-        // `generation`, but restoreFinished must name the restore the caller waits for.
-        std::uint64_t restoreGeneration = 0;
-        int steps = 0;
-        bool reset = false;
-        bool snapshot = false;
-        bool any = false;
-        std::uint64_t generation = 0;
-    };
-    struct Worker;
+    class EventAdapter;
+    class WorkerClock;
 
     template <typename Modify>
     std::uint64_t post(Modify&& modify);
-
-    void process(Worker& worker, Commands& commands);
-    void trainSlice(Worker& worker);
-    void emitSnapshot(Worker& worker, Snapshot::Reason reason, bool appendHistory);
-    void recordHistory(Worker& worker, const Evaluation* shown = nullptr);
-    bool loadDataset(Worker& worker, const DatasetRequest& request, const ModelSpec& model);
-    // loadDataset in two halves: preparing may fail and changes nothing (null, *error set);
-    // installing replaces the data and builds a fresh model on it.
-    std::shared_ptr<PreparedData> prepareData(const DatasetRequest& request, QString* error);
-    void installData(Worker& worker, std::shared_ptr<PreparedData> prepared, const DatasetRequest& request,
-                     const ModelSpec& model);
-    bool restoreSession(Worker& worker, const RestoreRequest& request, std::uint64_t generation);
-    void rebuildModel(Worker& worker, const ModelSpec& model);
-    void applyTrainingConfig(Worker& worker, const TrainingConfig& config);
-    // Waits up to `seconds` unless a command arrives or abort is set. Returns false on abort.
-    bool pauseFor(double seconds);
+    // Waits up to `seconds` unless a command arrives or abort is set.
+    void pauseFor(double seconds);
 
     std::mutex m_mutex;
     std::condition_variable m_condition;
-    Commands m_pending;                       // guarded by m_mutex
+    LiveCommands m_pending;                   // guarded by m_mutex
     std::atomic<bool> m_restart{false};       // a command is waiting: end the current slice
     std::atomic<bool> m_abort{false};
     std::atomic<bool> m_idle{true};
     std::atomic<std::uint64_t> m_generation{0};
 };
 
-// Makes the calling thread (and threads it starts later) yield to the GUI thread: for the
-// engine's worker and background jobs. Does nothing where threads have no own priority.
-void lowerThisThreadsPriority();
-
 } // namespace ss
-
-Q_DECLARE_METATYPE(ss::SnapshotPtr)
