@@ -50,7 +50,11 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
             if (wantsSession(parser) && run.network.isFinite())
                 writeSessionOption(parser, sessionFromRun(request, run), json);
             streams.out << json.dump(2) << '\n';
-            return run.result.outcome == TrainingOutcome::Diverged ? ExitFailure : ExitSuccess;
+            if (run.result.outcome != TrainingOutcome::Diverged)
+                return ExitSuccess;
+            // Said where errors go too: the JSON's outcome is easy to miss in a script.
+            streams.err << arguments.value(0).toStdString() << ": " << run.result.message << '\n';
+            return ExitFailure;
         });
 }
 
