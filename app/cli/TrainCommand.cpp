@@ -27,7 +27,7 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
             const DatasetRequest request = datasetRequestFrom(parser, true);
             const TrainingConfig config = trainingConfigFrom(parser);
             const ExactSolverChoice exact = exactSolverChoiceFrom(parser, false);
-            const bool logistic = parseHiddenSizes(parser.value("model").toStdString()).empty();
+            const bool logistic = hiddenSizesFrom(parser).empty();
             const QString solver = parser.isSet("solver") ? parser.value("solver")
                                    : logistic && config.regularization.l1 > 0.0 && config.regularization.dropout == 0.0
                                        ? QStringLiteral("exact")

@@ -142,9 +142,10 @@ void TestCli::hostileInputs_data()
     row("long value quoted short", article + QStringList{"--epochs", QString("9").repeated(5000)}, ExitUsage,
         {"'99999", "...'"});
     // Sizes that scale memory: estimated and refused before allocating.
-    row("hidden 30000,30000", article + QStringList{"--model", "30000,30000"}, ExitUsage, {"would need about", "GB to train"});
+    row("hidden 30000,30000", article + QStringList{"--model", "30000,30000"}, ExitUsage,
+        {"--model '30000,30000'", "would need about", "GB to train"});
     row("33 hidden layers", article + QStringList{"--model", QString("2,").repeated(32) + "2"}, ExitUsage,
-        {"33 hidden layers"});
+        {"--model '2,2,", "33 hidden layers"});
     // Sizes that scale time: scan levels and sweep grids, refused before the model or the data
     // is read (the model file of the scan rows does not exist).
     const QStringList scan = {"scan", "--model", "%DIR%/absent.json", "--out", "%DIR%/scan.csv", "--session", "%DIR%/s.json"};
