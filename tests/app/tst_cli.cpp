@@ -54,6 +54,7 @@ private slots:
     void hostileInputs();
     void unknownCommandsAreNamed();
     void divergenceSavesTheLastGoodModel();
+    void longValuesAreQuotedShort();
 
     void trainPrintsHistoryAndMetrics();
     void trainSavesModel();
@@ -266,6 +267,32 @@ void TestCli::divergenceSavesTheLastGoodModel()
     }
     QVERIFY(count > 64 * 32);
     QVERIFY2(std::isfinite(largest) && largest <= 1e6, std::to_string(largest).c_str());
+}
+
+// A bad value of millions of characters in a file is quoted in part: the message names the
+// file and the field and stays short.
+void TestCli::longValuesAreQuotedShort()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model.json");
+    QCOMPARE(run({"train", "--dataset", "moons", "--model", "4", "--epochs", "1", "--save", model}).exitCode, 0);
+    nlohmann::json json;
+    std::ifstream(model.toStdString()) >> json;
+    json["architecture"]["activation"] = std::string(2'000'000, 'z');
+    const QString edited = dir.filePath("edited.json");
+    writeText(edited, json.dump());
+    const Outcome o = run({"prune", "--model", edited, "--sparsity", "0.5"});
+    QVERIFY(o.exitCode == ExitFailure || o.exitCode == ExitUsage);
+    const std::string first = o.err.substr(0, o.err.find('\n'));
+    QVERIFY2(first.find(edited.toStdString()) != std::string::npos && first.find("activation") != std::string::npos,
+             first.substr(0, 1000).c_str());
+    QVERIFY2(first.size() <= kMaxMessageLength + 100, std::to_string(first.size()).c_str());
+
+    QCOMPARE(boundedMessage("short"), std::string("short"));
+    const std::string cut = boundedMessage("f.json: x: '" + std::string(5000, '\xc3') + "' ends here");
+    QVERIFY(cut.size() <= kMaxMessageLength + 100);
+    QVERIFY(cut.rfind("f.json: x: '", 0) == 0);
+    QVERIFY(cut.find("' ends here") != std::string::npos);
 }
 
 void TestCli::unknownCommandsAreNamed()
