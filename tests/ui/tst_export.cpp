@@ -551,6 +551,19 @@ private slots:
         QVERIFY(!error.isEmpty());
         QVERIFY(window.problemBanner()->text().contains(QStringLiteral("Nothing was changed")));
 
+        // Refused while reading, the message short: an optimizer named by a million characters
+        // is quoted in part (the whole of it takes the banner many seconds to lay out).
+        edited = json;
+        edited["training"]["optimizer"]["kind"] = std::string(1'000'000, 'z');
+        const QString longName = m_folder.filePath(QStringLiteral("long-name.json"));
+        writeBytes(longName, QByteArray::fromStdString(edited.dump()));
+        error.clear();
+        QVERIFY(!window.sessions()->openAndWait(longName, kTimeout, &error));
+        QVERIFY2(error.contains(QStringLiteral("long-name.json")) && error.contains(QStringLiteral("training.optimizer"))
+                     && error.size() < 1000,
+                 qPrintable(error.left(1000)));
+        QVERIFY(window.problemBanner()->text().size() < 1000);
+
         QVERIFY(window.waitUntilSettled(kTimeout));
         const SnapshotPtr after = window.shownSnapshot();
         QCOMPARE(after->modelGeneration, before->modelGeneration);
