@@ -172,7 +172,8 @@ def classify(kind, label, expectation, args, names, files, folder, saved_model=N
     code, out, err, seconds = run(args)
     # The command's own message is the line it starts with its name (Qt may warn before it).
     lines = err.strip().splitlines()
-    first = next((line for line in lines if line.startswith(args[0] + ":")), lines[0] if lines else "")
+    prefix = (args[0] if args else "sparsescope") + ":"
+    first = next((line for line in lines if line.startswith(prefix)), lines[0] if lines else "")
     if code == "hang":
         outcome, detail = "hang", "no answer within %gs" % timeout
     elif code < 0:
@@ -272,7 +273,12 @@ def csv_mutants():
             yield "non-finite number", MUST_REFUSE, ("\n".join(lines) + "\n").encode()
         elif choice == 8:
             r = rng.randrange(1, len(lines))
-            lines[r] = lines[r] + ",1" * rng.randint(1, 3) if rng.random() < 0.5 else ",".join(lines[r].split(",")[:-2])
+            cells = lines[r].split(",")
+            if rng.random() < 0.5 or len(cells) < 3:
+                cells += ["1"] * rng.randint(1, 3)
+            else:
+                cells = cells[: rng.randint(1, len(cells) - 1)]  # a cell or more fewer, never an empty line
+            lines[r] = ",".join(cells)
             yield "a row of another width", MUST_REFUSE, ("\n".join(lines) + "\n").encode()
         elif choice == 9:
             yield rng.choice(["empty", "header only", "blank lines"]), MUST_REFUSE, \
@@ -501,7 +507,8 @@ def session_edits():
     def names(d):
         d["model"]["classNames"] = ["left", "right"]
     def targets(d):
-        d["compression"]["pruning"]["per_layer_targets"] = [0.5] * 9
+        d["compression"]["pruning"]["scope"] = "per-layer"
+        d["compression"]["pruning"]["per_layer"] = [0.5] * 9
     def inputs(d):
         d["architecture"]["inputs"] = 7
         d["model"] = None
@@ -630,9 +637,12 @@ def check_command_line():
                     del args[index:index + 2]
                     del values[option]
         refuse = any(dict(OPTIONS[option])[value] for option, value in values.items())
-        # Adam and RMSprop at 1e3 and more diverge on every dataset: they must not "finish".
+        # Adam and RMSprop at 1e3 and more diverge on every dataset: they must not "finish"
+        # (unless the exact solver fits it: logistic regression with L1 and no dropout).
+        exact = values["--model"] == "logistic" and float(values.get("--l1", "0")) > 0 \
+            and float(values.get("--dropout", "0")) == 0
         if values["--optimizer"] in ("adam", "rmsprop") and values["--lr"] in ("1e3", "1e6") \
-                and values["--epochs"] not in ("0",):
+                and values["--epochs"] != "0" and not exact:
             refuse = True
         folder = fresh("cli")
         saved = os.path.join(folder, "model.json")
@@ -644,11 +654,41 @@ def check_command_line():
         shutil.rmtree(folder)
 
 
+# ------------------------------------------------------------------------------ commands
+
+def check_commands():
+    """Mistyped commands must not start the window; the window without a display says so."""
+    words = ["trian", "tarin", "sweeep", "scna", "prun", "metric", "exprot", "demoo", "xyz", "-", "--", "", "train2",
+             "TRAIN", "help", "\u00e9", "a" * 5000]
+    for i in range(max(1, per_kind // 10)):
+        word = words[i % len(words)] if i < len(words) else "".join(rng.choice("abcdefghijklmnopqrstuvwxyz")
+                                                                     for _ in range(rng.randint(1, 12)))
+        if word in ("help",):
+            continue
+        folder = fresh("command")
+        classify("commands", "command %r" % word[:20], MUST_REFUSE, [word, "--epochs", "1"],
+                 ["unknown command", "unknown option"], [], folder, check_output=False)
+        shutil.rmtree(folder)
+    environment = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        folder = fresh("command")
+        classify("commands", "the window without a display", MUST_REFUSE, [], ["no display"], [], folder,
+                 check_output=False)
+        shutil.rmtree(folder)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 started = time.monotonic()
 try:
     bases = make_bases()
     for name, check in [("csv", check_csv), ("idx", check_idx), ("session", lambda: check_sessions(bases)),
-                        ("model", lambda: check_models(bases)), ("command line", check_command_line)]:
+                        ("model", lambda: check_models(bases)), ("command line", check_command_line),
+                        ("commands", check_commands)]:
         kind_start = time.monotonic()
         check()
         print("hostile-check: %s: %d inputs in %.0fs" % (name, counts.get(name, {}).get("inputs", 0),
