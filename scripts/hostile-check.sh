@@ -187,7 +187,7 @@ def classify(kind, label, expectation, args, names, files, folder, saved_model=N
         else:
             outcome, detail = "accepted-valid", ""
     elif code in (1, 2):
-        named = any(name and name in first for name in names)
+        named = any(name and name.lower() in first.lower() for name in names)
         ugly = any(word in err for word in ("json.exception", "std::bad_alloc", "Unknown error", "basic_string"))
         if expectation == MUST_ACCEPT:
             outcome, detail = "refused-valid", first

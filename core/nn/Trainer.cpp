@@ -555,8 +555,8 @@ double Trainer::divergenceLimit() const
 std::string Trainer::restoredText() const
 {
     return "Training stopped; the last good weights (those after step " + std::to_string(m_state->snapshotStep)
-           + ", with a finite loss in range and weights within the bound) were restored and the optimiser state was reset. Lower the learning "
-             "rate to continue.";
+           + ", with a finite loss in range and weights within the bound) were restored and the optimiser state was "
+             "reset. Lower the learning rate to continue.";
 }
 
 TrainingResult Trainer::step()
