@@ -39,6 +39,19 @@ namespace {
 
 constexpr int kMaxRecent = 8;
 
+// A refusal's message as the banner shows it: some of the core's messages quote a bad value
+// whole (a name of ten million characters takes the banner a minute to lay out), so a long
+// one keeps its start, which names the file and the field, and its end.
+QString boundedMessage(const std::string& message)
+{
+    constexpr int kMaxLength = 600;
+    const QString text = QString::fromStdString(message);
+    if (text.size() <= kMaxLength)
+        return text;
+    return text.left(kMaxLength - 100) + QStringLiteral("\u2026 (%1 characters left out) \u2026").arg(text.size() - kMaxLength)
+           + text.right(100);
+}
+
 const char* comparisonId(ComparisonKind kind)
 {
     switch (kind) {
@@ -421,6 +434,10 @@ bool SessionController::open(const QString& path, QString* error)
         pending.note = QString::fromStdString(resolved.note);
         pending.resolved = resolved.request;
         const Session& session = pending.session;
+        // The data must fit the session (features, classes and their names) before anything
+        // changes. The engine prepares the data again on its own thread: twice the loading
+        // time, paid only when a session is opened.
+        checkSessionFitsData(session, prepareDataset(resolved.request), file);
         request.dataset = resolved.request;
         request.model.hidden = session.architecture.hidden;
         request.model.activation = session.architecture.hiddenActivation;
@@ -446,7 +463,7 @@ bool SessionController::open(const QString& path, QString* error)
         request.pace = state.pace;
         request.epochLimit = state.epochLimit;
     } catch (const std::exception& failure) {
-        *error = QString::fromStdString(failure.what());
+        *error = boundedMessage(failure.what());
         // Every way of opening (dialog, recent files, the command line) says so the same way.
         reportProblem(QStringLiteral("Could not open the session"), *error + QStringLiteral("\n\nNothing was changed."));
         emit openFailed(pending.path, *error);

@@ -60,16 +60,31 @@ int runCommand(const QStringList& arguments, CommandStreams streams, const QStri
     try {
         return body(parser);
     } catch (const UsageError& error) {
-        return usage(QString::fromStdString(error.what()));
+        return usage(QString::fromStdString(boundedMessage(error.what())));
     } catch (const ConfigError& error) {
-        return usage(QString::fromStdString(error.what()));
+        return usage(QString::fromStdString(boundedMessage(error.what())));
     } catch (const InputError& error) {
-        streams.err << arguments.value(0).toStdString() << ": " << error.what() << '\n';
+        streams.err << arguments.value(0).toStdString() << ": " << boundedMessage(error.what()) << '\n';
         return ExitFailure;
     } catch (const std::exception& error) {
-        streams.err << arguments.value(0).toStdString() << ": " << error.what() << '\n';
+        streams.err << arguments.value(0).toStdString() << ": " << boundedMessage(error.what()) << '\n';
         return ExitFailure;
     }
+}
+
+std::string boundedMessage(const std::string& message)
+{
+    if (message.size() <= kMaxMessageLength)
+        return message;
+    // Cut on UTF-8 boundaries: back up over continuation bytes.
+    const auto boundary = [&](std::size_t at) {
+        while (at > 0 && (static_cast<unsigned char>(message[at]) & 0xC0) == 0x80)
+            --at;
+        return at;
+    };
+    const std::size_t head = boundary(kMaxMessageLength - 100);
+    const std::size_t tail = boundary(message.size() - 100);
+    return message.substr(0, head) + "... (" + std::to_string(tail - head) + " bytes left out) ..." + message.substr(tail);
 }
 
 QString quotedArgument(const QString& text)

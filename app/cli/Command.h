@@ -68,6 +68,12 @@ std::uint64_t seedOption(const QCommandLineParser& parser, const QString& name);
 inline constexpr int kQuotedArgumentLength = 40;
 QString quotedArgument(const QString& text);
 
+// Error messages are printed with at most this many bytes: some of the core's messages quote
+// a bad value whole (a name of ten million characters read from a file). A longer one keeps
+// its start, which names the file and the field, and its end.
+inline constexpr std::size_t kMaxMessageLength = 600;
+std::string boundedMessage(const std::string& message);
+
 // "unknown command 'trian'; did you mean 'train'?" (or the list of commands when nothing is
 // close): for main, which exits 2 after it.
 std::string unknownCommandMessage(const std::string& typed, const std::vector<std::string>& commands);

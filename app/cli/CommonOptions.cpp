@@ -1,9 +1,11 @@
 #include "cli/CommonOptions.h"
 
 #include "cli/Command.h"
+#include "common/Error.h"
 #include "data/Generators.h"
 
 #include <cmath>
+#include <functional>
 
 namespace ss::cli {
 
@@ -54,15 +56,37 @@ void addModelOptions(QCommandLineParser& parser)
     });
 }
 
+namespace {
+
+// Runs a conversion or check of the core on one option's value; its ConfigError becomes a
+// usage error that names the option and quotes what was typed.
+template <typename Check>
+auto forOption(const QCommandLineParser& parser, const QString& option, Check&& check)
+{
+    try {
+        return check();
+    } catch (const ConfigError& error) {
+        throw UsageError(("--" + option + " " + quotedArgument(parser.value(option)) + ": ").toStdString() + error.what());
+    }
+}
+
+} // namespace
+
+std::vector<int> hiddenSizesFrom(const QCommandLineParser& parser)
+{
+    return forOption(parser, "model", [&] { return parseHiddenSizes(parser.value("model").toStdString()); });
+}
+
 Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int classes)
 {
     Architecture architecture;
     architecture.inputs = inputs;
     architecture.classes = classes;
-    architecture.hidden = parseHiddenSizes(parser.value("model").toStdString());
-    architecture.hiddenActivation = activationFromString(parser.value("activation").toStdString());
+    architecture.hidden = hiddenSizesFrom(parser);
+    architecture.hiddenActivation =
+        forOption(parser, "activation", [&] { return activationFromString(parser.value("activation").toStdString()); });
     // Refused before the network is built (the trainer caps the batch at the sample count).
-    checkNetworkSize(architecture);
+    forOption(parser, "model", [&] { checkNetworkSize(architecture); });
     return architecture;
 }
 
@@ -87,19 +111,29 @@ void addTrainingOptions(QCommandLineParser& parser, bool withPenalties)
 TrainingConfig trainingConfigFrom(const QCommandLineParser& parser, bool withPenalties)
 {
     TrainingConfig config;
-    config.optimizer.kind = optimizerFromString(parser.value("optimizer").toStdString());
-    config.optimizer.learningRate = doubleOption(parser, "lr");
+    config.optimizer.kind =
+        forOption(parser, "optimizer", [&] { return optimizerFromString(parser.value("optimizer").toStdString()); });
     config.epochs = static_cast<int>(longOption(parser, "epochs", 0, kMaxEpochs));
     config.batchSize = static_cast<int>(longOption(parser, "batch", 1, kMaxBatchSize));
-    if (withPenalties) {
-        config.regularization.l1 = doubleOption(parser, "l1");
-        config.regularization.l2 = doubleOption(parser, "l2");
-    }
-    config.regularization.l1Mode = l1ModeFromString(parser.value("l1-mode").toStdString());
-    config.regularization.dropout = doubleOption(parser, "dropout");
+    config.regularization.l1Mode =
+        forOption(parser, "l1-mode", [&] { return l1ModeFromString(parser.value("l1-mode").toStdString()); });
     config.seed = seedOption(parser, "seed");
-    if (config.epochs < 0)
-        throw UsageError("--epochs must be >= 0");
+    // Each number is checked alone (the defaults being valid), so that a refusal names its option.
+    const auto number = [&](const QString& option, const std::function<void(TrainingConfig&, double)>& assign) {
+        const double value = doubleOption(parser, option);
+        forOption(parser, option, [&] {
+            TrainingConfig alone;
+            assign(alone, value);
+            alone.validate();
+        });
+        assign(config, value);
+    };
+    number("lr", [](TrainingConfig& c, double v) { c.optimizer.learningRate = v; });
+    if (withPenalties) {
+        number("l1", [](TrainingConfig& c, double v) { c.regularization.l1 = v; });
+        number("l2", [](TrainingConfig& c, double v) { c.regularization.l2 = v; });
+    }
+    number("dropout", [](TrainingConfig& c, double v) { c.regularization.dropout = v; });
     config.validate();
     return config;
 }

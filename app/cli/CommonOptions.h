@@ -17,6 +17,8 @@ void addDatasetOptions(QCommandLineParser& parser);
 DatasetRequest datasetRequestFrom(const QCommandLineParser& parser, bool allowNoTestPart = false);
 
 void addModelOptions(QCommandLineParser& parser);
+// --model's hidden sizes (empty for logistic regression); a usage error quoting the text.
+std::vector<int> hiddenSizesFrom(const QCommandLineParser& parser);
 // The architecture for data with `inputs` features and `classes` classes.
 Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int classes);
 

@@ -19,7 +19,7 @@ int runScan(const QStringList& arguments, CommandStreams streams)
             addSavedModelOptions(parser);
             parser.addOption({"seed", "Seed of the data split (the one the model was trained with).", "S", "42"});
             parser.addOption({"out", "CSV file for the scan.", "FILE"});
-            parser.addOption({"levels", "Number of sparsity levels.", "N", "100"});
+            parser.addOption({"levels", "Number of sparsity levels (2 to " + QString::number(kMaxScanLevels) + ").", "N", "100"});
             parser.addOption({"max-sparsity", "Highest sparsity scanned.", "S", "0.999"});
             parser.addOption({"per-layer", "Prune each layer to the level separately instead of globally."});
             parser.addOption({"sensitivity", "Also scan each layer pruned alone (per-layer sensitivity)."});
@@ -30,15 +30,16 @@ int runScan(const QStringList& arguments, CommandStreams streams)
         [&](const QCommandLineParser& parser) {
             if (!parser.isSet("out"))
                 throw UsageError("--out FILE is required");
-            const ModelAndData loaded = loadModelAndData(parser);
+            // The options are checked before the model and its data are read.
             PruneScanOptions options;
-            options.levels = static_cast<int>(longOption(parser, "levels"));
+            options.levels = static_cast<int>(longOption(parser, "levels", 2, kMaxScanLevels));
             options.maxSparsity = doubleOption(parser, "max-sparsity");
             options.scope = parser.isSet("per-layer") ? PruningSpec::Scope::PerLayer : PruningSpec::Scope::Global;
             options.perLayerSensitivity = parser.isSet("sensitivity");
             options.precision = precisionFrom(parser);
             options.energy = energyTableFrom(parser);
             options.validate();
+            const ModelAndData loaded = loadModelAndData(parser);
             const PruneScanResult scan = runPruneScan(loaded.model.network, loaded.data.split.test, options);
             writeScanCsv(parser.value("out").toStdString(), scan);
             nlohmann::json json = toJson(scan);

@@ -47,19 +47,19 @@ int runSweep(const QStringList& arguments, CommandStreams streams)
                 grid.l2 = parseNumberRange(parser.value("l2"), "l2");
             grid.sparsities = parseNumberRange(parser.value("sparsity"), "sparsity");
             grid.precisions = parsePrecisionList(parser.value("bits"), parser.isSet("per-row"));
-            grid.validate();
+            SweepOptions options;
+            const TrainingConfig training = trainingConfigFrom(parser, false);
+            options.training = training;
+            options.epochs = training.epochs;
+            options.fineTuneEpochs = static_cast<int>(longOption(parser, "finetune-epochs", 0, kMaxEpochs));
+            options.folds = static_cast<int>(longOption(parser, "folds", 0, kMaxSweepFolds));
+            // The grid's size is refused before any data is read.
+            checkSweepSize(grid, options);
 
             const DatasetRequest request = datasetRequestFrom(parser);
             const PreparedData data = prepareDataset(request);
             const Dataset& train = data.split.train;
-            SweepOptions options;
             options.architecture = architectureFrom(parser, train.featureCount(), train.classCount());
-            const TrainingConfig training = trainingConfigFrom(parser, false);
-            options.training = training;
-            options.epochs = training.epochs;
-            options.fineTuneEpochs = static_cast<int>(longOption(parser, "finetune-epochs"));
-            options.folds = static_cast<int>(longOption(parser, "folds"));
-            options.validate();
 
             const int total = grid.configurations();
             const SweepResult result = runSweep(train, &data.split.test, options, grid, nullptr, [&](double fraction) {

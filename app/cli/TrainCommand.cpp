@@ -27,7 +27,7 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
             const DatasetRequest request = datasetRequestFrom(parser, true);
             const TrainingConfig config = trainingConfigFrom(parser);
             const ExactSolverChoice exact = exactSolverChoiceFrom(parser, false);
-            const bool logistic = parseHiddenSizes(parser.value("model").toStdString()).empty();
+            const bool logistic = hiddenSizesFrom(parser).empty();
             const QString solver = parser.isSet("solver") ? parser.value("solver")
                                    : logistic && config.regularization.l1 > 0.0 && config.regularization.dropout == 0.0
                                        ? QStringLiteral("exact")
@@ -50,7 +50,11 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
             if (wantsSession(parser) && run.network.isFinite())
                 writeSessionOption(parser, sessionFromRun(request, run), json);
             streams.out << json.dump(2) << '\n';
-            return run.result.outcome == TrainingOutcome::Diverged ? ExitFailure : ExitSuccess;
+            if (run.result.outcome != TrainingOutcome::Diverged)
+                return ExitSuccess;
+            // Said where errors go too: the JSON's outcome is easy to miss in a script.
+            streams.err << arguments.value(0).toStdString() << ": " << run.result.message << '\n';
+            return ExitFailure;
         });
 }
 

@@ -24,22 +24,26 @@ ScanPoint pointFrom(const Evaluation& e, double target)
     return p;
 }
 
-} // namespace
-
-void PruneScanOptions::validate() const
+// One check for the options and for scanSparsityLevels, which callers may use alone.
+void checkScanLevels(int levels, double maxSparsity)
 {
-    if (levels < 2)
-        throw ConfigError("prune scan: need at least 2 levels, got " + std::to_string(levels));
+    if (levels < 2 || levels > kMaxScanLevels)
+        throw ConfigError("prune scan: the number of levels must be from 2 to " + std::to_string(kMaxScanLevels)
+                          + ", got " + std::to_string(levels));
     if (!(maxSparsity > 0.0 && maxSparsity <= 1.0))
         throw ConfigError("prune scan: maximum sparsity must be in (0, 1], got " + std::to_string(maxSparsity));
 }
 
+} // namespace
+
+void PruneScanOptions::validate() const
+{
+    checkScanLevels(levels, maxSparsity);
+}
+
 std::vector<double> scanSparsityLevels(int count, double maxSparsity)
 {
-    if (count < 2)
-        throw ConfigError("prune scan: need at least 2 levels, got " + std::to_string(count));
-    if (!(maxSparsity > 0.0 && maxSparsity <= 1.0))
-        throw ConfigError("prune scan: maximum sparsity must be in (0, 1], got " + std::to_string(maxSparsity));
+    checkScanLevels(count, maxSparsity);
     std::vector<double> levels;
     levels.reserve(static_cast<std::size_t>(count));
     constexpr double knee = 0.9;

@@ -12,15 +12,20 @@
 
 namespace ss {
 
+// At most this many levels: ten times the default, a curve finer than a plot can show. A
+// scan's time grows with levels x (1 + layers) evaluations when per-layer sensitivity is on,
+// each about a slow slider drag; 1000 levels of the Fashion-MNIST MLP take a few seconds.
+inline constexpr int kMaxScanLevels = 1000;
+
 struct PruneScanOptions {
-    int levels = 100;                 // sparsity levels including 0
+    int levels = 100;                 // sparsity levels including 0, at most kMaxScanLevels
     double maxSparsity = 0.999;
     PruningSpec::Scope scope = PruningSpec::Scope::Global;
     QuantizationSpec precision;       // applied after pruning at every level
     bool perLayerSensitivity = false; // also scan each layer pruned alone
     EnergyTable energy;               // for the convenience runPruneScan (an evaluator has its own)
 
-    // Throws ConfigError: levels < 2, maxSparsity outside (0, 1].
+    // Throws ConfigError: levels outside [2, kMaxScanLevels], maxSparsity outside (0, 1].
     void validate() const;
 };
 
@@ -56,7 +61,7 @@ struct PruneScanResult {
 // fastest: half of them evenly spaced on [0, 0.9), the other half evenly spaced in
 // log(density) from 0.9 to maxSparsity (density 0.1 down to 1 - maxSparsity; maxSparsity = 1
 // is approached as density 1e-4 with the last level exactly 1). maxSparsity <= 0.9 (or fewer
-// than 4 levels): evenly spaced.
+// than 4 levels): evenly spaced. Throws ConfigError as PruneScanOptions::validate does.
 std::vector<double> scanSparsityLevels(int count, double maxSparsity);
 
 using ProgressCallback = std::function<void(double fraction)>;  // 0..1

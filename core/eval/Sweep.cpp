@@ -8,7 +8,9 @@
 
 #include <charconv>
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 namespace ss {
@@ -110,6 +112,15 @@ SweepRow aggregate(const Penalty& penalty, double sparsity, const QuantizationSp
 
 void SweepGrid::validate() const
 {
+    const auto checkLength = [](const char* what, std::size_t size) {
+        if (size > kMaxSweepListValues)
+            throw ConfigError(std::string("sweep: ") + what + " has " + std::to_string(size) + " values, more than the "
+                              + std::to_string(kMaxSweepListValues) + " a sweep takes");
+    };
+    checkLength("the L1 lambda list", l1.size());
+    checkLength("the L2 lambda list", l2.size());
+    checkLength("the list of target sparsities", sparsities.size());
+    checkLength("the list of precisions", precisions.size());
     for (double lambda : l1)
         if (!(lambda >= 0.0) || !std::isfinite(lambda))
             throw ConfigError("sweep: L1 lambda must be a finite number >= 0, got " + text(lambda));
@@ -126,6 +137,12 @@ void SweepGrid::validate() const
     for (const QuantizationSpec& p : precisions)
         if (p.format == QuantizationSpec::Format::Int && (p.bits < 1 || p.bits > 8))
             throw ConfigError("sweep: integer precision must have 1..8 bits, got " + std::to_string(p.bits));
+    // The lists are short enough by now for the product to fit a long.
+    const long count = static_cast<long>(std::max<std::size_t>(1, l1.size() + l2.size()) * sparsities.size()
+                                         * precisions.size());
+    if (count > kMaxSweepConfigurations)
+        throw ConfigError("sweep: the grid has " + std::to_string(count) + " configurations (lambdas x sparsities x "
+                          "precisions), more than the " + std::to_string(kMaxSweepConfigurations) + " a sweep takes");
 }
 
 int SweepGrid::trainingRuns() const
@@ -141,12 +158,33 @@ int SweepGrid::configurations() const
 void SweepOptions::validate() const
 {
     training.validate();
-    if (epochs < 0)
-        throw ConfigError("sweep: epochs must be >= 0, got " + std::to_string(epochs));
-    if (fineTuneEpochs < 0)
-        throw ConfigError("sweep: fine-tune epochs must be >= 0, got " + std::to_string(fineTuneEpochs));
-    if (folds == 1 || folds < 0)
-        throw ConfigError("sweep: folds must be 0 (use the test set) or >= 2, got " + std::to_string(folds));
+    if (epochs < 0 || epochs > kMaxEpochs)
+        throw ConfigError("sweep: epochs must be from 0 to " + std::to_string(kMaxEpochs) + ", got "
+                          + std::to_string(epochs));
+    if (fineTuneEpochs < 0 || fineTuneEpochs > kMaxEpochs)
+        throw ConfigError("sweep: fine-tune epochs must be from 0 to " + std::to_string(kMaxEpochs) + ", got "
+                          + std::to_string(fineTuneEpochs));
+    if (folds == 1 || folds < 0 || folds > kMaxSweepFolds)
+        throw ConfigError("sweep: folds must be 0 (use the test set) or from 2 to " + std::to_string(kMaxSweepFolds)
+                          + ", got " + std::to_string(folds));
+}
+
+long sweepTrainedModels(const SweepGrid& grid, const SweepOptions& options)
+{
+    const long fineTuned = options.fineTuneEpochs > 0
+        ? static_cast<long>(std::count_if(grid.sparsities.begin(), grid.sparsities.end(), [](double s) { return s > 0.0; }))
+        : 0;
+    return static_cast<long>(grid.trainingRuns()) * std::max(1, options.folds) * (1 + fineTuned);
+}
+
+void checkSweepSize(const SweepGrid& grid, const SweepOptions& options)
+{
+    grid.validate();
+    options.validate();
+    const long models = sweepTrainedModels(grid, options);
+    if (models > kMaxSweepTrainedModels)
+        throw ConfigError("sweep: it would train " + std::to_string(models) + " models (lambdas x folds x (1 + fine-tuned "
+                          "sparsities)), more than the " + std::to_string(kMaxSweepTrainedModels) + " a sweep takes");
 }
 
 std::vector<std::vector<int>> stratifiedFolds(const Labels& labels, int classCount, int folds, std::uint64_t seed)
@@ -182,8 +220,7 @@ std::vector<std::vector<int>> stratifiedFolds(const Labels& labels, int classCou
 SweepResult runSweep(const Dataset& train, const Dataset* test, const SweepOptions& options, const SweepGrid& grid,
                      const std::atomic<bool>* cancel, const ProgressCallback& onProgress)
 {
-    options.validate();
-    grid.validate();
+    checkSweepSize(grid, options);
     train.validate();
     const bool crossValidated = options.folds >= 2;
     if (!crossValidated && !test)
@@ -196,28 +233,27 @@ SweepResult runSweep(const Dataset& train, const Dataset* test, const SweepOptio
     architecture.inputs = train.featureCount();
     architecture.classes = train.classCount();
 
-    // The (train, measure) pairs: k folds, or the training and test sets.
+    // The (train, measure) pairs: k folds, or the training and test sets. A fold's copy of the
+    // data is made when it is trained, so that memory holds one fold whatever k is.
     struct Split {
         Dataset fit;
         Dataset measure;
     };
-    std::vector<Split> splits;
-    if (crossValidated) {
-        const auto folds = stratifiedFolds(train.labels, train.classCount(), options.folds, options.training.seed);
-        for (std::size_t f = 0; f < folds.size(); ++f) {
-            std::vector<int> rest;
-            for (std::size_t g = 0; g < folds.size(); ++g)
-                if (g != f)
-                    rest.insert(rest.end(), folds[g].begin(), folds[g].end());
-            std::sort(rest.begin(), rest.end());
-            splits.push_back({train.subset(rest), train.subset(folds[f])});
-        }
-    } else {
-        splits.push_back({train, *test});
-    }
+    const std::vector<std::vector<int>> folds = crossValidated
+        ? stratifiedFolds(train.labels, train.classCount(), options.folds, options.training.seed)
+        : std::vector<std::vector<int>>{};
+    const std::size_t splitCount = crossValidated ? folds.size() : 1;
+    const auto foldSplit = [&](std::size_t f) {
+        std::vector<int> rest;
+        for (std::size_t g = 0; g < folds.size(); ++g)
+            if (g != f)
+                rest.insert(rest.end(), folds[g].begin(), folds[g].end());
+        std::sort(rest.begin(), rest.end());
+        return Split{train.subset(rest), train.subset(folds[f])};
+    };
 
     const std::vector<Penalty> penalties = penaltiesOf(grid);
-    const long total = static_cast<long>(penalties.size() * splits.size() * grid.sparsities.size()
+    const long total = static_cast<long>(penalties.size() * splitCount * grid.sparsities.size()
                                          * grid.precisions.size());
     long done = 0;
     const auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
@@ -231,17 +267,22 @@ SweepResult runSweep(const Dataset& train, const Dataset* test, const SweepOptio
         // measurements[sparsity][precision][fold]
         std::vector<std::vector<std::vector<Measurement>>> measurements(
             grid.sparsities.size(), std::vector<std::vector<Measurement>>(grid.precisions.size()));
-        for (const Split& split : splits) {
+        for (std::size_t f = 0; f < splitCount; ++f) {
             if (cancelled()) {
                 result.cancelled = true;
                 markParetoFronts(result.rows);
                 return result;
             }
+            std::optional<Split> fold;
+            if (crossValidated)
+                fold = foldSplit(f);
+            const Dataset& fit = crossValidated ? fold->fit : train;
+            const Dataset& measure = crossValidated ? fold->measure : *test;
             const auto trainStart = Clock::now();
             Network network(architecture, options.training.seed);
             bool diverged = false;
             {
-                Trainer trainer(network, split.fit, nullptr, config);
+                Trainer trainer(network, fit, nullptr, config);
                 const TrainingResult outcome = trainer.train(options.epochs, cancel);
                 if (outcome.outcome == TrainingOutcome::Cancelled) {
                     result.cancelled = true;
@@ -262,7 +303,7 @@ SweepResult runSweep(const Dataset& train, const Dataset* test, const SweepOptio
                 prune(pruned, PruningSpec::sparsity(grid.sparsities[s], options.scope));
                 bool tuneDiverged = false;
                 if (options.fineTuneEpochs > 0 && grid.sparsities[s] > 0.0) {
-                    Trainer trainer(pruned, split.fit, nullptr, config);
+                    Trainer trainer(pruned, fit, nullptr, config);
                     const TrainingResult outcome = trainer.train(options.fineTuneEpochs, cancel);
                     if (outcome.outcome == TrainingOutcome::Cancelled) {
                         result.cancelled = true;
@@ -272,7 +313,7 @@ SweepResult runSweep(const Dataset& train, const Dataset* test, const SweepOptio
                     tuneDiverged = outcome.outcome == TrainingOutcome::Diverged;
                 }
                 const double tuneSeconds = std::chrono::duration<double>(Clock::now() - tuneStart).count();
-                InstantEvaluator evaluator(pruned, split.measure, options.energy);
+                InstantEvaluator evaluator(pruned, measure, options.energy);
                 for (std::size_t p = 0; p < grid.precisions.size(); ++p) {
                     if (cancelled()) {
                         result.cancelled = true;

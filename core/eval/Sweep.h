@@ -18,6 +18,16 @@
 
 namespace ss {
 
+// A sweep's size, checked before anything is trained: its time grows with the models trained
+// (lambdas x folds, and once more per fine-tuned sparsity) and the rows evaluated. A list
+// longer than 1000 values is a typo (the A:B:N form stops there too); 10,000 rows or trained
+// models is hours on the small sets and days on Fashion-MNIST; beyond 100 folds each one
+// measures too few samples to mean anything.
+inline constexpr std::size_t kMaxSweepListValues = 1000;
+inline constexpr long kMaxSweepConfigurations = 10'000;
+inline constexpr long kMaxSweepTrainedModels = 10'000;
+inline constexpr int kMaxSweepFolds = 100;
+
 struct SweepGrid {
     std::vector<double> l1;                          // lambdas trained with an L1 penalty
     std::vector<double> l2;                          // lambdas trained with an L2 penalty
@@ -25,7 +35,8 @@ struct SweepGrid {
     std::vector<QuantizationSpec> precisions = {QuantizationSpec::float32()};
 
     // Throws ConfigError naming the value: negative or non-finite lambda, sparsity outside
-    // [0, 1], empty sparsity or precision lists, invalid precisions.
+    // [0, 1], empty sparsity or precision lists, invalid precisions, a list longer than
+    // kMaxSweepListValues, more than kMaxSweepConfigurations configurations.
     void validate() const;
     // Trained models: one per lambda (a single unregularised one when both lists are empty).
     int trainingRuns() const;
@@ -44,8 +55,17 @@ struct SweepOptions {
     PruningSpec::Scope scope = PruningSpec::Scope::Global;
     EnergyTable energy;
 
+    // Throws ConfigError: the training configuration's checks, epochs or fine-tune epochs
+    // outside [0, kMaxEpochs], folds 1, negative or above kMaxSweepFolds.
     void validate() const;
 };
+
+// Models a sweep trains: one per lambda and fold (one fold on the test set), and one more
+// per fine-tuned non-zero sparsity. Call after both validate().
+long sweepTrainedModels(const SweepGrid& grid, const SweepOptions& options);
+// Both validate() and the limit kMaxSweepTrainedModels (ConfigError naming the count); runSweep
+// calls it first, the commands before they load any data.
+void checkSweepSize(const SweepGrid& grid, const SweepOptions& options);
 
 struct SweepRow {
     std::string penalty;            // "none", "l1" or "l2"

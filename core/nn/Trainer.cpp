@@ -63,6 +63,22 @@ void checkData(const Network& network, const Dataset& data, const char* role)
                               + std::to_string(network.classCount()) + " classes");
 }
 
+// The largest magnitude among the values, for the divergence bound (NaN is caught by the
+// optimiser's finiteness test, not here).
+Scalar largestMagnitude(const Scalar* values, Eigen::Index count)
+{
+    return count == 0 ? Scalar(0) : Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>>(values, count).abs().maxCoeff();
+}
+
+Scalar largestParameter(const Network& network)
+{
+    Scalar largest = 0;
+    for (const DenseLayer& layer : network.layers())
+        largest = std::max({largest, largestMagnitude(layer.weights.data(), layer.weights.size()),
+                            largestMagnitude(layer.bias.data(), layer.bias.size())});
+    return largest;
+}
+
 } // namespace
 
 struct Trainer::State {
@@ -96,6 +112,7 @@ struct Trainer::State {
         double lossSum = 0;        // this step: summed loss / batch size
         long correct = 0;
         bool finite = true;
+        Scalar largestParameter = 0; // this step: the largest |value| this thread updated
     };
     std::vector<Worker> workers;
     int workerBatch = 0;           // batch size the workers were prepared for
@@ -247,6 +264,15 @@ bool Trainer::synchronize(TrainingResult& result)
         result.message = "The network's weights are not finite (NaN or Inf) before training; nothing was changed.";
         return false;
     }
+    // The kept weights must be within the bound: a network already beyond it is not trained.
+    if (const Scalar largest = largestParameter(m_network); largest > kDivergenceWeightBound) {
+        std::ostringstream text;
+        text << "The network has a weight of magnitude " << largest << " before training, beyond the bound of "
+             << kDivergenceWeightBound << "; nothing was changed.";
+        result.outcome = TrainingOutcome::Diverged;
+        result.message = text.str();
+        return false;
+    }
     takeSnapshot();
     return true;
 }
@@ -377,6 +403,7 @@ bool Trainer::runStep(TrainingResult& result)
 
     double loss = 0;
     bool finite = true;
+    Scalar largest = 0; // the largest |parameter| after the update
     if (threads == 1) {
         computePart(0, 0, n, n);
         const State::Worker& worker = s.workers.front();
@@ -397,6 +424,8 @@ bool Trainer::runStep(TrainingResult& result)
                                               mask, penalty);
                 finite &= s.optimizer->update(2 * l + 1, {layer.bias.data(), static_cast<std::size_t>(layer.bias.size())},
                                               {backpropagation.biasGradient(l).data(), static_cast<std::size_t>(layer.bias.size())});
+                largest = std::max({largest, largestMagnitude(layer.weights.data(), layer.weights.size()),
+                                    largestMagnitude(layer.bias.data(), layer.bias.size())});
             }
         }
     } else {
@@ -404,8 +433,10 @@ bool Trainer::runStep(TrainingResult& result)
         // sums the parts' gradients over its own span of the parameters (in part order: the
         // same bits on every run) and steps it.
         s.optimizer->beginStep();
-        for (State::Worker& worker : s.workers)
+        for (State::Worker& worker : s.workers) {
             worker.finite = true;
+            worker.largestParameter = 0;
+        }
         if (!s.team || s.team->size() != threads)
             s.team = std::make_unique<ThreadTeam>(threads);
         std::atomic<bool> failed{false};
@@ -444,6 +475,8 @@ bool Trainer::runStep(TrainingResult& result)
                 const Scalar* mask = weights && s.layerMasked[l] ? layer.mask.data() : nullptr;
                 own.finite &= s.optimizer->updateSlice(tensor, begin, end, values, sum, mask,
                                                        weights ? penalty : PenaltyTerms{});
+                own.largestParameter = std::max(own.largestParameter,
+                                                largestMagnitude(values + begin, static_cast<Eigen::Index>(end - begin)));
             }
         };
         s.team->run(task);
@@ -452,6 +485,7 @@ bool Trainer::runStep(TrainingResult& result)
         for (const State::Worker& worker : s.workers) {
             loss += worker.lossSum;
             finite &= worker.finite;
+            largest = std::max(largest, worker.largestParameter);
         }
         if (!diverging(loss) && snapshotDue)
             s.snapshotStep = s.steps;
@@ -485,6 +519,15 @@ bool Trainer::runStep(TrainingResult& result)
                          + "): the weights became NaN or infinite. " + restoredText();
         return false;
     }
+    if (largest > kDivergenceWeightBound) {
+        restoreSnapshot();
+        result.outcome = TrainingOutcome::Diverged;
+        std::ostringstream what;
+        what << "Training diverged at step " << s.steps << " (epoch " << s.epochs + 1 << "): a weight reached magnitude "
+             << largest << ", beyond the bound of " << kDivergenceWeightBound << ". ";
+        result.message = what.str() + restoredText();
+        return false;
+    }
     return true;
 }
 
@@ -512,8 +555,8 @@ double Trainer::divergenceLimit() const
 std::string Trainer::restoredText() const
 {
     return "Training stopped; the last good weights (those after step " + std::to_string(m_state->snapshotStep)
-           + ", whose loss was finite and in range) were restored and the optimiser state was reset. Lower the learning "
-             "rate to continue.";
+           + ", with a finite loss in range and weights within the bound) were restored and the optimiser state was "
+             "reset. Lower the learning rate to continue.";
 }
 
 TrainingResult Trainer::step()

@@ -34,6 +34,14 @@ enum class TrainingOutcome { Finished, Cancelled, Diverged };
 // magnitude: a healthy run's mini-batch losses vary by a factor of ten or so, while an
 // exploding one (Adam at lr 1e3) passes 1e3 x ln 2 within a few steps.
 inline constexpr double kDivergenceLossFactor = 1000.0;
+// Divergence the loss does not show: a weight or bias beyond this magnitude (or not finite)
+// stops training too, and the weights kept are within it. The inputs are scaled to order 1
+// (FeatureScaler in data/Dataset.h: standardised, or pixels divided by 255), so a healthy
+// network's parameters are of order 1 to 100, even after long unregularised training on
+// separable data; a parameter of a million only arises from steps far too large, e.g. Adam
+// moving every weight by about its learning rate per step while the logits saturate and the
+// loss stays near 0.
+inline constexpr double kDivergenceWeightBound = 1e6;
 
 struct TrainingResult {
     TrainingOutcome outcome = TrainingOutcome::Finished;

@@ -6,7 +6,9 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <cmath>
 #include <fstream>
+#include <functional>
 #include <vector>
 
 #include <sys/stat.h>
@@ -51,6 +53,8 @@ private slots:
     void hostileInputs_data();
     void hostileInputs();
     void unknownCommandsAreNamed();
+    void divergenceSavesTheLastGoodModel();
+    void longValuesAreQuotedShort();
 
     void trainPrintsHistoryAndMetrics();
     void trainSavesModel();
@@ -139,9 +143,33 @@ void TestCli::hostileInputs_data()
     row("long value quoted short", article + QStringList{"--epochs", QString("9").repeated(5000)}, ExitUsage,
         {"'99999", "...'"});
     // Sizes that scale memory: estimated and refused before allocating.
-    row("hidden 30000,30000", article + QStringList{"--model", "30000,30000"}, ExitUsage, {"would need about", "GB to train"});
+    row("hidden 30000,30000", article + QStringList{"--model", "30000,30000"}, ExitUsage,
+        {"--model '30000,30000'", "would need about", "GB to train"});
     row("33 hidden layers", article + QStringList{"--model", QString("2,").repeated(32) + "2"}, ExitUsage,
-        {"33 hidden layers"});
+        {"--model '2,2,", "33 hidden layers"});
+    // Sizes that scale time: scan levels and sweep grids, refused before the model or the data
+    // is read (the model file of the scan rows does not exist).
+    const QStringList scan = {"scan", "--model", "%DIR%/absent.json", "--out", "%DIR%/scan.csv", "--session", "%DIR%/s.json"};
+    row("scan levels beyond the limit", scan + QStringList{"--levels", "1001"}, ExitUsage, {"--levels", "[2, 1000]", "'1001'"});
+    row("scan levels 2^31", scan + QStringList{"--levels", "2147483648"}, ExitUsage, {"--levels", "'2147483648'"});
+    const QStringList sweep = {"sweep", "--dataset", "iris", "--model", "logistic", "--epochs", "1", "--out",
+                               "%DIR%/sweep", "--session", "%DIR%/s.json"};
+    row("sweep list of 1001 lambdas", sweep + QStringList{"--l1", QString("0.01,").repeated(1000) + "0.01"}, ExitUsage,
+        {"1001 values", "1000"});
+    row("sweep of 11000 configurations",
+        sweep + QStringList{"--l1", "0.001:0.1:1000", "--sparsity", "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95"},
+        ExitUsage, {"11000 configurations", "10000"});
+    row("sweep folds beyond the limit", sweep + QStringList{"--folds", "101"}, ExitUsage, {"--folds", "'101'", "[0, 100]"});
+    row("sweep of 11000 trained models", sweep + QStringList{"--l1", "0.001:0.1:1000", "--folds", "11"}, ExitUsage,
+        {"11000 models", "10000"});
+    // Divergence with a finite loss: the loss grows by orders of magnitude, or a weight goes
+    // beyond the bound while the loss stays at 0. Exit 1 and said on stderr.
+    const QStringList quick = {"train", "--model", "logistic", "--epochs", "30", "--optimizer", "adam"};
+    row("adam lr 1e3 diverges", quick + QStringList{"--dataset", "iris", "--lr", "1e3"}, ExitFailure,
+        {"diverged", "times the best seen", "last good weights"});
+    row("adam lr 3e5 beyond the weight bound", quick + QStringList{"--dataset", "%DIR%/clusters.csv", "--lr", "3e5"},
+        ExitFailure, {"diverged", "beyond the bound", "last good weights"}, {"clusters.csv"},
+        {"x,y,label\n-1,-1,a\n-1.1,-0.9,a\n-0.9,-1.1,a\n-1,-1.2,a\n1,1,b\n1.1,0.9,b\n0.9,1.1,b\n1,1.2,b\n"});
     // Nothing to test on.
     row("samples 2", train + QStringList{"--dataset", "moons", "--samples", "2"}, ExitUsage, {"no test samples"});
     row("test fraction 1e-9", article + QStringList{"--test-fraction", "1e-9"}, ExitUsage, {"no test samples"});
@@ -207,6 +235,64 @@ void TestCli::hostileInputs()
     left.sort();
     fileNames.sort();
     QCOMPARE(left, fileNames);
+}
+
+// Divergence keeps the last good model: --save writes it, and every weight is finite and
+// within the bound, though the command exits 1.
+void TestCli::divergenceSavesTheLastGoodModel()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model.json");
+    const Outcome o = run({"train", "--dataset", "digits", "--model", "32", "--optimizer", "rmsprop", "--lr", "1e3",
+                           "--epochs", "10", "--save", model});
+    QCOMPARE(o.exitCode, ExitFailure);
+    QVERIFY2(o.err.find("diverged") != std::string::npos, o.err.c_str());
+    QCOMPARE(o.json()["training"]["outcome"].get<std::string>(), std::string("diverged"));
+    nlohmann::json saved;
+    std::ifstream(model.toStdString()) >> saved;
+    double largest = 0;
+    long count = 0;
+    const std::function<void(const nlohmann::json&)> visit = [&](const nlohmann::json& value) {
+        if (value.is_number()) {
+            largest = std::max(largest, std::abs(value.get<double>()));
+            ++count;
+        } else if (value.is_array()) {
+            for (const nlohmann::json& item : value)
+                visit(item);
+        }
+    };
+    for (const nlohmann::json& layer : saved["layers"]) {
+        visit(layer["weights"]);
+        visit(layer["bias"]);
+    }
+    QVERIFY(count > 64 * 32);
+    QVERIFY2(std::isfinite(largest) && largest <= 1e6, std::to_string(largest).c_str());
+}
+
+// A bad value of millions of characters in a file is quoted in part: the message names the
+// file and the field and stays short.
+void TestCli::longValuesAreQuotedShort()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model.json");
+    QCOMPARE(run({"train", "--dataset", "moons", "--model", "4", "--epochs", "1", "--save", model}).exitCode, 0);
+    nlohmann::json json;
+    std::ifstream(model.toStdString()) >> json;
+    json["architecture"]["activation"] = std::string(2'000'000, 'z');
+    const QString edited = dir.filePath("edited.json");
+    writeText(edited, json.dump());
+    const Outcome o = run({"prune", "--model", edited, "--sparsity", "0.5"});
+    QVERIFY(o.exitCode == ExitFailure || o.exitCode == ExitUsage);
+    const std::string first = o.err.substr(0, o.err.find('\n'));
+    QVERIFY2(first.find(edited.toStdString()) != std::string::npos && first.find("activation") != std::string::npos,
+             first.substr(0, 1000).c_str());
+    QVERIFY2(first.size() <= kMaxMessageLength + 100, std::to_string(first.size()).c_str());
+
+    QCOMPARE(boundedMessage("short"), std::string("short"));
+    const std::string cut = boundedMessage("f.json: x: '" + std::string(5000, '\xc3') + "' ends here");
+    QVERIFY(cut.size() <= kMaxMessageLength + 100);
+    QVERIFY(cut.rfind("f.json: x: '", 0) == 0);
+    QVERIFY(cut.find("' ends here") != std::string::npos);
 }
 
 void TestCli::unknownCommandsAreNamed()

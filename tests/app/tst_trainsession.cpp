@@ -134,6 +134,46 @@ private slots:
         QCOMPARE(session.sweep->options.epochs, 5);
     }
 
+    // A session is refused, naming the file and the field, when its sweep is larger than a
+    // sweep may be (the grid or the folds beyond the stated limits).
+    void sweepBeyondTheLimitsInASessionIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString swept = dir.filePath("sweep.session.json");
+        const Outcome o = run({"sweep", "--dataset", "xor", "--model", "logistic", "--epochs", "1", "--l1", "0.001",
+                               "--out", dir.filePath("sweep"), "--session", swept});
+        QCOMPARE(o.exitCode, 0);
+        nlohmann::json json;
+        std::ifstream(swept.toStdString()) >> json;
+        // The message of the refusal (which must name the file), or "" when the file loads.
+        const auto refusal = [&](const nlohmann::json& edited) -> std::string {
+            const std::string file = dir.filePath("edited.json").toStdString();
+            std::ofstream(file) << edited.dump();
+            try {
+                loadSession(file);
+            } catch (const InputError& error) {
+                return error.file() == file ? error.what() : "another file named: " + error.file();
+            }
+            return {};
+        };
+        QVERIFY(refusal(json).empty());
+        nlohmann::json edited = json;
+        edited["sweep"]["grid"]["l1"] = std::vector<double>(kMaxSweepListValues + 1, 0.01);
+        std::string message = refusal(edited);
+        QVERIFY2(message.find("sweep.grid") != std::string::npos && message.find("1001 values") != std::string::npos,
+                 message.c_str());
+        edited = json;
+        edited["sweep"]["grid"]["l1"] = std::vector<double>(200, 0.01);
+        edited["sweep"]["grid"]["sparsities"] = std::vector<double>(51, 0.5);
+        message = refusal(edited);
+        QVERIFY2(message.find("10200 configurations") != std::string::npos, message.c_str());
+        edited = json;
+        edited["sweep"]["options"]["folds"] = kMaxSweepFolds + 1;
+        message = refusal(edited);
+        QVERIFY2(message.find("sweep.options") != std::string::npos && message.find("folds") != std::string::npos,
+                 message.c_str());
+    }
+
     void sweepPlotsGoThroughASession()
     {
         QTemporaryDir dir;

@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <limits>
 
 using namespace ss;
 
@@ -158,6 +159,24 @@ void TestPruneScan::badOptions()
     options.maxSparsity = 1.5;
     QVERIFY_THROWS_EXCEPTION(ConfigError, runPruneScan(model.network, model.test, options));
     QVERIFY_THROWS_EXCEPTION(ConfigError, scanSparsityLevels(10, 0.0));
+    // The stated limit on levels, named in the message, checked before anything is allocated
+    // (2^31 - 1 levels would reserve 16 GB).
+    options.maxSparsity = 0.999;
+    options.levels = kMaxScanLevels;
+    QVERIFY_THROWS_NO_EXCEPTION(options.validate());
+    QCOMPARE(scanSparsityLevels(kMaxScanLevels, 0.999).size(), std::size_t(kMaxScanLevels));
+    for (const int levels : {kMaxScanLevels + 1, std::numeric_limits<int>::max()}) {
+        options.levels = levels;
+        try {
+            runPruneScan(model.network, model.test, options);
+            QFAIL("accepted too many levels");
+        } catch (const ConfigError& error) {
+            const std::string message = error.what();
+            QVERIFY2(message.find("from 2 to " + std::to_string(kMaxScanLevels)) != std::string::npos, error.what());
+            QVERIFY2(message.find(std::to_string(levels)) != std::string::npos, error.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(ConfigError, scanSparsityLevels(levels, 0.999));
+    }
 }
 
 // A model whose weights are 60 % zeros, half of them -0.0 (what an fp16 model of tiny

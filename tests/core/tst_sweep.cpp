@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <set>
+#include <string>
+#include <vector>
 
 using namespace ss;
 
@@ -50,6 +52,7 @@ private slots:
     void fineTuningRecovers();
     void cancelKeepsFinishedLambdas();
     void badInput();
+    void sizeLimits();
     void gridParsers();
 };
 
@@ -203,6 +206,95 @@ void TestSweep::badInput()
     options = smallOptions();
     options.training.optimizer.learningRate = -1;
     QVERIFY_THROWS_EXCEPTION(ConfigError, runSweep(data.train, &data.test, options, grid));
+}
+
+namespace {
+
+// The ConfigError's message, or "" when nothing was thrown.
+template <typename Call>
+std::string refusal(Call&& call)
+{
+    try {
+        call();
+    } catch (const ConfigError& error) {
+        return error.what();
+    }
+    return {};
+}
+
+bool mentions(const std::string& message, const std::vector<std::string>& parts)
+{
+    for (const std::string& part : parts)
+        if (message.find(part) == std::string::npos)
+            return false;
+    return true;
+}
+
+} // namespace
+
+// Every size that scales a sweep's time or memory has a stated limit, checked (and named in
+// the message) before anything is trained: runSweep throws at once on grids that would run
+// for days.
+void TestSweep::sizeLimits()
+{
+    const Data data = blobs();
+    const SweepOptions options = smallOptions();
+    std::string message;
+
+    SweepGrid grid;
+    grid.l1.assign(kMaxSweepListValues, 0.01);
+    QVERIFY_THROWS_NO_EXCEPTION(grid.validate());
+    grid.l1.push_back(0.01);
+    message = refusal([&] { runSweep(data.train, &data.test, options, grid); });
+    QVERIFY2(mentions(message, {"L1", std::to_string(kMaxSweepListValues + 1), std::to_string(kMaxSweepListValues)}),
+             message.c_str());
+    grid = SweepGrid{};
+    grid.sparsities.assign(kMaxSweepListValues + 1, 0.5);
+    QVERIFY2(mentions(refusal([&] { grid.validate(); }), {"sparsities"}), "sparsities");
+    grid = SweepGrid{};
+    grid.precisions.assign(kMaxSweepListValues + 1, QuantizationSpec::integer(8));
+    QVERIFY2(mentions(refusal([&] { grid.validate(); }), {"precisions"}), "precisions");
+
+    // Configurations: lambdas x sparsities x precisions, each list within its own limit.
+    grid = SweepGrid{};
+    grid.l1.assign(100, 0.01);
+    grid.sparsities.assign(10, 0.5);
+    grid.precisions.assign(10, QuantizationSpec::float32());
+    QCOMPARE(long(grid.configurations()), kMaxSweepConfigurations);
+    QVERIFY_THROWS_NO_EXCEPTION(grid.validate());
+    grid.l2 = {0.01};
+    message = refusal([&] { runSweep(data.train, &data.test, options, grid); });
+    QVERIFY2(mentions(message, {"10100 configurations", std::to_string(kMaxSweepConfigurations)}), message.c_str());
+
+    // Folds.
+    grid = SweepGrid{};
+    SweepOptions folded = options;
+    folded.folds = kMaxSweepFolds + 1;
+    message = refusal([&] { runSweep(data.train, &data.test, folded, grid); });
+    QVERIFY2(mentions(message, {"folds", std::to_string(kMaxSweepFolds + 1), std::to_string(kMaxSweepFolds)}),
+             message.c_str());
+    folded.epochs = kMaxEpochs + 1;
+    folded.folds = 0;
+    QVERIFY2(mentions(refusal([&] { folded.validate(); }), {std::to_string(kMaxEpochs + 1)}), "epochs");
+
+    // Models trained: lambdas x folds x (1 + fine-tuned sparsities).
+    grid.l1.assign(500, 0.01);
+    folded = options;
+    folded.folds = 20;
+    QCOMPARE(sweepTrainedModels(grid, folded), kMaxSweepTrainedModels);
+    QVERIFY_THROWS_NO_EXCEPTION(checkSweepSize(grid, folded));
+    folded.folds = 21;
+    message = refusal([&] { runSweep(data.train, &data.test, folded, grid); });
+    QVERIFY2(mentions(message, {"10500 models", std::to_string(kMaxSweepTrainedModels)}), message.c_str());
+    folded.folds = 10;
+    folded.fineTuneEpochs = 2;
+    grid.sparsities = {0.0, 0.5};                     // one fine-tuned sparsity: 500 x 10 x 2
+    QCOMPARE(sweepTrainedModels(grid, folded), 10'000L);
+    QVERIFY_THROWS_NO_EXCEPTION(checkSweepSize(grid, folded));
+    grid.sparsities = {0.0, 0.5, 0.9};                // 500 x 10 x 3
+    QVERIFY2(mentions(refusal([&] { checkSweepSize(grid, folded); }), {"15000 models"}), "fine-tuning");
+    folded.fineTuneEpochs = 0;                        // no fine-tuning: 500 x 10
+    QCOMPARE(sweepTrainedModels(grid, folded), 5000L);
 }
 
 void TestSweep::gridParsers()

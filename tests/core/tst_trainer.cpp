@@ -350,6 +350,64 @@ private slots:
         QVERIFY2(kept <= kDivergenceLossFactor * std::log(double(classes)), std::to_string(kept).c_str());
     }
 
+    // Divergence neither the loss nor a NaN shows: two clusters any large weight separates, so
+    // the logits saturate and the loss stays at 0 while Adam (at lr 3e5) moves every weight by
+    // about its learning rate per step. The weight bound stops it after a few steps and keeps
+    // weights within the bound. With 4096 features and batches of 512 the step is split among
+    // the thread team, whose members check their own share of the parameters.
+    void divergenceBeyondTheWeightBound_data()
+    {
+        QTest::addColumn<int>("features");
+        QTest::addColumn<int>("batch");
+        QTest::newRow("one thread") << 2 << 16;
+        QTest::newRow("thread team") << 4096 << 512;
+    }
+    void divergenceBeyondTheWeightBound()
+    {
+        QFETCH(int, features);
+        QFETCH(int, batch);
+        Dataset data;
+        data.name = "clusters";
+        data.classNames = {"minus", "plus"};
+        const int samples = 2 * batch;
+        data.features.resize(features, samples);
+        for (int j = 0; j < samples; ++j) {
+            data.labels.push_back(j % 2);
+            data.features.col(j).setConstant(j % 2 ? Scalar(1) : Scalar(-1));
+        }
+        Network network(mlp(features, {}, 2), 4);
+        Trainer trainer(network, data, nullptr, adam(3e5, batch));
+        const TrainingResult result = trainer.train(50);
+        QVERIFY2(result.outcome == TrainingOutcome::Diverged, "reported as finished");
+        QVERIFY2(result.message.find("beyond the bound") != std::string::npos, result.message.c_str());
+        QVERIFY2(result.message.find("last good weights") != std::string::npos, result.message.c_str());
+        // Not at the first step: the weights grew for a while with the loss at 0.
+        QVERIFY2(trainer.stepCount() >= 2, std::to_string(trainer.stepCount()).c_str());
+        QVERIFY(trainer.evaluateNow().trainLoss < 1e-3);
+        const DenseLayer& layer = network.layers().front();
+        QVERIFY(network.isFinite());
+        QVERIFY(layer.weights.cwiseAbs().maxCoeff() <= kDivergenceWeightBound);
+        QVERIFY(layer.weights.cwiseAbs().maxCoeff() > kDivergenceWeightBound / 10); // the last good step, not the start
+        QVERIFY(layer.bias.cwiseAbs().maxCoeff() <= kDivergenceWeightBound);
+        // With a sane learning rate training carries on from the kept weights.
+        trainer.setConfig(adam(0.01, batch));
+        QVERIFY(trainer.train(1).outcome == TrainingOutcome::Finished);
+    }
+
+    void networkBeyondTheWeightBoundIsNotTrained()
+    {
+        const PreparedData data = prepare("moons", 100, 0.2);
+        Network network(mlp(2, {4}, 2), 4);
+        network.layers()[0].weights(1, 1) = Scalar(-2 * kDivergenceWeightBound);
+        const Network before = network;
+        Trainer trainer(network, data.split.train, nullptr, adam(0.01, 10));
+        const TrainingResult result = trainer.train(1);
+        QVERIFY(result.outcome == TrainingOutcome::Diverged);
+        QVERIFY2(result.message.find("before training") != std::string::npos, result.message.c_str());
+        QCOMPARE(trainer.stepCount(), 0L);
+        QVERIFY(sameWeights(network, before));
+    }
+
     void healthyTrainingIsNotCalledDivergent()
     {
         // Long unregularised training on separable data drives the loss towards 0 and makes

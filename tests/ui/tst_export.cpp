@@ -551,12 +551,93 @@ private slots:
         QVERIFY(!error.isEmpty());
         QVERIFY(window.problemBanner()->text().contains(QStringLiteral("Nothing was changed")));
 
+        // Refused while reading, the message short: an optimizer named by a million characters
+        // is quoted in part (the whole of it takes the banner many seconds to lay out).
+        edited = json;
+        edited["training"]["optimizer"]["kind"] = std::string(1'000'000, 'z');
+        const QString longName = m_folder.filePath(QStringLiteral("long-name.json"));
+        writeBytes(longName, QByteArray::fromStdString(edited.dump()));
+        error.clear();
+        QVERIFY(!window.sessions()->openAndWait(longName, kTimeout, &error));
+        QVERIFY2(error.contains(QStringLiteral("long-name.json")) && error.contains(QStringLiteral("training.optimizer"))
+                     && error.size() < 1000,
+                 qPrintable(error.left(1000)));
+        QVERIFY(window.problemBanner()->text().size() < 1000);
+
         QVERIFY(window.waitUntilSettled(kTimeout));
         const SnapshotPtr after = window.shownSnapshot();
         QCOMPARE(after->modelGeneration, before->modelGeneration);
         QCOMPARE(after->datasetRequest.nameOrPath, std::string("moons"));
         QVERIFY(sameWeights(*after->trained, *before->trained));
         QCOMPARE(window.sessions()->currentPath(), QFileInfo(good).absoluteFilePath());
+    }
+
+    // Sessions on a CSV file, whose shape the session loader cannot know without reading the
+    // data: class names that are not the data's (the engine compares only the counts) and a
+    // session without a model whose architecture takes more inputs than the file has. Both
+    // are refused once the data is prepared, with the banner, and the window keeps its state.
+    void sessionsThatDoNotFitTheirDataAreRefused()
+    {
+        const QString csv = m_folder.filePath(QStringLiteral("points.csv"));
+        QByteArray text = "a,b,label\n";
+        for (int i = 0; i < 40; ++i)
+            text += QByteArray::number(i % 7) + ',' + QByteArray::number((i * 3) % 5 + (i % 2) * 4) + ','
+                    + (i % 2 ? "up" : "down") + '\n';
+        writeBytes(csv, text);
+        DatasetRequest request;
+        request.nameOrPath = csv.toStdString();
+        const PreparedData data = prepareDataset(request);
+        Session session;
+        session.dataset = describeDataset(request);
+        session.architecture.inputs = 2;
+        session.architecture.classes = 2;
+        session.architecture.hidden = {3};
+        TrainedModel model;
+        model.network = Network(session.architecture, session.modelSeed);
+        model.scaler = data.scaler;
+        model.classNames = data.split.train.classNames;
+        model.featureNames = data.split.train.featureNames;
+        session.model = model;
+        const auto saved = [&](const QString& name, const Session& content) {
+            const QString path = m_folder.filePath(name);
+            saveSession(path.toStdString(), content);
+            return path;
+        };
+
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        window.show();
+        QString error;
+        QVERIFY2(window.sessions()->openAndWait(saved(QStringLiteral("fits.json"), session), kTimeout, &error),
+                 qPrintable(error));
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const SnapshotPtr before = window.shownSnapshot();
+        QCOMPARE(before->datasetRequest.nameOrPath, csv.toStdString());
+
+        Session renamed = session;
+        renamed.model->classNames = {"left", "right"};
+        const QString renamedFile = saved(QStringLiteral("renamed.json"), renamed);
+        QVERIFY(!window.sessions()->openAndWait(renamedFile, kTimeout, &error));
+        QVERIFY2(error.contains(QStringLiteral("renamed.json")) && error.contains(QStringLiteral("class names")),
+                 qPrintable(error));
+        QVERIFY(window.problemBanner()->isVisible());
+        QVERIFY2(window.problemBanner()->text().contains(QStringLiteral("class names"))
+                     && window.problemBanner()->text().contains(QStringLiteral("Nothing was changed")),
+                 qPrintable(window.problemBanner()->text()));
+
+        Session wider = session;
+        wider.model.reset();
+        wider.architecture.inputs = 7;
+        error.clear();
+        QVERIFY(!window.sessions()->openAndWait(saved(QStringLiteral("wider.json"), wider), kTimeout, &error));
+        QVERIFY2(error.contains(QStringLiteral("wider.json")) && error.contains(QStringLiteral("architecture.inputs")),
+                 qPrintable(error));
+
+        QVERIFY(window.waitUntilSettled(kTimeout));
+        const SnapshotPtr after = window.shownSnapshot();
+        QCOMPARE(after->modelGeneration, before->modelGeneration);
+        QCOMPARE(after->datasetRequest.nameOrPath, csv.toStdString());
+        QVERIFY(sameWeights(*after->trained, *before->trained));
+        QCOMPARE(window.sessions()->currentPath(), QFileInfo(m_folder.filePath(QStringLiteral("fits.json"))).absoluteFilePath());
     }
 
     void closeAsksAboutUnsavedChanges()
