@@ -434,10 +434,10 @@ bool SessionController::open(const QString& path, QString* error)
         pending.note = QString::fromStdString(resolved.note);
         pending.resolved = resolved.request;
         const Session& session = pending.session;
-        // The data must fit the session (features, classes and their names) before anything
-        // changes. The engine prepares the data again on its own thread: twice the loading
-        // time, paid only when a session is opened.
-        checkSessionFitsData(session, prepareDataset(resolved.request), file);
+        // The engine checks that the data fits the session (features, classes and their names)
+        // once it has prepared it on its own thread, before anything changes.
+        request.session = std::make_shared<const Session>(session);
+        request.sessionFile = file;
         request.dataset = resolved.request;
         request.model.hidden = session.architecture.hidden;
         request.model.activation = session.architecture.hiddenActivation;

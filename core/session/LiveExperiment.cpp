@@ -429,6 +429,13 @@ bool LiveExperiment::restoreSession(const RestoreRequest& request, std::uint64_t
     std::shared_ptr<PreparedData> prepared = prepareData(request.dataset, &error);
     if (!prepared)
         return refuse(error);
+    if (request.session) {
+        try {
+            checkSessionFitsData(*request.session, *prepared, request.sessionFile);
+        } catch (const std::exception& failure) {
+            return refuse(failure.what());
+        }
+    }
     const Dataset& train = prepared->split.train;
     const int layerCount = static_cast<int>(request.model.hidden.size()) + 1;
     try {

@@ -16,6 +16,7 @@
 
 #include "compress/Efficiency.h"
 #include "session/LiveSnapshot.h"
+#include "session/Session.h"
 
 #include <atomic>
 #include <cstdint>
@@ -44,6 +45,10 @@ struct RestoreRequest {
     int epoch = 0;                             // completed epochs, continued by later training
     long steps = 0;
     double seconds = 0;
+    // The session being opened, if any: checked against the data once it is prepared (features,
+    // classes, class names; checkSessionFitsData), on the worker, before anything changes.
+    std::shared_ptr<const Session> session;
+    std::string sessionFile;
 };
 
 // One batch of commands: of each kind the latest value asked for, or nothing.
