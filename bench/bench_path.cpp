@@ -47,17 +47,27 @@ int main(int argc, char** argv)
         std::sort(sorted.begin(), sorted.end());
         double worstKkt = 0.0;
         std::string counts;
+        std::string outer;
+        std::string sweeps;
+        long totalOuter = 0;
+        long totalSweeps = 0;
         for (const ss::ElasticNetSolution& s : path.solutions) {
             worstKkt = std::max(worstKkt, s.kktResidual);
             counts += (counts.empty() ? "" : ",") + std::to_string(s.nonZeroWeights);
+            outer += (outer.empty() ? "" : ",") + std::to_string(s.outerIterations);
+            sweeps += (sweeps.empty() ? "" : ",") + std::to_string(s.coordinateSweeps);
+            totalOuter += s.outerIterations;
+            totalSweeps += s.coordinateSweeps;
         }
         std::printf("{\"bench\":\"exact_path\",\"dataset\":\"%s\",\"samples\":%d,\"features\":%d,\"classes\":%d,"
                     "\"lambdas\":%zu,\"lambda_max\":%.8g,\"lambda_min\":%.8g,\"threads\":%d,"
                     "\"sec\":{\"median\":%.6g,\"min\":%.6g,\"max\":%.6g,\"n\":%zu},\"max_kkt_residual\":%.3g,"
-                    "\"nnz_path\":[%s]}\n",
+                    "\"outer_iterations\":%ld,\"coordinate_sweeps\":%ld,\"nnz_path\":[%s],"
+                    "\"outer_path\":[%s],\"sweeps_path\":[%s]}\n",
                     name.c_str(), train.sampleCount(), train.featureCount(), train.classCount(), path.solutions.size(),
                     path.lambdaMax, path.solutions.empty() ? 0.0 : path.solutions.back().lambda, options.threads,
-                    sorted[sorted.size() / 2], sorted.front(), sorted.back(), sorted.size(), worstKkt, counts.c_str());
+                    sorted[sorted.size() / 2], sorted.front(), sorted.back(), sorted.size(), worstKkt, totalOuter, totalSweeps,
+                    counts.c_str(), outer.c_str(), sweeps.c_str());
     } catch (const std::exception& error) {
         std::fprintf(stderr, "%s: %s\n", argv[0], error.what());
         return 1;
