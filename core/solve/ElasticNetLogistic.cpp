@@ -139,7 +139,7 @@ constexpr int kMaxTightenings = 4;
 // Inexact Newton: a quadratic model is solved until its cycles move it by this share of what
 // its first cycle did (or to the tolerance, if that is looser); the outer iterations correct
 // the rest, and each costs about one cycle of bookkeeping.
-constexpr double kRelativeInnerTolerance = 1e-6;
+constexpr double kRelativeInnerTolerance = 1e-4;
 // The outer iterations on the strong set stop once every strong coefficient's KKT residual is
 // this share of the tolerance (the check over every feature follows).
 constexpr double kStrongKktShare = 0.5;
