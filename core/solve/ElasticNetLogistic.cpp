@@ -143,6 +143,8 @@ constexpr double kRelativeInnerTolerance = 1e-4;
 // The outer iterations on the strong set stop once every strong coefficient's KKT residual is
 // this share of the tolerance (the check over every feature follows).
 constexpr double kStrongKktShare = 0.5;
+// The KKT tolerance is at most this share of lambda * alpha (see solveAt).
+constexpr double kThresholdShareOfKkt = 1e-4;
 // Largest active set solved directly: the system costs samples * size^2 / 2 to form.
 constexpr long kMaxDirectSolveSize = 400;
 
@@ -936,7 +938,7 @@ private:
                 applySymmetricShifts(true);
             }
             ++outerIterations;
-            if (change < tolerance || strongKktResidual() <= kStrongKktShare * m_options.kktTolerance)
+            if (change < tolerance || strongKktResidual() <= kStrongKktShare * m_kktTolerance)
                 break;
             previousChange = change;
         }
@@ -981,7 +983,11 @@ private:
             m_loss = meanLoss();
             // The cycles stop when no coefficient moves the quadratic model by more than this
             // (curvature * change^2); where the KKT check still fails, it is tightened.
-            double tolerance = m_options.kktTolerance * m_options.kktTolerance;
+            // At small lambda a coefficient's KKT residual of kktTolerance may be a sizeable
+            // share of the threshold lambda * alpha, and whether it is zero then depends on
+            // the rounding of the stop; the tolerance also shrinks with lambda.
+            m_kktTolerance = l1 > 0.0 ? std::min(m_options.kktTolerance, kThresholdShareOfKkt * l1) : m_options.kktTolerance;
+            double tolerance = m_kktTolerance * m_kktTolerance;
             int tightenings = 0;
             for (int round = 0; round < kMaxKktRounds; ++round) {
                 if (!solveOnStrongSet(tolerance, cancel, outerIterations))
@@ -997,7 +1003,7 @@ private:
                     rebuildStrongList();
                     continue;
                 }
-                if (kktResidual() <= m_options.kktTolerance || ++tightenings > kMaxTightenings)
+                if (kktResidual() <= m_kktTolerance || ++tightenings > kMaxTightenings)
                     break;
                 tolerance *= 0.01;
             }
@@ -1091,6 +1097,7 @@ private:
     std::vector<int> m_activeList;
     std::unique_ptr<ThreadTeam> m_team;
     double m_lambda = 0;
+    double m_kktTolerance = 0;         // this lambda's, from the options' (solveAt)
     double m_loss = 0;
     double m_nullGradientMax = 0;
     long m_sweeps = 0;

@@ -39,7 +39,8 @@ struct ElasticNetOptions {
     bool standardize = true;     // false: features only centred, the penalty acts on the input-scale coefficients
     // A lambda is done when every coefficient's KKT residual (distance of the gradient of the
     // mean log-loss from minus the penalty's subdifferential; for intercepts, the gradient) is
-    // at most this.
+    // at most this, and at most 1e-4 * lambda * alpha (so that at small lambda which weights
+    // are zero is decided well inside the threshold).
     double kktTolerance = 1e-7;
     int maxOuterIterations = 200; // quadratic approximations per lambda
     int threads = 1;             // for the gradient over all features
