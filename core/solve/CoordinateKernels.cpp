@@ -80,6 +80,49 @@ void AddScaledColumn(double* y, double c, const float* x, long n)
         y[i] += c * static_cast<double>(x[i]);
 }
 
+double MultinomialModelDot(const float* x, const double* r, const double* p, const double* e, const double* s,
+                           double scale, long n)
+{
+    const DoubleTag d;
+    const FloatTag f;
+    const long lanes = static_cast<long>(hn::Lanes(d));
+    const auto c = hn::Set(d, -scale);
+    auto sum0 = hn::Zero(d);
+    auto sum1 = hn::Zero(d);
+    long i = 0;
+    for (; i + 2 * lanes <= n; i += 2 * lanes) {
+        const auto m0 = hn::Mul(hn::LoadU(d, p + i), hn::Sub(hn::LoadU(d, e + i), hn::LoadU(d, s + i)));
+        const auto m1 = hn::Mul(hn::LoadU(d, p + i + lanes), hn::Sub(hn::LoadU(d, e + i + lanes), hn::LoadU(d, s + i + lanes)));
+        const auto rho0 = hn::MulAdd(c, m0, hn::LoadU(d, r + i));
+        const auto rho1 = hn::MulAdd(c, m1, hn::LoadU(d, r + i + lanes));
+        sum0 = hn::MulAdd(hn::PromoteTo(d, hn::LoadU(f, x + i)), rho0, sum0);
+        sum1 = hn::MulAdd(hn::PromoteTo(d, hn::LoadU(f, x + i + lanes)), rho1, sum1);
+    }
+    double total = hn::GetLane(hn::SumOfLanes(d, hn::Add(sum0, sum1)));
+    for (; i < n; ++i)
+        total += static_cast<double>(x[i]) * (r[i] - scale * p[i] * (e[i] - s[i]));
+    return total;
+}
+
+void MultinomialModelStep(double* e, double* s, const double* p, double c, const float* x, long n)
+{
+    const DoubleTag d;
+    const FloatTag f;
+    const long lanes = static_cast<long>(hn::Lanes(d));
+    const auto scale = hn::Set(d, c);
+    long i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        const auto step = hn::Mul(scale, hn::PromoteTo(d, hn::LoadU(f, x + i)));
+        hn::StoreU(hn::Add(hn::LoadU(d, e + i), step), d, e + i);
+        hn::StoreU(hn::MulAdd(step, hn::LoadU(d, p + i), hn::LoadU(d, s + i)), d, s + i);
+    }
+    for (; i < n; ++i) {
+        const double step = c * static_cast<double>(x[i]);
+        e[i] += step;
+        s[i] += step * p[i];
+    }
+}
+
 void AccumulateColumnProducts(const float* x, long columnStride, int featureCount, const double* residual,
                               long residualStride, int predictorCount, long rows, double* gradient, long gradientStride)
 {
@@ -137,6 +180,19 @@ HWY_EXPORT(WeightedSquareSum);
 HWY_EXPORT(SubtractWeightedColumn);
 HWY_EXPORT(AddScaledColumn);
 HWY_EXPORT(AccumulateColumnProducts);
+HWY_EXPORT(MultinomialModelDot);
+HWY_EXPORT(MultinomialModelStep);
+
+double multinomialModelDot(const float* x, const double* r, const double* p, const double* e, const double* s,
+                           double scale, long n)
+{
+    return HWY_DYNAMIC_DISPATCH(MultinomialModelDot)(x, r, p, e, s, scale, n);
+}
+
+void multinomialModelStep(double* e, double* s, const double* p, double c, const float* x, long n)
+{
+    HWY_DYNAMIC_DISPATCH(MultinomialModelStep)(e, s, p, c, x, n);
+}
 
 double dotFloatDouble(const float* x, const double* r, long n)
 {

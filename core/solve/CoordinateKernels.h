@@ -18,6 +18,16 @@ void subtractWeightedColumn(double* r, double c, const double* v, const float* x
 // y[i] += c * x[i]
 void addScaledColumn(double* y, double c, const float* x, long n);
 
+// The multinomial Newton model (softmax Hessian diag(p) - p p^T per sample, scaled by `scale`)
+// at a step whose linear predictors moved by e (this class) and s = sum over classes of p * e
+// (shared): sum_i x[i] * (r[i] - scale * p[i] * (e[i] - s[i])), the model's negative gradient
+// for one coefficient.
+double multinomialModelDot(const float* x, const double* r, const double* p, const double* e, const double* s,
+                           double scale, long n);
+
+// The step of one coefficient by c in that model: e[i] += c * x[i]; s[i] += c * p[i] * x[i].
+void multinomialModelStep(double* e, double* s, const double* p, double c, const float* x, long n);
+
 // For features j < featureCount and predictors k < predictorCount:
 //   gradient[k * gradientStride + j] += sum_{i < rows} x[j * columnStride + i] * residual[k * residualStride + i]
 // The caller passes blocks of rows small enough for the residual block to stay in cache.

@@ -126,12 +126,25 @@ constexpr long kGradientRowBlock = 1024;
 // Newton weights p(1 - p) are floored (glmnet floors p at 1e-5) so that saturated samples do
 // not make the quadratic model flat; the step is still checked against the true objective.
 constexpr double kMinimumNewtonWeight = 1e-5 * (1.0 - 1e-5);
+// The multinomial step's curvature floor, the same as a share of the largest curvature (a
+// quarter of the mean square); the intercepts' column of ones has mean square 1.
+constexpr double kDampingShare = 0.25 * 1e-5;
+constexpr double kInterceptDamping = 0.25 * 1e-5;
 // Safety bounds: they end loops that rounding would otherwise keep alive.
 constexpr long kMaxSweepsPerFit = 100000;
 constexpr int kMaxHalvings = 50;
 constexpr int kMaxKktRounds = 60;
 // Beyond 1e-8 of the starting tolerance the changes are rounding noise.
 constexpr int kMaxTightenings = 4;
+// Inexact Newton: a quadratic model is solved until its cycles move it by this share of what
+// its first cycle did (or to the tolerance, if that is looser); the outer iterations correct
+// the rest, and each costs about one cycle of bookkeeping.
+constexpr double kRelativeInnerTolerance = 1e-4;
+// The outer iterations on the strong set stop once every strong coefficient's KKT residual is
+// this share of the tolerance (the check over every feature follows).
+constexpr double kStrongKktShare = 0.5;
+// The KKT tolerance is at most this share of lambda * alpha (see solveAt).
+constexpr double kThresholdShareOfKkt = 1e-4;
 // Largest active set solved directly: the system costs samples * size^2 / 2 to form.
 constexpr long kMaxDirectSolveSize = 400;
 
@@ -207,6 +220,7 @@ private:
         m_standardization.scaled = scaled;
         m_standardization.mean.resize(m_p);
         m_standardization.scale.resize(m_p);
+        m_columnMeanSquare.assign(static_cast<std::size_t>(m_p), 0.0);
         m_x.resize(static_cast<std::size_t>(m_n) * static_cast<std::size_t>(m_p));
         std::vector<double> values(static_cast<std::size_t>(m_n));
         for (int j = 0; j < m_p; ++j) {
@@ -228,8 +242,12 @@ private:
             m_standardization.mean(j) = mean;
             m_standardization.scale(j) = scale;
             float* out = m_x.data() + static_cast<long>(j) * m_n;
-            for (long i = 0; i < m_n; ++i)
+            double meanSquare = 0.0;
+            for (long i = 0; i < m_n; ++i) {
                 out[i] = scale > 0 ? static_cast<float>((values[static_cast<std::size_t>(i)] - mean) / scale) : 0.0f;
+                meanSquare += static_cast<double>(out[i]) * out[i];
+            }
+            m_columnMeanSquare[static_cast<std::size_t>(j)] = meanSquare / m_n;
         }
     }
 
@@ -254,6 +272,15 @@ private:
         m_activeList.reserve(static_cast<std::size_t>(m_p));
         m_classValues.resize(static_cast<std::size_t>(m_predictors));
         if (m_predictors > 1) {
+            m_prob.assign(sampleSlots * static_cast<std::size_t>(m_predictors), 0.0);
+            m_baseResidual.assign(sampleSlots * static_cast<std::size_t>(m_predictors), 0.0);
+            m_stepEta.assign(sampleSlots * static_cast<std::size_t>(m_predictors), 0.0);
+            m_savedEtaAll.assign(sampleSlots * static_cast<std::size_t>(m_predictors), 0.0);
+            m_stepShared.assign(sampleSlots, 0.0);
+            m_curvatureAll.assign(coefficientSlots, 0.0);
+            m_savedBetaAll.assign(coefficientSlots, 0.0);
+            m_interceptCurvature.assign(static_cast<std::size_t>(m_predictors), 0.0);
+            m_savedIntercepts.assign(static_cast<std::size_t>(m_predictors), 0.0);
             m_exp.assign(sampleSlots * static_cast<std::size_t>(m_predictors), 0.0);
             m_sumExp.assign(sampleSlots, 0.0);
             m_reference.assign(sampleSlots, 0.0);
@@ -377,10 +404,10 @@ private:
     }
 
     // d meanLoss / d b_kj for every feature, and for the intercepts.
-    void computeGradient()
+    // (p - y) / n per predictor and sample, and the intercepts' gradient.
+    void computeResiduals()
     {
-        const int K = m_predictors;
-        for (int k = 0; k < K; ++k) {
+        for (int k = 0; k < m_predictors; ++k) {
             double* out = m_residualAll.data() + static_cast<long>(k) * m_n;
             double sum = 0.0;
             for (long i = 0; i < m_n; ++i) {
@@ -389,6 +416,40 @@ private:
             }
             m_interceptGradient[static_cast<std::size_t>(k)] = sum;
         }
+    }
+
+    // The gradient of the strong features only (the others' entries are left as they were),
+    // and the largest KKT residual over them and the intercepts.
+    double strongKktResidual()
+    {
+        computeResiduals();
+        const double l1 = m_lambda * m_alpha;
+        const double l2 = m_lambda * (1.0 - m_alpha);
+        double worst = 0.0;
+        for (double g : m_interceptGradient)
+            worst = std::max(worst, std::abs(g));
+        for (int j : m_strongList) {
+            for (int k = 0; k < m_predictors; ++k)
+                m_gradient[static_cast<std::size_t>(k * m_p + j)] = 0.0;
+            solve::accumulateColumnProducts(column(j), m_n, 1, m_residualAll.data(), m_n, m_predictors, m_n,
+                                            m_gradient.data() + j, m_p);
+            for (int k = 0; k < m_predictors; ++k) {
+                const auto s = static_cast<std::size_t>(k * m_p + j);
+                worst = std::max(worst, coefficientResidual(m_beta[s], m_gradient[s], l1, l2));
+            }
+        }
+        return worst;
+    }
+
+    static double coefficientResidual(double b, double g, double l1, double l2)
+    {
+        return b != 0.0 ? std::abs(g + l2 * b + (b > 0 ? l1 : -l1)) : std::max(0.0, std::abs(g) - l1);
+    }
+
+    void computeGradient()
+    {
+        const int K = m_predictors;
+        computeResiduals();
         std::fill(m_gradient.begin(), m_gradient.end(), 0.0);
         const auto featureRange = [&](int first, int last) {
             for (long row = 0; row < m_n; row += kGradientRowBlock) {
@@ -414,12 +475,8 @@ private:
         const double l1 = m_lambda * m_alpha;
         const double l2 = m_lambda * (1.0 - m_alpha);
         double worst = 0.0;
-        for (std::size_t s = 0; s < m_beta.size(); ++s) {
-            const double b = m_beta[s];
-            const double g = m_gradient[s];
-            const double r = b != 0.0 ? std::abs(g + l2 * b + (b > 0 ? l1 : -l1)) : std::max(0.0, std::abs(g) - l1);
-            worst = std::max(worst, r);
-        }
+        for (std::size_t s = 0; s < m_beta.size(); ++s)
+            worst = std::max(worst, coefficientResidual(m_beta[s], m_gradient[s], l1, l2));
         for (double g : m_interceptGradient)
             worst = std::max(worst, std::abs(g));
         return worst;
@@ -557,9 +614,14 @@ private:
         // the quadratic model on the active set is solved directly (once per active set) when
         // its cost, about |active| / 8 cycles, is half the cycles already spent on it.
         long sweeps = 0;
+        bool first = true;
         while (sweeps < kMaxSweepsPerFit) {
             ++sweeps;
-            if (sweep(k, m_strongList, weightSum) < tolerance)
+            const double strongChange = sweep(k, m_strongList, weightSum);
+            if (first)
+                tolerance = std::max(tolerance, kRelativeInnerTolerance * strongChange);
+            first = false;
+            if (strongChange < tolerance)
                 break;
             m_activeList.clear();
             for (int j : m_strongList)
@@ -613,9 +675,213 @@ private:
         return change;
     }
 
+    // More than two classes: one Newton step on every class at once. The model is the
+    // second-order expansion of the softmax log-loss with its cross-class terms (the Hessian per
+    // sample is diag(p) - p p^T). Cycling over one class at a time with the others fixed
+    // converges only linearly where the classes are coupled (near separation, at small lambda);
+    // the joint step keeps Newton's convergence there. Each coordinate's curvature is floored
+    // (damping()) so that coefficients whose samples are all saturated do not take unbounded
+    // steps; the floor acts like a proximal term centred on the coordinate's current value, so
+    // the cycles' fixed point is still the model's minimiser.
+    double fitAllClasses(double tolerance)
+    {
+        const int K = m_predictors;
+        const double invN = 1.0 / static_cast<double>(m_n);
+        for (long i = 0; i < m_n; ++i) {
+            const double* row = m_exp.data() + i * K;
+            const double inverseSum = 1.0 / m_sumExp[static_cast<std::size_t>(i)];
+            const int label = m_labels[static_cast<std::size_t>(i)];
+            for (int k = 0; k < K; ++k) {
+                const double prob = row[k] * inverseSum;
+                m_prob[static_cast<std::size_t>(k * m_n + i)] = prob;
+                m_baseResidual[static_cast<std::size_t>(k * m_n + i)] = ((label == k ? 1.0 : 0.0) - prob) * invN;
+            }
+        }
+        std::fill(m_stepEta.begin(), m_stepEta.end(), 0.0);
+        std::fill(m_stepShared.begin(), m_stepShared.end(), 0.0);
+        m_savedBetaAll = m_beta;
+        for (int k = 0; k < K; ++k) {
+            const double* prob = m_prob.data() + static_cast<long>(k) * m_n;
+            double weightSum = 0.0;
+            for (long i = 0; i < m_n; ++i) {
+                m_weight[static_cast<std::size_t>(i)] = prob[i] * (1.0 - prob[i]) * invN;
+                weightSum += m_weight[static_cast<std::size_t>(i)];
+            }
+            m_interceptCurvature[static_cast<std::size_t>(k)] = weightSum;
+            m_savedIntercepts[static_cast<std::size_t>(k)] = m_intercepts[static_cast<std::size_t>(k)];
+            for (int j : m_strongList)
+                m_curvatureAll[static_cast<std::size_t>(k * m_p + j)] = solve::weightedSquareSum(column(j), m_weight.data(), m_n);
+        }
+        const double before = m_loss + penalty();
+
+        m_strongPairs.clear();
+        for (int j : m_strongList)
+            for (int k = 0; k < K; ++k)
+                m_strongPairs.push_back(k * m_p + j);
+        long sweeps = 0;
+        bool first = true;
+        while (sweeps < kMaxSweepsPerFit) {
+            ++sweeps;
+            const double strongChange = sweepAllClasses(m_strongPairs);
+            if (first)
+                tolerance = std::max(tolerance, kRelativeInnerTolerance * strongChange);
+            first = false;
+            if (strongChange < tolerance)
+                break;
+            m_activePairs.clear();
+            for (int index : m_strongPairs)
+                if (m_beta[static_cast<std::size_t>(index)] != 0.0)
+                    m_activePairs.push_back(index);
+            while (sweeps < kMaxSweepsPerFit) {
+                ++sweeps;
+                if (sweepAllClasses(m_activePairs) < tolerance)
+                    break;
+            }
+        }
+        m_sweeps += sweeps;
+
+        // Move the linear predictors, checking the true objective.
+        double change = 0.0;
+        for (int index : m_strongPairs) {
+            const double d = m_beta[static_cast<std::size_t>(index)] - m_savedBetaAll[static_cast<std::size_t>(index)];
+            change = std::max(change, std::max(m_curvatureAll[static_cast<std::size_t>(index)], damping(index % m_p)) * d * d);
+        }
+        for (int k = 0; k < K; ++k) {
+            const double d0 = m_intercepts[static_cast<std::size_t>(k)] - m_savedIntercepts[static_cast<std::size_t>(k)];
+            change = std::max(change, std::max(m_interceptCurvature[static_cast<std::size_t>(k)], kInterceptDamping) * d0 * d0);
+        }
+        m_savedEtaAll = m_eta;
+        for (std::size_t s = 0; s < m_eta.size(); ++s)
+            m_eta[s] = m_savedEtaAll[s] + m_stepEta[s];
+        for (long i = 0; i < m_n; ++i)
+            rebaseSample(i);
+        double loss = meanLoss();
+        for (int halving = 0; halving < kMaxHalvings && loss + penalty() > before + 1e-13 * std::abs(before); ++halving) {
+            for (int index : m_strongPairs)
+                m_beta[static_cast<std::size_t>(index)] = 0.5 * (m_beta[static_cast<std::size_t>(index)] + m_savedBetaAll[static_cast<std::size_t>(index)]);
+            for (int k = 0; k < K; ++k)
+                m_intercepts[static_cast<std::size_t>(k)] = 0.5 * (m_intercepts[static_cast<std::size_t>(k)] + m_savedIntercepts[static_cast<std::size_t>(k)]);
+            for (std::size_t s = 0; s < m_eta.size(); ++s) {
+                m_stepEta[s] *= 0.5;
+                m_eta[s] = m_savedEtaAll[s] + m_stepEta[s];
+            }
+            for (long i = 0; i < m_n; ++i)
+                rebaseSample(i);
+            loss = meanLoss();
+            change *= 0.25;
+        }
+        m_loss = loss;
+        return change;
+    }
+
+    // The curvature floor for feature j: a 1e-5 share of the largest possible curvature (1/4 of
+    // the feature's mean square), the floor glmnet puts on the Newton weights.
+    double damping(int j) const { return kDampingShare * m_columnMeanSquare[static_cast<std::size_t>(j)]; }
+
+    // A constant that minimises the penalty of `values` (one feature's coefficients over the
+    // classes) when subtracted from all of them. For the lasso with an even class count the
+    // minimisers form the interval between the two middle values: glmnet reports the midpoint
+    // (keepZeros false), which makes every class non-zero when exactly half are zero; while
+    // solving, the point of the interval nearest 0 is taken (keepZeros true) so that zeros stay
+    // zeros and the iterations do not move between equally good points.
+    double classShift(std::vector<double>& values, bool keepZeros) const
+    {
+        const double c = penaltyMinimisingShift(values, m_alpha);
+        if (!keepZeros || m_alpha != 1.0 || m_predictors % 2 == 1)
+            return c;
+        // penaltyMinimisingShift sorted the values.
+        return std::clamp(0.0, values[static_cast<std::size_t>(m_predictors / 2 - 1)],
+                          values[static_cast<std::size_t>(m_predictors / 2)]);
+    }
+
+    // Moves feature j's coefficients in every class by a penalty-minimising constant (the one
+    // nearest 0); the step's linear predictors follow: each class's by -c x_j, and their
+    // probability-weighted sum by the same, the probabilities summing to 1.
+    void shiftFeatureInStep(int j)
+    {
+        for (int k = 0; k < m_predictors; ++k)
+            m_classValues[static_cast<std::size_t>(k)] = m_beta[static_cast<std::size_t>(k * m_p + j)];
+        const double c = classShift(m_classValues, true);
+        if (c == 0.0)
+            return;
+        const float* x = column(j);
+        for (int k = 0; k < m_predictors; ++k) {
+            m_beta[static_cast<std::size_t>(k * m_p + j)] -= c;
+            solve::addScaledColumn(m_stepEta.data() + static_cast<long>(k) * m_n, -c, x, m_n);
+        }
+        solve::addScaledColumn(m_stepShared.data(), -c, x, m_n);
+    }
+
+    // One cycle of the joint multinomial model over `pairs` (class * features + feature, the
+    // classes of one feature together) and every intercept; returns the largest
+    // curvature-weighted squared change. The model, like the likelihood, does not change when
+    // one feature's coefficients all move by the same constant (each sample's Hessian and
+    // gradient sum to zero over the classes), so after a feature's classes are updated they
+    // are shifted by the constant that minimises the penalty: along that flat direction the
+    // cycles would otherwise creep.
+    double sweepAllClasses(const std::vector<int>& pairs)
+    {
+        const double l1 = m_lambda * m_alpha;
+        const double l2 = m_lambda * (1.0 - m_alpha);
+        const double invN = 1.0 / static_cast<double>(m_n);
+        double* shared = m_stepShared.data();
+        double change = 0.0;
+        for (std::size_t first = 0; first < pairs.size();) {
+            const int j = pairs[first] % m_p;
+            std::size_t last = first;
+            bool moved = false;
+            for (; last < pairs.size() && pairs[last] % m_p == j; ++last) {
+                const int index = pairs[last];
+                const int k = index / m_p;
+                const double curvature = std::max(m_curvatureAll[static_cast<std::size_t>(index)], damping(j));
+                if (curvature + l2 <= 0.0)
+                    continue;
+                const long offset = static_cast<long>(k) * m_n;
+                const float* x = column(j);
+                const double old = m_beta[static_cast<std::size_t>(index)];
+                const double z = solve::multinomialModelDot(x, m_baseResidual.data() + offset, m_prob.data() + offset,
+                                                            m_stepEta.data() + offset, shared, invN, m_n)
+                                 + curvature * old;
+                const double updated = softThreshold(z, l1) / (curvature + l2);
+                if (updated != old) {
+                    const double d = updated - old;
+                    m_beta[static_cast<std::size_t>(index)] = updated;
+                    solve::multinomialModelStep(m_stepEta.data() + offset, shared, m_prob.data() + offset, d, x, m_n);
+                    change = std::max(change, curvature * d * d);
+                    moved = true;
+                }
+            }
+            if (moved)
+                shiftFeatureInStep(j);
+            first = last;
+        }
+        for (int k = 0; k < m_predictors; ++k) {
+            const long offset = static_cast<long>(k) * m_n;
+            const double* r = m_baseResidual.data() + offset;
+            const double* prob = m_prob.data() + offset;
+            double* e = m_stepEta.data() + offset;
+            double gradient = 0.0;
+            for (long i = 0; i < m_n; ++i)
+                gradient += r[i] - invN * prob[i] * (e[i] - shared[i]);
+            const double curvature = std::max(m_interceptCurvature[static_cast<std::size_t>(k)], kInterceptDamping);
+            const double current = m_intercepts[static_cast<std::size_t>(k)];
+            const double updated = current + gradient / curvature;
+            const double d = updated - current;
+            if (d != 0.0) {
+                m_intercepts[static_cast<std::size_t>(k)] = updated;
+                for (long i = 0; i < m_n; ++i) {
+                    e[i] += d;
+                    shared[i] += d * prob[i];
+                }
+                change = std::max(change, curvature * d * d);
+            }
+        }
+        return change;
+    }
+
     // Softmax: the likelihood ignores a constant added to a feature's coefficients in every
     // class, and to all intercepts; take the constant that minimises the penalty.
-    void applySymmetricShifts()
+    void applySymmetricShifts(bool keepZeros)
     {
         bool shifted = false;
         std::fill(m_shift.begin(), m_shift.end(), 0.0);
@@ -627,7 +893,7 @@ private:
             }
             if (!any)
                 continue;
-            const double c = penaltyMinimisingShift(m_classValues, m_alpha);
+            const double c = classShift(m_classValues, keepZeros);
             if (c == 0.0)
                 continue;
             for (int k = 0; k < m_predictors; ++k)
@@ -665,12 +931,14 @@ private:
             // them to the final tolerance is wasted work.
             const double innerTolerance = std::max(tolerance, 1e-3 * previousChange);
             double change = 0.0;
-            for (int k = 0; k < m_predictors; ++k)
-                change = std::max(change, fitPredictor(k, innerTolerance));
-            if (m_predictors > 1)
-                applySymmetricShifts();
+            if (m_predictors == 1) {
+                change = fitPredictor(0, innerTolerance);
+            } else {
+                change = fitAllClasses(innerTolerance);
+                applySymmetricShifts(true);
+            }
             ++outerIterations;
-            if (change < tolerance)
+            if (change < tolerance || strongKktResidual() <= kStrongKktShare * m_kktTolerance)
                 break;
             previousChange = change;
         }
@@ -715,7 +983,11 @@ private:
             m_loss = meanLoss();
             // The cycles stop when no coefficient moves the quadratic model by more than this
             // (curvature * change^2); where the KKT check still fails, it is tightened.
-            double tolerance = m_options.kktTolerance * m_options.kktTolerance;
+            // At small lambda a coefficient's KKT residual of kktTolerance may be a sizeable
+            // share of the threshold lambda * alpha, and whether it is zero then depends on
+            // the rounding of the stop; the tolerance also shrinks with lambda.
+            m_kktTolerance = l1 > 0.0 ? std::min(m_options.kktTolerance, kThresholdShareOfKkt * l1) : m_options.kktTolerance;
+            double tolerance = m_kktTolerance * m_kktTolerance;
             int tightenings = 0;
             for (int round = 0; round < kMaxKktRounds; ++round) {
                 if (!solveOnStrongSet(tolerance, cancel, outerIterations))
@@ -731,9 +1003,16 @@ private:
                     rebuildStrongList();
                     continue;
                 }
-                if (kktResidual() <= m_options.kktTolerance || ++tightenings > kMaxTightenings)
+                if (kktResidual() <= m_kktTolerance || ++tightenings > kMaxTightenings)
                     break;
                 tolerance *= 0.01;
+            }
+            if (m_predictors > 1) {
+                // The solution reported in glmnet's convention (classShift); the likelihood
+                // and so the gradient do not change.
+                applySymmetricShifts(false);
+                m_loss = meanLoss();
+                computeGradient();
             }
         }
         fillSolution(solution);
@@ -801,10 +1080,24 @@ private:
     std::vector<double> m_classValues;
     std::vector<double> m_weightedColumn;
     std::vector<char> m_strong;
+    std::vector<double> m_columnMeanSquare; // sum_i x_ij^2 / n of the standardised column
+    // The joint multinomial step (fitAllClasses), class-major like m_eta.
+    std::vector<double> m_prob;
+    std::vector<double> m_baseResidual;    // (y - p) / n at the step's start
+    std::vector<double> m_stepEta;         // the step's change of the linear predictors
+    std::vector<double> m_stepShared;      // sum over classes of p * m_stepEta, per sample
+    std::vector<double> m_savedEtaAll;
+    std::vector<double> m_curvatureAll;    // sum_i x_ij^2 p_ik (1 - p_ik) / n
+    std::vector<double> m_savedBetaAll;
+    std::vector<double> m_interceptCurvature;
+    std::vector<double> m_savedIntercepts;
+    std::vector<int> m_strongPairs;        // class * features + feature
+    std::vector<int> m_activePairs;
     std::vector<int> m_strongList;
     std::vector<int> m_activeList;
     std::unique_ptr<ThreadTeam> m_team;
     double m_lambda = 0;
+    double m_kktTolerance = 0;         // this lambda's, from the options' (solveAt)
     double m_loss = 0;
     double m_nullGradientMax = 0;
     long m_sweeps = 0;

@@ -4,7 +4,9 @@
 // of the log-likelihood (outer loop) is minimised by cyclic coordinate descent with soft
 // thresholding (inner loop), warm-started from the previous lambda, on the features the
 // sequential strong rule keeps, iterating on the active set; the KKT conditions over every
-// feature decide when a lambda is done.
+// feature decide when a lambda is done. With more than two classes the quadratic
+// approximation is the full one, cross-class terms included, minimised over every class at
+// once (glmnet's one class at a time converges slowly near separation).
 //
 // The problem, as glmnet states it (two classes: one linear predictor, class 1 against
 // class 0; more: one predictor per class, the symmetric softmax parametrisation):
@@ -16,9 +18,11 @@
 //
 // With more than two classes the likelihood does not change when the same constant is added
 // to one feature's coefficients in every class; the penalty picks the constant, and the solver
-// applies after every outer iteration the shift that minimises the penalty (the median of the
-// class coefficients for the lasso, the midpoint of the two middle ones for an even class
-// count, as glmnet does), and centres the intercepts, so that its solutions are glmnet's.
+// applies after every outer iteration a shift that minimises the penalty, and centres the
+// intercepts. For the lasso the minimisers are the median of the class coefficients, or for an
+// even class count the interval between the two middle ones: while solving, the point of it
+// nearest 0; in the solution reported, its midpoint, as glmnet does, so that the solutions
+// are glmnet's.
 
 #include "data/Dataset.h"
 
@@ -39,7 +43,8 @@ struct ElasticNetOptions {
     bool standardize = true;     // false: features only centred, the penalty acts on the input-scale coefficients
     // A lambda is done when every coefficient's KKT residual (distance of the gradient of the
     // mean log-loss from minus the penalty's subdifferential; for intercepts, the gradient) is
-    // at most this.
+    // at most this, and at most 1e-4 * lambda * alpha (so that at small lambda which weights
+    // are zero is decided well inside the threshold).
     double kktTolerance = 1e-7;
     int maxOuterIterations = 200; // quadratic approximations per lambda
     int threads = 1;             // for the gradient over all features
