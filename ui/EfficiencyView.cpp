@@ -99,7 +99,7 @@ EfficiencyView::EfficiencyView(QWidget* parent)
 
     stylePlot(m_plot);
     m_plot->plotLayout()->clear();
-    m_title = new QCPTextElement(m_plot, QStringLiteral("The dense fp32 baseline vs the model as shown (one inference)"), plotFont(1, true));
+    m_title = new WrappingTitle(m_plot, QStringLiteral("The dense fp32 baseline vs the model as shown (one inference)"), plotFont(1, true));
     m_title->setTextColor(plotcolors::text());
     m_plot->plotLayout()->addElement(0, 0, m_title);
     auto* grid = new QCPLayoutGrid;
@@ -153,7 +153,7 @@ EfficiencyView::Panel EfficiencyView::makePanel(QCPLayoutGrid* grid, int column,
     Panel panel;
     panel.rect = new QCPAxisRect(m_plot);
     styleAxisRect(panel.rect);
-    panel.title = new QCPTextElement(m_plot, title, plotFont(0, true));
+    panel.title = new WrappingTitle(m_plot, title, plotFont(0, true));
     panel.title->setTextColor(plotcolors::text());
     // In the layout before any item is made: items look for an axis rect of the plot.
     grid->addElement(0, column, panel.title);

@@ -5,6 +5,7 @@
 #include <qcustomplot.h>
 
 #include <QCheckBox>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QVBoxLayout>
 
@@ -115,7 +116,7 @@ TrainingView::TrainingView(QWidget* parent)
 
     stylePlot(m_plot);
     m_plot->plotLayout()->clear();
-    m_title = new QCPTextElement(m_plot, QString(), plotFont(1, true));
+    m_title = new WrappingTitle(m_plot, QString(), plotFont(1, true));
     m_title->setTextColor(plotcolors::text());
     m_plot->plotLayout()->addElement(0, 0, m_title);
 
@@ -195,7 +196,7 @@ TrainingView::TrainingView(QWidget* parent)
         QCPAxis* y = m_lossRect->axis(QCPAxis::atLeft);
         if (on) {
             y->setScaleType(QCPAxis::stLogarithmic);
-            y->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+            y->setTicker(QSharedPointer<LogAxisTicker>(new LogAxisTicker));
         } else {
             y->setScaleType(QCPAxis::stLinear);
             y->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
@@ -205,6 +206,35 @@ TrainingView::TrainingView(QWidget* parent)
     });
     // The first epochs' loss dwarfs the rest on a linear axis.
     m_logLoss->setChecked(true);
+    // Where the rects' sizes are known, before anything is drawn.
+    connect(m_plot, &QCustomPlot::afterLayout, this, &TrainingView::fitToRects);
+}
+
+void TrainingView::fitToRects()
+{
+    // As many loss labels as the short loss rect holds without their text touching.
+    const int lineHeight = QFontMetrics(m_lossRect->axis(QCPAxis::atLeft)->tickLabelFont()).height();
+    const int labels = std::clamp(m_lossRect->height() / (2 * lineHeight), 1, 6);
+    if (m_lossRect->axis(QCPAxis::atLeft)->ticker()->tickCount() != labels) {
+        // The ticks of this pass are placed already: the next pass places the new count.
+        m_lossRect->axis(QCPAxis::atLeft)->ticker()->setTickCount(labels);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    // A marker's label reads to the right of its line, or to the left where it would run
+    // past the rect's right edge (a change at the last epoch): "lr 0.001" never cut to "lr 0.00".
+    const QRect rect = m_metricsRect->rect();
+    for (QCPItemText* text : m_markerTexts) {
+        const QMargins padding = text->padding();
+        const int width = QFontMetrics(text->font()).horizontalAdvance(text->text()) + padding.left() + padding.right() + 2;
+        const double x = m_metricsRect->axis(QCPAxis::atBottom)->coordToPixel(text->position->key());
+        const Qt::Alignment side = x + width > rect.right() ? Qt::AlignRight : Qt::AlignLeft;
+        text->setPositionAlignment(side | Qt::AlignTop);
+    }
+}
+
+QCPAxis* TrainingView::lossAxis() const
+{
+    return m_lossRect->axis(QCPAxis::atLeft);
 }
 
 int TrainingView::pointCount() const

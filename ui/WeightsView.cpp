@@ -151,7 +151,7 @@ WeightsView::WeightsView(QWidget* parent)
     // Histogram
     stylePlot(m_histogram);
     m_histogram->plotLayout()->insertRow(0);
-    m_histogramTitle = new QCPTextElement(m_histogram, QStringLiteral("Weight histogram"), plotFont(1, true));
+    m_histogramTitle = new WrappingTitle(m_histogram, QStringLiteral("Weight histogram"), plotFont(1, true));
     m_histogramTitle->setTextColor(plotcolors::text());
     m_histogram->plotLayout()->addElement(0, 0, m_histogramTitle);
     m_histogram->xAxis->setLabel(QStringLiteral("weight value w (trained, before the sliders)"));
