@@ -82,6 +82,7 @@ EfficiencyView::EfficiencyView(QWidget* parent)
     left->setStretchFactor(1, 2);
     splitter->addWidget(left);
     auto* side = new QWidget;
+    m_side = side;
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(4, 4, 8, 8);
     auto* energyTitle = new QLabel(QStringLiteral("<b>Energy per operation (pJ)</b> \u2014 edit to model your hardware"));
@@ -197,6 +198,16 @@ void EfficiencyView::setPanel(Panel& panel, double dense, double current, const 
     panel.dense->setText(denseText);
     panel.current->position->setCoords(1, current);
     panel.current->setText(currentText + QStringLiteral("\n") + ratio(dense, current));
+}
+
+void EfficiencyView::fitPanelsToWidth()
+{
+    // Beside the energy table the four bar panels would be slivers.
+    const bool shown = !inTile() || width() >= 45 * fontMetrics().height();
+    if (m_side->isVisibleTo(this) == shown)
+        return;
+    m_side->setVisible(shown);
+    static_cast<QSplitter*>(m_side->parentWidget())->setSizes(shown ? QList<int>{1200, 400} : QList<int>{1, 0});
 }
 
 void EfficiencyView::render(const Snapshot& s)

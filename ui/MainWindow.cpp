@@ -981,6 +981,9 @@ QImage MainWindow::renderView(const QString& viewId, QSize size)
         show();
     }
     if (viewId == QStringLiteral("window")) {
+        // The headline's compact form lowers the minimum height: decide it for the size
+        // asked for, or a short size would be refused for the taller form's minimum.
+        m_headline->setCompact(size.height() < kCompactHeadlineBelowHeight);
         resize(size);
         spin(30);
         waitForTradeoff();

@@ -332,7 +332,13 @@ TradeoffView::TradeoffView(QWidget* parent)
 void TradeoffView::fitPanelsToWidth()
 {
     // Three plots in a narrow tile are three unreadable ones: the scan alone then.
-    m_sweepAndPath->setVisible(!inTile() || width() >= 40 * fontMetrics().height());
+    const bool shown = !inTile() || width() >= 40 * fontMetrics().height();
+    if (m_sweepAndPath->isVisibleTo(this) == shown)
+        return;
+    m_sweepAndPath->setVisible(shown);
+    // The scan takes the whole width then, and gives it back after.
+    auto* splitter = static_cast<QSplitter*>(m_sweepAndPath->parentWidget());
+    splitter->setSizes(shown ? QList<int>{1100, 900} : QList<int>{1, 0});
 }
 
 TradeoffView::~TradeoffView()

@@ -220,6 +220,20 @@ void TrainingView::fitToRects()
         m_lossRect->axis(QCPAxis::atLeft)->ticker()->setTickCount(labels);
         m_plot->replot(QCustomPlot::rpQueuedReplot);
     }
+    // As many legend columns as the plot's width holds (three at most).
+    QCPLegend* legend = m_plot->legend;
+    const QFontMetrics legendMetrics(legend->font());
+    int widest = 1;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i)))
+            widest = std::max(widest, legendMetrics.horizontalAdvance(item->plottable()->name()) + legend->iconSize().width()
+                                          + legend->iconTextPadding() + legend->columnSpacing() + 8);
+    const int columns = std::clamp(m_plot->viewport().width() / widest, 1, 3);
+    if (legend->wrap() != columns) {
+        legend->setWrap(columns);
+        legend->setFillOrder(legend->fillOrder(), true); // re-places the items in the new columns
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
     // A marker's label reads to the right of its line, or to the left where it would run
     // past the rect's right edge (a change at the last epoch): "lr 0.001" never cut to "lr 0.00".
     const QRect rect = m_metricsRect->rect();
