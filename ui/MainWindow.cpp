@@ -984,6 +984,13 @@ QImage MainWindow::renderView(const QString& viewId, QSize size)
         // The headline's compact form lowers the minimum height: decide it for the size
         // asked for, or a short size would be refused for the taller form's minimum.
         m_headline->setCompact(size.height() < kCompactHeadlineBelowHeight);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        if (layout())
+            layout()->activate();
+        resize(size);
+        spin(30);
+        // Wrapped texts (the lesson banner) need less height at the new width: the minimum
+        // height held against the first resize was the old width's.
         resize(size);
         spin(30);
         waitForTradeoff();

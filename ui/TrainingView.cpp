@@ -214,11 +214,16 @@ void TrainingView::fitToRects()
 {
     // As many loss labels as the short loss rect holds without their text touching.
     const int lineHeight = QFontMetrics(m_lossRect->axis(QCPAxis::atLeft)->tickLabelFont()).height();
-    const int labels = std::clamp(m_lossRect->height() / (2 * lineHeight), 1, 6);
-    if (m_lossRect->axis(QCPAxis::atLeft)->ticker()->tickCount() != labels) {
-        // The ticks of this pass are placed already: the next pass places the new count.
-        m_lossRect->axis(QCPAxis::atLeft)->ticker()->setTickCount(labels);
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    // Likewise the metrics axes in a short rect (1280x720 in Presentation mode).
+    for (QCPAxisRect* rect : {m_lossRect, m_metricsRect}) {
+        const int labels = std::clamp(rect->height() / (2 * lineHeight), 2, rect == m_lossRect ? 6 : 5);
+        for (QCPAxis* axis : {rect->axis(QCPAxis::atLeft), rect->axis(QCPAxis::atRight)}) {
+            if (!axis->tickLabels() || axis->ticker()->tickCount() == labels)
+                continue;
+            // The ticks of this pass are placed already: the next pass places the new count.
+            axis->ticker()->setTickCount(labels);
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        }
     }
     // As many legend columns as the plot's width holds (three at most).
     QCPLegend* legend = m_plot->legend;
@@ -234,6 +239,24 @@ void TrainingView::fitToRects()
         legend->setFillOrder(legend->fillOrder(), true); // re-places the items in the new columns
         m_plot->replot(QCustomPlot::rpQueuedReplot);
     }
+    // An axis label longer than its rect is tall runs into the legend and the other rect:
+    // a shorter one then, or none (the legend names the curves).
+    const auto fitLabel = [](QCPAxis* axis, const QStringList& choices) {
+        const QFontMetrics metrics(axis->labelFont());
+        QString fitting;
+        for (const QString& choice : choices)
+            if (metrics.horizontalAdvance(choice) <= axis->axisRect()->height()) {
+                fitting = choice;
+                break;
+            }
+        if (axis->label() != fitting) {
+            axis->setLabel(fitting);
+            axis->parentPlot()->replot(QCustomPlot::rpQueuedReplot);
+        }
+    };
+    fitLabel(m_metricsRect->axis(QCPAxis::atLeft), {QStringLiteral("accuracy, macro-F1"), QStringLiteral("accuracy, F1")});
+    fitLabel(m_metricsRect->axis(QCPAxis::atRight), {QStringLiteral("sparsity (%)"), QStringLiteral("sparsity")});
+    fitLabel(m_lossRect->axis(QCPAxis::atLeft), {QStringLiteral("log loss"), QStringLiteral("loss")});
     // A marker's label reads to the right of its line, or to the left where it would run
     // past the rect's right edge (a change at the last epoch): "lr 0.001" never cut to "lr 0.00".
     const QRect rect = m_metricsRect->rect();
