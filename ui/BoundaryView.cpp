@@ -112,6 +112,10 @@ BoundaryView::BoundaryView(QWidget* parent)
     m_notice->setTextAlignment(Qt::AlignCenter);
     m_notice->setVisible(false);
 
+    // Equal axes: a unit of x is as long on screen as a unit of y (circles stay round),
+    // whatever the rect's shape; kept after every layout, so resizes keep it too.
+    connect(m_plot, &QCustomPlot::afterLayout, this, &BoundaryView::keepEqualScale);
+
     connect(m_showTrain, &QCheckBox::toggled, this, [this] { m_pointsFor = ~std::uint64_t{0}; if (snapshot()) renderNow(); });
     connect(m_showTest, &QCheckBox::toggled, this, [this] { m_pointsFor = ~std::uint64_t{0}; if (snapshot()) renderNow(); });
 }
@@ -208,6 +212,7 @@ void BoundaryView::render(const Snapshot& s)
                                          "(the article's example, moons, circles, XOR, spiral, blobs) to see it.")
                               .arg(QString::fromStdString(s.datasetRequest.nameOrPath))
                               .arg(train.featureCount()));
+        m_extent = QRectF();
         rect->axis(QCPAxis::atBottom)->setRange(0, 1);
         rect->axis(QCPAxis::atLeft)->setRange(0, 1);
         m_title->setText(QStringLiteral("Decision boundary"));
@@ -268,8 +273,8 @@ void BoundaryView::render(const Snapshot& s)
     m_scale->setGradient(m_map->gradient());
 
     fillPoints(s);
-    rect->axis(QCPAxis::atBottom)->setRange(grid.xMin, grid.xMax);
-    rect->axis(QCPAxis::atLeft)->setRange(grid.yMin, grid.yMax);
+    m_extent = QRectF(QPointF(grid.xMin, grid.yMin), QPointF(grid.xMax, grid.yMax));
+    keepEqualScale();
     const auto featureName = [&](int f) {
         return f < static_cast<int>(train.featureNames.size()) && !train.featureNames[static_cast<std::size_t>(f)].empty()
             ? QString::fromStdString(train.featureNames[static_cast<std::size_t>(f)])
@@ -283,6 +288,21 @@ void BoundaryView::render(const Snapshot& s)
                          .arg(report.accuracy, 0, 'f', 3)
                          .arg(report.confusion.total() - report.confusion.correct()));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void BoundaryView::keepEqualScale()
+{
+    QCPAxisRect* rect = m_map->keyAxis()->axisRect();
+    const QRect pixels = rect->rect();
+    if (!m_extent.isValid() || pixels.width() <= 0 || pixels.height() <= 0)
+        return;
+    // The grid whole, at the scale of its tighter side; the other axis gets room around it.
+    const double unitsPerPixel = std::max(m_extent.width() / pixels.width(), m_extent.height() / pixels.height());
+    const QPointF centre = m_extent.center();
+    const double halfWidth = 0.5 * unitsPerPixel * pixels.width();
+    const double halfHeight = 0.5 * unitsPerPixel * pixels.height();
+    rect->axis(QCPAxis::atBottom)->setRange(centre.x() - halfWidth, centre.x() + halfWidth);
+    rect->axis(QCPAxis::atLeft)->setRange(centre.y() - halfHeight, centre.y() + halfHeight);
 }
 
 } // namespace ss

@@ -5,6 +5,8 @@
 
 #include "View.h"
 
+#include <QRectF>
+
 class QCPColorMap;
 class QCPColorScale;
 class QCPGraph;
@@ -22,6 +24,8 @@ public:
     QString id() const override { return QStringLiteral("boundary"); }
     QString title() const override { return QStringLiteral("Decision boundary"); }
     QList<QCustomPlot*> plots() const override { return {m_plot}; }
+    // The extent of the boundary's grid (empty without one): always inside the axes.
+    QRectF gridExtent() const { return m_extent; }
 
 protected:
     void render(const Snapshot& snapshot) override;
@@ -29,6 +33,8 @@ protected:
 private:
     void ensureClasses(int classes, const Dataset& data);
     void fillPoints(const Snapshot& snapshot);
+    // Sets both axes' ranges so that x and y have the same scale and the grid shows whole.
+    void keepEqualScale();
 
     QCustomPlot* m_plot;
     QCheckBox* m_showTrain;
@@ -43,6 +49,7 @@ private:
     QCPGraph* m_wrong = nullptr;
     std::uint64_t m_pointsFor = ~std::uint64_t{0};
     const void* m_predictionsFor = nullptr;
+    QRectF m_extent;
 };
 
 } // namespace ss

@@ -74,6 +74,7 @@ ConfusionView::ConfusionView(QWidget* parent)
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(m_plot);
     auto* side = new QWidget;
+    m_side = side;
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(4, 0, 8, 8);
     auto* tableTitle = new QLabel(QStringLiteral("<b>Per class (test set)</b>"));
@@ -145,6 +146,16 @@ ConfusionView::ConfusionView(QWidget* parent)
     });
     m_plot->setToolTip(QStringLiteral("Rows: the true class; columns: the class the model predicted. The diagonal is "
                                       "correct. Click a cell to list its test samples."));
+}
+
+void ConfusionView::fitPanelsToWidth()
+{
+    // Beside a table of six columns the matrix would be a sliver: the table shows only when
+    // the matrix keeps room for about 20 lines of text across.
+    int tableWidth = m_table->fontMetrics().horizontalAdvance(QStringLiteral("weighted avg")) + 16;
+    for (int c = 1; c < m_table->columnCount(); ++c)
+        tableWidth += m_table->columnWidth(c);
+    m_side->setVisible(!inTile() || width() >= tableWidth + 20 * m_table->fontMetrics().height());
 }
 
 void ConfusionView::setNormalization(Normalization normalization)

@@ -46,6 +46,8 @@ public:
 
 protected:
     void render(const Snapshot& snapshot) override;
+    // A narrow tile: the matrix alone, the table and sample list hidden.
+    void fitPanelsToWidth() override;
 
 private:
     void onPlotClicked(QMouseEvent* event);
@@ -62,6 +64,7 @@ private:
     QCPItemRect* m_selection = nullptr;
     QList<QCPItemText*> m_cellTexts;
     QTableWidget* m_table;
+    QWidget* m_side = nullptr;          // the table and the sample list, right of the matrix
     QLabel* m_samplesTitle;
     QListWidget* m_samples;
     ConfusionMatrix m_shown;

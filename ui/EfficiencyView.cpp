@@ -82,6 +82,7 @@ EfficiencyView::EfficiencyView(QWidget* parent)
     left->setStretchFactor(1, 2);
     splitter->addWidget(left);
     auto* side = new QWidget;
+    m_side = side;
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(4, 4, 8, 8);
     auto* energyTitle = new QLabel(QStringLiteral("<b>Energy per operation (pJ)</b> \u2014 edit to model your hardware"));
@@ -99,7 +100,7 @@ EfficiencyView::EfficiencyView(QWidget* parent)
 
     stylePlot(m_plot);
     m_plot->plotLayout()->clear();
-    m_title = new QCPTextElement(m_plot, QStringLiteral("The dense fp32 baseline vs the model as shown (one inference)"), plotFont(1, true));
+    m_title = new WrappingTitle(m_plot, QStringLiteral("The dense fp32 baseline vs the model as shown (one inference)"), plotFont(1, true));
     m_title->setTextColor(plotcolors::text());
     m_plot->plotLayout()->addElement(0, 0, m_title);
     auto* grid = new QCPLayoutGrid;
@@ -153,7 +154,7 @@ EfficiencyView::Panel EfficiencyView::makePanel(QCPLayoutGrid* grid, int column,
     Panel panel;
     panel.rect = new QCPAxisRect(m_plot);
     styleAxisRect(panel.rect);
-    panel.title = new QCPTextElement(m_plot, title, plotFont(0, true));
+    panel.title = new WrappingTitle(m_plot, title, plotFont(0, true));
     panel.title->setTextColor(plotcolors::text());
     // In the layout before any item is made: items look for an axis rect of the plot.
     grid->addElement(0, column, panel.title);
@@ -197,6 +198,16 @@ void EfficiencyView::setPanel(Panel& panel, double dense, double current, const 
     panel.dense->setText(denseText);
     panel.current->position->setCoords(1, current);
     panel.current->setText(currentText + QStringLiteral("\n") + ratio(dense, current));
+}
+
+void EfficiencyView::fitPanelsToWidth()
+{
+    // Beside the energy table the four bar panels would be slivers.
+    const bool shown = !inTile() || width() >= 45 * fontMetrics().height();
+    if (m_side->isVisibleTo(this) == shown)
+        return;
+    m_side->setVisible(shown);
+    static_cast<QSplitter*>(m_side->parentWidget())->setSizes(shown ? QList<int>{1200, 400} : QList<int>{1, 0});
 }
 
 void EfficiencyView::render(const Snapshot& s)

@@ -36,6 +36,8 @@ signals:
 
 protected:
     void render(const Snapshot& snapshot) override;
+    // A narrow tile: the chart and its numbers, the energy table and assumptions hidden.
+    void fitPanelsToWidth() override;
 
 private:
     struct Panel {
@@ -50,6 +52,7 @@ private:
     void onTableEdited();
 
     QCustomPlot* m_plot;
+    QWidget* m_side = nullptr; // the energy table and the assumptions, right of the chart
     QTableWidget* m_numbers;
     QTableWidget* m_energy;
     QPushButton* m_resetEnergy;

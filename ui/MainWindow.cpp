@@ -23,6 +23,7 @@
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QGridLayout>
 #include <QKeySequence>
 #include <QLabel>
@@ -151,10 +152,18 @@ void MainWindow::buildLayout()
         m_tabs->addTab(view, view->title());
     m_tiles = new QWidget;
     new QGridLayout(m_tiles);
+    // Tiles never shrink below a readable size: when the rows do not fit, they scroll.
+    m_tilesScroll = new QScrollArea;
+    m_tilesScroll->setWidget(m_tiles);
+    m_tilesScroll->setWidgetResizable(true);
+    m_tilesScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_tilesScroll->setFrameShape(QFrame::NoFrame);
     m_viewStack->addWidget(m_tabs);
-    m_viewStack->addWidget(m_tiles);
+    m_viewStack->addWidget(m_tilesScroll);
     layout->addWidget(m_viewStack, 1);
     setCentralWidget(central);
+    // The tiles follow the room the views get.
+    m_tilesScroll->installEventFilter(this);
 
     m_controls = new ControlPanel;
     auto* scroll = new QScrollArea;
@@ -222,6 +231,9 @@ void MainWindow::setPresentationFont(bool on)
         setFont(QFont());
     }
     updateControlsWidth();
+    // Larger text asks for larger tiles.
+    if (m_tiledAction && m_tiledAction->isChecked())
+        arrangeTiles();
     fitToScreen();
 }
 
@@ -426,36 +438,46 @@ View* MainWindow::view(const QString& id) const
 void MainWindow::showView(const QString& id)
 {
     if (View* v = view(id)) {
-        if (m_tiledAction && m_tiledAction->isChecked())
+        if (m_tiledAction && m_tiledAction->isChecked()) {
+            m_tilesScroll->ensureWidgetVisible(v, 0, 0);
             return;
+        }
         m_tabs->setCurrentWidget(v);
     }
 }
 
+QSize MainWindow::tileMinimumSize() const
+{
+    // Room for a plot title on two lines, a legend and axes whose labels do not collide, at
+    // the window's font (Presentation mode asks for larger tiles).
+    const QFontMetrics metrics(font());
+    return {40 * metrics.averageCharWidth(), 19 * metrics.height()};
+}
+
 void MainWindow::setTiled(bool tiled)
 {
-    auto* grid = static_cast<QGridLayout*>(m_tiles->layout());
+    // Called directly (tests, the benchmark) or through the action: both stay in step.
+    if (m_tiledAction && m_tiledAction->isChecked() != tiled) {
+        m_tiledAction->setChecked(tiled); // re-enters through toggled
+        return;
+    }
     QWidget* current = m_tabs->currentWidget();
     if (tiled) {
-        const int columns = m_views.size() > 4 ? 3 : 2;
-        for (int i = 0; i < m_views.size(); ++i) {
-            m_tabs->removeTab(m_tabs->indexOf(m_views[i]));
-            grid->addWidget(m_views[i], i / columns, i % columns);
-            m_views[i]->show();
+        for (View* view : m_views) {
+            m_tabs->removeTab(m_tabs->indexOf(view));
+            view->setInTile(true);
         }
-        // Equal shares, whatever each view would like.
-        for (int c = 0; c < columns; ++c)
-            grid->setColumnStretch(c, 1);
-        for (int r = 0; r < (static_cast<int>(m_views.size()) + columns - 1) / columns; ++r)
-            grid->setRowStretch(r, 1);
-        grid->setSpacing(6);
-        grid->setContentsMargins(0, 0, 0, 0);
-        m_viewStack->setCurrentWidget(m_tiles);
+        m_tileGrid = {};
+        arrangeTiles();
+        m_viewStack->setCurrentWidget(m_tilesScroll);
     } else {
+        auto* grid = static_cast<QGridLayout*>(m_tiles->layout());
         for (View* view : m_views) {
             grid->removeWidget(view);
+            view->setInTile(false);
             m_tabs->addTab(view, view->title());
         }
+        m_tileGrid = {};
         if (current)
             m_tabs->setCurrentWidget(current);
         m_viewStack->setCurrentWidget(m_tabs);
@@ -463,6 +485,49 @@ void MainWindow::setTiled(bool tiled)
     if (m_shown)
         for (View* view : m_views)
             view->setSnapshot(m_shown);
+}
+
+void MainWindow::arrangeTiles()
+{
+    const int count = static_cast<int>(m_views.size());
+    const int spacing = 6;
+    const QSize least = tileMinimumSize();
+    // The width left beside a vertical scroll bar, shown or not, so that its coming and
+    // going never changes the columns.
+    const int room = m_tilesScroll->width() - m_tilesScroll->verticalScrollBar()->sizeHint().width();
+    const int columns = std::clamp((room + spacing) / (least.width() + spacing), 1, 3);
+    const int rows = (count + columns - 1) / columns;
+    m_tiles->setMinimumHeight(rows * least.height() + (rows - 1) * spacing);
+    const QSize tileGrid(columns, rows);
+    if (tileGrid == m_tileGrid)
+        return;
+    m_tileGrid = tileGrid;
+
+    auto* grid = static_cast<QGridLayout*>(m_tiles->layout());
+    for (View* view : m_views)
+        grid->removeWidget(view);
+    for (int c = 0; c < grid->columnCount(); ++c)
+        grid->setColumnStretch(c, 0);
+    for (int r = 0; r < grid->rowCount(); ++r)
+        grid->setRowStretch(r, 0);
+    for (int i = 0; i < count; ++i) {
+        grid->addWidget(m_views[i], i / columns, i % columns);
+        m_views[i]->show();
+    }
+    // Equal shares, whatever each view would like.
+    for (int c = 0; c < columns; ++c)
+        grid->setColumnStretch(c, 1);
+    for (int r = 0; r < rows; ++r)
+        grid->setRowStretch(r, 1);
+    grid->setSpacing(spacing);
+    grid->setContentsMargins(0, 0, 0, 0);
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_tilesScroll && event->type() == QEvent::Resize && m_tiledAction && m_tiledAction->isChecked())
+        arrangeTiles();
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::onSnapshot(const SnapshotPtr& snapshot)
@@ -916,6 +981,16 @@ QImage MainWindow::renderView(const QString& viewId, QSize size)
         show();
     }
     if (viewId == QStringLiteral("window")) {
+        // The headline's compact form lowers the minimum height: decide it for the size
+        // asked for, or a short size would be refused for the taller form's minimum.
+        m_headline->setCompact(size.height() < kCompactHeadlineBelowHeight);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        if (layout())
+            layout()->activate();
+        resize(size);
+        spin(30);
+        // Wrapped texts (the lesson banner) need less height at the new width: the minimum
+        // height held against the first resize was the old width's.
         resize(size);
         spin(30);
         waitForTradeoff();

@@ -93,6 +93,10 @@ public:
     QImage renderView(const QString& viewId, QSize size);
 
     bool isTrainingRequested() const { return m_trainRequested; }
+    // The smallest tile a view is given when tiled (grows with the window's font), and the
+    // tiles' columns and rows now.
+    QSize tileMinimumSize() const;
+    QSize tileGrid() const { return m_tileGrid; }
 
     // Presentation mode's larger text for the whole window (SessionController toggles it).
     void setPresentationFont(bool on);
@@ -108,6 +112,8 @@ public slots:
     void resetTraining();
     void openCsvDialog();
     void showHelp(const QString& section = QString());
+    // All views at once, each tile at least tileMinimumSize(): as many columns as the
+    // width holds, and the rows scroll when the height does not hold them all.
     void setTiled(bool tiled);
     // A sweep point was clicked: load its settings and retrain it.
     void loadSweepRow(const ss::SweepRow& row, const ss::SweepOptions& options);
@@ -134,6 +140,8 @@ private:
     void updateRunActions();
     void saveSettings();
     void updateControlsWidth();
+    void arrangeTiles();
+    bool eventFilter(QObject* watched, QEvent* event) override;
     QList<QPair<QString, QString>> shortcutList() const;
     void noteUndoableChange();
 
@@ -149,6 +157,8 @@ private:
     QStackedWidget* m_viewStack = nullptr;
     QTabWidget* m_tabs = nullptr;
     QWidget* m_tiles = nullptr;
+    QScrollArea* m_tilesScroll = nullptr;
+    QSize m_tileGrid;                   // columns x rows of the tiles now
     QList<View*> m_views;
     QPointer<HelpDialog> m_help;
 

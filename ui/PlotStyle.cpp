@@ -3,6 +3,7 @@
 #include <qcustomplot.h>
 
 #include <QFontMetrics>
+#include <QRegularExpression>
 #include <QTableWidget>
 
 #include <algorithm>
@@ -45,6 +46,156 @@ QFont plotFont(int pointSizeDelta, bool bold)
     font.setPointSizeF(std::max(6.0, font.pointSizeF() + pointSizeDelta));
     font.setBold(bold);
     return font;
+}
+
+QString wrapToWidth(const QString& text, const QFontMetrics& metrics, int width)
+{
+    QStringList lines;
+    for (const QString& paragraph : text.split(QLatin1Char('\n'))) {
+        QString line;
+        for (const QString& word : paragraph.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+            if (!line.isEmpty() && metrics.horizontalAdvance(longer) > width) {
+                lines << line;
+                line = word;
+            } else {
+                line = longer;
+            }
+        }
+        lines << line;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+namespace {
+// The multiples of each power of ten that carry a label, densest first.
+const std::vector<std::vector<int>> kLogMantissas = {{1, 2, 3, 5}, {1, 2, 5}, {1, 3}, {1}};
+
+QVector<double> multiplesInRange(const QCPRange& range, const std::vector<int>& mantissas, int decadeStep)
+{
+    QVector<double> ticks;
+    if (range.lower <= 0 || range.upper <= range.lower)
+        return ticks;
+    const int first = static_cast<int>(std::floor(std::log10(range.lower)));
+    const int last = static_cast<int>(std::ceil(std::log10(range.upper)));
+    for (int k = first; k <= last; ++k) {
+        if (((k % decadeStep) + decadeStep) % decadeStep != 0)
+            continue;
+        for (int m : mantissas) {
+            const double tick = m * std::pow(10.0, k);
+            if (tick >= range.lower * (1 - 1e-9) && tick <= range.upper * (1 + 1e-9))
+                ticks << tick;
+        }
+    }
+    return ticks;
+}
+} // namespace
+
+QVector<double> LogAxisTicker::ticksFor(const QCPRange& range)
+{
+    return choose(range).first;
+}
+
+std::pair<QVector<double>, int> LogAxisTicker::choose(const QCPRange& range)
+{
+    const int wanted = std::max(2, tickCount() + 1);
+    // Less than one step of the densest set in range (0.22 to 0.38): evenly spaced ticks.
+    if (multiplesInRange(range, kLogMantissas.front(), 1).size() < 2)
+        return {QCPAxisTicker::createTickVector(QCPAxisTicker::getTickStep(range), range), 0};
+    for (const std::vector<int>& mantissas : kLogMantissas) {
+        QVector<double> ticks = multiplesInRange(range, mantissas, 1);
+        if (ticks.size() <= wanted)
+            return {ticks, 1};
+    }
+    // Many decades: every n-th one.
+    for (int step = 2;; ++step) {
+        QVector<double> ticks = multiplesInRange(range, {1}, step);
+        if (ticks.size() <= wanted || step > 300)
+            return {ticks, step};
+    }
+}
+
+double LogAxisTicker::getTickStep(const QCPRange&)
+{
+    return 1.0; // unused: the ticks come from createTickVector
+}
+
+int LogAxisTicker::getSubTickCount(double)
+{
+    return 0;
+}
+
+QVector<double> LogAxisTicker::createTickVector(double, const QCPRange& range)
+{
+    const auto [ticks, decadeStep] = choose(range);
+    // Sub-ticks at the other integer multiples while every decade has a label.
+    m_subTicks.clear();
+    if (decadeStep == 1)
+        for (double tick : multiplesInRange(range, {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1))
+            if (std::none_of(ticks.begin(), ticks.end(), [tick](double t) { return std::abs(t - tick) <= 1e-9 * tick; }))
+                m_subTicks << tick;
+    return ticks;
+}
+
+QVector<double> LogAxisTicker::createSubTickVector(int, const QVector<double>&)
+{
+    return m_subTicks;
+}
+
+WrappingTitle::WrappingTitle(QCustomPlot* plot, const QString& text, const QFont& font)
+    : QCPTextElement(plot, text, font)
+{
+}
+
+int WrappingTitle::textWidth() const
+{
+    int width = mOuterRect.width();
+    // The layout sets its own rect before it asks its elements for their sizes.
+    if (auto* grid = qobject_cast<QCPLayoutGrid*>(layout()); grid && grid->columnCount() == 1 && grid->rect().width() > 0)
+        width = grid->rect().width();
+    if (width <= 0 && mParentPlot)
+        width = mParentPlot->viewport().width();
+    return std::max(1, width - mMargins.left() - mMargins.right());
+}
+
+QString WrappingTitle::shownText() const
+{
+    return wrapToWidth(mText, QFontMetrics(mainFont()), mRect.width() > 0 ? mRect.width() : textWidth());
+}
+
+QSize WrappingTitle::wrappedSize() const
+{
+    const QFontMetrics metrics(mainFont());
+    const QString wrapped = wrapToWidth(mText, metrics, textWidth());
+    m_hintedLines = static_cast<int>(wrapped.count(QLatin1Char('\n'))) + 1;
+    QSize size = metrics.boundingRect(0, 0, 0, 0, Qt::AlignCenter, wrapped).size();
+    // Never wider than the widest word: the title follows the plot's width, not the reverse.
+    int widestWord = 0;
+    for (const QString& word : mText.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts))
+        widestWord = std::max(widestWord, metrics.horizontalAdvance(word));
+    size.setWidth(widestWord);
+    return size + QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
+}
+
+QSize WrappingTitle::minimumOuterSizeHint() const
+{
+    return wrappedSize();
+}
+
+QSize WrappingTitle::maximumOuterSizeHint() const
+{
+    return {QWIDGETSIZE_MAX, wrappedSize().height()};
+}
+
+void WrappingTitle::draw(QCPPainter* painter)
+{
+    const QString wrapped = wrapToWidth(mText, QFontMetrics(mainFont()), mRect.width());
+    painter->setFont(mainFont());
+    painter->setPen(QPen(mainTextColor()));
+    painter->drawText(mRect, mTextFlags, wrapped, &mTextBoundingRect);
+    // Laid out for another number of lines (its width was not known yet): once more.
+    if (static_cast<int>(wrapped.count(QLatin1Char('\n'))) + 1 != m_hintedLines && mParentPlot)
+        mParentPlot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void styleAxis(QCPAxis* axis)
@@ -116,7 +267,7 @@ ColorPlotLayout makeColorPlotLayout(QCustomPlot* plot, const QString& title)
 {
     ColorPlotLayout frame;
     plot->plotLayout()->clear();
-    frame.title = new QCPTextElement(plot, title, plotFont(1, true));
+    frame.title = new WrappingTitle(plot, title, plotFont(1, true));
     frame.title->setTextColor(plotcolors::text());
     plot->plotLayout()->addElement(0, 0, frame.title);
     auto* body = new QCPLayoutGrid;

@@ -45,7 +45,7 @@ constexpr int kAutoPathMaxSamples = 5000;
 QCPTextElement* addTitle(QCustomPlot* plot, const QString& text)
 {
     plot->plotLayout()->insertRow(0);
-    auto* title = new QCPTextElement(plot, text, plotFont(0, true));
+    auto* title = new WrappingTitle(plot, text, plotFont(0, true));
     title->setTextColor(plotcolors::text());
     plot->plotLayout()->addElement(0, 0, title);
     return title;
@@ -175,6 +175,7 @@ TradeoffView::TradeoffView(QWidget* parent)
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(m_scanPlot);
     auto* right = new QSplitter(Qt::Vertical);
+    m_sweepAndPath = right;
     right->setChildrenCollapsible(false);
     right->addWidget(m_sweepPlot);
     right->addWidget(m_pathPlot);
@@ -228,8 +229,19 @@ TradeoffView::TradeoffView(QWidget* parent)
     m_sweepNotice = addNotice(m_sweepPlot);
     m_sweepNotice->setText(QStringLiteral("No sweep yet. \u201cSweep\u2026\u201d trains the model over a grid of\n"
                                           "\u03bb, target sparsity and precision; click a point to load it."));
-    m_sweepPlot->legend->setVisible(true);
-    m_sweepPlot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    // The legend in a row of its own under the title: inside the rect it hid points.
+    QCPLegend* sweepLegend = m_sweepPlot->legend;
+    m_sweepPlot->axisRect()->insetLayout()->take(sweepLegend);
+    m_sweepPlot->axisRect()->insetLayout()->simplify();
+    m_sweepPlot->plotLayout()->insertRow(1);
+    m_sweepPlot->plotLayout()->addElement(1, 0, sweepLegend);
+    m_sweepPlot->plotLayout()->setRowStretchFactor(1, 0.001);
+    sweepLegend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    sweepLegend->setWrap(6);
+    sweepLegend->setBorderPen(Qt::NoPen);
+    sweepLegend->setBrush(Qt::NoBrush);
+    sweepLegend->setColumnSpacing(14);
+    sweepLegend->setVisible(true);
     m_sweepPlot->setToolTip(QStringLiteral("Every configuration of the sweep; the dashed line is the Pareto front (no other "
                                            "configuration is better on both axes). Click a point to load its settings."));
     connect(m_sweepPlot, &QCustomPlot::mousePress, this, &TradeoffView::onSweepPress);
@@ -315,6 +327,18 @@ TradeoffView::TradeoffView(QWidget* parent)
                 flag->store(true);
     });
     showPath();
+}
+
+void TradeoffView::fitPanelsToWidth()
+{
+    // Three plots in a narrow tile are three unreadable ones: the scan alone then.
+    const bool shown = !inTile() || width() >= 40 * fontMetrics().height();
+    if (m_sweepAndPath->isVisibleTo(this) == shown)
+        return;
+    m_sweepAndPath->setVisible(shown);
+    // The scan takes the whole width then, and gives it back after.
+    auto* splitter = static_cast<QSplitter*>(m_sweepAndPath->parentWidget());
+    splitter->setSizes(shown ? QList<int>{1100, 900} : QList<int>{1, 0});
 }
 
 TradeoffView::~TradeoffView()
@@ -617,6 +641,10 @@ void TradeoffView::openSweepDialog()
     auto* l2 = new QLineEdit;
     auto* sparsities = new QLineEdit(QStringLiteral("0, 50%, 80%, 90%, 95%"));
     auto* precisions = new QLineEdit(QStringLiteral("fp32, int8, int4, int2"));
+    // Wide enough for a list longer than the default one, typed without scrolling.
+    const int listWidth = l1->fontMetrics().horizontalAdvance(QStringLiteral("0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2")) + 24;
+    for (QLineEdit* field : {l1, l2, sparsities, precisions})
+        field->setMinimumWidth(listWidth);
     auto* perRow = new QCheckBox(QStringLiteral("integer formats per row"));
     auto* epochs = new QSpinBox;
     epochs->setRange(1, 1000);
@@ -751,6 +779,8 @@ void TradeoffView::showSweep()
             x->setRange(0, 100);
         m_sweepPlot->yAxis->setRange(0, 1.02);
         m_sweepNotice->setVisible(true);
+        // The title of a sweep no longer shown must not stay over the notice.
+        m_sweepTitle->setText(QStringLiteral("Sweep and Pareto front"));
         if (!m_sweepWatcher.isRunning())
             m_sweepNotice->setText(m_sweep ? QStringLiteral("The sweep was cancelled before any configuration finished.")
                                            : QStringLiteral("No sweep yet. \u201cSweep\u2026\u201d trains the model over a grid of\n"

@@ -84,6 +84,8 @@ signals:
 
 protected:
     void render(const Snapshot& snapshot) override;
+    // A narrow tile: the prune scan alone, the sweep and path hidden.
+    void fitPanelsToWidth() override;
 
 private:
     void startScan(const Snapshot& snapshot);
@@ -110,6 +112,7 @@ private:
     QCustomPlot* m_scanPlot;
     QCustomPlot* m_sweepPlot;
     QCustomPlot* m_pathPlot;
+    QWidget* m_sweepAndPath = nullptr; // the column of the sweep and path plots
     QCPTextElement* m_scanTitle = nullptr;
     QCPTextElement* m_sweepTitle = nullptr;
     QCPTextElement* m_pathTitle = nullptr;

@@ -5,6 +5,7 @@
 #include <qcustomplot.h>
 
 #include <QCheckBox>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QVBoxLayout>
 
@@ -115,7 +116,7 @@ TrainingView::TrainingView(QWidget* parent)
 
     stylePlot(m_plot);
     m_plot->plotLayout()->clear();
-    m_title = new QCPTextElement(m_plot, QString(), plotFont(1, true));
+    m_title = new WrappingTitle(m_plot, QString(), plotFont(1, true));
     m_title->setTextColor(plotcolors::text());
     m_plot->plotLayout()->addElement(0, 0, m_title);
 
@@ -195,7 +196,7 @@ TrainingView::TrainingView(QWidget* parent)
         QCPAxis* y = m_lossRect->axis(QCPAxis::atLeft);
         if (on) {
             y->setScaleType(QCPAxis::stLogarithmic);
-            y->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+            y->setTicker(QSharedPointer<LogAxisTicker>(new LogAxisTicker));
         } else {
             y->setScaleType(QCPAxis::stLinear);
             y->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
@@ -205,6 +206,72 @@ TrainingView::TrainingView(QWidget* parent)
     });
     // The first epochs' loss dwarfs the rest on a linear axis.
     m_logLoss->setChecked(true);
+    // Where the rects' sizes are known, before anything is drawn.
+    connect(m_plot, &QCustomPlot::afterLayout, this, &TrainingView::fitToRects);
+}
+
+void TrainingView::fitToRects()
+{
+    // As many loss labels as the short loss rect holds without their text touching.
+    const int lineHeight = QFontMetrics(m_lossRect->axis(QCPAxis::atLeft)->tickLabelFont()).height();
+    // Likewise the metrics axes in a short rect (1280x720 in Presentation mode).
+    for (QCPAxisRect* rect : {m_lossRect, m_metricsRect}) {
+        const int labels = std::clamp(rect->height() / (2 * lineHeight), 2, rect == m_lossRect ? 6 : 5);
+        for (QCPAxis* axis : {rect->axis(QCPAxis::atLeft), rect->axis(QCPAxis::atRight)}) {
+            if (!axis->tickLabels() || axis->ticker()->tickCount() == labels)
+                continue;
+            // The ticks of this pass are placed already: the next pass places the new count.
+            axis->ticker()->setTickCount(labels);
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+    }
+    // As many legend columns as the plot's width holds (three at most).
+    QCPLegend* legend = m_plot->legend;
+    const QFontMetrics legendMetrics(legend->font());
+    int widest = 1;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i)))
+            widest = std::max(widest, legendMetrics.horizontalAdvance(item->plottable()->name()) + legend->iconSize().width()
+                                          + legend->iconTextPadding() + legend->columnSpacing() + 8);
+    const int columns = std::clamp(m_plot->viewport().width() / widest, 1, 3);
+    if (legend->wrap() != columns) {
+        legend->setWrap(columns);
+        legend->setFillOrder(legend->fillOrder(), true); // re-places the items in the new columns
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    // An axis label longer than its rect is tall runs into the legend and the other rect:
+    // a shorter one then, or none (the legend names the curves).
+    const auto fitLabel = [](QCPAxis* axis, const QStringList& choices) {
+        const QFontMetrics metrics(axis->labelFont());
+        QString fitting;
+        for (const QString& choice : choices)
+            if (metrics.horizontalAdvance(choice) <= axis->axisRect()->height()) {
+                fitting = choice;
+                break;
+            }
+        if (axis->label() != fitting) {
+            axis->setLabel(fitting);
+            axis->parentPlot()->replot(QCustomPlot::rpQueuedReplot);
+        }
+    };
+    fitLabel(m_metricsRect->axis(QCPAxis::atLeft), {QStringLiteral("accuracy, macro-F1"), QStringLiteral("accuracy, F1")});
+    fitLabel(m_metricsRect->axis(QCPAxis::atRight), {QStringLiteral("sparsity (%)"), QStringLiteral("sparsity")});
+    fitLabel(m_lossRect->axis(QCPAxis::atLeft), {QStringLiteral("log loss"), QStringLiteral("loss")});
+    // A marker's label reads to the right of its line, or to the left where it would run
+    // past the rect's right edge (a change at the last epoch): "lr 0.001" never cut to "lr 0.00".
+    const QRect rect = m_metricsRect->rect();
+    for (QCPItemText* text : m_markerTexts) {
+        const QMargins padding = text->padding();
+        const int width = QFontMetrics(text->font()).horizontalAdvance(text->text()) + padding.left() + padding.right() + 2;
+        const double x = m_metricsRect->axis(QCPAxis::atBottom)->coordToPixel(text->position->key());
+        const Qt::Alignment side = x + width > rect.right() ? Qt::AlignRight : Qt::AlignLeft;
+        text->setPositionAlignment(side | Qt::AlignTop);
+    }
+}
+
+QCPAxis* TrainingView::lossAxis() const
+{
+    return m_lossRect->axis(QCPAxis::atLeft);
 }
 
 int TrainingView::pointCount() const

@@ -5,6 +5,7 @@
 
 #include "View.h"
 
+class QCPAxis;
 class QCPAxisRect;
 class QCPGraph;
 class QCPItemStraightLine;
@@ -24,14 +25,19 @@ public:
     QString title() const override { return QStringLiteral("Training"); }
     QList<QCustomPlot*> plots() const override { return {m_plot}; }
 
-    // The points drawn (tests).
+    // The points drawn, the loss axis, the metrics rect and the change markers' labels (tests).
     int pointCount() const;
+    QCPAxis* lossAxis() const;
+    QCPAxisRect* metricsRect() const { return m_metricsRect; }
+    const QList<QCPItemText*>& markerLabels() const { return m_markerTexts; }
 
 protected:
     void render(const Snapshot& snapshot) override;
 
 private:
     void rebuildMarkers(const Snapshot& snapshot);
+    // After each layout: the loss axis's label count and the markers' label sides.
+    void fitToRects();
 
     QCustomPlot* m_plot;
     QCheckBox* m_logLoss;

@@ -55,6 +55,20 @@ void View::renderNow()
     m_sinceRender.start();
 }
 
+void View::setInTile(bool inTile)
+{
+    if (m_inTile == inTile)
+        return;
+    m_inTile = inTile;
+    fitPanelsToWidth();
+}
+
+void View::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitPanelsToWidth();
+}
+
 void View::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);

@@ -35,6 +35,10 @@ public:
     // stall benchmark).
     long renderCount() const { return m_renders; }
     double slowestRenderMs() const { return m_slowestMs; }
+    // One tile among the tiled views (MainWindow says so): a narrow view may then leave out
+    // its side panels and keep its main plot readable.
+    void setInTile(bool inTile);
+    bool inTile() const { return m_inTile; }
 
 protected:
     virtual void render(const Snapshot& snapshot) = 0;
@@ -42,10 +46,15 @@ protected:
     // run streams snapshots; the newest snapshot is always drawn in the end.
     virtual int minimumRenderIntervalMs() const { return 0; }
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    // Shows or hides side panels for the view's width and tile state; called on resize and
+    // when the tile state changes.
+    virtual void fitPanelsToWidth() {}
 
 private:
     SnapshotPtr m_snapshot;
     bool m_dirty = false;
+    bool m_inTile = false;
     long m_renders = 0;
     double m_slowestMs = 0;
     QElapsedTimer m_sinceRender;

@@ -119,6 +119,7 @@ WeightsView::WeightsView(QWidget* parent)
     vertical->setChildrenCollapsible(false);
     vertical->addWidget(m_histogram);
     auto* horizontal = new QSplitter(Qt::Horizontal);
+    m_layerPanels = horizontal;
     horizontal->setChildrenCollapsible(false);
     auto* heatPanel = new QWidget;
     auto* heatLayout = new QVBoxLayout(heatPanel);
@@ -151,7 +152,7 @@ WeightsView::WeightsView(QWidget* parent)
     // Histogram
     stylePlot(m_histogram);
     m_histogram->plotLayout()->insertRow(0);
-    m_histogramTitle = new QCPTextElement(m_histogram, QStringLiteral("Weight histogram"), plotFont(1, true));
+    m_histogramTitle = new WrappingTitle(m_histogram, QStringLiteral("Weight histogram"), plotFont(1, true));
     m_histogramTitle->setTextColor(plotcolors::text());
     m_histogram->plotLayout()->addElement(0, 0, m_histogramTitle);
     m_histogram->xAxis->setLabel(QStringLiteral("weight value w (trained, before the sliders)"));
@@ -221,6 +222,16 @@ WeightsView::WeightsView(QWidget* parent)
 
     connect(m_logCounts, &QCheckBox::toggled, this, [this] { if (snapshot()) renderNow(); });
     connect(m_layer, &QComboBox::currentIndexChanged, this, [this] { if (snapshot()) renderNow(); });
+}
+
+void WeightsView::fitPanelsToWidth()
+{
+    // Two plots stacked in a short tile leave each too little height to read.
+    const bool shown = !inTile() || height() >= 30 * fontMetrics().height();
+    if (m_layerPanels->isVisibleTo(this) == shown)
+        return;
+    m_layerPanels->setVisible(shown);
+    static_cast<QSplitter*>(m_layerPanels->parentWidget())->setSizes(shown ? QList<int>{1000, 900} : QList<int>{1, 0});
 }
 
 void WeightsView::render(const Snapshot& s)

@@ -58,6 +58,8 @@ signals:
 
 protected:
     void render(const Snapshot& snapshot) override;
+    // A short tile: the histogram alone, the layer heatmap and images hidden.
+    void fitPanelsToWidth() override;
     int minimumRenderIntervalMs() const override { return m_largeModel ? 250 : 0; }
 
 private:
@@ -69,6 +71,7 @@ private:
     void onRelease(QMouseEvent* event);
 
     QCustomPlot* m_histogram;
+    QWidget* m_layerPanels = nullptr; // the heatmap and the images, under the histogram
     QCustomPlot* m_heatmap;
     QLabel* m_stats;
     QCheckBox* m_logCounts;

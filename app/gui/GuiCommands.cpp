@@ -89,7 +89,9 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
                               "VIEW", "window"});
             parser.addOption({"out", "PNG file (a folder for --view all).", "PATH"});
             parser.addOption({"epochs", "Epochs to train before rendering.", "N", "60"});
-            parser.addOption({"size", "Image size in pixels.", "WxH", "1500x950"});
+            parser.addOption({"size", "Image size in pixels (for --view window: the window's size).", "WxH", "1500x950"});
+            parser.addOption({"presentation", "In Presentation mode (View > Presentation Mode): large text and thick lines."});
+            parser.addOption({"tiled", "With all views tiled (View > All views tiled); for --view window."});
         },
         [&](const QCommandLineParser& parser) {
             if (!parser.isSet("out"))
@@ -97,6 +99,10 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
             const QSize size = parseSize(parser.value("size"));
             const long epochs = cli::longOption(parser, "epochs");
             MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+            if (parser.isSet("presentation"))
+                window.sessions()->setPresentationMode(true);
+            if (parser.isSet("tiled"))
+                window.setTiled(true);
             if (parser.isSet("preset") && !window.applyPreset(parser.value("preset"))) {
                 streams.err << "screenshot: preset '" << parser.value("preset").toStdString()
                             << "' could not be loaded: " << window.lastProblem().toStdString()
