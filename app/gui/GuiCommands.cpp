@@ -296,6 +296,13 @@ int runGui(int argc, char** argv)
     parser.addVersionOption();
     parser.addOption({"preset", "Open with a preset (e.g. article, l1-vs-l2, fashion-95, bits).", "ID"});
     parser.process(app);
+    // A word the desktop app does not take (a stray argument, anything after "--") is refused
+    // rather than ignored, so that a mistyped command line does not open the window.
+    if (!parser.positionalArguments().isEmpty()) {
+        std::cerr << "sparsescope: unexpected argument '" << parser.positionalArguments().first().toStdString()
+                  << "' (the desktop app takes --preset ID; 'sparsescope --help' lists the commands)\n";
+        return 2;
+    }
     MainWindow window;
     window.show();
     if (parser.isSet("preset"))
