@@ -62,7 +62,7 @@ bool AdamLoop(const AdamStepScalars& s, float* HWY_RESTRICT values, const float*
     }
     if (i < count) {
         // The remainder in a padded vector, so that it gets the very same arithmetic.
-        constexpr std::size_t kMaxLanes = hn::MaxLanes(d);
+        constexpr std::size_t kMaxLanes = hn::MaxLanes(hn::ScalableTag<float>());
         HWY_ALIGN float w[kMaxLanes] = {}, g[kMaxLanes] = {}, k[kMaxLanes] = {}, m[kMaxLanes] = {}, v[kMaxLanes] = {};
         const std::size_t rest = count - i;
         std::copy_n(values + i, rest, w);
