@@ -497,6 +497,12 @@ struct InstantEvaluator::Cache {
         cursor.assign(perNeuron.begin(), perNeuron.end() - 1);
         for (const Change& c : changes)
             sorted[static_cast<std::size_t>(cursor[static_cast<std::size_t>(c.neuron)]++)] = c;
+        // The inputs the changes read, each once (the kernel fetches their samples ahead).
+        inputRead.assign(static_cast<std::size_t>(trained.layers()[0].inputs()), 0);
+        readInputs.clear();
+        for (const Change& c : changes)
+            if (!std::exchange(inputRead[static_cast<std::size_t>(c.input)], std::uint8_t(1)))
+                readInputs.push_back(c.input);
     }
 
     // z1t(:, i) += delta * X^T(:, j) for every change in `sorted`, in sample blocks so the
@@ -540,9 +546,10 @@ struct InstantEvaluator::Cache {
     void applyChangesToRange(Scalar* z, const Input* inputs, Eigen::Index samples, Scalar inputScale,
                              Eigen::Index begin, Eigen::Index end) const
     {
+        const ColumnChangeList list{sorted.data(), perNeuron.data(), static_cast<int>(perNeuron.size()) - 1,
+                                    readInputs.data(), static_cast<int>(readInputs.size())};
         applyColumnChanges(z, inputs, static_cast<long>(samples), inputScale, static_cast<long>(begin),
-                           static_cast<long>(end), perNeuron.data(), static_cast<int>(perNeuron.size()) - 1,
-                           sorted.data(), static_cast<long>(kSampleBlock));
+                           static_cast<long>(end), list, static_cast<long>(kSampleBlock));
     }
 
     template <typename Input>
@@ -781,6 +788,8 @@ struct InstantEvaluator::Cache {
     std::vector<Change> sorted;
     std::vector<int> perNeuron;
     std::vector<int> cursor;
+    std::vector<int> readInputs;          // the inputs `sorted` reads, each once
+    std::vector<std::uint8_t> inputRead;  // [input]: whether readInputs holds it
     std::unique_ptr<ThreadTeam> team;     // helpers for the large products (null: one thread)
     std::vector<std::uint8_t> inputBytes; // samples x features when byte-coded, else empty
     std::vector<std::uint8_t> packedInputs; // the bytes regrouped for the integer product
