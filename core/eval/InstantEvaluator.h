@@ -42,10 +42,11 @@ public:
 
     // Throws ConfigError for an invalid setting (the evaluator keeps its previous state).
     Evaluation evaluate(const CompressionSetting& setting);
-    // Precomputes the first layer at a few sparsities (0, 25, 50, 75 %, unquantized) and
-    // keeps them, so that any later jump of the sparsity or threshold sliders starts near
-    // one: a few products (about 60 ms for Fashion-MNIST), for when the evaluator is idle.
-    // Skipped when the slot memory budget is too small for them.
+    // Precomputes the first layer at a few sparsities (every 12.5 % up to 87.5 %, unquantized,
+    // as many as the slot memory holds beside the working slots) and keeps them, so that any
+    // later jump of the sparsity or threshold sliders starts near one: a product and column
+    // updates (a few hundred ms for Fashion-MNIST), for when the evaluator is idle. Skipped
+    // when the slot memory budget is too small for them.
     void prepareCheckpoints();
     bool checkpointsPrepared() const;
     // Work for when the evaluator is idle, one piece a call (tens of milliseconds at most, so
