@@ -19,6 +19,7 @@
 #include <limits>
 #include <numeric>
 #include <type_traits>
+#include <iterator>
 #include <utility>
 
 namespace ss {
@@ -422,26 +423,38 @@ struct InstantEvaluator::Cache {
     // weights is cheap): half the column updates of four, which a random jump on the
     // Fashion-MNIST MLP spent most of its time on. Coarse to fine, so that a memory budget
     // that holds fewer keeps them evenly spread (four: 0, 25, 50, 75 %).
-    void prepareCheckpoints()
+    static constexpr double kCheckpointSparsities[] = {0.0, 0.5, 0.25, 0.75, 0.125, 0.375, 0.625, 0.875};
+
+    // The next checkpoint (one product or a few thousand column updates, so that idle work
+    // comes in pieces); checkpointsPrepared once all are there or the budget is full.
+    void prepareNextCheckpoint()
     {
-        checkpointsPrepared = true;
-        // Left as the last evaluate() had it (lastCompressedNetwork() shows it).
-        const std::vector<long> previousPrefix = prefix;
-        const QuantizationSpec previousPrecision = compressedPrecision;
-        PruningResult unused;
-        for (const double sparsity : {0.0, 0.5, 0.25, 0.75, 0.125, 0.375, 0.625, 0.875}) {
-            const long pinnedCount = std::count_if(slots.begin(), slots.end(), [](const Slot& s) { return s.pinned; });
-            if (static_cast<std::size_t>(pinnedCount) + kWorkingSlots >= maxSlots)
-                break;
+        const long pinnedCount = std::count_if(slots.begin(), slots.end(), [](const Slot& s) { return s.pinned; });
+        if (nextCheckpoint < std::size(kCheckpointSparsities)
+            && static_cast<std::size_t>(pinnedCount) + kWorkingSlots < maxSlots) {
+            // Left as the last evaluate() had it (lastCompressedNetwork() shows it).
+            const std::vector<long> previousPrefix = prefix;
+            const QuantizationSpec previousPrecision = compressedPrecision;
+            PruningResult unused;
+            const double sparsity = kCheckpointSparsities[nextCheckpoint++];
             const std::vector<bool> changed = movePrefixes(pruningOrder.prefixes(PruningSpec::sparsity(sparsity), unused));
             updateCompressed(changed, QuantizationSpec::float32());
             firstLayer().pinned = true;
             flushPendingChanges();
+            updateCompressed(movePrefixes(previousPrefix), previousPrecision);
+            if (nextCheckpoint < std::size(kCheckpointSparsities))
+                return;
         }
-        updateCompressed(movePrefixes(previousPrefix), previousPrecision);
+        checkpointsPrepared = true;
         // The bytes regrouped for the integer product (10 ms once for Fashion-MNIST), so
         // that the first integer bit width on the slider does not pay for it.
         prepareIntegerInputs();
+    }
+
+    void prepareCheckpoints()
+    {
+        while (!checkpointsPrepared)
+            prepareNextCheckpoint();
     }
 
     // The changes of a slot of a positional precision: the first-layer weights at the
@@ -774,6 +787,7 @@ struct InstantEvaluator::Cache {
     std::vector<Slot> slots;      // never beyond maxSlots (reserved: referred to by address)
     std::size_t maxSlots = kMinSlots;
     bool checkpointsPrepared = false;
+    std::size_t nextCheckpoint = 0; // into kCheckpointSparsities
     long clock = 0;
     // Set while the idle work precomputes other bit widths: the slots it fills count as the
     // oldest, so they are the first evicted and the user's own working slots stay.
@@ -931,7 +945,7 @@ void InstantEvaluator::doIdleWork()
 {
     Cache& cache = *m_cache;
     if (!cache.checkpointsPrepared) {
-        cache.prepareCheckpoints();
+        cache.prepareNextCheckpoint();
         return;
     }
     if (!hasIdleWork())

@@ -50,9 +50,10 @@ public:
     void prepareCheckpoints();
     bool checkpointsPrepared() const;
     // Work for when the evaluator is idle, one piece a call (tens of milliseconds at most, so
-    // that the caller can look for new commands in between): first the checkpoints, then the
-    // evaluations at every position of the precision ladder (compress/PrecisionLadder.h) for
-    // the last setting's pruning and granularity, so that moving the bits control is a lookup.
+    // that the caller can look for new commands in between): first the checkpoints, one a
+    // call, then the evaluations at every position of the precision ladder
+    // (compress/PrecisionLadder.h) for the last setting's pruning and granularity, so that
+    // moving the bits control is a lookup.
     // Those results are kept for one pruning at a time: 12 evaluations with their compressed
     // networks and logits, about 17 MB for the Fashion-MNIST MLP on 10k test images.
     bool hasIdleWork() const;
