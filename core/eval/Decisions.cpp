@@ -1,6 +1,8 @@
 #include "eval/Decisions.h"
 
+#include "common/Error.h"
 #include "common/ThreadTeam.h"
+#include "kernels/DecisionKernels.h"
 #include "kernels/ExactSums.h"
 #include "nn/Loss.h"
 
@@ -8,6 +10,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
+#include <vector>
 
 namespace ss {
 
@@ -33,8 +37,8 @@ bool marginDecides(double margin, double largest)
 
 // Predictions (exactPrediction where the float margin is too small) and the summed log loss
 // for the samples [begin, end), in blocks of 256 samples. Multi-class blocks are transposed
-// to samples x classes so that the largest logit, the argmax and the runner-up are vector
-// operations over the samples.
+// to samples x classes so that the largest logit, the argmax, the runner-up and the softmax
+// are vector operations over the samples (kernels/DecisionKernels.h).
 struct BlockScore {
     double loss = 0;
     int recomputed = 0;
@@ -49,18 +53,24 @@ BlockScore scoreSamples(const Matrix& logits, const Network& network, const Data
         return exactPrediction(network, test.features.col(s));
     };
     constexpr Eigen::Index kBlock = 256;
+    static_assert(kBlock % kDecisionLanes == 0);
     const Eigen::Index outputs = logits.rows();
-    const float infinity = std::numeric_limits<float>::infinity();
-    Eigen::ArrayXXf z;
-    Eigen::ArrayXf top, second, largest;
-    Eigen::ArrayXi label;
-    Eigen::Array<bool, Eigen::Dynamic, 1> finite;
+    Eigen::MatrixXf z;                                  // kBlock x classes: column c is class c
+    std::vector<float> top, second, largest;
+    std::vector<int> label, finite;
+    if (!network.isBinary()) {
+        z.resize(kBlock, outputs);
+        for (auto* v : {&top, &second, &largest})
+            v->resize(kBlock);
+        label.resize(kBlock);
+        finite.resize(kBlock);
+    }
     for (Eigen::Index first = begin; first < end; first += kBlock) {
         const Eigen::Index count = std::min(kBlock, end - first);
         const auto block = logits.middleCols(first, count);
-        const Labels truth(test.labels.begin() + first, test.labels.begin() + first + count);
-        score.loss += logLoss(probabilitiesFromLogits(block, network.isBinary()), truth) * static_cast<double>(count);
         if (network.isBinary()) {
+            const Labels truth(test.labels.begin() + first, test.labels.begin() + first + count);
+            score.loss += logLoss(probabilitiesFromLogits(block, true), truth) * static_cast<double>(count);
             for (Eigen::Index s = 0; s < count; ++s) {
                 const double v = block(0, s);
                 predictions[static_cast<std::size_t>(first + s)] =
@@ -68,26 +78,23 @@ BlockScore scoreSamples(const Matrix& logits, const Network& network, const Data
             }
             continue;
         }
-        z = block.transpose().array();
-        top = z.col(0);
-        largest = z.col(0).abs();
-        finite = z.col(0).isFinite();
-        for (Eigen::Index c = 1; c < outputs; ++c) {
-            top = top.max(z.col(c));
-            largest = largest.max(z.col(c).abs());
-            finite = finite && z.col(c).isFinite();
+        for (Eigen::Index s = first; s < first + count; ++s) {
+            const int truth = test.labels[static_cast<std::size_t>(s)];
+            if (truth < 0 || truth >= outputs)
+                throw ConfigError("logLoss: label " + std::to_string(truth) + " outside 0.."
+                                  + std::to_string(outputs - 1));
         }
-        // The first class reaching the largest logit, and the largest of the others.
-        label.setConstant(count, 0);
-        for (Eigen::Index c = outputs - 1; c >= 0; --c)
-            label = (z.col(c) == top).select(static_cast<int>(c), label);
-        second.setConstant(count, -infinity);
-        for (Eigen::Index c = 0; c < outputs; ++c)
-            second = second.max((label == static_cast<int>(c)).select(-infinity, z.col(c)));
+        z.topRows(count) = block.transpose();
+        if (count < kBlock)
+            z.bottomRows(kBlock - count).setZero();
+        const LogitColumns columns{z.data(), static_cast<long>(kBlock), static_cast<int>(outputs),
+                                   static_cast<int>(count), test.labels.data() + first};
+        score.loss += scoreLogitColumns(columns, top.data(), second.data(), largest.data(), label.data(), finite.data());
         for (Eigen::Index s = 0; s < count; ++s) {
-            const bool decided = finite(s)
-                                 && marginDecides(static_cast<double>(top(s)) - static_cast<double>(second(s)), largest(s));
-            predictions[static_cast<std::size_t>(first + s)] = decided ? label(s) : exact(first + s);
+            const auto j = static_cast<std::size_t>(s);
+            const bool decided = finite[j] != 0
+                                 && marginDecides(static_cast<double>(top[j]) - static_cast<double>(second[j]), largest[j]);
+            predictions[static_cast<std::size_t>(first + s)] = decided ? label[j] : exact(first + s);
         }
     }
     return score;
