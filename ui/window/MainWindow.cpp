@@ -1,5 +1,7 @@
 #include "window/MainWindow.h"
 
+#include "async/Throttle.h"
+
 #include "window/AppSettings.h"
 #include "views/BoundaryView.h"
 #include "views/ConfusionView.h"
@@ -81,12 +83,10 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     if (m_options.useSettings)
         m_settings = m_options.settingsFile.isEmpty() ? new AppSettings(this) : new AppSettings(m_options.settingsFile, this);
 
-    m_applyTimer = new QTimer(this);
-    m_applyTimer->setSingleShot(true);
+    m_applyThrottle = new Throttle(kApplyIntervalMs, Throttle::WhenDue::RunOnNextTurn, [this] { applySnapshot(); }, this);
     m_renderTimer = new QTimer(this);
     m_renderTimer->setSingleShot(true);
     m_renderTimer->setInterval(0);
-    m_sinceApply.start();
 
     buildLayout();
     // Sessions and exports (File menu, close prompt) live in a class of their own.
@@ -368,7 +368,6 @@ void MainWindow::connectSignals()
     connect(m_engine, &Engine::snapshotReady, this, &MainWindow::onSnapshot);
     connect(m_engine, &Engine::problem, this, &MainWindow::onProblem);
     connect(m_engine, &Engine::busy, this, &MainWindow::onBusy);
-    connect(m_applyTimer, &QTimer::timeout, this, &MainWindow::applySnapshot);
     connect(m_renderTimer, &QTimer::timeout, this, &MainWindow::renderNextView);
 
     connect(m_controls, &ControlPanel::datasetRequested, this, [this](const DatasetRequest& request) {
@@ -537,17 +536,13 @@ void MainWindow::onSnapshot(const SnapshotPtr& snapshot)
         return;
     m_newestGeneration = snapshot->generation;
     m_pending = snapshot;
-    if (m_applyTimer->isActive())
-        return;
-    const qint64 since = m_sinceApply.elapsed();
-    m_applyTimer->start(since >= kApplyIntervalMs ? 0 : static_cast<int>(kApplyIntervalMs - since));
+    m_applyThrottle->request();
 }
 
 void MainWindow::applySnapshot()
 {
     if (!m_pending)
         return;
-    m_sinceApply.restart();
     m_shown = std::move(m_pending);
     m_pending.reset();
     const Snapshot& s = *m_shown;
@@ -917,7 +912,7 @@ bool MainWindow::waitUntilSettled(int timeoutMs)
         // The worker emits its last snapshot before it marks itself idle: deliver what it
         // has posted before judging what is shown.
         QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
-        const bool settled = idle && !m_pending && !m_applyTimer->isActive()
+        const bool settled = idle && !m_pending && !m_applyThrottle->isPending()
             && m_shown && m_shown->generation == m_engine->postedGeneration();
         if (settled) {
             // Let the queued view renders finish too.

@@ -44,6 +44,8 @@ class QToolButton;
 
 namespace ss {
 
+class Throttle;
+
 class AppSettings;
 class ControlPanel;
 class HeadlineBar;
@@ -180,8 +182,7 @@ private:
     SnapshotPtr m_pending;        // newest received, not yet shown
     SnapshotPtr m_shown;
     std::uint64_t m_newestGeneration = 0;
-    QTimer* m_applyTimer = nullptr;     // caps view updates at ~30 per second
-    QElapsedTimer m_sinceApply;
+    Throttle* m_applyThrottle = nullptr; // caps view updates at ~30 per second
     QList<QPointer<View>> m_renderQueue; // views still to draw the shown snapshot
     QTimer* m_renderTimer = nullptr;
 
