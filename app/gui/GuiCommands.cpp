@@ -1,5 +1,6 @@
 #include "gui/GuiCommands.h"
 
+#include "automation/WindowAutomation.h"
 #include "window/MainWindow.h"
 #include "plot/PlotExport.h"
 #include "plot/PlotTheme.h"
@@ -109,7 +110,7 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
                             << "\nPresets: " << window.presetIds().join(", ").toStdString() << '\n';
                 return cli::ExitFailure;
             }
-            if (epochs > 0 && !window.trainAndWait(static_cast<int>(epochs), 300000)) {
+            if (epochs > 0 && !trainAndWait(window, static_cast<int>(epochs), 300000)) {
                 streams.err << "screenshot: training did not finish within 5 minutes\n";
                 return cli::ExitFailure;
             }
@@ -126,7 +127,7 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
                 }
                 // Rendered to bytes first, then written atomically: a full disk or a kill leaves
                 // an old picture whole.
-                const QByteArray png = pngBytes(window.renderView(id, size));
+                const QByteArray png = pngBytes(renderView(window, id, size));
                 if (png.isEmpty()) {
                     streams.err << "screenshot: could not render the view " << id.toStdString() << '\n';
                     return cli::ExitFailure;
@@ -177,12 +178,12 @@ int runExport(const QStringList& arguments, cli::CommandStreams streams)
             const QString view = parser.value("view");
             if (view != "all" && !window.viewIds().contains(view))
                 throw cli::UsageError(("unknown view '" + view + "'; views: " + window.viewIds().join(", ") + ", all").toStdString());
-            if (!window.waitUntilSettled(60000)) {
+            if (!waitUntilSettled(window, 60000)) {
                 streams.err << "export: the app did not start within a minute\n";
                 return cli::ExitFailure;
             }
             QString error;
-            if (!window.sessions()->openAndWait(parser.value("session"), 300000, &error)) {
+            if (!openSessionAndWait(window, parser.value("session"), 300000, &error)) {
                 streams.err << "export: " << error.toStdString() << '\n';
                 return cli::ExitFailure;
             }
@@ -230,7 +231,7 @@ int runWithPlots(const cli::CommandInfo& command, int argc, char** argv)
     QApplication app(argc, argv);
     cli::setSessionPlotter([](const QString& sessionFile, const QString& folder, QString* error) {
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        if (!window.waitUntilSettled(60000) || !window.sessions()->openAndWait(sessionFile, 300000, error))
+        if (!waitUntilSettled(window, 60000) || !openSessionAndWait(window, sessionFile, 300000, error))
             return QStringList();
         auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
         QStringList written;

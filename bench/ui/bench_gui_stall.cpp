@@ -12,6 +12,7 @@
 // Runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise; the widgets and
 // plots still lay out, replot and paint into their backing store.
 
+#include "automation/WindowAutomation.h"
 #include "controls/ControlPanel.h"
 #include "controls/ControlState.h"
 #include "window/MainWindow.h"
@@ -96,7 +97,7 @@ int main(int argc, char** argv)
     window.setTiled(true);
     window.show();
     window.applyState(state, false);
-    if (!window.waitUntilSettled(180000)) {
+    if (!waitUntilSettled(window, 180000)) {
         std::fprintf(stderr, "bench_gui_stall: %s did not load: %s\n", datasetName.c_str(), qPrintable(window.lastProblem()));
         return 1;
     }
@@ -143,7 +144,7 @@ int main(int argc, char** argv)
     dragger.stop();
     const double elapsed = static_cast<double>(clock.nsecsElapsed()) / 1e9;
     window.pauseTraining();
-    window.waitUntilSettled(30000);
+    waitUntilSettled(window, 30000);
     const ss::SnapshotPtr shown = window.shownSnapshot();
     const long steps = shown ? shown->steps - stepsBefore : 0;
 

@@ -2,6 +2,7 @@
 // files that hold what the plots show; failed writes that keep the old file; a session
 // saved, reopened in another window and saved again gives the same metrics, weights and
 // bytes; malformed sessions change nothing; the unsaved-changes question; presentation mode.
+#include "automation/WindowAutomation.h"
 #include "views/ConfusionView.h"
 #include "controls/ControlPanel.h"
 #include "views/EfficiencyView.h"
@@ -70,14 +71,14 @@ void prepareTrained(MainWindow& window, int epochs = 6)
 {
     window.show();
     window.applyState(quickState(), false);
-    QVERIFY(window.trainAndWait(epochs, kTimeout));
+    QVERIFY(trainAndWait(window, epochs, kTimeout));
     ControlState state = window.controls()->state();
     state.pruneBy = PruningSpec::Criterion::Threshold;
     state.threshold = 0.05;
     state.precisionIndex = precisionIndexOf(QuantizationSpec::integer(6));
     window.controls()->setState(state);
     window.engine()->setCompression(state.compression());
-    QVERIFY(window.waitUntilSettled(kTimeout));
+    QVERIFY(waitUntilSettled(window, kTimeout));
 }
 
 // A small CSV reader for the exporter's own output (quoted fields, no line breaks in them).
@@ -308,7 +309,7 @@ private slots:
         // A whole view into a "folder" that is a file: reported, nothing written, file kept.
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const ExportReport report = window.sessions()->exportAllViews(blocker, png);
         QVERIFY(!report.ok());
         QVERIFY(report.written.isEmpty());
@@ -407,7 +408,7 @@ private slots:
             table.sramCapacityBytes = 64;
             efficiency->setEnergyTable(table);
             window.engine()->setEnergyTable(table);
-            QVERIFY(window.trainAndWait(2, kTimeout));
+            QVERIFY(trainAndWait(window, 2, kTimeout));
             // The tradeoff view's prune scan of these weights and a small sweep go into the session too.
             auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
             tradeoff->setPerLayerSensitivity(true);
@@ -437,9 +438,9 @@ private slots:
 
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QString error;
-        QVERIFY2(window.sessions()->openAndWait(first, kTimeout, &error), qPrintable(error));
+        QVERIFY2(openSessionAndWait(window, first, kTimeout, &error), qPrintable(error));
         const SnapshotPtr restored = window.shownSnapshot();
         QVERIFY(sameWeights(*restored->trained, *saved->trained));
         QVERIFY(restored->compression == saved->compression);
@@ -508,7 +509,7 @@ private slots:
         QCOMPARE(readBytes(second), readBytes(first));
 
         // Training on continues the epochs where the session left them.
-        QVERIFY(window.trainAndWait(1, kTimeout));
+        QVERIFY(trainAndWait(window, 1, kTimeout));
         QCOMPARE(window.shownSnapshot()->epoch, saved->epoch + 1);
         QVERIFY(window.sessions()->isModified());
     }
@@ -528,7 +529,7 @@ private slots:
         edited["version"] = 7;
         const QString versioned = m_folder.filePath(QStringLiteral("v7.json"));
         writeBytes(versioned, QByteArray::fromStdString(edited.dump()));
-        QVERIFY(!window.sessions()->openAndWait(versioned, kTimeout, &error));
+        QVERIFY(!openSessionAndWait(window, versioned, kTimeout, &error));
         QVERIFY2(error.contains(QStringLiteral("v7.json")) && error.contains(QStringLiteral("version")), qPrintable(error));
 
         // Refused while reading: an energy table of the app that is not one.
@@ -537,7 +538,7 @@ private slots:
         const QString energy = m_folder.filePath(QStringLiteral("energy.json"));
         writeBytes(energy, QByteArray::fromStdString(edited.dump()));
         error.clear();
-        QVERIFY(!window.sessions()->openAndWait(energy, kTimeout, &error));
+        QVERIFY(!openSessionAndWait(window, energy, kTimeout, &error));
         QVERIFY2(error.contains(QStringLiteral("app.energy.dram_read32_pj")), qPrintable(error));
 
         // Refused by the engine: the data (iris, 4 features) does not fit the saved weights.
@@ -547,7 +548,7 @@ private slots:
         const QString misfit = m_folder.filePath(QStringLiteral("misfit.json"));
         writeBytes(misfit, QByteArray::fromStdString(edited.dump()));
         error.clear();
-        QVERIFY(!window.sessions()->openAndWait(misfit, kTimeout, &error));
+        QVERIFY(!openSessionAndWait(window, misfit, kTimeout, &error));
         QVERIFY(!error.isEmpty());
         QVERIFY(window.problemBanner()->text().contains(QStringLiteral("Nothing was changed")));
 
@@ -558,13 +559,13 @@ private slots:
         const QString longName = m_folder.filePath(QStringLiteral("long-name.json"));
         writeBytes(longName, QByteArray::fromStdString(edited.dump()));
         error.clear();
-        QVERIFY(!window.sessions()->openAndWait(longName, kTimeout, &error));
+        QVERIFY(!openSessionAndWait(window, longName, kTimeout, &error));
         QVERIFY2(error.contains(QStringLiteral("long-name.json")) && error.contains(QStringLiteral("training.optimizer"))
                      && error.size() < 1000,
                  qPrintable(error.left(1000)));
         QVERIFY(window.problemBanner()->text().size() < 1000);
 
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const SnapshotPtr after = window.shownSnapshot();
         QCOMPARE(after->modelGeneration, before->modelGeneration);
         QCOMPARE(after->datasetRequest.nameOrPath, std::string("moons"));
@@ -607,16 +608,16 @@ private slots:
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         QString error;
-        QVERIFY2(window.sessions()->openAndWait(saved(QStringLiteral("fits.json"), session), kTimeout, &error),
+        QVERIFY2(openSessionAndWait(window, saved(QStringLiteral("fits.json"), session), kTimeout, &error),
                  qPrintable(error));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const SnapshotPtr before = window.shownSnapshot();
         QCOMPARE(before->datasetRequest.nameOrPath, csv.toStdString());
 
         Session renamed = session;
         renamed.model->classNames = {"left", "right"};
         const QString renamedFile = saved(QStringLiteral("renamed.json"), renamed);
-        QVERIFY(!window.sessions()->openAndWait(renamedFile, kTimeout, &error));
+        QVERIFY(!openSessionAndWait(window, renamedFile, kTimeout, &error));
         QVERIFY2(error.contains(QStringLiteral("renamed.json")) && error.contains(QStringLiteral("class names")),
                  qPrintable(error));
         QVERIFY(window.problemBanner()->isVisible());
@@ -628,11 +629,11 @@ private slots:
         wider.model.reset();
         wider.architecture.inputs = 7;
         error.clear();
-        QVERIFY(!window.sessions()->openAndWait(saved(QStringLiteral("wider.json"), wider), kTimeout, &error));
+        QVERIFY(!openSessionAndWait(window, saved(QStringLiteral("wider.json"), wider), kTimeout, &error));
         QVERIFY2(error.contains(QStringLiteral("wider.json")) && error.contains(QStringLiteral("architecture.inputs")),
                  qPrintable(error));
 
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const SnapshotPtr after = window.shownSnapshot();
         QCOMPARE(after->modelGeneration, before->modelGeneration);
         QCOMPARE(after->datasetRequest.nameOrPath, csv.toStdString());
@@ -644,7 +645,7 @@ private slots:
     {
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         int asked = 0;
         QMessageBox::StandardButton answer = QMessageBox::Cancel;
         window.sessions()->setAskToSave([&](const QString&) {
@@ -657,7 +658,7 @@ private slots:
         QCOMPARE(asked, 0);
 
         window.applyState(quickState(), false);
-        QVERIFY(window.trainAndWait(1, kTimeout));
+        QVERIFY(trainAndWait(window, 1, kTimeout));
         QVERIFY(window.sessions()->isModified());
         QVERIFY(window.isWindowModified());
         QVERIFY(!window.close()); // Cancel

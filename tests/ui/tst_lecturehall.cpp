@@ -2,6 +2,7 @@
 // no control that changes by accident (wheel, click), banners that go when their lesson or
 // error does, and a window that fits a 1280x720 projector. Driven through mouse, wheel and
 // key events on the offscreen platform.
+#include "automation/WindowAutomation.h"
 #include "controls/ControlPanel.h"
 #include "controls/HeadlineBar.h"
 #include "window/HelpDialog.h"
@@ -85,10 +86,10 @@ private slots:
         MainWindow window(noSettings());
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QComboBox* box = window.controls()->datasetBox();
         box->setCurrentIndex(box->findData(QStringLiteral("spiral")));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("spiral"));
         QCOMPARE(window.controls()->state().dataset.nameOrPath, std::string("spiral"));
 
@@ -100,7 +101,7 @@ private slots:
         options.epochs = 2;
         window.loadSweepRow(row, options);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("spiral"));
         QCOMPARE(window.shownSnapshot()->epoch, 2);
     }
@@ -112,7 +113,7 @@ private slots:
         ControlState state = fastDefault();
         state.model.hidden = {8};
         window.applyState(state, false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         window.showView(QStringLiteral("weights"));
         auto* weights = qobject_cast<WeightsView*>(window.view(QStringLiteral("weights")));
         weights->renderNow();
@@ -120,7 +121,7 @@ private slots:
         // As many layers, other sizes.
         state.model.hidden = {16};
         window.applyState(state, false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         weights->renderNow();
         QVERIFY2(weights->layerBox()->itemText(0).contains(QStringLiteral("\u2192 16")), qPrintable(weights->layerBox()->itemText(0)));
         QVERIFY2(weights->layerBox()->itemText(1).contains(QStringLiteral("16 \u2192")), qPrintable(weights->layerBox()->itemText(1)));
@@ -134,7 +135,7 @@ private slots:
         ControlState state = fastDefault();
         state.model.hidden = {32, 32};
         window.applyState(state, false);
-        QVERIFY(window.trainAndWait(2, kTimeout));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
         window.showView(QStringLiteral("weights"));
         View* weights = window.view(QStringLiteral("weights"));
         weights->renderNow();
@@ -166,7 +167,7 @@ private slots:
         window.resize(1280, 720);
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QScrollArea* area = controlsScrollArea(window);
         QVERIFY(area);
         QScrollBar* scroll = area->verticalScrollBar();
@@ -182,7 +183,7 @@ private slots:
             wheelOnce(window.controls()->learningRateSlider()->slider());
         QCOMPARE(window.controls()->state().learningRate, rate);
         QVERIFY2(scroll->value() > scrolledBefore, qPrintable(QString::number(scroll->value())));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, before.toStdString());
 
         // Once the user has clicked into a control, the wheel is its own.
@@ -198,7 +199,7 @@ private slots:
         MainWindow window(noSettings());
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(2, kTimeout));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
         QStringList questions;
         bool answer = false;
         window.controls()->setConfirmDiscard([&](const QString& question) {
@@ -215,14 +216,14 @@ private slots:
         emit hidden->lineEdit()->editingFinished();
         QCOMPARE(questions.size(), 2);
         QCOMPARE(hidden->currentText(), QStringLiteral("8,8"));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->modelGeneration, model);
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
 
         answer = true;
         dataset->setCurrentIndex(dataset->findData(QStringLiteral("circles")));
         QCOMPARE(questions.size(), 3);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("circles"));
     }
 
@@ -232,7 +233,7 @@ private slots:
         window.resize(1400, 900);
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(3, kTimeout));
+        QVERIFY(trainAndWait(window, 3, kTimeout));
 
         window.showView(QStringLiteral("weights"));
         View* weights = window.view(QStringLiteral("weights"));
@@ -253,7 +254,7 @@ private slots:
 
         QCOMPARE(window.controls()->state().threshold, 0.0);
         QCOMPARE(window.controls()->state().targetSparsity, 0.0);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->compression.pruning.threshold, 0.0);
         QCOMPARE(window.shownSnapshot()->compression.pruning.targetSparsity, 0.0);
     }
@@ -264,9 +265,9 @@ private slots:
         window.resize(1400, 900);
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(2, kTimeout));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
         window.controls()->setTargetSparsityFromPlot(0.5);
-        QVERIFY(window.trainAndWait(2, kTimeout));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
         window.showView(QStringLiteral("training"));
         View* training = window.view(QStringLiteral("training"));
         training->renderNow();
@@ -284,7 +285,7 @@ private slots:
         window.resize(1400, 900);
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(3, kTimeout));
+        QVERIFY(trainAndWait(window, 3, kTimeout));
         const long n = window.shownSnapshot()->trained->weightCount();
         QCOMPARE(n, 88L);
         window.showView(QStringLiteral("tradeoff"));
@@ -300,7 +301,7 @@ private slots:
 
         // The marker lies on the curve: the scan's point at the shown sparsity has its accuracy.
         window.controls()->setTargetSparsityFromPlot(0.40);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
         const Snapshot& shown = *window.shownSnapshot();
         bool found = false;
@@ -318,7 +319,7 @@ private slots:
         window.resize(1400, 900);
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(3, kTimeout));
+        QVERIFY(trainAndWait(window, 3, kTimeout));
         window.showView(QStringLiteral("tradeoff"));
         auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
         tradeoff->renderNow();
@@ -332,7 +333,7 @@ private slots:
         spiral.dataset.nameOrPath = "spiral";
         spiral.dataset.samples = 600;
         window.applyState(spiral, false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QVERIFY(window.shownSnapshot()->modelGeneration != moons);
         window.showView(QStringLiteral("tradeoff"));
         // Drawn now, its scan still running: the moons curve must not be there.
@@ -352,7 +353,7 @@ private slots:
         state.epochLimit = 3;
         window.applyState(state, true);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->epoch, 3);
         QAction* train = nullptr;
         for (QAction* action : window.findChildren<QAction*>())
@@ -362,11 +363,11 @@ private slots:
         QVERIFY2(train->toolTip().contains(QStringLiteral("3 more epochs (to epoch 6)")), qPrintable(train->toolTip()));
         window.startTraining();
         QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), 10000);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->epoch, 6);
         // Manual steps end the "stopped" message.
         window.stepOnce();
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QVERIFY(window.shownSnapshot()->status.empty());
     }
 
@@ -376,7 +377,7 @@ private slots:
         window.resize(1400, 900);
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(3, kTimeout));
+        QVERIFY(trainAndWait(window, 3, kTimeout));
         window.showView(QStringLiteral("tradeoff"));
         auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
         tradeoff->renderNow();
@@ -412,7 +413,7 @@ private slots:
         ControlState state = fastDefault();
         state.dropout = 0.2;
         window.applyState(state, false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
 
         // Help: formulas without raw entities, and every shortcut the menus show.
         window.showHelp();
@@ -451,7 +452,7 @@ private slots:
             rows += QByteArray::number(i % 7 * 0.1) + ',' + QByteArray::number(i % 5 * 0.2) + ',' + (i % 2 ? "a" : "b") + '\n';
         writeFile(good, rows);
         window.openCsv(good);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         for (QAbstractSpinBox* box : window.controls()->findChildren<QAbstractSpinBox*>())
             if (!box->isEnabled() && box->toolTip().contains(QStringLiteral("generator")))
                 QVERIFY2(box->text() == QStringLiteral("\u2014"), qPrintable(box->text()));
@@ -462,7 +463,7 @@ private slots:
         MainWindow window(noSettings());
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(2, kTimeout));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
         QAction* undo = nullptr;
         for (QAction* action : window.findChildren<QAction*>())
             if (action->shortcut() == QKeySequence(QKeySequence::Undo))
@@ -472,12 +473,12 @@ private slots:
         // A drag along the histogram: many moves, one step to undo.
         for (double t : {0.05, 0.1, 0.15, 0.2})
             window.controls()->setThresholdFromPlot(t);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QVERIFY(window.shownSnapshot()->evaluation.weights.sparsity > 0.1);
         QVERIFY(undo->isEnabled());
         undo->trigger();
         QCOMPARE(window.controls()->state().threshold, 0.0);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->compression.pruning.threshold, 0.0);
         QVERIFY(!undo->isEnabled());
     }
@@ -488,7 +489,7 @@ private slots:
         MainWindow window(noSettings());
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(2, kTimeout));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
         const QString path = dir.filePath(QStringLiteral("lesson.sparsescope.json"));
         QString error;
         QVERIFY2(window.sessions()->saveTo(path, &error), qPrintable(error));
@@ -506,10 +507,10 @@ private slots:
             MainWindow window(noSettings());
             window.show();
             window.applyState(fastDefault(), false);
-            QVERIFY(window.trainAndWait(2, kTimeout));
+            QVERIFY(trainAndWait(window, 2, kTimeout));
             window.stepOnce();
             window.stepOnce();
-            QVERIFY(window.waitUntilSettled(kTimeout));
+            QVERIFY(waitUntilSettled(window, kTimeout));
             QVERIFY(window.shownSnapshot()->epochProgress > 2.0);
             QCOMPARE(window.headline()->value(QStringLiteral("epoch")), QStringLiteral("2"));
             QString error;
@@ -518,11 +519,11 @@ private slots:
         MainWindow window(noSettings());
         window.show();
         QString error;
-        QVERIFY2(window.sessions()->openAndWait(path, kTimeout, &error), qPrintable(error));
+        QVERIFY2(openSessionAndWait(window, path, kTimeout, &error), qPrintable(error));
         QCOMPARE(window.shownSnapshot()->epoch, 2);
         QCOMPARE(window.headline()->value(QStringLiteral("epoch")), QStringLiteral("2"));
         // Training on keeps the curves going forwards.
-        QVERIFY(window.trainAndWait(1, kTimeout));
+        QVERIFY(trainAndWait(window, 1, kTimeout));
         const std::vector<HistoryPoint>& history = *window.shownSnapshot()->history;
         for (std::size_t i = 1; i < history.size(); ++i)
             QVERIFY(history[i].epoch > history[i - 1].epoch);
@@ -545,11 +546,11 @@ private slots:
         QVERIFY(window.applyPreset(QStringLiteral("dropout-spiral")));
         QVERIFY(window.lessonBanner()->isVisible());
         window.pauseTraining();
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
 
         window.openCsv(broken);
         QTRY_VERIFY_WITH_TIMEOUT(window.problemBanner()->isVisible(), kTimeout);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QComboBox* box = window.controls()->datasetBox();
         QCOMPARE(box->findData(broken), -1);
         QCOMPARE(box->currentData().toString(), QStringLiteral("spiral"));
@@ -561,14 +562,14 @@ private slots:
         };
         QVERIFY(errorShown());
         // Training on goes on with the active data: the old error goes.
-        QVERIFY(window.trainAndWait(1, kTimeout));
+        QVERIFY(trainAndWait(window, 1, kTimeout));
         QVERIFY(!window.problemBanner()->isVisible());
         QVERIFY(!errorShown());
 
         // Other data ends the spiral's lesson.
         window.controls()->setConfirmDiscard([](const QString&) { return true; });
         window.openCsv(good);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, good.toStdString());
         QVERIFY(!window.lessonBanner()->isVisible());
         QCOMPARE(window.controls()->state().dataset.nameOrPath, good.toStdString());
@@ -580,7 +581,7 @@ private slots:
         window.show();
         QApplication::setActiveWindow(&window);
         window.applyState(fastDefault(), false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QLineEdit* edit = window.controls()->hiddenLayersBox()->lineEdit();
         edit->setFocus();
         QTRY_VERIFY(edit->hasFocus());
@@ -589,7 +590,7 @@ private slots:
         QTest::keyClick(edit, Qt::Key_Return);
         QCOMPARE(window.controls()->state().model.hidden, std::vector<int>{8});
         QTRY_VERIFY(!edit->hasFocus());
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->trained->architecture().hidden, std::vector<int>{8});
     }
 };

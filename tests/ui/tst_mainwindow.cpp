@@ -1,6 +1,7 @@
 // The desktop app end to end on the offscreen platform: start, train, drag, bad input,
 // every view drawn. The window is driven through its widgets (QTest) and checked against
 // direct evaluations by the core.
+#include "automation/WindowAutomation.h"
 #include "views/ConfusionView.h"
 #include "controls/ControlPanel.h"
 #include "controls/HeadlineBar.h"
@@ -102,7 +103,7 @@ private slots:
     {
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const SnapshotPtr shown = window.shownSnapshot();
         QCOMPARE(shown->datasetRequest.nameOrPath, std::string("moons"));
         QCOMPARE(shown->data->split.train.featureCount(), 2);
@@ -118,7 +119,7 @@ private slots:
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(8, kTimeout));
+        QVERIFY(trainAndWait(window, 8, kTimeout));
         const SnapshotPtr trained = window.shownSnapshot();
         QVERIFY(trained->epoch >= 8);
         QVERIFY(trained->history && trained->history->size() >= 2);
@@ -135,7 +136,7 @@ private slots:
             QTest::keyClick(slider, Qt::Key_PageUp);
         QVERIFY(threshold->value() > 0);
         QCOMPARE(threshold->value(), threshold->valueAt(slider->value()));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         CompressionSetting setting;
         setting.pruning.criterion = PruningSpec::Criterion::Threshold;
         setting.pruning.threshold = threshold->valueAt(slider->value());
@@ -150,7 +151,7 @@ private slots:
         window.resize(1400, 900);
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.trainAndWait(5, kTimeout));
+        QVERIFY(trainAndWait(window, 5, kTimeout));
         window.showView(QStringLiteral("weights"));
         auto* weights = window.view(QStringLiteral("weights"));
         weights->renderNow();
@@ -165,7 +166,7 @@ private slots:
         QTest::mouseRelease(histogram, Qt::LeftButton, {}, end);
         const double threshold = window.controls()->state().threshold;
         QVERIFY2(std::abs(threshold - 0.3) < 0.02, qPrintable(QString::number(threshold)));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->compression.pruning.threshold, threshold);
         QVERIFY(window.shownSnapshot()->evaluation.weights.sparsity > 0);
     }
@@ -175,7 +176,7 @@ private slots:
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const double before = window.shownSnapshot()->evaluation.efficiency.energyComputePj;
         window.showView(QStringLiteral("efficiency"));
         QTableWidget* table = nullptr;
@@ -186,7 +187,7 @@ private slots:
         for (int r = 0; r < table->rowCount(); ++r)
             if (table->item(r, 0)->text() == QStringLiteral("mult fp32"))
                 table->item(r, 1)->setText(QStringLiteral("7.4")); // twice Horowitz's 3.7 pJ
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const EfficiencyEstimate& after = window.shownSnapshot()->evaluation.efficiency;
         const double macs = static_cast<double>(after.macsSparse);
         QVERIFY(std::abs((after.energyComputePj - before) - macs * 3.7) < 1e-6 * after.energyComputePj);
@@ -194,7 +195,7 @@ private slots:
         for (int r = 0; r < table->rowCount(); ++r)
             if (table->item(r, 0)->text() == QStringLiteral("mult fp32"))
                 table->item(r, 1)->setText(QStringLiteral("lots"));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->evaluation.efficiency.energyComputePj, after.energyComputePj);
     }
 
@@ -203,7 +204,7 @@ private slots:
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         window.startTraining();
         ControlPanel* controls = window.controls();
         QRandomGenerator random(12345);
@@ -223,7 +224,7 @@ private slots:
                 QCoreApplication::processEvents();
         }
         window.pauseTraining();
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const SnapshotPtr shown = window.shownSnapshot();
         QVERIFY(!shown->running);
         QVERIFY(shown->steps > 0);
@@ -245,7 +246,7 @@ private slots:
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const std::uint64_t modelBefore = window.shownSnapshot()->modelGeneration;
 
         window.openCsv(path);
@@ -255,13 +256,13 @@ private slots:
         QVERIFY2(message.contains(QStringLiteral("broken.csv")), qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("oops")) || message.contains(QStringLiteral(":3:")), qPrintable(message));
         QVERIFY(message.contains(QStringLiteral("moons")));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
         QCOMPARE(window.shownSnapshot()->modelGeneration, modelBefore);
         QCOMPARE(window.controls()->datasetBox()->currentData().toString(), QStringLiteral("moons"));
 
         // The previous dataset is still usable.
-        QVERIFY(window.trainAndWait(2, kTimeout));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
     }
 
@@ -272,7 +273,7 @@ private slots:
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
         window.show();
         window.applyState(fastDefault(), false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QVERIFY(!window.applyPreset(QStringLiteral("fashion-95")));
         QVERIFY(window.problemBanner()->isVisible());
         QVERIFY(window.problemBanner()->text().contains(QStringLiteral("apt install dataset-fashion-mnist")));
@@ -281,7 +282,7 @@ private slots:
         QComboBox* box = window.controls()->datasetBox();
         box->setCurrentIndex(box->findData(QStringLiteral("fashion-mnist")));
         QCOMPARE(box->currentData().toString(), QStringLiteral("moons"));
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->datasetRequest.nameOrPath, std::string("moons"));
         qunsetenv("SPARSESCOPE_FASHION_MNIST_DIR");
     }
@@ -296,7 +297,7 @@ private slots:
         state.dataset.noise = -1.0;
         state.model.hidden = {32};
         window.applyState(state, false);
-        QVERIFY(window.trainAndWait(3, kTimeout));
+        QVERIFY(trainAndWait(window, 3, kTimeout));
         window.showView(QStringLiteral("confusion"));
         auto* confusion = static_cast<ConfusionView*>(window.view(QStringLiteral("confusion")));
         const ConfusionMatrix& matrix = window.shownSnapshot()->evaluation.report.confusion;
@@ -325,11 +326,11 @@ private slots:
         state.learningRate = 1e6;
         state.lambda = 0;
         window.applyState(state, false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         window.startTraining();
         QTRY_VERIFY_WITH_TIMEOUT(window.lastProblem().contains(QStringLiteral("diverged")), kTimeout);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QVERIFY2(!window.shownSnapshot()->running, qPrintable(window.lastProblem() + QStringLiteral(" reason %1").arg(int(window.shownSnapshot()->reason))));
         QVERIFY(window.shownSnapshot()->trained->isFinite());
         QVERIFY(window.problemBanner()->isVisible());
@@ -342,10 +343,10 @@ private slots:
         window.setTiled(true);
         window.resize(1600, 1000);
         window.show();
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         const QString screenshots = qEnvironmentVariable("SPARSESCOPE_SCREENSHOT_DIR");
         if (!screenshots.isEmpty())
-            window.renderView(QStringLiteral("window"), QSize(1600, 1000)).save(screenshots + QStringLiteral("/tiled.png"));
+            renderView(window, QStringLiteral("window"), QSize(1600, 1000)).save(screenshots + QStringLiteral("/tiled.png"));
         QVERIFY2(window.minimumSizeHint().width() <= 1600, qPrintable(QString::number(window.minimumSizeHint().width())));
         QVERIFY2(window.width() <= 1600, qPrintable(QString::number(window.width())));
         for (const QString& id : window.viewIds()) {
@@ -367,7 +368,7 @@ private slots:
         state.model.hidden = {};   // logistic: the regularisation path applies
         state.lambda = 0.01;
         window.applyState(state, false);
-        QVERIFY(window.trainAndWait(10, kTimeout));
+        QVERIFY(trainAndWait(window, 10, kTimeout));
         window.showView(QStringLiteral("tradeoff"));
         auto* tradeoff = static_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
         QTRY_VERIFY_WITH_TIMEOUT(tradeoff->scanResult() && tradeoff->pathResult() && !tradeoff->isBusy(), kTimeout);
@@ -421,7 +422,7 @@ private slots:
         QCOMPARE(window.controls()->state().compression().pruning.targetSparsity, clicked.targetSparsity);
         QVERIFY(window.controls()->state().precision() == clicked.precision);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isTrainingRequested(), kTimeout);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->epoch, options.epochs);
         QVERIFY(window.shownSnapshot()->compression == window.controls()->state().compression());
 
@@ -445,12 +446,12 @@ private slots:
         ControlState state = fastDefault();
         state.threshold = 0.05;
         window.applyState(state, false);
-        QVERIFY(window.trainAndWait(5, kTimeout));
+        QVERIFY(trainAndWait(window, 5, kTimeout));
         const QString screenshots = qEnvironmentVariable("SPARSESCOPE_SCREENSHOT_DIR");
         QStringList ids = window.viewIds();
         ids << QStringLiteral("window");
         for (const QString& id : ids) {
-            const QImage image = window.renderView(id, QSize(1000, 640));
+            const QImage image = renderView(window, id, QSize(1000, 640));
             QVERIFY2(!image.isNull(), qPrintable(id));
             QVERIFY2(image.width() >= 600 && image.height() >= 400, qPrintable(id));
             const int colours = distinctColours(image);

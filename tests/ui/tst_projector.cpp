@@ -2,6 +2,7 @@
 // scaling (the same 1280x720 in device-independent pixels). The offscreen platform is
 // given these screens through its configuration file before the application starts.
 // With SPARSESCOPE_SCREENSHOT_DIR set, the pictures are also written there.
+#include "automation/WindowAutomation.h"
 #include "window/AppSettings.h"
 #include "controls/ControlPanel.h"
 #include "controls/HeadlineBar.h"
@@ -87,7 +88,7 @@ private slots:
         window.move(projector->geometry().topLeft());
         window.show();
         QVERIFY(window.applyPreset(QStringLiteral("l1-vs-l2")));
-        QVERIFY(window.trainAndWait(20, kTimeout));
+        QVERIFY(trainAndWait(window, 20, kTimeout));
         QTest::qWait(50);
         verifyFitsAndNothingClipped(window, projector->availableGeometry());
         QVERIFY(window.headline()->rowCount() >= 1);
@@ -148,7 +149,7 @@ private slots:
         window.move(projector->geometry().topLeft());
         window.show();
         QVERIFY(window.applyPreset(QStringLiteral("l1-vs-l2")));
-        QVERIFY(window.trainAndWait(20, kTimeout));
+        QVERIFY(trainAndWait(window, 20, kTimeout));
         const QString value = window.headline()->value(QStringLiteral("accuracy"));
         QLabel* number = nullptr;
         for (QLabel* label : window.headline()->findChildren<QLabel*>())

@@ -2,6 +2,7 @@
 // plots and titles, change markers whose labels stay inside the plot, a log-loss axis with
 // labels below 0.2, a decision boundary drawn with equal axes, and a sweep panel whose
 // title, legend and fields do not contradict or hide anything. Offscreen.
+#include "automation/WindowAutomation.h"
 #include "views/BoundaryView.h"
 #include "views/ConfusionView.h"
 #include "controls/ControlPanel.h"
@@ -111,8 +112,8 @@ private slots:
         window.setTiled(true);
         window.resize(1600, 1000);
         window.show();
-        QVERIFY(window.trainAndWait(3, kTimeout));
-        window.renderView(QStringLiteral("window"), QSize(1600, 1000));
+        QVERIFY(trainAndWait(window, 3, kTimeout));
+        renderView(window, QStringLiteral("window"), QSize(1600, 1000));
         QCOMPARE(window.width(), 1600);
         const QSize tile = window.tileMinimumSize();
         for (const QString& id : window.viewIds()) {
@@ -164,14 +165,14 @@ private slots:
         MainWindow window(noSettings());
         window.applyState(fastDefault(), false);
         window.show();
-        QVERIFY(window.trainAndWait(4, kTimeout));
+        QVERIFY(trainAndWait(window, 4, kTimeout));
         // A change at the last epoch: its marker is at the right edge.
         ControlState changed = window.controls()->state();
         changed.learningRate = 0.001;
         window.engine()->setTraining(changed.trainingConfig());
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         auto* training = static_cast<TrainingView*>(window.view(QStringLiteral("training")));
-        window.renderView(QStringLiteral("training"), QSize(900, 560));
+        renderView(window, QStringLiteral("training"), QSize(900, 560));
         replotTwice(training->plots().front());
         QVERIFY(!training->markerLabels().isEmpty());
         const QRect rect = training->metricsRect()->rect();
@@ -204,9 +205,9 @@ private slots:
         MainWindow window(noSettings());
         window.applyState(fastDefault(), false);
         window.show();
-        QVERIFY(window.trainAndWait(30, kTimeout));
+        QVERIFY(trainAndWait(window, 30, kTimeout));
         auto* training = static_cast<TrainingView*>(window.view(QStringLiteral("training")));
-        window.renderView(QStringLiteral("training"), QSize(900, 600));
+        renderView(window, QStringLiteral("training"), QSize(900, 600));
         replotTwice(training->plots().front());
         QCPAxis* loss = training->lossAxis();
         QCOMPARE(loss->scaleType(), QCPAxis::stLogarithmic);
@@ -228,10 +229,10 @@ private slots:
         MainWindow window(noSettings());
         window.applyState(fastDefault(), false);
         window.show();
-        QVERIFY(window.trainAndWait(3, kTimeout));
+        QVERIFY(trainAndWait(window, 3, kTimeout));
         auto* boundary = static_cast<BoundaryView*>(window.view(QStringLiteral("boundary")));
         for (const QSize size : {QSize(1100, 520), QSize(620, 760)}) {
-            window.renderView(QStringLiteral("boundary"), size);
+            renderView(window, QStringLiteral("boundary"), size);
             QCustomPlot* plot = boundary->plots().front();
             replotTwice(plot);
             QCPAxisRect* rect = plot->axisRect();
@@ -254,7 +255,7 @@ private slots:
         MainWindow window(noSettings());
         window.applyState(fastDefault(), false);
         window.show();
-        QVERIFY(window.trainAndWait(2, kTimeout));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
         window.showView(QStringLiteral("tradeoff"));
         auto* tradeoff = static_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
         QCustomPlot* sweepPlot = tradeoff->plots().at(1);
@@ -306,7 +307,7 @@ private slots:
         ControlState other = fastDefault();
         other.dataset.nameOrPath = "circles";
         window.applyState(other, false);
-        QVERIFY(window.waitUntilSettled(kTimeout));
+        QVERIFY(waitUntilSettled(window, kTimeout));
         tradeoff->renderNow();
         replotTwice(sweepPlot);
         QVERIFY(!tradeoff->sweepResult());

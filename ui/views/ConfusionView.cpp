@@ -1,5 +1,7 @@
 #include "views/ConfusionView.h"
 
+#include "async/Throttle.h"
+
 #include "plot/ImageTiles.h"
 #include "plot/PlotStyle.h"
 
@@ -13,7 +15,6 @@
 #include <QListWidget>
 #include <QSplitter>
 #include <QTableWidget>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -136,9 +137,8 @@ ConfusionView::ConfusionView(QWidget* parent)
     m_selection->setBrush(Qt::NoBrush);
     m_selection->setVisible(false);
 
-    m_listTimer = new QTimer(this);
-    m_listTimer->setSingleShot(true);
-    connect(m_listTimer, &QTimer::timeout, this, &ConfusionView::fillSamples);
+    // Refilling thumbnails at every live update is wasted work: at most a few times a second.
+    m_listThrottle = new Throttle(400, Throttle::WhenDue::RunAtOnce, [this] { listSamples(); }, this);
     connect(m_plot, &QCustomPlot::mousePress, this, &ConfusionView::onPlotClicked);
     connect(m_normalization, &QComboBox::currentIndexChanged, this, [this] {
         if (snapshot())
@@ -372,16 +372,15 @@ void ConfusionView::onPlotClicked(QMouseEvent* event)
 
 void ConfusionView::fillSamples()
 {
-    // Refilling thumbnails at every live update is wasted work: redo it when the
-    // selection changes, otherwise at most a few times a second.
-    const bool selectionChanged = m_selectedTruth != m_listedTruth || m_selectedPredicted != m_listedPredicted;
-    if (!selectionChanged && m_listClock.isValid() && m_listClock.elapsed() < 400) {
-        if (!m_listTimer->isActive())
-            m_listTimer->start(static_cast<int>(400 - m_listClock.elapsed()));
-        return;
-    }
-    m_listTimer->stop();
-    m_listClock.start();
+    // A new selection is listed at once; the same one again at most a few times a second.
+    if (m_selectedTruth != m_listedTruth || m_selectedPredicted != m_listedPredicted)
+        m_listThrottle->runNow();
+    else
+        m_listThrottle->request();
+}
+
+void ConfusionView::listSamples()
+{
     m_listedTruth = m_selectedTruth;
     m_listedPredicted = m_selectedPredicted;
     m_samples->clear();

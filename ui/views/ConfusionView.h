@@ -8,8 +8,6 @@
 
 #include "metrics/Metrics.h"
 
-#include <QElapsedTimer>
-
 class QCPColorMap;
 class QCPColorScale;
 class QCPItemRect;
@@ -20,9 +18,10 @@ class QLabel;
 class QListWidget;
 class QMouseEvent;
 class QTableWidget;
-class QTimer;
 
 namespace ss {
+
+class Throttle;
 
 class ConfusionView : public View {
     Q_OBJECT
@@ -53,6 +52,7 @@ private:
     void onPlotClicked(QMouseEvent* event);
     void fillTable(const Snapshot& snapshot);
     void fillSamples();
+    void listSamples();
     void rebuildCells(int classes);
 
     QComboBox* m_normalization;
@@ -73,8 +73,7 @@ private:
     std::uint64_t m_selectionModel = 0;
     int m_listedTruth = -2;
     int m_listedPredicted = -2;
-    QElapsedTimer m_listClock;
-    QTimer* m_listTimer = nullptr;
+    Throttle* m_listThrottle = nullptr;
 };
 
 } // namespace ss

@@ -1,11 +1,13 @@
 #include "views/View.h"
 
+#include "async/Throttle.h"
+
 #include "plot/PlotTheme.h"
 
 #include <qcustomplot.h>
 
+#include <QElapsedTimer>
 #include <QShowEvent>
-#include <QTimer>
 
 #include <algorithm>
 
@@ -13,13 +15,8 @@ namespace ss {
 
 View::View(QWidget* parent)
     : QWidget(parent)
-    , m_deferred(new QTimer(this))
+    , m_redraw(new Throttle(0, Throttle::WhenDue::RunAtOnce, [this] { draw(); }, this))
 {
-    m_deferred->setSingleShot(true);
-    connect(m_deferred, &QTimer::timeout, this, [this] {
-        if (m_dirty && isVisible())
-            renderNow();
-    });
 }
 
 void View::setSnapshot(const SnapshotPtr& snapshot)
@@ -28,20 +25,18 @@ void View::setSnapshot(const SnapshotPtr& snapshot)
     m_dirty = true;
     if (!isVisible())
         return;
-    const int interval = minimumRenderIntervalMs();
-    if (interval > 0 && m_sinceRender.isValid() && m_sinceRender.elapsed() < interval) {
-        if (!m_deferred->isActive())
-            m_deferred->start(static_cast<int>(interval - m_sinceRender.elapsed()));
-        return;
-    }
-    renderNow();
+    m_redraw->setIntervalMs(minimumRenderIntervalMs());
+    m_redraw->request();
 }
 
 void View::renderNow()
 {
-    if (!m_snapshot)
-        return;
-    m_deferred->stop();
+    if (m_snapshot)
+        m_redraw->runNow();
+}
+
+void View::draw()
+{
     m_dirty = false;
     ++m_renders;
     QElapsedTimer clock;
@@ -52,7 +47,6 @@ void View::renderNow()
         for (QCustomPlot* plot : plots())
             applyPlotTheme(plot, currentPlotTheme());
     m_slowestMs = std::max(m_slowestMs, static_cast<double>(clock.nsecsElapsed()) / 1e6);
-    m_sinceRender.start();
 }
 
 void View::setInTile(bool inTile)
@@ -74,6 +68,13 @@ void View::showEvent(QShowEvent* event)
     QWidget::showEvent(event);
     if (m_dirty)
         renderNow();
+}
+
+void View::hideEvent(QHideEvent* event)
+{
+    // A redraw put off while visible waits for the next show (which draws what is dirty).
+    m_redraw->cancel();
+    QWidget::hideEvent(event);
 }
 
 } // namespace ss

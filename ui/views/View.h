@@ -5,14 +5,14 @@
 
 #include "engine/Snapshot.h"
 
-#include <QElapsedTimer>
 #include <QList>
 #include <QWidget>
 
 class QCustomPlot;
-class QTimer;
 
 namespace ss {
+
+class Throttle;
 
 class View : public QWidget {
     Q_OBJECT
@@ -46,19 +46,21 @@ protected:
     // run streams snapshots; the newest snapshot is always drawn in the end.
     virtual int minimumRenderIntervalMs() const { return 0; }
     void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     // Shows or hides side panels for the view's width and tile state; called on resize and
     // when the tile state changes.
     virtual void fitPanelsToWidth() {}
 
 private:
+    void draw();
+
     SnapshotPtr m_snapshot;
     bool m_dirty = false;
     bool m_inTile = false;
     long m_renders = 0;
     double m_slowestMs = 0;
-    QElapsedTimer m_sinceRender;
-    QTimer* m_deferred = nullptr;
+    Throttle* m_redraw;
 };
 
 } // namespace ss

@@ -1,5 +1,7 @@
 #include "window/MainWindow.h"
 
+#include "async/Throttle.h"
+
 #include "window/AppSettings.h"
 #include "views/BoundaryView.h"
 #include "views/ConfusionView.h"
@@ -58,13 +60,6 @@ constexpr int kUndoDepth = 50;
 // Windows shorter than this show the headline cards on one line each.
 constexpr int kCompactHeadlineBelowHeight = 860;
 
-// Spins the event loop for about `ms` milliseconds (helpers only, never the GUI's own flow).
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
 } // namespace
 
 MainWindow::MainWindow()
@@ -81,12 +76,10 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     if (m_options.useSettings)
         m_settings = m_options.settingsFile.isEmpty() ? new AppSettings(this) : new AppSettings(m_options.settingsFile, this);
 
-    m_applyTimer = new QTimer(this);
-    m_applyTimer->setSingleShot(true);
+    m_applyThrottle = new Throttle(kApplyIntervalMs, Throttle::WhenDue::RunOnNextTurn, [this] { applySnapshot(); }, this);
     m_renderTimer = new QTimer(this);
     m_renderTimer->setSingleShot(true);
     m_renderTimer->setInterval(0);
-    m_sinceApply.start();
 
     buildLayout();
     // Sessions and exports (File menu, close prompt) live in a class of their own.
@@ -368,7 +361,6 @@ void MainWindow::connectSignals()
     connect(m_engine, &Engine::snapshotReady, this, &MainWindow::onSnapshot);
     connect(m_engine, &Engine::problem, this, &MainWindow::onProblem);
     connect(m_engine, &Engine::busy, this, &MainWindow::onBusy);
-    connect(m_applyTimer, &QTimer::timeout, this, &MainWindow::applySnapshot);
     connect(m_renderTimer, &QTimer::timeout, this, &MainWindow::renderNextView);
 
     connect(m_controls, &ControlPanel::datasetRequested, this, [this](const DatasetRequest& request) {
@@ -537,17 +529,13 @@ void MainWindow::onSnapshot(const SnapshotPtr& snapshot)
         return;
     m_newestGeneration = snapshot->generation;
     m_pending = snapshot;
-    if (m_applyTimer->isActive())
-        return;
-    const qint64 since = m_sinceApply.elapsed();
-    m_applyTimer->start(since >= kApplyIntervalMs ? 0 : static_cast<int>(kApplyIntervalMs - since));
+    m_applyThrottle->request();
 }
 
 void MainWindow::applySnapshot()
 {
     if (!m_pending)
         return;
-    m_sinceApply.restart();
     m_shown = std::move(m_pending);
     m_pending.reset();
     const Snapshot& s = *m_shown;
@@ -894,7 +882,34 @@ void MainWindow::resizeEvent(QResizeEvent* event)
 {
     QMainWindow::resizeEvent(event);
     // On a short screen (a 720-line projector) the headline numbers take one line each.
-    m_headline->setCompact(event->size().height() < kCompactHeadlineBelowHeight);
+    fitHeadlineTo(event->size().height());
+}
+
+void MainWindow::fitHeadlineTo(int height)
+{
+    m_headline->setCompact(height < kCompactHeadlineBelowHeight);
+}
+
+bool MainWindow::showsLatestPosted() const
+{
+    return !m_pending && !m_applyThrottle->isPending() && m_shown && m_shown->generation == m_engine->postedGeneration();
+}
+
+void MainWindow::drawQueuedViews()
+{
+    while (!m_renderQueue.isEmpty())
+        renderNextView();
+}
+
+bool MainWindow::isTiled() const
+{
+    return m_tiledAction && m_tiledAction->isChecked();
+}
+
+QString MainWindow::currentViewId() const
+{
+    const auto* current = qobject_cast<const View*>(m_tabs->currentWidget());
+    return current ? current->id() : QString();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -906,132 +921,6 @@ void MainWindow::closeEvent(QCloseEvent* event)
     saveSettings();
     m_engine->pause();
     QMainWindow::closeEvent(event);
-}
-
-bool MainWindow::waitUntilSettled(int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < timeoutMs) {
-        const bool idle = m_engine->isIdle();
-        // The worker emits its last snapshot before it marks itself idle: deliver what it
-        // has posted before judging what is shown.
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
-        const bool settled = idle && !m_pending && !m_applyTimer->isActive()
-            && m_shown && m_shown->generation == m_engine->postedGeneration();
-        if (settled) {
-            // Let the queued view renders finish too.
-            while (!m_renderQueue.isEmpty())
-                renderNextView();
-            return true;
-        }
-        spin(5);
-    }
-    return false;
-}
-
-bool MainWindow::trainAndWait(int epochs, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    // Start from where the engine stands after everything asked so far (a preset may be
-    // training already): pause it and wait until that is shown.
-    pauseTraining();
-    if (!waitUntilSettled(timeoutMs))
-        return false;
-    const int target = m_shown->epoch + epochs;
-    // Helpers run at full speed whatever the pace control says.
-    m_engine->setPace(0.0);
-    m_engine->setEpochLimit(target);
-    startTraining();
-    bool reached = false;
-    while (clock.elapsed() < timeoutMs) {
-        if (m_shown && m_shown->generation >= m_trainGeneration && m_shown->epoch >= target && !m_shown->running) {
-            reached = true;
-            break;
-        }
-        if (!m_trainRequested && m_shown && !m_shown->running && m_shown->generation >= m_trainGeneration)
-            break; // stopped early: divergence
-        spin(5);
-    }
-    pauseTraining();
-    const ControlState state = m_controls->state();
-    m_engine->setEpochLimit(state.epochLimit);
-    m_engine->setPace(state.pace);
-    const int remaining = std::max(1000, timeoutMs - static_cast<int>(clock.elapsed()));
-    return waitUntilSettled(remaining) && reached;
-}
-
-QImage MainWindow::renderView(const QString& viewId, QSize size)
-{
-    // A picture of the tradeoff should show the scan, not "working": let background jobs
-    // (prune scan, path) finish first, within reason.
-    const auto waitForTradeoff = [this] {
-        auto* tradeoff = qobject_cast<TradeoffView*>(view(QStringLiteral("tradeoff")));
-        if (!tradeoff || !tradeoff->isVisible())
-            return;
-        QElapsedTimer clock;
-        clock.start();
-        spin(20); // its jobs start when it is drawn
-        while (tradeoff->isBusy() && clock.elapsed() < 120000)
-            spin(20);
-    };
-    if (!isVisible()) {
-        setAttribute(Qt::WA_DontShowOnScreen, true);
-        show();
-    }
-    if (viewId == QStringLiteral("window")) {
-        // The headline's compact form lowers the minimum height: decide it for the size
-        // asked for, or a short size would be refused for the taller form's minimum.
-        m_headline->setCompact(size.height() < kCompactHeadlineBelowHeight);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        if (layout())
-            layout()->activate();
-        resize(size);
-        spin(30);
-        // Wrapped texts (the lesson banner) need less height at the new width: the minimum
-        // height held against the first resize was the old width's.
-        resize(size);
-        spin(30);
-        waitForTradeoff();
-        for (View* view : m_views)
-            if (view->isVisible())
-                view->renderNow();
-        for (View* view : m_views)
-            for (QCustomPlot* plot : view->plots())
-                plot->replot(QCustomPlot::rpImmediateRefresh);
-        return grab().toImage();
-    }
-    View* v = view(viewId);
-    if (!v)
-        return {};
-    const bool tiled = m_tiledAction->isChecked();
-    if (tiled)
-        m_tiledAction->setChecked(false);
-    QWidget* previous = m_tabs->currentWidget();
-    showView(viewId);
-    spin(10);
-    const QSize extra = this->size() - v->size();
-    resize(size + extra);
-    spin(30);
-    if (viewId == QStringLiteral("tradeoff"))
-        waitForTradeoff();
-    v->renderNow();
-    for (QCustomPlot* plot : v->plots())
-        plot->replot(QCustomPlot::rpImmediateRefresh);
-    const QImage image = v->grab().toImage();
-    // A picture of one view leaves the window as it was.
-    if (previous)
-        m_tabs->setCurrentWidget(previous);
-    if (tiled)
-        m_tiledAction->setChecked(true);
-    return image;
-}
-
-bool MainWindow::renderViewToPng(const QString& viewId, const QString& path, QSize size)
-{
-    const QImage image = renderView(viewId, size);
-    return !image.isNull() && image.save(path, "PNG");
 }
 
 } // namespace ss

@@ -44,6 +44,8 @@ class QToolButton;
 
 namespace ss {
 
+class Throttle;
+
 class AppSettings;
 class ControlPanel;
 class HeadlineBar;
@@ -86,13 +88,19 @@ public:
     // Loads a CSV file; failures show in the banner and keep the current dataset.
     void openCsv(const QString& path);
 
-    // Test and screenshot helpers; they spin a local event loop until done or timed out.
-    bool waitUntilSettled(int timeoutMs);
-    bool trainAndWait(int epochs, int timeoutMs);
-    bool renderViewToPng(const QString& viewId, const QString& path, QSize size);
-    QImage renderView(const QString& viewId, QSize size);
+    // What the helpers that wait on the window read (automation/WindowAutomation.h): the
+    // newest posted state is shown, none is pending; the views still queued drawn now.
+    bool showsLatestPosted() const;
+    void drawQueuedViews();
 
     bool isTrainingRequested() const { return m_trainRequested; }
+    // The generation of the last train command.
+    std::uint64_t trainGeneration() const { return m_trainGeneration; }
+    bool isTiled() const;
+    // The view shown in the tabs (empty when tiled).
+    QString currentViewId() const;
+    // The headline's compact form below a height (a 720-line projector).
+    void fitHeadlineTo(int height);
     // The smallest tile a view is given when tiled (grows with the window's font), and the
     // tiles' columns and rows now.
     QSize tileMinimumSize() const;
@@ -180,8 +188,7 @@ private:
     SnapshotPtr m_pending;        // newest received, not yet shown
     SnapshotPtr m_shown;
     std::uint64_t m_newestGeneration = 0;
-    QTimer* m_applyTimer = nullptr;     // caps view updates at ~30 per second
-    QElapsedTimer m_sinceApply;
+    Throttle* m_applyThrottle = nullptr; // caps view updates at ~30 per second
     QList<QPointer<View>> m_renderQueue; // views still to draw the shown snapshot
     QTimer* m_renderTimer = nullptr;
 

@@ -116,14 +116,6 @@ TrainingReport trainingReport(const HistoryPoint& point)
     return report;
 }
 
-// Spins the event loop for about `ms` milliseconds (waiting helpers only).
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
 } // namespace
 
 ControlState controlStateFromSession(const Session& session, const DatasetRequest& resolved)
@@ -515,47 +507,6 @@ void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, con
     m_window->statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(m_path)), 4000);
     updateTitle();
     emit opened(m_path);
-}
-
-bool SessionController::openAndWait(const QString& path, int timeoutMs, QString* error)
-{
-    bool finished = false;
-    bool succeeded = false;
-    QString failure;
-    const auto onOpened = connect(this, &SessionController::opened, this, [&] { finished = succeeded = true; });
-    const auto onFailed = connect(this, &SessionController::openFailed, this, [&](const QString&, const QString& message) {
-        finished = true;
-        failure = message;
-    });
-    QElapsedTimer clock;
-    clock.start();
-    if (open(path, error)) {
-        while (!finished && clock.elapsed() < timeoutMs)
-            spin(5);
-        if (!finished)
-            failure = QStringLiteral("the session did not open within %1 s").arg(timeoutMs / 1000);
-    } else {
-        failure = *error;
-    }
-    disconnect(onOpened);
-    disconnect(onFailed);
-    if (succeeded)
-        succeeded = m_window->waitUntilSettled(std::max(1000, timeoutMs - static_cast<int>(clock.elapsed())));
-    // The tradeoff view computes its scan (and a linear model's path) in the background:
-    // headless exports want them finished.
-    if (succeeded)
-        if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff")))) {
-            tradeoff->renderNow();
-            while (tradeoff->isBusy() && clock.elapsed() < timeoutMs)
-                spin(5);
-            // A finished job reports through queued signals: let them arrive.
-            for (int i = 0; i < 10 && !tradeoff->scanResult(); ++i)
-                spin(5);
-            succeeded = !tradeoff->isBusy();
-        }
-    if (!succeeded && error && error->isEmpty())
-        *error = failure.isEmpty() ? QStringLiteral("the restored state was not shown in time") : failure;
-    return succeeded;
 }
 
 void SessionController::openDialog()

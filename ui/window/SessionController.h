@@ -60,8 +60,6 @@ public:
     // nothing changed) when the file is refused before that; the engine's verdict arrives
     // later (opened / openFailed).
     bool open(const QString& path, QString* error);
-    // open() and wait until the restored state is shown (tests, `sparsescope export`).
-    bool openAndWait(const QString& path, int timeoutMs, QString* error);
 
     // Asks whether to save unsaved changes; true when the window may close.
     bool confirmClose();
