@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/EnumNames.h"
+
 #include <cstdint>
 #include <string>
 
@@ -7,6 +9,13 @@ namespace ss {
 
 enum class OptimizerKind { Sgd, Momentum, Nesterov, RmsProp, Adam };
 enum class L1Mode { Proximal, Subgradient };
+
+inline constexpr EnumName<OptimizerKind> kOptimizerNames[] = {{OptimizerKind::Sgd, "sgd"},
+                                                               {OptimizerKind::Momentum, "momentum"},
+                                                               {OptimizerKind::Nesterov, "nesterov"},
+                                                               {OptimizerKind::RmsProp, "rmsprop"},
+                                                               {OptimizerKind::Adam, "adam"}};
+inline constexpr EnumName<L1Mode> kL1ModeNames[] = {{L1Mode::Proximal, "proximal"}, {L1Mode::Subgradient, "subgradient"}};
 
 std::string toString(OptimizerKind kind);
 OptimizerKind optimizerFromString(const std::string& name); // sgd, momentum, nesterov, rmsprop, adam
