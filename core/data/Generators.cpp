@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <utility>
 
 namespace ss {
 
@@ -145,20 +146,22 @@ Dataset generateArticle(int samples, double noise, std::uint64_t seed)
     return data;
 }
 
-Dataset generateMoons(int samples, double noise, std::uint64_t seed)
+namespace {
+
+// Two classes of points placed along curves, the k-th of a class's `count` points at
+// pointAt(c, k, count) = {x, y}; then jittered by `noise` and shuffled.
+template <typename PointAt>
+Dataset twoCurves(const char* name, int samples, double noise, std::uint64_t seed,
+                  std::vector<std::string> classNames, PointAt&& pointAt)
 {
-    checkOptions("moons", samples, noise, 2);
+    checkOptions(name, samples, noise, 2);
     Random random(seed);
-    Dataset data = makeTwoD("moons", samples, {"upper moon", "lower moon"});
-    const double pi = std::numbers::pi;
+    Dataset data = makeTwoD(name, samples, std::move(classNames));
     int i = 0;
     for (int c = 0; c < 2; ++c) {
         const int count = classSize(samples, 2, c);
         for (int k = 0; k < count; ++k, ++i) {
-            // Evenly spaced along each half circle (as scikit-learn's make_moons).
-            const double t = count > 1 ? pi * k / (count - 1) : pi / 2;
-            const double x = c == 0 ? std::cos(t) : 1.0 - std::cos(t);
-            const double y = c == 0 ? std::sin(t) : 0.5 - std::sin(t);
+            const auto [x, y] = pointAt(c, k, count);
             data.features(0, i) = static_cast<Scalar>(x);
             data.features(1, i) = static_cast<Scalar>(y);
             data.labels[static_cast<std::size_t>(i)] = c;
@@ -169,25 +172,25 @@ Dataset generateMoons(int samples, double noise, std::uint64_t seed)
     return data;
 }
 
+} // namespace
+
+Dataset generateMoons(int samples, double noise, std::uint64_t seed)
+{
+    const double pi = std::numbers::pi;
+    return twoCurves("moons", samples, noise, seed, {"upper moon", "lower moon"}, [&](int c, int k, int count) {
+        // Evenly spaced along each half circle (as scikit-learn's make_moons).
+        const double t = count > 1 ? pi * k / (count - 1) : pi / 2;
+        return std::pair(c == 0 ? std::cos(t) : 1.0 - std::cos(t), c == 0 ? std::sin(t) : 0.5 - std::sin(t));
+    });
+}
+
 Dataset generateCircles(int samples, double noise, std::uint64_t seed)
 {
-    checkOptions("circles", samples, noise, 2);
-    Random random(seed);
-    Dataset data = makeTwoD("circles", samples, {"outer circle", "inner circle"});
     const double radius[2] = {1.0, 0.5};
-    int i = 0;
-    for (int c = 0; c < 2; ++c) {
-        const int count = classSize(samples, 2, c);
-        for (int k = 0; k < count; ++k, ++i) {
-            const double t = 2.0 * std::numbers::pi * k / count;
-            data.features(0, i) = static_cast<Scalar>(radius[c] * std::cos(t));
-            data.features(1, i) = static_cast<Scalar>(radius[c] * std::sin(t));
-            data.labels[static_cast<std::size_t>(i)] = c;
-        }
-    }
-    addJitter(data, noise, random);
-    shuffleSamples(data, random);
-    return data;
+    return twoCurves("circles", samples, noise, seed, {"outer circle", "inner circle"}, [&](int c, int k, int count) {
+        const double t = 2.0 * std::numbers::pi * k / count;
+        return std::pair(radius[c] * std::cos(t), radius[c] * std::sin(t));
+    });
 }
 
 Dataset generateXor(int samples, double noise, std::uint64_t seed)
