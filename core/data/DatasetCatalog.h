@@ -21,7 +21,7 @@ struct DatasetRequest {
     std::uint64_t seed = 42;
     double testFraction = 0.2;
     std::string labelColumn;      // CSV: header name or 0-based index; empty = last column
-    std::string fashionMnistDir;  // empty = fashionMnistDirectory() (data/IdxReader.h)
+    std::string fashionMnistDir;  // empty = activeFashionMnistDirectory() (data/IdxReader.h)
     int maxTrainSamples = 0;      // 0 = all (lets tests use a slice of Fashion-MNIST)
     // A saved model's scaler, applied instead of fitting a new one, so data meets the model
     // scaled exactly as in training.

@@ -358,7 +358,7 @@ std::string defaultFashionMnistDirectory()
     return "/usr/share/datasets/fashion-mnist";
 }
 
-std::string fashionMnistDirectory()
+std::string activeFashionMnistDirectory()
 {
     const char* override = std::getenv("SPARSESCOPE_FASHION_MNIST_DIR");
     return override && *override ? std::string(override) : defaultFashionMnistDirectory();
@@ -371,7 +371,7 @@ std::vector<std::string> fashionMnistClassNames()
 
 bool hasFashionMnist(const std::string& directory)
 {
-    const std::string folder = directory.empty() ? fashionMnistDirectory() : directory;
+    const std::string folder = directory.empty() ? activeFashionMnistDirectory() : directory;
     for (const char* file : fashionFiles)
         if (findIdxFile(folder, file).empty())
             return false;
@@ -380,7 +380,7 @@ bool hasFashionMnist(const std::string& directory)
 
 FashionMnist loadFashionMnist(const std::string& directory, const std::atomic<bool>* cancel)
 {
-    const std::string folder = directory.empty() ? fashionMnistDirectory() : directory;
+    const std::string folder = directory.empty() ? activeFashionMnistDirectory() : directory;
     std::string paths[4];
     for (int i = 0; i < 4; ++i) {
         paths[i] = findIdxFile(folder, fashionFiles[i]);

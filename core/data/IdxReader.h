@@ -43,12 +43,12 @@ struct FashionMnist {
 std::string defaultFashionMnistDirectory(); // /usr/share/datasets/fashion-mnist, the Debian package's
 // Where Fashion-MNIST is looked for when no folder is given: $SPARSESCOPE_FASHION_MNIST_DIR
 // when set (tests, a copy of one's own), else defaultFashionMnistDirectory().
-std::string fashionMnistDirectory();
+std::string activeFashionMnistDirectory();
 std::vector<std::string> fashionMnistClassNames();
-// Whether the four files are in the folder (empty = fashionMnistDirectory()).
+// Whether the four files are in the folder (empty = activeFashionMnistDirectory()).
 bool hasFashionMnist(const std::string& directory = {});
 // Reads {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] from the folder (empty =
-// fashionMnistDirectory()). When they are absent the InputError names the Debian package.
+// activeFashionMnistDirectory()). When they are absent the InputError names the Debian package.
 FashionMnist loadFashionMnist(const std::string& directory = {}, const std::atomic<bool>* cancel = nullptr);
 
 } // namespace ss

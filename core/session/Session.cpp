@@ -391,7 +391,7 @@ bool isUtf8(const std::string& text)
 
 std::string fashionFolder(const DatasetRequest& request)
 {
-    return request.fashionMnistDir.empty() ? defaultFashionMnistDirectory() : request.fashionMnistDir;
+    return request.fashionMnistDir.empty() ? activeFashionMnistDirectory() : request.fashionMnistDir;
 }
 
 // Where a referenced file or folder might be now: as saved, relative to the session's
