@@ -26,8 +26,8 @@ void addSavedModelOptions(QCommandLineParser& parser);
 // model was trained on), checking that features and classes match the model.
 ModelAndData loadModelAndData(const QCommandLineParser& parser);
 
-// --bits: 32, 16/fp16, bf16, 8..2, ternary, binary; --per-row gives the formats with scales
-// (int, ternary, binary) one scale per output row, as the sweep's list does.
+// --bits: 32, 16/fp16, bf16, 8..2, ternary, binary; --per-row gives the integer formats one
+// scale per output row, as the sweep's list does (ternary-row, binary-row for the others).
 void addPrecisionOptions(QCommandLineParser& parser);
 QuantizationSpec precisionFrom(const QCommandLineParser& parser);
 

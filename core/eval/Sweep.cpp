@@ -466,8 +466,8 @@ std::vector<QuantizationSpec> parsePrecisionList(const std::string& text, Quanti
     std::vector<QuantizationSpec> values;
     for (const std::string& item : splitList(text)) {
         QuantizationSpec spec = QuantizationSpec::parse(item);
-        // As the "-row" suffix does: only the formats with scales have rows to scale by.
-        if (granularity == QuantizationSpec::Granularity::PerRow && spec.scaleCount(1) > 0)
+        // The app's checkbox and --per-row say "integer formats": ternary and binary take "-row".
+        if (granularity == QuantizationSpec::Granularity::PerRow && spec.format == QuantizationSpec::Format::Int)
             spec.granularity = granularity;
         values.push_back(spec);
     }

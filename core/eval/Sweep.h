@@ -116,7 +116,7 @@ std::vector<double> parseLambdaList(const std::string& text);
 // Numbers, each a fraction in [0, 1] or a percentage with '%' ("0,0.5,90%", "90%").
 std::vector<double> parseSparsityList(const std::string& text);
 // Precisions as QuantizationSpec::parse reads them ("32,fp16,int8,4-row,binary"); PerRow
-// `granularity` gives every format with scales (int, ternary, binary) per-row scales.
+// `granularity` gives the integer formats per-row scales (others take a "-row" suffix).
 std::vector<QuantizationSpec> parsePrecisionList(
     const std::string& text, QuantizationSpec::Granularity granularity = QuantizationSpec::Granularity::PerTensor);
 

@@ -337,7 +337,8 @@ void TestSweep::gridParsersReadWhatTheAppAndCliBothTake()
     QCOMPARE(perRow.size(), std::size_t(3));
     QCOMPARE(QString::fromStdString(perRow[0].label()), QStringLiteral("fp32")); // floats have no rows to scale
     QCOMPARE(QString::fromStdString(perRow[1].label()), QStringLiteral("int8 per row"));
-    QCOMPARE(QString::fromStdString(perRow[2].label()), QStringLiteral("ternary per row"));
+    QCOMPARE(QString::fromStdString(perRow[2].label()), QStringLiteral("ternary")); // "integer formats per row"
+    QCOMPARE(QString::fromStdString(parsePrecisionList("ternary-row")[0].label()), QStringLiteral("ternary per row"));
     QCOMPARE(QString::fromStdString(parsePrecisionList("int8")[0].label()), QStringLiteral("int8"));
     for (const char* bad : {"1, ,2", "90%%", "0.9x", " "})
         QVERIFY_THROWS_EXCEPTION(ConfigError, parseSparsityList(bad));
