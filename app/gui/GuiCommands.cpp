@@ -1,12 +1,12 @@
 #include "gui/GuiCommands.h"
 
-#include "MainWindow.h"
-#include "PlotExport.h"
-#include "PlotTheme.h"
-#include "SessionController.h"
-#include "TradeoffView.h"
+#include "window/MainWindow.h"
+#include "plot/PlotExport.h"
+#include "plot/PlotTheme.h"
+#include "window/SessionController.h"
+#include "views/TradeoffView.h"
 #include "cli/SessionOutput.h"
-#include "View.h"
+#include "views/View.h"
 
 #include <qcustomplot.h>
 

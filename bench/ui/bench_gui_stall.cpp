@@ -12,12 +12,12 @@
 // Runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise; the widgets and
 // plots still lay out, replot and paint into their backing store.
 
-#include "ControlPanel.h"
-#include "ControlState.h"
-#include "MainWindow.h"
-#include "SessionController.h"
-#include "ValueSlider.h"
-#include "View.h"
+#include "controls/ControlPanel.h"
+#include "controls/ControlState.h"
+#include "window/MainWindow.h"
+#include "window/SessionController.h"
+#include "controls/ValueSlider.h"
+#include "views/View.h"
 
 #include <qcustomplot.h>
 

@@ -1,6 +1,7 @@
 #include "eval/Decisions.h"
 
 #include "common/ThreadTeam.h"
+#include "kernels/ExactSums.h"
 #include "nn/Loss.h"
 
 #include <algorithm>
@@ -104,15 +105,14 @@ int exactPrediction(const Network& network, const ConstMatrixRef& features)
     for (std::size_t l = 0; l < layers.size(); ++l) {
         const DenseLayer& layer = layers[l];
         next.assign(static_cast<std::size_t>(layer.outputs()), 0.0);
-        // Column by column: every output's sum runs over the inputs in order, and std::fma
-        // pins the rounding, so vectorising across outputs or inlining cannot change a bit.
+        // Column by column: every output's sum runs over the inputs in order, one fused
+        // multiply-add each (kernels/ExactSums.h), so no path or CPU can change a bit.
         for (int j = 0; j < layer.inputs(); ++j) {
             const double x = current[static_cast<std::size_t>(j)];
             if (x == 0.0)
                 continue;
-            const Scalar* column = layer.weights.data() + static_cast<Eigen::Index>(j) * layer.outputs();
-            for (int i = 0; i < layer.outputs(); ++i)
-                next[static_cast<std::size_t>(i)] = std::fma(static_cast<double>(column[i]), x, next[static_cast<std::size_t>(i)]);
+            addColumnFused(next.data(), layer.weights.data() + static_cast<Eigen::Index>(j) * layer.outputs(), x,
+                           layer.outputs());
         }
         const bool last = l + 1 == layers.size();
         for (int i = 0; i < layer.outputs(); ++i) {

@@ -19,18 +19,19 @@
 #include <limits>
 #include <numeric>
 #include <type_traits>
+#include <iterator>
 #include <utility>
 
 namespace ss {
 
 namespace {
 
-// First-layer caches (slots) kept at once: as many as fit in this budget, between 3 and 8
-// (each is samples x units floats: 10 MB for the Fashion-MNIST MLP's test set). Several per
+// First-layer caches (slots) kept at once: as many as fit in this budget, between 3 and 12
+// (each is samples x units floats: 10 MB for the Fashion-MNIST MLP's test set, 12 of them). Several per
 // precision let random jumps start from a nearby state.
 constexpr double kSlotMemoryBudget = 128.0 * 1024 * 1024;
 constexpr std::size_t kMinSlots = 3;
-constexpr std::size_t kMaxSlots = 8;
+constexpr std::size_t kMaxSlots = 12;
 // Slots always left free for drags when checkpoints are pinned (prepareCheckpoints).
 constexpr std::size_t kWorkingSlots = 4;
 // Eviction weighs recency against the cost of rebuilding: a slot that took a full product
@@ -417,28 +418,43 @@ struct InstantEvaluator::Cache {
     }
 
     // First-layer states at a few global sparsities (unquantized), pinned for the evaluator's
-    // life: a later jump of the sparsity or threshold starts from one nearby (at most 12.5 %
-    // of the weights away below 87.5 %; above, a rebuild from the few non-zero weights is cheap).
-    void prepareCheckpoints()
+    // life: a later jump of the sparsity or threshold starts from one nearby. With all eight,
+    // at most 6.25 % of the weights away below 87.5 % (above, a rebuild from the few non-zero
+    // weights is cheap): half the column updates of four, which a random jump on the
+    // Fashion-MNIST MLP spent most of its time on. Coarse to fine, so that a memory budget
+    // that holds fewer keeps them evenly spread (four: 0, 25, 50, 75 %).
+    static constexpr double kCheckpointSparsities[] = {0.0, 0.5, 0.25, 0.75, 0.125, 0.375, 0.625, 0.875};
+
+    // The next checkpoint (one product or a few thousand column updates, so that idle work
+    // comes in pieces); checkpointsPrepared once all are there or the budget is full.
+    void prepareNextCheckpoint()
     {
-        checkpointsPrepared = true;
-        // Left as the last evaluate() had it (lastCompressedNetwork() shows it).
-        const std::vector<long> previousPrefix = prefix;
-        const QuantizationSpec previousPrecision = compressedPrecision;
-        PruningResult unused;
-        for (const double sparsity : {0.0, 0.25, 0.5, 0.75}) {
-            const long pinnedCount = std::count_if(slots.begin(), slots.end(), [](const Slot& s) { return s.pinned; });
-            if (static_cast<std::size_t>(pinnedCount) + kWorkingSlots >= maxSlots)
-                break;
+        const long pinnedCount = std::count_if(slots.begin(), slots.end(), [](const Slot& s) { return s.pinned; });
+        if (nextCheckpoint < std::size(kCheckpointSparsities)
+            && static_cast<std::size_t>(pinnedCount) + kWorkingSlots < maxSlots) {
+            // Left as the last evaluate() had it (lastCompressedNetwork() shows it).
+            const std::vector<long> previousPrefix = prefix;
+            const QuantizationSpec previousPrecision = compressedPrecision;
+            PruningResult unused;
+            const double sparsity = kCheckpointSparsities[nextCheckpoint++];
             const std::vector<bool> changed = movePrefixes(pruningOrder.prefixes(PruningSpec::sparsity(sparsity), unused));
             updateCompressed(changed, QuantizationSpec::float32());
             firstLayer().pinned = true;
             flushPendingChanges();
+            updateCompressed(movePrefixes(previousPrefix), previousPrecision);
+            if (nextCheckpoint < std::size(kCheckpointSparsities))
+                return;
         }
-        updateCompressed(movePrefixes(previousPrefix), previousPrecision);
+        checkpointsPrepared = true;
         // The bytes regrouped for the integer product (10 ms once for Fashion-MNIST), so
         // that the first integer bit width on the slider does not pay for it.
         prepareIntegerInputs();
+    }
+
+    void prepareCheckpoints()
+    {
+        while (!checkpointsPrepared)
+            prepareNextCheckpoint();
     }
 
     // The changes of a slot of a positional precision: the first-layer weights at the
@@ -497,6 +513,12 @@ struct InstantEvaluator::Cache {
         cursor.assign(perNeuron.begin(), perNeuron.end() - 1);
         for (const Change& c : changes)
             sorted[static_cast<std::size_t>(cursor[static_cast<std::size_t>(c.neuron)]++)] = c;
+        // The inputs the changes read, each once (the kernel fetches their samples ahead).
+        inputRead.assign(static_cast<std::size_t>(trained.layers()[0].inputs()), 0);
+        readInputs.clear();
+        for (const Change& c : changes)
+            if (!std::exchange(inputRead[static_cast<std::size_t>(c.input)], std::uint8_t(1)))
+                readInputs.push_back(c.input);
     }
 
     // z1t(:, i) += delta * X^T(:, j) for every change in `sorted`, in sample blocks so the
@@ -540,9 +562,10 @@ struct InstantEvaluator::Cache {
     void applyChangesToRange(Scalar* z, const Input* inputs, Eigen::Index samples, Scalar inputScale,
                              Eigen::Index begin, Eigen::Index end) const
     {
+        const ColumnChangeList list{sorted.data(), perNeuron.data(), static_cast<int>(perNeuron.size()) - 1,
+                                    readInputs.data(), static_cast<int>(readInputs.size())};
         applyColumnChanges(z, inputs, static_cast<long>(samples), inputScale, static_cast<long>(begin),
-                           static_cast<long>(end), perNeuron.data(), static_cast<int>(perNeuron.size()) - 1,
-                           sorted.data(), static_cast<long>(kSampleBlock));
+                           static_cast<long>(end), list, static_cast<long>(kSampleBlock));
     }
 
     template <typename Input>
@@ -764,6 +787,7 @@ struct InstantEvaluator::Cache {
     std::vector<Slot> slots;      // never beyond maxSlots (reserved: referred to by address)
     std::size_t maxSlots = kMinSlots;
     bool checkpointsPrepared = false;
+    std::size_t nextCheckpoint = 0; // into kCheckpointSparsities
     long clock = 0;
     // Set while the idle work precomputes other bit widths: the slots it fills count as the
     // oldest, so they are the first evicted and the user's own working slots stay.
@@ -781,6 +805,8 @@ struct InstantEvaluator::Cache {
     std::vector<Change> sorted;
     std::vector<int> perNeuron;
     std::vector<int> cursor;
+    std::vector<int> readInputs;          // the inputs `sorted` reads, each once
+    std::vector<std::uint8_t> inputRead;  // [input]: whether readInputs holds it
     std::unique_ptr<ThreadTeam> team;     // helpers for the large products (null: one thread)
     std::vector<std::uint8_t> inputBytes; // samples x features when byte-coded, else empty
     std::vector<std::uint8_t> packedInputs; // the bytes regrouped for the integer product
@@ -919,7 +945,7 @@ void InstantEvaluator::doIdleWork()
 {
     Cache& cache = *m_cache;
     if (!cache.checkpointsPrepared) {
-        cache.prepareCheckpoints();
+        cache.prepareNextCheckpoint();
         return;
     }
     if (!hasIdleWork())

@@ -42,16 +42,18 @@ public:
 
     // Throws ConfigError for an invalid setting (the evaluator keeps its previous state).
     Evaluation evaluate(const CompressionSetting& setting);
-    // Precomputes the first layer at a few sparsities (0, 25, 50, 75 %, unquantized) and
-    // keeps them, so that any later jump of the sparsity or threshold sliders starts near
-    // one: a few products (about 60 ms for Fashion-MNIST), for when the evaluator is idle.
-    // Skipped when the slot memory budget is too small for them.
+    // Precomputes the first layer at a few sparsities (every 12.5 % up to 87.5 %, unquantized,
+    // as many as the slot memory holds beside the working slots) and keeps them, so that any
+    // later jump of the sparsity or threshold sliders starts near one: a product and column
+    // updates (a few hundred ms for Fashion-MNIST), for when the evaluator is idle. Skipped
+    // when the slot memory budget is too small for them.
     void prepareCheckpoints();
     bool checkpointsPrepared() const;
     // Work for when the evaluator is idle, one piece a call (tens of milliseconds at most, so
-    // that the caller can look for new commands in between): first the checkpoints, then the
-    // evaluations at every position of the precision ladder (compress/PrecisionLadder.h) for
-    // the last setting's pruning and granularity, so that moving the bits control is a lookup.
+    // that the caller can look for new commands in between): first the checkpoints, one a
+    // call, then the evaluations at every position of the precision ladder
+    // (compress/PrecisionLadder.h) for the last setting's pruning and granularity, so that
+    // moving the bits control is a lookup.
     // Those results are kept for one pruning at a time: 12 evaluations with their compressed
     // networks and logits, about 17 MB for the Fashion-MNIST MLP on 10k test images.
     bool hasIdleWork() const;

@@ -42,10 +42,11 @@ public:
 
     // One later layer as the per-path kernels read it (SparseTail.cpp): views of m_packed.
     struct PackedLayer {
-        const Scalar* weights; // [group][input][group width], outputs padded with zeros
+        const Scalar* weights; // [pass][input][pass width], outputs padded with zeros
         const Scalar* bias;    // padded with zeros
         int inputs;
         int outputs;
+        int passWidth;         // outputs per pass: a few groups, fewer for a narrow layer
     };
 
 private:
@@ -61,8 +62,8 @@ private:
         void operator()(Scalar* pointer) const noexcept;
     };
     std::vector<Scratch> m_scratch; // per team member
-    // Every later layer's weights as [group][input][group width] and its biases, padded to
-    // whole groups, and the first layer's biases; each part 64-byte aligned (a load that
+    // Every later layer's weights as [pass][input][pass width] and its biases, padded to
+    // whole passes, and the first layer's biases; each part 64-byte aligned (a load that
     // straddles two cache lines costs two: measured 1.6x slower products). Grown, never
     // shrunk, so that runs on the same network do not allocate.
     std::unique_ptr<Scalar[], FreeAligned> m_packed;

@@ -64,34 +64,60 @@ HWY_INLINE void AddChangesToSlice(float* HWY_RESTRICT slice, const Input* HWY_RE
     }
 }
 
+// Asks for the input slices of the samples [begin, end) that the changes read to be brought
+// into L2, the part `share` of `shares` of them, so that the requests spread over a block's
+// work rather than fill every line-fill buffer at once. Each change reads another input's
+// row: as many streams as there are changed inputs, more than the hardware prefetcher
+// follows. Measured on the Fashion-MNIST drag (bench_drag, Xeon model 207, AVX-512), the
+// column updates then went from a third of the drag's time to a fifth, most of it waiting
+// on those loads before.
+template <typename Input>
+HWY_INLINE void PrefetchInputs(const Input* inputs, long samples, long begin, long end, const ColumnChangeList& list,
+                               int share, int shares)
+{
+    constexpr long kLine = 64 / static_cast<long>(sizeof(Input));
+    const long lines = (end - begin + kLine - 1) / kLine;
+    const long total = lines * list.readInputCount;
+    for (long item = total * share / shares; item < total * (share + 1) / shares; ++item) {
+        const Input* row = inputs + static_cast<long>(list.readInputs[item / lines]) * samples;
+        __builtin_prefetch(row + begin + item % lines * kLine, 0, 2);
+    }
+}
+
 template <typename Input>
 void ApplyChanges(float* z, const Input* inputs, long samples, float inputScale, long begin, long end,
-                  const int* perNeuron, int neurons, const WeightChange* changes, long blockSamples)
+                  const ColumnChangeList& list, long blockSamples)
 {
     for (long blockBegin = begin; blockBegin < end; blockBegin += blockSamples) {
         const long blockEnd = std::min(blockBegin + blockSamples, end);
-        for (int i = 0; i < neurons; ++i) {
-            const int first = perNeuron[i];
-            const int last = perNeuron[i + 1];
+        // The next block of the same length: the next call's when the caller goes block by
+        // block (eval/SparseTail's pass does).
+        const long nextEnd = std::min(blockEnd + (blockEnd - blockBegin), samples);
+        for (int i = 0; i < list.neurons; ++i) {
+            if (blockEnd < nextEnd)
+                PrefetchInputs(inputs, samples, blockEnd, nextEnd, list, i, list.neurons);
+            const int first = list.perNeuron[i];
+            const int last = list.perNeuron[i + 1];
             if (first == last)
                 continue;
             float* column = z + static_cast<long>(i) * samples;
             for (long t = blockBegin; t < blockEnd; t += kColumnSlice)
-                AddChangesToSlice(column + t, inputs + t, samples, changes + first, changes + last, inputScale);
+                AddChangesToSlice(column + t, inputs + t, samples, list.changes + first, list.changes + last,
+                                  inputScale);
         }
     }
 }
 
 void ApplyFloatChanges(float* z, const float* inputs, long samples, float inputScale, long begin, long end,
-                       const int* perNeuron, int neurons, const WeightChange* changes, long blockSamples)
+                       const ColumnChangeList& list, long blockSamples)
 {
-    ApplyChanges(z, inputs, samples, inputScale, begin, end, perNeuron, neurons, changes, blockSamples);
+    ApplyChanges(z, inputs, samples, inputScale, begin, end, list, blockSamples);
 }
 
 void ApplyByteChanges(float* z, const std::uint8_t* inputs, long samples, float inputScale, long begin, long end,
-                      const int* perNeuron, int neurons, const WeightChange* changes, long blockSamples)
+                      const ColumnChangeList& list, long blockSamples)
 {
-    ApplyChanges(z, inputs, samples, inputScale, begin, end, perNeuron, neurons, changes, blockSamples);
+    ApplyChanges(z, inputs, samples, inputScale, begin, end, list, blockSamples);
 }
 
 } // namespace HWY_NAMESPACE
@@ -105,19 +131,17 @@ HWY_EXPORT(ApplyFloatChanges);
 HWY_EXPORT(ApplyByteChanges);
 
 void applyColumnChanges(float* z, const float* inputs, long samples, float inputScale, long begin, long end,
-                        const int* perNeuron, int neurons, const WeightChange* changes, long blockSamples)
+                        const ColumnChangeList& list, long blockSamples)
 {
     ensureSimdPathChosen();
-    HWY_DYNAMIC_DISPATCH(ApplyFloatChanges)(z, inputs, samples, inputScale, begin, end, perNeuron, neurons, changes,
-                                            blockSamples);
+    HWY_DYNAMIC_DISPATCH(ApplyFloatChanges)(z, inputs, samples, inputScale, begin, end, list, blockSamples);
 }
 
 void applyColumnChanges(float* z, const std::uint8_t* inputs, long samples, float inputScale, long begin, long end,
-                        const int* perNeuron, int neurons, const WeightChange* changes, long blockSamples)
+                        const ColumnChangeList& list, long blockSamples)
 {
     ensureSimdPathChosen();
-    HWY_DYNAMIC_DISPATCH(ApplyByteChanges)(z, inputs, samples, inputScale, begin, end, perNeuron, neurons, changes,
-                                           blockSamples);
+    HWY_DYNAMIC_DISPATCH(ApplyByteChanges)(z, inputs, samples, inputScale, begin, end, list, blockSamples);
 }
 
 } // namespace ss

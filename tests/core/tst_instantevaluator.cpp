@@ -136,6 +136,7 @@ private slots:
     void compressedNetworkMatches();
     void lastCompressedNetworkIsTheEvaluatedOne();
     void checkpointsKeepJumpsExact();
+    void idleWorkPreparesOneCheckpointAPiece();
     void precomputedPrecisionsAreExact();
     void badSettingsThrowAndKeepState();
     void incompatibleDataThrows();
@@ -442,6 +443,35 @@ void TestInstantEvaluator::checkpointsKeepJumpsExact()
         QCOMPARE(evaluator.lastFirstLayerPath(), std::string("cached"));
     }
     QVERIFY(paths.count("incremental") == 1);
+}
+
+void TestInstantEvaluator::idleWorkPreparesOneCheckpointAPiece()
+{
+    // Eight checkpoints fit beside the working slots for a small model: eight idle pieces,
+    // the evaluated state unchanged by each, then the bit widths.
+    Network network = makeNetwork(30, {16}, 3, 98);
+    Dataset test = makeDataset(network, 300, 99);
+    InstantEvaluator evaluator(network, test);
+    CompressionSetting setting;
+    setting.pruning = PruningSpec::sparsity(0.4);
+    evaluator.evaluate(setting);
+    const Matrix before = evaluator.lastCompressedNetwork().layers()[0].weights;
+    int pieces = 0;
+    while (!evaluator.checkpointsPrepared()) {
+        QVERIFY(evaluator.hasIdleWork());
+        evaluator.doIdleWork();
+        ++pieces;
+        QVERIFY(evaluator.lastCompressedNetwork().layers()[0].weights == before);
+    }
+    QCOMPARE(pieces, 8);
+    QVERIFY(evaluator.hasIdleWork()); // the bit widths come next
+    for (const double sparsity : {0.0, 0.125, 0.875}) {
+        CompressionSetting at;
+        at.pruning = PruningSpec::sparsity(sparsity);
+        compareEvaluations(evaluator.evaluate(at), evaluateFully(network, test, at),
+                           QStringLiteral("checkpoint %1").arg(sparsity));
+        QCOMPARE(evaluator.lastFirstLayerPath(), std::string("cached"));
+    }
 }
 
 void TestInstantEvaluator::badSettingsThrowAndKeepState()

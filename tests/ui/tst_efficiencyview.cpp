@@ -1,6 +1,6 @@
 // The Efficiency view's numbers table: the dense fp32 baseline named as such, the trained
 // model's own zeros in a column of their own, and the SRAM/DRAM split of the memory reads.
-#include "EfficiencyView.h"
+#include "views/EfficiencyView.h"
 
 #include "compress/Pruning.h"
 #include "eval/InstantEvaluator.h"

@@ -1,7 +1,7 @@
 // The worker-thread bridge on its own: commands coalesce, snapshots carry generations,
 // warm starts keep the weights, the comparison run trains in lockstep, bad data is refused
 // without losing the current dataset, pruning masks persist, limits are exact.
-#include "Engine.h"
+#include "engine/Engine.h"
 
 #include "eval/InstantEvaluator.h"
 #include "nn/WeightStatistics.h"

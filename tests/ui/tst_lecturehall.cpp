@@ -2,16 +2,16 @@
 // no control that changes by accident (wheel, click), banners that go when their lesson or
 // error does, and a window that fits a 1280x720 projector. Driven through mouse, wheel and
 // key events on the offscreen platform.
-#include "ControlPanel.h"
-#include "HeadlineBar.h"
-#include "HelpDialog.h"
-#include "MainWindow.h"
-#include "PlotExport.h"
-#include "SessionController.h"
-#include "TradeoffView.h"
-#include "ValueSlider.h"
-#include "View.h"
-#include "WeightsView.h"
+#include "controls/ControlPanel.h"
+#include "controls/HeadlineBar.h"
+#include "window/HelpDialog.h"
+#include "window/MainWindow.h"
+#include "plot/PlotExport.h"
+#include "window/SessionController.h"
+#include "views/TradeoffView.h"
+#include "controls/ValueSlider.h"
+#include "views/View.h"
+#include "views/WeightsView.h"
 
 #include <qcustomplot.h>
 

@@ -1,14 +1,14 @@
 // The desktop app end to end on the offscreen platform: start, train, drag, bad input,
 // every view drawn. The window is driven through its widgets (QTest) and checked against
 // direct evaluations by the core.
-#include "ConfusionView.h"
-#include "ControlPanel.h"
-#include "HeadlineBar.h"
-#include "MainWindow.h"
-#include "TradeoffView.h"
-#include "TrainingView.h"
-#include "ValueSlider.h"
-#include "View.h"
+#include "views/ConfusionView.h"
+#include "controls/ControlPanel.h"
+#include "controls/HeadlineBar.h"
+#include "window/MainWindow.h"
+#include "views/TradeoffView.h"
+#include "views/TrainingView.h"
+#include "controls/ValueSlider.h"
+#include "views/View.h"
 
 #include "eval/InstantEvaluator.h"
 

@@ -2,12 +2,12 @@
 // scaling (the same 1280x720 in device-independent pixels). The offscreen platform is
 // given these screens through its configuration file before the application starts.
 // With SPARSESCOPE_SCREENSHOT_DIR set, the pictures are also written there.
-#include "AppSettings.h"
-#include "ControlPanel.h"
-#include "HeadlineBar.h"
-#include "MainWindow.h"
-#include "SessionController.h"
-#include "View.h"
+#include "window/AppSettings.h"
+#include "controls/ControlPanel.h"
+#include "controls/HeadlineBar.h"
+#include "window/MainWindow.h"
+#include "window/SessionController.h"
+#include "views/View.h"
 
 #include <qcustomplot.h>
 

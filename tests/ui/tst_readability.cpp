@@ -2,15 +2,15 @@
 // plots and titles, change markers whose labels stay inside the plot, a log-loss axis with
 // labels below 0.2, a decision boundary drawn with equal axes, and a sweep panel whose
 // title, legend and fields do not contradict or hide anything. Offscreen.
-#include "BoundaryView.h"
-#include "ConfusionView.h"
-#include "ControlPanel.h"
-#include "Engine.h"
-#include "MainWindow.h"
-#include "PlotStyle.h"
-#include "TradeoffView.h"
-#include "TrainingView.h"
-#include "View.h"
+#include "views/BoundaryView.h"
+#include "views/ConfusionView.h"
+#include "controls/ControlPanel.h"
+#include "engine/Engine.h"
+#include "window/MainWindow.h"
+#include "plot/PlotStyle.h"
+#include "views/TradeoffView.h"
+#include "views/TrainingView.h"
+#include "views/View.h"
 
 #include <qcustomplot.h>
 

@@ -1,11 +1,11 @@
 // The small parts of the desktop app: sliders with typed entries, the control state and
 // its conversions, presets, the settings wrapper, and the help text's worked example.
-#include "AppSettings.h"
-#include "ControlPanel.h"
-#include "ControlState.h"
-#include "HelpDialog.h"
-#include "Presets.h"
-#include "ValueSlider.h"
+#include "window/AppSettings.h"
+#include "controls/ControlPanel.h"
+#include "controls/ControlState.h"
+#include "window/HelpDialog.h"
+#include "controls/Presets.h"
+#include "controls/ValueSlider.h"
 
 #include "metrics/Metrics.h"
 

@@ -1,0 +1,62 @@
+#pragma once
+// Training curves: test accuracy, macro-F1 and train accuracy with sparsity on a second
+// axis (top panel), train and test loss (bottom panel), against epochs; dashed lines where
+// a hyper-parameter changed, and the comparison run (the other L1 step) dashed.
+
+#include "views/View.h"
+
+class QCPAxis;
+class QCPAxisRect;
+class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCPTextElement;
+class QCheckBox;
+class QCustomPlot;
+
+namespace ss {
+
+class TrainingView : public View {
+    Q_OBJECT
+public:
+    explicit TrainingView(QWidget* parent = nullptr);
+
+    QString id() const override { return QStringLiteral("training"); }
+    QString title() const override { return QStringLiteral("Training"); }
+    QList<QCustomPlot*> plots() const override { return {m_plot}; }
+
+    // The points drawn, the loss axis, the metrics rect and the change markers' labels (tests).
+    int pointCount() const;
+    QCPAxis* lossAxis() const;
+    QCPAxisRect* metricsRect() const { return m_metricsRect; }
+    const QList<QCPItemText*>& markerLabels() const { return m_markerTexts; }
+
+protected:
+    void render(const Snapshot& snapshot) override;
+
+private:
+    void rebuildMarkers(const Snapshot& snapshot);
+    // After each layout: the loss axis's label count and the markers' label sides.
+    void fitToRects();
+
+    QCustomPlot* m_plot;
+    QCheckBox* m_logLoss;
+    QCPTextElement* m_title = nullptr;
+    QCPAxisRect* m_metricsRect = nullptr;
+    QCPAxisRect* m_lossRect = nullptr;
+    QCPGraph* m_testAccuracy = nullptr;
+    QCPGraph* m_trainAccuracy = nullptr;
+    QCPGraph* m_f1 = nullptr;
+    QCPGraph* m_sparsity = nullptr;
+    QCPGraph* m_trainLoss = nullptr;
+    QCPGraph* m_testLoss = nullptr;
+    QCPGraph* m_otherAccuracy = nullptr;
+    QCPGraph* m_otherSparsity = nullptr;
+    QCPGraph* m_otherTestLoss = nullptr;
+    const void* m_markersShown = nullptr;
+    std::uint64_t m_modelGeneration = ~std::uint64_t{0};
+    QList<QCPItemStraightLine*> m_markerLines;
+    QList<QCPItemText*> m_markerTexts;
+};
+
+} // namespace ss

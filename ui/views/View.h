@@ -1,0 +1,64 @@
+#pragma once
+// Base of the plot views. A view keeps the latest snapshot it was given and draws it only
+// while it is visible: hidden tabs cost nothing during training, and a tab shown later
+// catches up at once (showEvent).
+
+#include "engine/Snapshot.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QWidget>
+
+class QCustomPlot;
+class QTimer;
+
+namespace ss {
+
+class View : public QWidget {
+    Q_OBJECT
+public:
+    explicit View(QWidget* parent = nullptr);
+
+    // A short stable name ("training", "confusion", ...) used on the command line.
+    virtual QString id() const = 0;
+    virtual QString title() const = 0;
+    // The plots in this view, for export.
+    virtual QList<QCustomPlot*> plots() const = 0;
+    // False for a plot that shows only a notice such as "No sweep yet" (exports leave it out).
+    virtual bool plotHasContent(const QCustomPlot* plot) const { return plot != nullptr; }
+
+    void setSnapshot(const SnapshotPtr& snapshot);
+    const SnapshotPtr& snapshot() const { return m_snapshot; }
+    // Draws the latest snapshot now, visible or not (screenshots, tests).
+    void renderNow();
+    // How many times the view has drawn a snapshot, and the slowest draw (tests, the
+    // stall benchmark).
+    long renderCount() const { return m_renders; }
+    double slowestRenderMs() const { return m_slowestMs; }
+    // One tile among the tiled views (MainWindow says so): a narrow view may then leave out
+    // its side panels and keep its main plot readable.
+    void setInTile(bool inTile);
+    bool inTile() const { return m_inTile; }
+
+protected:
+    virtual void render(const Snapshot& snapshot) = 0;
+    // Views that are costly to draw (large heatmaps) redraw at most this often while a
+    // run streams snapshots; the newest snapshot is always drawn in the end.
+    virtual int minimumRenderIntervalMs() const { return 0; }
+    void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    // Shows or hides side panels for the view's width and tile state; called on resize and
+    // when the tile state changes.
+    virtual void fitPanelsToWidth() {}
+
+private:
+    SnapshotPtr m_snapshot;
+    bool m_dirty = false;
+    bool m_inTile = false;
+    long m_renders = 0;
+    double m_slowestMs = 0;
+    QElapsedTimer m_sinceRender;
+    QTimer* m_deferred = nullptr;
+};
+
+} // namespace ss

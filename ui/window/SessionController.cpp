@@ -1,0 +1,766 @@
+#include "window/SessionController.h"
+
+#include "window/AppSettings.h"
+#include "controls/ControlPanel.h"
+#include "controls/ControlState.h"
+#include "engine/Engine.h"
+#include "views/EfficiencyView.h"
+#include "window/ExportDialog.h"
+#include "controls/HeadlineBar.h"
+#include "window/MainWindow.h"
+#include "plot/PlotTheme.h"
+#include "views/TradeoffView.h"
+#include "views/View.h"
+
+#include "common/Error.h"
+#include "eval/Reports.h"
+
+#include <qcustomplot.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QMenu>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTimer>
+
+#include <cmath>
+
+namespace ss {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+// A refusal's message as the banner shows it: some of the core's messages quote a bad value
+// whole (a name of ten million characters takes the banner a minute to lay out), so a long
+// one keeps its start, which names the file and the field, and its end.
+QString boundedMessage(const std::string& message)
+{
+    constexpr int kMaxLength = 600;
+    const QString text = QString::fromStdString(message);
+    if (text.size() <= kMaxLength)
+        return text;
+    return text.left(kMaxLength - 100) + QStringLiteral("\u2026 (%1 characters left out) \u2026").arg(text.size() - kMaxLength)
+           + text.right(100);
+}
+
+const char* comparisonId(ComparisonKind kind)
+{
+    switch (kind) {
+    case ComparisonKind::None: return "none";
+    case ComparisonKind::OtherL1Step: return "other-l1-step";
+    case ComparisonKind::L2Instead: return "l2-instead";
+    case ComparisonKind::NoPenalty: return "no-penalty";
+    }
+    return "none";
+}
+
+ComparisonKind comparisonFromId(const std::string& id)
+{
+    for (ComparisonKind kind :
+         {ComparisonKind::None, ComparisonKind::OtherL1Step, ComparisonKind::L2Instead, ComparisonKind::NoPenalty})
+        if (id == comparisonId(kind))
+            return kind;
+    return ComparisonKind::None;
+}
+
+// Reads an optional value of the app object, keeping the fallback when it is absent or of
+// another type: the app object is the app's own notes, never a reason to refuse a session.
+template <typename T>
+T appValue(const nlohmann::json& app, const char* key, T fallback)
+{
+    const auto found = app.find(key);
+    if (found == app.end())
+        return fallback;
+    if constexpr (std::is_same_v<T, bool>) {
+        return found->is_boolean() ? found->get<bool>() : fallback;
+    } else if constexpr (std::is_arithmetic_v<T>) {
+        return found->is_number() && std::isfinite(found->get<double>()) ? found->get<T>() : fallback;
+    } else {
+        return found->is_string() ? found->get<std::string>() : fallback;
+    }
+}
+
+HistoryPoint historyPoint(const TrainingReport& report)
+{
+    HistoryPoint point;
+    point.epoch = report.epochProgress;
+    point.trainLoss = report.trainLoss;
+    point.trainAccuracy = report.trainAccuracy;
+    point.testLoss = report.testLoss;
+    point.testAccuracy = report.testAccuracy;
+    point.testMacroF1 = report.testMacroF1;
+    point.sparsity = report.sparsity;
+    return point;
+}
+
+TrainingReport trainingReport(const HistoryPoint& point)
+{
+    TrainingReport report;
+    report.epoch = static_cast<int>(std::floor(point.epoch));
+    report.epochProgress = point.epoch;
+    report.trainLoss = point.trainLoss;
+    report.trainAccuracy = point.trainAccuracy;
+    report.testLoss = point.testLoss;
+    report.testAccuracy = point.testAccuracy;
+    report.testMacroF1 = point.testMacroF1;
+    report.sparsity = point.sparsity;
+    return report;
+}
+
+// Spins the event loop for about `ms` milliseconds (waiting helpers only).
+void spin(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+} // namespace
+
+ControlState controlStateFromSession(const Session& session, const DatasetRequest& resolved)
+{
+    const nlohmann::json& app = session.app;
+    ControlState state;
+    state.dataset = resolved;
+    // The model's scaler goes to the engine with the restore; later dataset changes made
+    // in the panel fit their own.
+    state.dataset.scaler.reset();
+    state.model.hidden = session.architecture.hidden;
+    state.model.activation = session.architecture.hiddenActivation;
+    state.model.seed = session.modelSeed;
+
+    const TrainingConfig& training = session.training;
+    state.optimizer = training.optimizer.kind;
+    state.learningRate = training.optimizer.learningRate;
+    state.batchSize = training.batchSize;
+    const Regularization& r = training.regularization;
+    state.lambda = r.l1 + r.l2;
+    state.alpha = state.lambda > 0 ? r.l1 / state.lambda : std::clamp(appValue(app, "alpha", 1.0), 0.0, 1.0);
+    state.l1Mode = r.l1Mode;
+    state.dropout = r.dropout;
+    state.compare = comparisonFromId(appValue<std::string>(app, "compare", "none"));
+    state.pace = std::max(0.0, appValue(app, "pace", state.pace));
+    state.epochLimit = std::max(0, appValue(app, "epoch_limit", 0));
+
+    const PruningSpec& pruning = session.compression.pruning;
+    state.pruneBy = pruning.criterion;
+    state.threshold = pruning.threshold;
+    state.targetSparsity = pruning.targetSparsity;
+    state.pruneScope = pruning.scope;
+    state.precisionIndex = precisionIndexOf(session.compression.precision);
+    state.granularity = session.compression.precision.granularity;
+    return state;
+}
+
+std::vector<HistoryPoint> historyFromSession(const Session& session)
+{
+    std::vector<HistoryPoint> history;
+    history.reserve(session.history.size());
+    for (const TrainingReport& report : session.history)
+        history.push_back(historyPoint(report));
+    return history;
+}
+
+SessionController::SessionController(MainWindow* window, AppSettings* settings)
+    : QObject(window)
+    , m_window(window)
+    , m_settings(settings)
+{
+    if (m_settings)
+        m_recent = m_settings->recentSessions();
+    connect(m_window->engine(), &Engine::snapshotReady, this, &SessionController::onSnapshot);
+    connect(m_window->engine(), &Engine::restoreFinished, this, &SessionController::onRestoreFinished);
+    m_askToSave = [this](const QString& question) {
+        return QMessageBox::question(m_window, QStringLiteral("Unsaved session"), question,
+                                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    };
+    m_chooseSavePath = [this] {
+        QString start = m_path;
+        if (start.isEmpty()) {
+            const QString folder = m_settings && !m_settings->lastDirectory().isEmpty()
+                                       ? m_settings->lastDirectory()
+                                       : QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+            start = QDir(folder).filePath(QStringLiteral("session.sparsescope.json"));
+        }
+        return QFileDialog::getSaveFileName(m_window, QStringLiteral("Save session"), start,
+                                            QStringLiteral("SparseScope sessions (*.json);;All files (*)"));
+    };
+}
+
+void SessionController::addFileActions(QMenu* file, QAction* before)
+{
+    auto* openAction = new QAction(QStringLiteral("Open &Session\u2026"), this);
+    openAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openAction->setToolTip(QStringLiteral("Reopen a saved experiment: data, model, weights, curves and settings (Ctrl+Shift+O)."));
+    connect(openAction, &QAction::triggered, this, &SessionController::openDialog);
+
+    m_recentMenu = new QMenu(QStringLiteral("Open &Recent"), file);
+    rebuildRecentMenu();
+
+    auto* saveAction = new QAction(QStringLiteral("&Save Session"), this);
+    saveAction->setShortcut(QKeySequence::Save);
+    saveAction->setToolTip(QStringLiteral("Save everything needed to reopen this experiment exactly (Ctrl+S)."));
+    connect(saveAction, &QAction::triggered, this, &SessionController::save);
+    auto* saveAsAction = new QAction(QStringLiteral("Save Session &As\u2026"), this);
+    saveAsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    connect(saveAsAction, &QAction::triggered, this, &SessionController::saveAs);
+
+    auto* exportMenu = new QMenu(QStringLiteral("&Export"), file);
+    QAction* current = exportMenu->addAction(QStringLiteral("Current View\u2026"));
+    current->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    current->setToolTip(QStringLiteral("The plots of the view in front as PNG, PDF, SVG or their data as CSV (Ctrl+E)."));
+    connect(current, &QAction::triggered, this, &SessionController::exportCurrentViewDialog);
+    QAction* all = exportMenu->addAction(QStringLiteral("All Views\u2026"));
+    all->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    connect(all, &QAction::triggered, this, &SessionController::exportAllViewsDialog);
+    exportMenu->addSeparator();
+    QAction* copy = exportMenu->addAction(QStringLiteral("Copy Image"));
+    copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    copy->setToolTip(QStringLiteral("The current view's plots as one picture on the clipboard (Ctrl+Shift+C)."));
+    connect(copy, &QAction::triggered, this, &SessionController::copyCurrentViewImage);
+
+    file->insertAction(before, openAction);
+    file->insertMenu(before, m_recentMenu);
+    file->insertSeparator(before);
+    file->insertAction(before, saveAction);
+    file->insertAction(before, saveAsAction);
+    file->insertSeparator(before);
+    file->insertMenu(before, exportMenu);
+    file->insertSeparator(before);
+}
+
+void SessionController::addViewActions(QMenu* view)
+{
+    m_presentationAction = new QAction(QStringLiteral("&Presentation Mode"), this);
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_presentationAction->setToolTip(QStringLiteral("Large fonts and thick lines in every plot, for a lecture hall (Ctrl+Shift+P)."));
+    connect(m_presentationAction, &QAction::toggled, this, &SessionController::setPresentationMode);
+    view->addSeparator();
+    view->addAction(m_presentationAction);
+}
+
+QString SessionController::fingerprint(const Snapshot& snapshot) const
+{
+    // What a session records: the data and model (generation), the weights (version) and
+    // the settings. Pace, view and other app notes alone do not make a session "modified".
+    return QStringLiteral("%1/%2/%3/%4")
+        .arg(snapshot.modelGeneration)
+        .arg(snapshot.weightsVersion)
+        .arg(QString::fromStdString(toJson(snapshot.training).dump()), QString::fromStdString(toJson(snapshot.compression).dump()));
+}
+
+bool SessionController::isModified() const
+{
+    const SnapshotPtr snapshot = m_latest ? m_latest : m_window->shownSnapshot();
+    if (!snapshot)
+        return false;
+    if (m_cleanPending)
+        return false;
+    if (m_savedFingerprint.isEmpty())
+        return snapshot->steps > 0;
+    return fingerprint(*snapshot) != m_savedFingerprint;
+}
+
+void SessionController::onSnapshot(const SnapshotPtr& snapshot)
+{
+    if (!snapshot || (m_latest && snapshot->generation < m_latest->generation))
+        return;
+    m_latest = snapshot;
+    if (m_cleanPending && snapshot->generation >= m_cleanAfterGeneration) {
+        m_cleanPending = false;
+        m_savedFingerprint = fingerprint(*snapshot);
+        // The sweep belongs to the restored model: hand it over with that model's generation.
+        if (m_restoredSweep)
+            if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
+                tradeoff->setSweep(m_restoredSweep->result, m_restoredSweep->grid, m_restoredSweep->options,
+                                   snapshot->modelGeneration);
+        m_restoredSweep.reset();
+    }
+    updateTitle();
+}
+
+void SessionController::startUntitled()
+{
+    m_path.clear();
+    m_savedFingerprint.clear();
+    m_cleanPending = false;
+    m_restoredSweep.reset();
+    updateTitle();
+}
+
+void SessionController::updateTitle()
+{
+    const QString base = QStringLiteral("SparseScope \u2014 accuracy, sparsity and precision");
+    const QString name = m_path.isEmpty() ? QString() : QFileInfo(m_path).fileName();
+    const QString title = name.isEmpty() ? base + QStringLiteral("[*]") : name + QStringLiteral("[*] \u2014 ") + base;
+    // Called for every snapshot: touch the window only when something changed.
+    if (m_window->windowTitle() != title)
+        m_window->setWindowTitle(title);
+    const bool modified = isModified();
+    if (m_window->isWindowModified() != modified)
+        m_window->setWindowModified(modified);
+}
+
+std::optional<Session> SessionController::capture(QString* error) const
+{
+    const SnapshotPtr shown = m_window->shownSnapshot();
+    if (!shown || !shown->data || !shown->trained) {
+        *error = QStringLiteral("there is nothing to save yet (no data or model loaded)");
+        return std::nullopt;
+    }
+    const Snapshot& s = *shown;
+    const Dataset& train = s.data->split.train;
+    Session session;
+    try {
+        session.dataset = describeDataset(s.datasetRequest);
+    } catch (const std::exception& failure) {
+        *error = QString::fromStdString(failure.what());
+        return std::nullopt;
+    }
+    session.architecture = s.trained->architecture();
+    session.modelSeed = s.model.seed;
+    session.training = s.training;
+    session.compression = s.compression;
+    TrainedModel model;
+    model.network = *s.trained;
+    model.scaler = s.data->scaler;
+    model.classNames = train.classNames;
+    model.featureNames = train.featureNames;
+    model.imageShape = train.imageShape;
+    model.datasetName = train.name;
+    session.model = std::move(model);
+    session.progress = {s.epoch, s.epochProgress, s.steps, s.trainingSeconds};
+    if (s.history)
+        for (const HistoryPoint& point : *s.history)
+            session.history.push_back(trainingReport(point));
+    if (s.markers)
+        for (const ParameterMarker& marker : *s.markers)
+            session.markers.push_back({marker.epoch, marker.text});
+
+    if (const auto* tradeoff = qobject_cast<const TradeoffView*>(m_window->view(QStringLiteral("tradeoff")))) {
+        // A scan is redone whenever training pauses: while it runs, the one shown is of older weights.
+        if (tradeoff->scanResult() && !s.running && !tradeoff->isBusy())
+            session.pruneScan = *tradeoff->scanResult();
+        if (tradeoff->sweepResult())
+            session.sweep = SessionSweep{tradeoff->sweepGrid(), tradeoff->sweepOptions(), *tradeoff->sweepResult()};
+    }
+
+    const ControlState controls = m_window->controls()->state();
+    session.app = {{"view", currentViewId().toStdString()},
+                   {"pace", controls.pace},
+                   {"epoch_limit", controls.epochLimit},
+                   {"compare", comparisonId(controls.compare)},
+                   {"alpha", controls.alpha},
+                   {"presentation", presentationMode()}};
+    if (const auto* efficiency = qobject_cast<const EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
+        session.app["energy"] = toJson(efficiency->energyTable());
+    if (const auto* tradeoff = qobject_cast<const TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
+        session.app["per_layer_sensitivity"] = tradeoff->perLayerSensitivity();
+    return session;
+}
+
+bool SessionController::saveTo(const QString& path, QString* error)
+{
+    const std::optional<Session> session = capture(error);
+    if (!session)
+        return false;
+    try {
+        saveSession(path.toStdString(), *session);
+    } catch (const std::exception& failure) {
+        *error = QString::fromStdString(failure.what());
+        return false;
+    }
+    m_path = QFileInfo(path).absoluteFilePath();
+    m_cleanPending = false;
+    const SnapshotPtr shown = m_window->shownSnapshot();
+    m_savedFingerprint = fingerprint(*shown);
+    // Newer snapshots already received may hold later weights: the file has the shown ones.
+    m_latest = shown;
+    addRecent(m_path);
+    updateTitle();
+    emit saved(m_path);
+    return true;
+}
+
+bool SessionController::save()
+{
+    if (m_path.isEmpty())
+        return saveAs();
+    QString error;
+    if (saveTo(m_path, &error)) {
+        m_window->statusBar()->showMessage(QStringLiteral("Saved %1").arg(QDir::toNativeSeparators(m_path)), 4000);
+        return true;
+    }
+    reportProblem(QStringLiteral("The session was not saved"), error);
+    return false;
+}
+
+bool SessionController::saveAs()
+{
+    const QString path = m_chooseSavePath ? m_chooseSavePath() : QString();
+    if (path.isEmpty())
+        return false;
+    if (m_settings)
+        m_settings->setLastDirectory(QFileInfo(path).absolutePath());
+    QString error;
+    if (saveTo(path, &error)) {
+        m_window->statusBar()->showMessage(QStringLiteral("Saved %1").arg(QDir::toNativeSeparators(m_path)), 4000);
+        return true;
+    }
+    reportProblem(QStringLiteral("The session was not saved"), error);
+    return false;
+}
+
+bool SessionController::open(const QString& path, QString* error)
+{
+    const std::string file = QFileInfo(path).absoluteFilePath().toStdString();
+    PendingOpen pending;
+    pending.path = QString::fromStdString(file);
+    RestoreRequest request;
+    ControlState state;
+    try {
+        pending.session = loadSession(file);
+        const ResolvedDataset resolved = resolveDataset(pending.session, file);
+        pending.note = QString::fromStdString(resolved.note);
+        pending.resolved = resolved.request;
+        const Session& session = pending.session;
+        // The engine checks that the data fits the session (features, classes and their names)
+        // once it has prepared it on its own thread, before anything changes.
+        request.session = std::make_shared<const Session>(session);
+        request.sessionFile = file;
+        request.dataset = resolved.request;
+        request.model.hidden = session.architecture.hidden;
+        request.model.activation = session.architecture.hiddenActivation;
+        request.model.seed = session.modelSeed;
+        request.training = session.training;
+        request.compression = session.compression;
+        if (session.model)
+            request.network = std::make_shared<const Network>(session.model->network);
+        request.history = historyFromSession(session);
+        for (const SessionMarker& marker : session.markers)
+            request.markers.push_back({marker.epoch, marker.text});
+        // The completed epochs, as the window showed them when saved; a partial epoch is
+        // run again from its start (the engine keeps the curves monotonic).
+        request.epoch = session.progress.epoch;
+        request.steps = session.progress.steps;
+        request.seconds = session.progress.seconds;
+        state = controlStateFromSession(session, resolved.request);
+        // The app object is the app's own, but a table it keeps must be a valid one.
+        if (const auto energy = session.app.find("energy"); energy != session.app.end())
+            request.energy = energyTableFromJson(*energy, JsonReader(file), "app.energy");
+        pending.energy = request.energy;
+        request.comparison = state.compare;
+        request.pace = state.pace;
+        request.epochLimit = state.epochLimit;
+    } catch (const std::exception& failure) {
+        *error = boundedMessage(failure.what());
+        // Every way of opening (dialog, recent files, the command line) says so the same way.
+        reportProblem(QStringLiteral("Could not open the session"), *error + QStringLiteral("\n\nNothing was changed."));
+        emit openFailed(pending.path, *error);
+        return false;
+    }
+    pending.generation = m_window->engine()->restore(request);
+    // The panel shows the session's settings at once: an edit made before the engine confirms
+    // is then relative to them, as the engine applies it after the restore. A refusal puts
+    // the previous settings back.
+    pending.previousControls = m_window->controls()->state();
+    m_window->controls()->setState(state);
+    m_window->clearUndo();
+    m_pending = std::move(pending);
+    return true;
+}
+
+void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, const QString& message)
+{
+    if (!m_pending || generation != m_pending->generation)
+        return;
+    PendingOpen pending = std::move(*m_pending);
+    m_pending.reset();
+    if (!ok) {
+        m_window->controls()->setState(pending.previousControls);
+        const QString text = QStringLiteral("%1: %2\n\nNothing was changed.").arg(QDir::toNativeSeparators(pending.path), message);
+        reportProblem(QStringLiteral("Could not open the session"), text);
+        emit openFailed(pending.path, message);
+        return;
+    }
+    const Session& session = pending.session;
+    if (pending.energy)
+        if (auto* efficiency = qobject_cast<EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
+            efficiency->setEnergyTable(*pending.energy);
+    if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
+        tradeoff->setPerLayerSensitivity(appValue(session.app, "per_layer_sensitivity", false));
+    const QString view = QString::fromStdString(appValue<std::string>(session.app, "view", ""));
+    if (!view.isEmpty())
+        m_window->showView(view);
+    m_path = pending.path;
+    m_restoredSweep = session.sweep;
+    m_cleanPending = true;
+    m_cleanAfterGeneration = generation;
+    m_savedFingerprint.clear();
+    addRecent(m_path);
+    m_window->lessonBanner()->hide();
+    m_window->problemBanner()->hide();
+    if (!pending.note.isEmpty())
+        m_window->problemBanner()->showMessage(MessageBanner::Kind::Info, QStringLiteral("Session opened"), pending.note);
+    m_window->statusBar()->showMessage(QStringLiteral("Opened %1").arg(QDir::toNativeSeparators(m_path)), 4000);
+    updateTitle();
+    emit opened(m_path);
+}
+
+bool SessionController::openAndWait(const QString& path, int timeoutMs, QString* error)
+{
+    bool finished = false;
+    bool succeeded = false;
+    QString failure;
+    const auto onOpened = connect(this, &SessionController::opened, this, [&] { finished = succeeded = true; });
+    const auto onFailed = connect(this, &SessionController::openFailed, this, [&](const QString&, const QString& message) {
+        finished = true;
+        failure = message;
+    });
+    QElapsedTimer clock;
+    clock.start();
+    if (open(path, error)) {
+        while (!finished && clock.elapsed() < timeoutMs)
+            spin(5);
+        if (!finished)
+            failure = QStringLiteral("the session did not open within %1 s").arg(timeoutMs / 1000);
+    } else {
+        failure = *error;
+    }
+    disconnect(onOpened);
+    disconnect(onFailed);
+    if (succeeded)
+        succeeded = m_window->waitUntilSettled(std::max(1000, timeoutMs - static_cast<int>(clock.elapsed())));
+    // The tradeoff view computes its scan (and a linear model's path) in the background:
+    // headless exports want them finished.
+    if (succeeded)
+        if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff")))) {
+            tradeoff->renderNow();
+            while (tradeoff->isBusy() && clock.elapsed() < timeoutMs)
+                spin(5);
+            // A finished job reports through queued signals: let them arrive.
+            for (int i = 0; i < 10 && !tradeoff->scanResult(); ++i)
+                spin(5);
+            succeeded = !tradeoff->isBusy();
+        }
+    if (!succeeded && error && error->isEmpty())
+        *error = failure.isEmpty() ? QStringLiteral("the restored state was not shown in time") : failure;
+    return succeeded;
+}
+
+void SessionController::openDialog()
+{
+    if (!confirmClose())
+        return;
+    const QString folder = m_path.isEmpty() ? (m_settings ? m_settings->lastDirectory() : QString())
+                                            : QFileInfo(m_path).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(m_window, QStringLiteral("Open session"), folder,
+                                                      QStringLiteral("SparseScope sessions (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (m_settings)
+        m_settings->setLastDirectory(QFileInfo(path).absolutePath());
+    QString error;
+    open(path, &error); // a failure is reported by open()
+}
+
+bool SessionController::confirmClose()
+{
+    if (!isModified())
+        return true;
+    const QString name = m_path.isEmpty() ? QStringLiteral("This session") : QFileInfo(m_path).fileName();
+    const QMessageBox::StandardButton answer =
+        m_askToSave(QStringLiteral("%1 has changes that are not saved. Save them before closing?").arg(name));
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void SessionController::addRecent(const QString& path)
+{
+    m_recent.removeAll(path);
+    m_recent.prepend(path);
+    while (m_recent.size() > kMaxRecent)
+        m_recent.removeLast();
+    if (m_settings)
+        m_settings->setRecentSessions(m_recent);
+    rebuildRecentMenu();
+}
+
+void SessionController::rebuildRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    for (int i = 0; i < m_recent.size(); ++i) {
+        const QString path = m_recent[i];
+        QAction* action = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()));
+        action->setToolTip(QDir::toNativeSeparators(path));
+        action->setEnabled(QFileInfo::exists(path));
+        connect(action, &QAction::triggered, this, [this, path] {
+            if (!confirmClose())
+                return;
+            QString error;
+            open(path, &error); // a failure is reported by open()
+        });
+    }
+    if (m_recent.isEmpty()) {
+        m_recentMenu->addAction(QStringLiteral("(none yet)"))->setEnabled(false);
+    } else {
+        m_recentMenu->addSeparator();
+        connect(m_recentMenu->addAction(QStringLiteral("Clear List")), &QAction::triggered, this, [this] {
+            m_recent.clear();
+            if (m_settings)
+                m_settings->setRecentSessions(m_recent);
+            rebuildRecentMenu();
+        });
+    }
+    m_recentMenu->setToolTipsVisible(true);
+}
+
+void SessionController::reportProblem(const QString& title, const QString& message)
+{
+    m_window->problemBanner()->showMessage(MessageBanner::Kind::Error, title, message);
+    m_window->statusBar()->showMessage(title, 8000);
+}
+
+QString SessionController::currentViewId() const
+{
+    for (const QString& id : m_window->viewIds())
+        if (View* view = m_window->view(id); view && view->isVisible())
+            return id;
+    return m_window->viewIds().value(0);
+}
+
+ExportReport SessionController::exportCurrentView(const QString& pathOrStem, const ExportOptions& options)
+{
+    View* view = m_window->view(currentViewId());
+    ExportReport report;
+    if (!view) {
+        report.errors << QStringLiteral("there is no view to export");
+        return report;
+    }
+    view->renderNow();
+    const QList<NamedPlot> plots = exportablePlots(view);
+    const QFileInfo target(pathOrStem);
+    const QString extension = exportFormatId(options.format);
+    for (const NamedPlot& plot : plots) {
+        // One plot: exactly the chosen file. Several: the chosen name plus the plot's part.
+        QString name = target.completeBaseName();
+        if (plots.size() > 1)
+            name += plot.stem.mid(view->id().size());
+        const QString path = target.dir().absoluteFilePath(name + QLatin1Char('.') + extension);
+        QString error;
+        if (!QDir().mkpath(target.absolutePath()))
+            report.errors << QStringLiteral("%1: cannot create the folder").arg(QDir::toNativeSeparators(target.absolutePath()));
+        else if (exportPlot(plot.plot, path, options, &error))
+            report.written << path;
+        else
+            report.errors << error;
+    }
+    return report;
+}
+
+ExportReport SessionController::exportAllViews(const QString& folder, const ExportOptions& options)
+{
+    QList<View*> views;
+    for (const QString& id : m_window->viewIds())
+        if (View* view = m_window->view(id)) {
+            view->renderNow();
+            views << view;
+        }
+    return exportViews(views, folder, options);
+}
+
+bool SessionController::copyCurrentViewImage()
+{
+    View* view = m_window->view(currentViewId());
+    if (!view)
+        return false;
+    const QImage image = viewImage(view, QSize(1200, 800), m_window->devicePixelRatioF());
+    if (image.isNull())
+        return false;
+    QApplication::clipboard()->setImage(image);
+    m_window->statusBar()->showMessage(QStringLiteral("Copied the %1 view to the clipboard").arg(view->title()), 3000);
+    return true;
+}
+
+void SessionController::exportCurrentViewDialog()
+{
+    View* view = m_window->view(currentViewId());
+    if (!view)
+        return;
+    QString folder = m_settings ? m_settings->exportDirectory() : QString();
+    if (folder.isEmpty())
+        folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    const QString suggested = QDir(folder).filePath(view->id() + QLatin1Char('.') + exportFormatId(m_lastExport.format));
+    ExportDialog dialog(ExportDialog::Target::File, suggested, m_lastExport, m_window);
+    if (dialog.exec() != QDialog::Accepted || dialog.destination().isEmpty())
+        return;
+    m_lastExport = dialog.options();
+    const ExportReport report = exportCurrentView(dialog.destination(), m_lastExport);
+    if (m_settings)
+        m_settings->setExportDirectory(QFileInfo(dialog.destination()).absolutePath());
+    if (!report.ok())
+        reportProblem(QStringLiteral("Export failed"), report.errors.join(QLatin1Char('\n')));
+    else
+        m_window->statusBar()->showMessage(QStringLiteral("Exported %1").arg(report.written.join(QStringLiteral(", "))), 6000);
+}
+
+void SessionController::exportAllViewsDialog()
+{
+    QString folder = m_settings ? m_settings->exportDirectory() : QString();
+    if (folder.isEmpty())
+        folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    ExportDialog dialog(ExportDialog::Target::Folder, folder, m_lastExport, m_window);
+    if (dialog.exec() != QDialog::Accepted || dialog.destination().isEmpty())
+        return;
+    m_lastExport = dialog.options();
+    const ExportReport report = exportAllViews(dialog.destination(), m_lastExport);
+    if (m_settings)
+        m_settings->setExportDirectory(dialog.destination());
+    if (!report.ok())
+        reportProblem(QStringLiteral("Export failed"), report.errors.join(QLatin1Char('\n')));
+    else
+        m_window->statusBar()->showMessage(
+            QStringLiteral("Exported %1 files to %2").arg(report.written.size()).arg(QDir::toNativeSeparators(dialog.destination())), 6000);
+}
+
+void SessionController::setPresentationMode(bool on)
+{
+    if (m_presentationAction && m_presentationAction->isChecked() != on) {
+        m_presentationAction->setChecked(on); // re-enters through toggled
+        return;
+    }
+    setCurrentPlotTheme(on ? PlotTheme::Presentation : PlotTheme::Screen);
+    m_window->setPresentationFont(on);
+    restyleAllPlots();
+}
+
+bool SessionController::presentationMode() const
+{
+    return currentPlotTheme() == PlotTheme::Presentation;
+}
+
+void SessionController::restyleAllPlots()
+{
+    for (const QString& id : m_window->viewIds())
+        if (View* view = m_window->view(id))
+            for (QCustomPlot* plot : view->plots())
+                if (plot) {
+                    applyPlotTheme(plot, currentPlotTheme());
+                    plot->replot(QCustomPlot::rpQueuedReplot);
+                }
+}
+
+} // namespace ss
