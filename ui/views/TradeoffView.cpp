@@ -65,43 +65,11 @@ QCPItemText* addNotice(QCustomPlot* plot)
     return notice;
 }
 
-// "1e-4, 1e-3 0.01" -> numbers; an empty text is an empty list.
-std::vector<double> parseNumbers(const QString& text, const QString& what)
+// An empty field is no lambdas; otherwise the sweep command's list (eval/Sweep.h).
+std::vector<double> lambdasFrom(const QLineEdit* field)
 {
-    std::vector<double> values;
-    QString normalised = text;
-    normalised.replace(QLatin1Char(';'), QLatin1Char(' ')).replace(QLatin1Char(','), QLatin1Char(' '));
-    for (const QString& token : normalised.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        QString t = token;
-        const bool percent = t.endsWith(QLatin1Char('%'));
-        if (percent)
-            t.chop(1);
-        bool ok = false;
-        double value = QLocale::c().toDouble(t, &ok);
-        if (!ok || !std::isfinite(value))
-            throw ConfigError(QStringLiteral("%1: '%2' is not a number").arg(what, token).toStdString());
-        values.push_back(percent ? value / 100.0 : value);
-    }
-    return values;
-}
-
-std::vector<QuantizationSpec> parsePrecisions(const QString& text, bool perRow)
-{
-    std::vector<QuantizationSpec> specs;
-    QString normalised = text;
-    normalised.replace(QLatin1Char(';'), QLatin1Char(' ')).replace(QLatin1Char(','), QLatin1Char(' '));
-    for (const QString& token : normalised.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        QString t = token.toLower();
-        if (t == QStringLiteral("fp32") || t == QStringLiteral("float32"))
-            t = QStringLiteral("32");
-        if (t.startsWith(QStringLiteral("int")))
-            t = t.mid(3);
-        QuantizationSpec spec = QuantizationSpec::parse(t.toStdString());
-        if (perRow && spec.format == QuantizationSpec::Format::Int)
-            spec.granularity = QuantizationSpec::Granularity::PerRow;
-        specs.push_back(spec);
-    }
-    return specs;
+    const std::string text = field->text().trimmed().toStdString();
+    return text.empty() ? std::vector<double>{} : parseLambdaList(text);
 }
 
 QColor precisionColor(const QuantizationSpec& spec)
@@ -581,7 +549,7 @@ void TradeoffView::showScan()
         m_layerGraphs << graph;
     }
     m_scanTitle->setText(QStringLiteral("Prune scan: %1 magnitude pruning at %2, no retraining")
-                             .arg(m_scan->scope == PruningSpec::Scope::Global ? QStringLiteral("global") : QStringLiteral("per-layer"),
+                             .arg(QString::fromStdString(nameOf(m_scan->scope)),
                                   QString::fromStdString(m_scan->precision.label())));
     if (snapshot())
         updateMarker(*snapshot());
@@ -682,10 +650,12 @@ void TradeoffView::openSweepDialog()
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
         try {
             grid = SweepGrid{};
-            grid.l1 = parseNumbers(l1->text(), QStringLiteral("L1 \u03bb"));
-            grid.l2 = parseNumbers(l2->text(), QStringLiteral("L2 \u03bb"));
-            grid.sparsities = parseNumbers(sparsities->text(), QStringLiteral("Target sparsity"));
-            grid.precisions = parsePrecisions(precisions->text(), perRow->isChecked());
+            grid.l1 = lambdasFrom(l1);
+            grid.l2 = lambdasFrom(l2);
+            grid.sparsities = parseSparsityList(sparsities->text().toStdString());
+            grid.precisions = parsePrecisionList(precisions->text().toStdString(),
+                                                 perRow->isChecked() ? QuantizationSpec::Granularity::PerRow
+                                                                     : QuantizationSpec::Granularity::PerTensor);
             grid.validate();
             options = SweepOptions{};
             options.architecture = s->trained->architecture();
