@@ -10,4 +10,4 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "${QT_QPA_PLATFORM:-}" = "offs
 fi
 out="$SPARSESCOPE_ROOT/build/demo"
 echo "No display found (DISPLAY and WAYLAND_DISPLAY are unset): running the headless demo instead."
-exec "$app" demo --out "$out"
+exec "$app" demo --out-dir "$out"

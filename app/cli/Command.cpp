@@ -61,15 +61,19 @@ int runCommand(const QStringList& arguments, CommandStreams streams, const QStri
         return body(parser);
     } catch (const UsageError& error) {
         return usage(QString::fromStdString(boundedMessage(error.what())));
-    } catch (const ConfigError& error) {
-        return usage(QString::fromStdString(boundedMessage(error.what())));
-    } catch (const InputError& error) {
-        streams.err << arguments.value(0).toStdString() << ": " << boundedMessage(error.what()) << '\n';
-        return ExitFailure;
     } catch (const std::exception& error) {
         streams.err << arguments.value(0).toStdString() << ": " << boundedMessage(error.what()) << '\n';
         return ExitFailure;
     }
+}
+
+QString renamedOption(const QCommandLineParser& parser, const QString& current, const QString& old, std::ostream& err)
+{
+    if (parser.isSet(current) || !parser.isSet(old))
+        return current;
+    err << "warning: --" << old.toStdString() << " is deprecated here and will be removed; use --"
+        << current.toStdString() << '\n';
+    return old;
 }
 
 std::string boundedMessage(const std::string& message)

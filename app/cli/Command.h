@@ -3,6 +3,8 @@
 // Exit codes: 0 success, 1 a failed load or run (the message names file and line),
 // 2 bad arguments (a usage message follows).
 
+#include "common/Error.h"
+
 #include <QCommandLineParser>
 #include <QStringList>
 
@@ -49,11 +51,29 @@ const std::vector<CommandInfo>& headlessCommands();
 const CommandInfo* findHeadlessCommand(const QString& name);
 
 // Builds a parser with addOptions (and --help), parses, then runs body. Bad arguments
-// print the problem and the usage to err and return 2; ss::ConfigError (a value the core
-// rejects) returns 2 too; ss::InputError and other failures print the message and return 1.
+// (UsageError) print the problem and the usage to err and return 2; ss::ConfigError, the
+// core refusing what a file or a run gave it, ss::InputError and other failures print the
+// message alone and return 1. A step of the core on values typed on the command line runs
+// in fromArguments, so that its refusal counts as bad arguments.
 int runCommand(const QStringList& arguments, CommandStreams streams, const QString& description,
                const std::function<void(QCommandLineParser&)>& addOptions,
                const std::function<int(const QCommandLineParser&)>& body);
+
+// Runs `step`, a core call on values taken from the command line: its ConfigError becomes a
+// UsageError (usage, exit 2).
+template <typename Step>
+auto fromArguments(Step&& step)
+{
+    try {
+        return step();
+    } catch (const ConfigError& error) {
+        throw UsageError(error.what());
+    }
+}
+
+// The option a renamed option is read from: `current` unless only its old spelling was
+// typed, which still works and is noted as deprecated on err (scripts keep running).
+QString renamedOption(const QCommandLineParser& parser, const QString& current, const QString& old, std::ostream& err);
 
 // Number option helpers: the whole text must be the number (no trailing "abc", no wrap-around
 // of 4294967296 into an int); otherwise UsageError naming the option, the accepted range and

@@ -3,23 +3,45 @@
 #include "cli/Command.h"
 #include "common/Error.h"
 #include "data/Generators.h"
+#include "data/IdxReader.h"
 
 #include <cmath>
 #include <functional>
+#include <string>
 
 namespace ss::cli {
 
+namespace {
+
+QString commaList(const std::vector<std::string>& names)
+{
+    QStringList list;
+    for (const std::string& name : names)
+        list << QString::fromStdString(name);
+    return list.join(", ");
+}
+
+QString number(double value)
+{
+    return QString::number(value, 'g', 15);
+}
+
+} // namespace
+
 void addDatasetOptions(QCommandLineParser& parser)
 {
+    const DatasetRequest defaults;
     parser.addOptions({
-        {"dataset", "A generator (article, moons, circles, xor, spiral, blobs), a bundled set "
-                    "(breast-cancer, digits, iris), fashion-mnist, or a path to a CSV file.", "NAME|PATH", "moons"},
+        {"dataset", "A generator (" + commaList(generatorNames()) + "), a bundled set (" + commaList(bundledDatasetNames())
+                        + "), fashion-mnist, an IDX folder, or a path to a CSV file.",
+         "NAME|PATH", QString::fromStdString(defaults.nameOrPath)},
         {"label-column", "CSV: the label column, by header name or 0-based index (default: last).", "C"},
         {"samples", "Generators: number of samples (default: the generator's own).", "N"},
         {"noise", "Generators: noise level (default: the generator's own).", "X"},
-        {"classes", "blobs and spiral: number of classes.", "K", "3"},
-        {"test-fraction", "Fraction held out for testing (stratified).", "F", "0.2"},
-        {"fashion-mnist-dir", "Folder with the Fashion-MNIST IDX files.", "DIR"},
+        {"classes", "blobs and spiral: number of classes.", "K", QString::number(defaults.classes)},
+        {"test-fraction", "Fraction held out for testing (stratified).", "F", number(defaults.testFraction)},
+        {"fashion-mnist-dir", "Folder with the Fashion-MNIST IDX files (default: $SPARSESCOPE_FASHION_MNIST_DIR, else "
+                                  + QString::fromStdString(defaultFashionMnistDirectory()) + ").", "DIR"},
         {"max-train-samples", "Use at most N training samples (seeded, stratified).", "N"},
     });
 }
@@ -51,7 +73,9 @@ DatasetRequest datasetRequestFrom(const QCommandLineParser& parser, bool allowNo
 void addModelOptions(QCommandLineParser& parser)
 {
     parser.addOptions({
-        {"model", "'logistic' or hidden layer sizes, e.g. 16,16.", "logistic|H1,H2,...", "16,16"},
+        {"hidden", "'logistic' or hidden layer sizes, e.g. 16,16.", "logistic|H1,H2,...", "16,16"},
+        {"model", "Deprecated spelling of --hidden here (--model names a saved model file in prune and scan).",
+         "logistic|H1,H2,..."},
         {"activation", "Hidden activation: relu, tanh, sigmoid, linear.", "A", "relu"},
     });
 }
@@ -72,39 +96,44 @@ auto forOption(const QCommandLineParser& parser, const QString& option, Check&& 
 
 } // namespace
 
-std::vector<int> hiddenSizesFrom(const QCommandLineParser& parser)
+std::vector<int> hiddenSizesFrom(const QCommandLineParser& parser, const QString& option)
 {
-    return forOption(parser, "model", [&] { return parseHiddenSizes(parser.value("model").toStdString()); });
+    return forOption(parser, option, [&] { return parseHiddenSizes(parser.value(option).toStdString()); });
 }
 
-Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int classes)
+Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int classes, const QString& option)
 {
     Architecture architecture;
     architecture.inputs = inputs;
     architecture.classes = classes;
-    architecture.hidden = hiddenSizesFrom(parser);
+    architecture.hidden = hiddenSizesFrom(parser, option);
     architecture.hiddenActivation =
         forOption(parser, "activation", [&] { return activationFromString(parser.value("activation").toStdString()); });
     // Refused before the network is built (the trainer caps the batch at the sample count).
-    forOption(parser, "model", [&] { checkNetworkSize(architecture); });
+    forOption(parser, option, [&] { checkNetworkSize(architecture); });
     return architecture;
 }
 
 void addTrainingOptions(QCommandLineParser& parser, bool withPenalties)
 {
+    const TrainingConfig defaults;
     parser.addOptions({
-        {"optimizer", "sgd, momentum, nesterov, rmsprop or adam.", "O", "adam"},
-        {"lr", "Learning rate (> 0).", "X", "0.01"},
+        {"optimizer", QString::fromStdString(listOfChoices(enumNames(kOptimizerNames)) + "."), "O",
+         QString::fromStdString(toString(defaults.optimizer.kind))},
+        {"lr", "Learning rate (> 0).", "X", number(defaults.optimizer.learningRate)},
+        // More than the core's default: a command line run is watched once, not stepped through.
         {"epochs", "Training epochs.", "N", "30"},
-        {"batch", "Mini-batch size.", "B", "32"},
-        {"l1-mode", "proximal (exact zeros) or subgradient (the naive version, for contrast).", "M", "proximal"},
-        {"dropout", "Dropout probability on hidden units, in [0, 1).", "P", "0"},
-        {"seed", "Seed for data generation, split, initialisation, shuffling and dropout.", "S", "42"},
+        {"batch", "Mini-batch size.", "B", QString::number(defaults.batchSize)},
+        {"l1-mode", "proximal (exact zeros) or subgradient (the naive version, for contrast).", "M",
+         QString::fromStdString(toString(defaults.regularization.l1Mode))},
+        {"dropout", "Dropout probability on hidden units, in [0, 1).", "P", number(defaults.regularization.dropout)},
+        {"seed", "Seed for data generation, split, initialisation, shuffling and dropout.", "S",
+         QString::number(defaults.seed)},
     });
     if (withPenalties)
         parser.addOptions({
-            {"l1", "L1 strength lambda_1 (penalty lambda_1 * sum|w|).", "X", "0"},
-            {"l2", "L2 strength lambda_2 (penalty lambda_2/2 * sum w^2).", "X", "0"},
+            {"l1", "L1 strength lambda_1 (penalty lambda_1 * sum|w|).", "X", number(defaults.regularization.l1)},
+            {"l2", "L2 strength lambda_2 (penalty lambda_2/2 * sum w^2).", "X", number(defaults.regularization.l2)},
         });
 }
 

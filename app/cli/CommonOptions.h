@@ -16,11 +16,14 @@ void addDatasetOptions(QCommandLineParser& parser);
 // allowNoTestPart: --test-fraction 0 is accepted (every row trains; for exact fits).
 DatasetRequest datasetRequestFrom(const QCommandLineParser& parser, bool allowNoTestPart = false);
 
+// --hidden (and its old spelling --model, which prune and scan use for a model file: read the
+// one renamedOption(parser, "hidden", "model", err) names).
 void addModelOptions(QCommandLineParser& parser);
-// --model's hidden sizes (empty for logistic regression); a usage error quoting the text.
-std::vector<int> hiddenSizesFrom(const QCommandLineParser& parser);
+// The hidden sizes of `option` (empty for logistic regression); a usage error quoting the text.
+std::vector<int> hiddenSizesFrom(const QCommandLineParser& parser, const QString& option = "hidden");
 // The architecture for data with `inputs` features and `classes` classes.
-Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int classes);
+Architecture architectureFrom(const QCommandLineParser& parser, int inputs, int classes,
+                              const QString& option = "hidden");
 
 // withPenalties = false leaves out --l1/--l2 for commands that take lists of them (sweep).
 void addTrainingOptions(QCommandLineParser& parser, bool withPenalties = true);

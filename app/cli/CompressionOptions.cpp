@@ -3,6 +3,7 @@
 #include "cli/Command.h"
 #include "cli/CommonOptions.h"
 #include "common/Error.h"
+#include "eval/Sweep.h"
 
 #include <cmath>
 
@@ -54,10 +55,14 @@ void addPrecisionOptions(QCommandLineParser& parser)
 
 QuantizationSpec precisionFrom(const QCommandLineParser& parser)
 {
-    QuantizationSpec spec = QuantizationSpec::parse(parser.value("bits").toStdString());
-    if (parser.isSet("per-row"))
-        spec.granularity = QuantizationSpec::Granularity::PerRow;
-    return spec;
+    const auto granularity =
+        parser.isSet("per-row") ? QuantizationSpec::Granularity::PerRow : QuantizationSpec::Granularity::PerTensor;
+    const std::vector<QuantizationSpec> specs = fromArguments([&] {
+        return parsePrecisionList(parser.value("bits").toStdString(), granularity);
+    });
+    if (specs.size() != 1)
+        throw UsageError("--bits takes one precision, not " + quotedArgument(parser.value("bits")).toStdString());
+    return specs.front();
 }
 
 void addEnergyOptions(QCommandLineParser& parser)
@@ -109,48 +114,6 @@ void applyPositiveClass(const QCommandLineParser& parser, ClassificationReport& 
     if (index < 0)
         throw UsageError("--positive-class: no class '" + text + "' (the classes are " + known + ")");
     choosePositiveClass(report, index, PositiveClassChoice::Rule::Chosen);
-}
-
-std::vector<double> parseNumberRange(const QString& text, const QString& option)
-{
-    const auto number = [&](const QString& item) {
-        bool ok = false;
-        const double value = item.trimmed().toDouble(&ok);
-        if (!ok || !std::isfinite(value))
-            throw UsageError(("--" + option + ": '" + item + "' is not a number").toStdString());
-        return value;
-    };
-    std::vector<double> values;
-    const QStringList range = text.split(':');
-    if (range.size() == 3) {
-        const double from = number(range[0]), to = number(range[1]);
-        bool ok = false;
-        const int count = range[2].toInt(&ok);
-        if (!ok || count < 1 || count > 1000 || from <= 0 || to <= 0)
-            throw UsageError(("--" + option + " A:B:N needs A, B > 0 and 1 <= N <= 1000, not '" + text + "'").toStdString());
-        for (int i = 0; i < count; ++i) {
-            const double t = count == 1 ? 0.0 : static_cast<double>(i) / (count - 1);
-            values.push_back(std::exp(std::log(from) + t * (std::log(to) - std::log(from))));
-        }
-        return values;
-    }
-    if (range.size() != 1)
-        throw UsageError(("--" + option + " expects A:B:N or a comma list, not '" + text + "'").toStdString());
-    for (const QString& item : text.split(','))
-        values.push_back(number(item));
-    return values;
-}
-
-std::vector<QuantizationSpec> parsePrecisionList(const QString& text, bool perRow)
-{
-    std::vector<QuantizationSpec> specs;
-    for (const QString& item : text.split(',')) {
-        QuantizationSpec spec = QuantizationSpec::parse(item.trimmed().toStdString());
-        if (perRow)
-            spec.granularity = QuantizationSpec::Granularity::PerRow;
-        specs.push_back(spec);
-    }
-    return specs;
 }
 
 } // namespace ss::cli

@@ -26,7 +26,8 @@ void addSavedModelOptions(QCommandLineParser& parser);
 // model was trained on), checking that features and classes match the model.
 ModelAndData loadModelAndData(const QCommandLineParser& parser);
 
-// --bits: 32, 16/fp16, bf16, 8..2, ternary, binary; --per-row switches int-k to per output row.
+// --bits: 32, 16/fp16, bf16, 8..2, ternary, binary; --per-row gives the integer formats one
+// scale per output row, as the sweep's list does (ternary-row, binary-row for the others).
 void addPrecisionOptions(QCommandLineParser& parser);
 QuantizationSpec precisionFrom(const QCommandLineParser& parser);
 
@@ -43,10 +44,5 @@ void addPositiveClassOption(QCommandLineParser& parser);
 // unknown class, and for a report that is not binary.
 void applyPositiveClass(const QCommandLineParser& parser, ClassificationReport& report,
                         const std::vector<std::string>& classNames);
-
-// "A:B:N" (N values log-spaced from A to B, both > 0) or a comma list of numbers.
-std::vector<double> parseNumberRange(const QString& text, const QString& option);
-// A comma list of precisions (see --bits).
-std::vector<QuantizationSpec> parsePrecisionList(const QString& text, bool perRow);
 
 } // namespace ss::cli

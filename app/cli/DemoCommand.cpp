@@ -24,25 +24,25 @@ std::string historyCsv(const TrainingRun& run)
 
 } // namespace
 
-// The README's first command ends here on a machine without a display: it trains the same
-// default the window opens on and leaves the results where the user can look at them.
+// The README's first command ends here on a machine without a display: it trains two moons
+// (the core's default dataset and training settings, a 16-16 tanh MLP) and leaves the results
+// where the user can look at them.
 int runDemo(const QStringList& arguments, CommandStreams streams)
 {
     return runCommand(
         arguments, streams,
-        "Train the default (two moons, MLP 16-16, Adam) and write results.json, history.csv and model.json "
-        "to a folder.",
+        "Train two moons (MLP 16-16, Adam), write results.json, history.csv and model.json to a folder and print "
+        "results.json; a summary on stderr.",
         [](QCommandLineParser& parser) {
-            parser.addOption({"out", "Folder for the results (created if missing).", "DIR", "sparsescope-demo"});
+            parser.addOption({"out-dir", "Folder for the results (created if missing).", "DIR", "sparsescope-demo"});
+            parser.addOption({"out", "Deprecated spelling of --out-dir here (--out names a file).", "DIR"});
             parser.addOption({"epochs", "Training epochs.", "N", "40"});
         },
         [&](const QCommandLineParser& parser) {
-            const std::string folder = parser.value("out").toStdString();
+            const std::string folder = parser.value(renamedOption(parser, "out-dir", "out", streams.err)).toStdString();
             std::filesystem::create_directories(folder);
-            DatasetRequest request;
-            request.nameOrPath = "moons";
+            const DatasetRequest request;
             TrainingConfig config;
-            config.optimizer.learningRate = 0.01;
             config.epochs = static_cast<int>(longOption(parser, "epochs"));
             const TrainingRun run = runTraining(
                 request,
@@ -55,18 +55,20 @@ int runDemo(const QStringList& arguments, CommandStreams streams)
                     return a;
                 },
                 config);
-            const nlohmann::json json = toJson(run);
+            nlohmann::json json = toJson(run);
             writeFileAtomically(folder + "/results.json", json.dump(2) + "\n");
             writeFileAtomically(folder + "/history.csv", historyCsv(run));
             saveTrainedModel(folder + "/model.json", run);
+            const std::string absolute = std::filesystem::absolute(folder).string();
+            json["files"] = {absolute + "/results.json", absolute + "/history.csv", absolute + "/model.json"};
+            streams.out << json.dump(2) << '\n';
             const nlohmann::json& test = json["test"];
-            streams.out << "Trained " << run.network.architecture().describe() << " on "
+            streams.err << "Trained " << run.network.architecture().describe() << " on "
                         << run.data.description << "\n"
                         << "Test accuracy " << test["accuracy"].get<double>() << ", macro F1 "
                         << test["macro"]["f1"].get<double>() << " after " << run.history.size() << " epochs ("
                         << run.trainSeconds << " s).\n"
-                        << "Results written to " << std::filesystem::absolute(folder).string()
-                        << ": results.json, history.csv, model.json\n";
+                        << "Results written to " << absolute << ": results.json, history.csv, model.json\n";
             return ExitSuccess;
         });
 }

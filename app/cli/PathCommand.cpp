@@ -65,6 +65,7 @@ int runPath(const QStringList& arguments, CommandStreams streams)
             options.kktTolerance = choice.kktTolerance;
             options.standardize = choice.standardize;
             options.threads = choice.threads;
+            fromArguments([&] { options.validate(); });
             const RegularizationPath path = computeRegularizationPath(train, test, options);
 
             nlohmann::json points = nlohmann::json::array();

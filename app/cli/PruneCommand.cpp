@@ -3,7 +3,7 @@
 #include "cli/CompressionOptions.h"
 #include "cli/SessionOutput.h"
 
-#include "eval/InstantEvaluator.h"
+#include "eval/ReferenceEvaluation.h"
 #include "eval/Reports.h"
 #include "nn/Trainer.h"
 
@@ -48,7 +48,8 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
             const Network original = network;
             nlohmann::json pruning;
             if (parser.isSet("structured")) {
-                pruning = toJson(pruneNeurons(network, doubleOption(parser, "sparsity")));
+                const double sparsity = doubleOption(parser, "sparsity");
+                pruning = toJson(fromArguments([&] { return pruneNeurons(network, sparsity); }));
             } else {
                 PruningSpec spec;
                 if (parser.isSet("threshold")) {
@@ -58,7 +59,7 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
                     spec.targetSparsity = doubleOption(parser, "sparsity");
                 }
                 spec.scope = parser.isSet("per-layer") ? PruningSpec::Scope::PerLayer : PruningSpec::Scope::Global;
-                pruning = toJson(prune(network, spec));
+                pruning = toJson(fromArguments([&] { return prune(network, spec); }));
             }
             const Dataset& train = loaded.data.split.train;
             const Dataset& test = loaded.data.split.test;
@@ -88,7 +89,8 @@ int runPrune(const QStringList& arguments, CommandStreams streams)
                                    {"evaluation", evaluationJson}};
             if (parser.isSet("save")) {
                 TrainedModel compressed = loaded.model;
-                compressed.network = InstantEvaluator(network, test).compressedNetwork(setting);
+                // Pruned above: only the precision is left to apply, no evaluator needed.
+                compressed.network = compressNetwork(network, setting);
                 compressed.metadata["pruning"] = pruning;
                 compressed.metadata["precision"] = precision.label();
                 saveModel(parser.value("save").toStdString(), compressed);

@@ -38,7 +38,7 @@ int runScan(const QStringList& arguments, CommandStreams streams)
             options.perLayerSensitivity = parser.isSet("sensitivity");
             options.precision = precisionFrom(parser);
             options.energy = energyTableFrom(parser);
-            options.validate();
+            fromArguments([&] { options.validate(); });
             const ModelAndData loaded = loadModelAndData(parser);
             const PruneScanResult scan = runPruneScan(loaded.model.network, loaded.data.split.test, options);
             writeScanCsv(parser.value("out").toStdString(), scan);

@@ -35,7 +35,6 @@ bool wantsSession(const QCommandLineParser& parser)
 
 Session sessionFromRun(const DatasetRequest& request, const TrainingRun& run)
 {
-    const Dataset& train = run.data.split.train;
     Session session;
     session.dataset = describeDataset(request);
     session.architecture = run.network.architecture();
@@ -43,14 +42,7 @@ Session sessionFromRun(const DatasetRequest& request, const TrainingRun& run)
     session.modelSeed = run.config.seed;
     session.training = run.config;
 
-    TrainedModel model;
-    model.network = run.network;
-    model.scaler = run.data.scaler;
-    model.classNames = train.classNames;
-    model.featureNames = train.featureNames;
-    model.imageShape = train.imageShape;
-    model.datasetName = train.name;
-    session.model = std::move(model);
+    session.model = trainedModelOf(run);
 
     session.history = run.history;
     if (!run.history.empty()) {

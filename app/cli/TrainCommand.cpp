@@ -24,10 +24,11 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
             addSessionOption(parser);
         },
         [&](const QCommandLineParser& parser) {
+            const QString hidden = renamedOption(parser, "hidden", "model", streams.err);
             const DatasetRequest request = datasetRequestFrom(parser, true);
             const TrainingConfig config = trainingConfigFrom(parser);
             const ExactSolverChoice exact = exactSolverChoiceFrom(parser, false);
-            const bool logistic = hiddenSizesFrom(parser).empty();
+            const bool logistic = hiddenSizesFrom(parser, hidden).empty();
             const QString solver = parser.isSet("solver") ? parser.value("solver")
                                    : logistic && config.regularization.l1 > 0.0 && config.regularization.dropout == 0.0
                                        ? QStringLiteral("exact")
@@ -35,12 +36,13 @@ int runTrain(const QStringList& arguments, CommandStreams streams)
             if (solver != "exact" && solver != "optimizer")
                 throw UsageError(("--solver expects exact or optimizer, not '" + solver + "'").toStdString());
             if (solver == "exact" && !logistic)
-                throw UsageError("--solver exact fits logistic regression only (--model logistic)");
+                throw UsageError("--solver exact fits logistic regression only (--hidden logistic)");
             const TrainingRun run =
                 solver == "exact"
                     ? runExactTraining(request, exact.testDataset, config, exact.kktTolerance, exact.threads)
                     : runTraining(
-                          request, [&](int inputs, int classes) { return architectureFrom(parser, inputs, classes); },
+                          request,
+                          [&](int inputs, int classes) { return architectureFrom(parser, inputs, classes, hidden); },
                           config, exact.testDataset);
             nlohmann::json json = toJson(run);
             if (parser.isSet("save")) {

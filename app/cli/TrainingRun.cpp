@@ -1,5 +1,6 @@
 #include "cli/TrainingRun.h"
 
+#include "cli/Command.h"
 #include "metrics/Metrics.h"
 #include "eval/Reports.h"
 #include "nn/WeightStatistics.h"
@@ -11,7 +12,9 @@
 
 namespace ss::cli {
 
-PreparedData prepareData(const DatasetRequest& request, const std::string& testDatasetPath)
+namespace {
+
+PreparedData prepareTrainAndTest(const DatasetRequest& request, const std::string& testDatasetPath)
 {
     if (testDatasetPath.empty())
         return prepareDataset(request);
@@ -46,6 +49,15 @@ PreparedData prepareData(const DatasetRequest& request, const std::string& testD
     prepared.split.test = std::move(test);
     prepared.description += "; test part: every row of " + testDatasetPath;
     return prepared;
+}
+
+} // namespace
+
+PreparedData prepareData(const DatasetRequest& request, const std::string& testDatasetPath)
+{
+    // The data were named on the command line: an unknown name or a split that leaves no
+    // test samples is a bad argument (files that cannot be read stay InputErrors).
+    return fromArguments([&] { return prepareTrainAndTest(request, testDatasetPath); });
 }
 
 nlohmann::json standardizationJson(const PreparedData& data, const ElasticNetStandardization& solver)
@@ -99,9 +111,9 @@ TrainingRun runExactTraining(const DatasetRequest& request, const std::string& t
     const double l1 = config.regularization.l1;
     const double l2 = config.regularization.l2;
     if (!(l1 > 0.0))
-        throw ConfigError("the exact solver fits an L1 or elastic-net penalty: --l1 must be > 0");
+        throw UsageError("the exact solver fits an L1 or elastic-net penalty: --l1 must be > 0");
     if (config.regularization.dropout > 0.0)
-        throw ConfigError("the exact solver has no dropout: leave --dropout at 0 or use --solver optimizer");
+        throw UsageError("the exact solver has no dropout: leave --dropout at 0 or use --solver optimizer");
     TrainingRun run;
     run.data = prepareData(request, testDatasetPath);
     const Dataset& train = run.data.split.train;
@@ -210,7 +222,7 @@ nlohmann::json toJson(const TrainingRun& run)
     return json;
 }
 
-void saveTrainedModel(const std::string& path, const TrainingRun& run)
+TrainedModel trainedModelOf(const TrainingRun& run)
 {
     const Dataset& train = run.data.split.train;
     TrainedModel model;
@@ -220,6 +232,12 @@ void saveTrainedModel(const std::string& path, const TrainingRun& run)
     model.featureNames = train.featureNames;
     model.imageShape = train.imageShape;
     model.datasetName = train.name;
+    return model;
+}
+
+void saveTrainedModel(const std::string& path, const TrainingRun& run)
+{
+    TrainedModel model = trainedModelOf(run);
     const nlohmann::json summary = toJson(run);
     model.metadata = {{"training", summary["training"]}, {"test_accuracy", summary["test"].is_null() ? nlohmann::json() : summary["test"]["accuracy"]}};
     saveModel(path, model);

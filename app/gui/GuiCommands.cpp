@@ -88,15 +88,19 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
             parser.addOption({"preset", "Preset to load first (see the app's Presets menu).", "ID"});
             parser.addOption({"view", "window, training, tradeoff, confusion, boundary, weights, efficiency or all.",
                               "VIEW", "window"});
-            parser.addOption({"out", "PNG file (a folder for --view all).", "PATH"});
+            parser.addOption({"out", "PNG file (one view or the window).", "FILE"});
+            parser.addOption({"out-dir", "Folder for --view all: one VIEW.png each.", "DIR"});
             parser.addOption({"epochs", "Epochs to train before rendering.", "N", "60"});
             parser.addOption({"size", "Image size in pixels (for --view window: the window's size).", "WxH", "1500x950"});
             parser.addOption({"presentation", "In Presentation mode (View > Presentation Mode): large text and thick lines."});
             parser.addOption({"tiled", "With all views tiled (View > All views tiled); for --view window."});
         },
         [&](const QCommandLineParser& parser) {
-            if (!parser.isSet("out"))
-                throw cli::UsageError("--out PATH is required");
+            // --out with --view all was a folder: still taken, as the old spelling of --out-dir.
+            const bool all = parser.value("view") == "all";
+            const QString out = all ? cli::renamedOption(parser, "out-dir", "out", streams.err) : QStringLiteral("out");
+            if (!parser.isSet(out))
+                throw cli::UsageError(all ? "--out-dir DIR is required with --view all" : "--out FILE is required");
             const QSize size = parseSize(parser.value("size"));
             const long epochs = cli::longOption(parser, "epochs");
             MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
@@ -116,11 +120,12 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
             }
             const QString view = parser.value("view");
             QStringList views = view == "all" ? window.viewIds() << "window" : QStringList{view};
+            std::vector<std::string> files;
             for (const QString& id : views) {
                 if (id != "window" && !window.viewIds().contains(id))
                     throw cli::UsageError(("unknown view '" + id + "'; views: " + window.viewIds().join(", ") + ", window")
                                               .toStdString());
-                QString path = parser.value("out");
+                QString path = parser.value(out);
                 if (view == "all") {
                     QDir().mkpath(path);
                     path = QDir(path).filePath(id + ".png");
@@ -133,8 +138,9 @@ int runScreenshot(const QStringList& arguments, cli::CommandStreams streams)
                     return cli::ExitFailure;
                 }
                 writeFileAtomically(path.toStdString(), std::string_view(png.constData(), std::size_t(png.size())));
-                streams.out << QFileInfo(path).absoluteFilePath().toStdString() << '\n';
+                files.push_back(QFileInfo(path).absoluteFilePath().toStdString());
             }
+            streams.out << nlohmann::json{{"files", files}}.dump(2) << '\n';
             return cli::ExitSuccess;
         });
 }
@@ -150,7 +156,8 @@ int runExport(const QStringList& arguments, cli::CommandStreams streams)
             parser.addOption({"session", "Session file (written by the app or by train/prune/scan/sweep --session).", "FILE"});
             parser.addOption({"view", "training, tradeoff, confusion, boundary, weights, efficiency or all.", "VIEW", "all"});
             parser.addOption({"format", "png, pdf, svg or csv.", "FORMAT", "png"});
-            parser.addOption({"out", "Folder for the files (created if needed).", "DIR"});
+            parser.addOption({"out-dir", "Folder for the files (created if needed).", "DIR"});
+            parser.addOption({"out", "Deprecated spelling of --out-dir here (--out names a file).", "DIR"});
             parser.addOption({"size", "Figure size: pixels (PNG, SVG) or points (PDF).", "WxH", "1200x800"});
             parser.addOption({"scale", "PNG only: pixels per unit of size (2 for print and high-density screens).", "S", "1"});
             parser.addOption({"theme", "screen, publication (white, larger fonts) or presentation (large fonts, thick lines).", "THEME", "screen"});
@@ -158,8 +165,9 @@ int runExport(const QStringList& arguments, cli::CommandStreams streams)
         [&](const QCommandLineParser& parser) {
             if (!parser.isSet("session"))
                 throw cli::UsageError("--session FILE is required");
-            if (!parser.isSet("out"))
-                throw cli::UsageError("--out DIR is required");
+            const QString out = cli::renamedOption(parser, "out-dir", "out", streams.err);
+            if (!parser.isSet(out))
+                throw cli::UsageError("--out-dir DIR is required");
             ExportOptions options;
             if (!exportFormatFromId(parser.value("format"), &options.format))
                 throw cli::UsageError(("--format expects png, pdf, svg or csv, not '" + parser.value("format") + "'").toStdString());
@@ -193,9 +201,11 @@ int runExport(const QStringList& arguments, cli::CommandStreams streams)
                 v->renderNow();
                 views << v;
             }
-            const ExportReport report = exportAtomically(views, parser.value("out"), options);
+            const ExportReport report = exportAtomically(views, parser.value(out), options);
+            std::vector<std::string> files;
             for (const QString& path : report.written)
-                streams.out << path.toStdString() << '\n';
+                files.push_back(path.toStdString());
+            streams.out << nlohmann::json{{"files", files}}.dump(2) << '\n';
             for (const QString& problem : report.errors)
                 streams.err << "export: " << problem.toStdString() << '\n';
             return report.ok() && !report.written.isEmpty() ? cli::ExitSuccess : cli::ExitFailure;

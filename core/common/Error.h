@@ -2,6 +2,7 @@
 // Errors that reach the user. Input errors name the file, line and column so that a
 // message such as "iris.csv:12:3: not a number: 'abc'" tells exactly what to fix.
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -30,5 +31,20 @@ class ConfigError : public std::invalid_argument {
 public:
     using std::invalid_argument::invalid_argument;
 };
+
+// A long load stopped because its caller set the cancel flag: nothing failed, the result is
+// not wanted (the window closes, another dataset was chosen).
+class Cancelled : public std::runtime_error {
+public:
+    Cancelled() : std::runtime_error("cancelled") {}
+};
+
+// The core's long loads take `const std::atomic<bool>* cancel` (null = never cancelled) and
+// call this between pieces of work small enough that a set flag stops them within milliseconds.
+inline void throwIfCancelled(const std::atomic<bool>* cancel)
+{
+    if (cancel && cancel->load(std::memory_order_relaxed))
+        throw Cancelled();
+}
 
 } // namespace ss

@@ -189,10 +189,7 @@ std::string JsonReader::choice(const Json& value, const std::string& path, const
     const std::string text = string(value, path);
     if (std::find(choices.begin(), choices.end(), text) != choices.end())
         return text;
-    std::string expected;
-    for (std::size_t i = 0; i < choices.size(); ++i)
-        expected += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
-    fail(path, "unknown value '" + excerpt(text) + "' (expected " + expected + ")");
+    fail(path, "unknown value '" + excerpt(text) + "' (expected " + listOfChoices(choices) + ")");
 }
 
 std::string JsonReader::join(const std::string& path, const std::string& key)

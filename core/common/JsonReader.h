@@ -4,6 +4,8 @@
 // \"fast\""). Shared by every file format the core reads (models, sessions) so that all of
 // them report problems the same way.
 
+#include "common/EnumNames.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -38,6 +40,12 @@ public:
     std::vector<std::string> strings(const Json& value, const std::string& path, std::size_t size) const;
     // One of `choices`; otherwise "unknown X 'y' (expected a, b or c)".
     std::string choice(const Json& value, const std::string& path, const std::vector<std::string>& choices) const;
+    // One of the names in an enum's table (common/EnumNames.h), as its value.
+    template <typename Enum, std::size_t N>
+    Enum enumChoice(const Json& value, const std::string& path, const EnumName<Enum> (&table)[N]) const
+    {
+        return enumFromString(table, choice(value, path, enumNames(table)), "value");
+    }
 
     const std::string& fileName() const { return m_fileName; }
 

@@ -2,6 +2,7 @@
 // Magnitude pruning. Pruning writes a layer's mask (0 = pruned) and zeroes the weights;
 // the Trainer keeps masked weights and their optimiser state at zero afterwards.
 
+#include "common/EnumNames.h"
 #include "nn/Network.h"
 
 #include <bit>
@@ -29,6 +30,19 @@ struct PruningSpec {
     // finite, perLayerTargets of the wrong length (layerCount < 0 skips the length check).
     void validate(int layerCount = -1) const;
 };
+
+// The names files, settings and the command line use. nameOf, not toString: QTest's
+// QCOMPARE finds a toString of the enum's namespace and expects it to return char*.
+inline constexpr EnumName<PruningSpec::Criterion> kPruningCriterionNames[] = {
+    {PruningSpec::Criterion::Threshold, "threshold"}, {PruningSpec::Criterion::TargetSparsity, "target-sparsity"}};
+inline constexpr EnumName<PruningSpec::Scope> kPruningScopeNames[] = {{PruningSpec::Scope::Global, "global"},
+                                                                      {PruningSpec::Scope::PerLayer, "per-layer"}};
+inline std::string nameOf(PruningSpec::Criterion c) { return enumToString(kPruningCriterionNames, c, "pruning criterion"); }
+inline std::string nameOf(PruningSpec::Scope s) { return enumToString(kPruningScopeNames, s, "pruning scope"); }
+inline PruningSpec::Scope pruningScopeFromString(const std::string& name)
+{
+    return enumFromString(kPruningScopeNames, name, "pruning scope");
+}
 
 struct PruningResult {
     double achievedSparsity = 0;         // over all weight matrices

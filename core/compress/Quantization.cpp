@@ -234,6 +234,16 @@ QuantizationSpec QuantizationSpec::parse(const std::string& text)
     return spec;
 }
 
+std::string nameOf(QuantizationSpec::Format format)
+{
+    return enumToString(kQuantizationFormatNames, format, "quantization format");
+}
+
+std::string nameOf(QuantizationSpec::Granularity granularity)
+{
+    return enumToString(kGranularityNames, granularity, "quantization granularity");
+}
+
 std::string QuantizationSpec::label() const
 {
     std::string text;

@@ -2,6 +2,7 @@
 // Simulated weight quantization: weights are rounded to what the format can hold and
 // kept as float, so accuracy can be measured at any precision. Zeros stay zero.
 
+#include "common/EnumNames.h"
 #include "common/Types.h"
 
 #include <string>
@@ -28,6 +29,18 @@ struct QuantizationSpec {
     bool isIdentity() const { return format == Format::Float32; }
     bool operator==(const QuantizationSpec&) const = default;
 };
+
+// The names of the format and granularity alone, as session files store them (label() and
+// parse() read and write the user's spelling of a whole spec).
+inline constexpr EnumName<QuantizationSpec::Format> kQuantizationFormatNames[] = {
+    {QuantizationSpec::Format::Float32, "fp32"}, {QuantizationSpec::Format::Float16, "fp16"},
+    {QuantizationSpec::Format::BFloat16, "bf16"}, {QuantizationSpec::Format::Int, "int"},
+    {QuantizationSpec::Format::Ternary, "ternary"}, {QuantizationSpec::Format::Binary, "binary"}};
+inline constexpr EnumName<QuantizationSpec::Granularity> kGranularityNames[] = {
+    {QuantizationSpec::Granularity::PerTensor, "per-tensor"}, {QuantizationSpec::Granularity::PerRow, "per-row"}};
+// nameOf as for PruningSpec's enums (compress/Pruning.h).
+std::string nameOf(QuantizationSpec::Format format);
+std::string nameOf(QuantizationSpec::Granularity granularity);
 
 // Returns the quantized copy of `weights` (outputs x inputs; a row is one output neuron).
 // Int/Ternary/Binary statistics (max|w|, mean|w|) are taken over the non-zero entries of the

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <utility>
 #include <numeric>
 
 namespace ss {
@@ -61,7 +62,26 @@ std::vector<std::string> bundledDatasetNames()
     return bundledDatasetList();
 }
 
-PreparedData prepareDataset(const DatasetRequest& request)
+const std::vector<NamedDataset>& namedDatasets()
+{
+    static const std::vector<NamedDataset> datasets = [] {
+        // In display order; tst_datasetcatalog checks that every generator and bundled set is here.
+        const std::vector<std::pair<std::string, std::string>> titles = {
+            {"article", "Article example (x\u2080 > 0.5)"}, {"moons", "Two moons"},
+            {"circles", "Circles"}, {"xor", "XOR"}, {"spiral", "Spiral"}, {"blobs", "Gaussian blobs"},
+            {"iris", "Iris (150 \u00d7 4)"}, {"breast-cancer", "Breast cancer (569 \u00d7 30)"},
+            {"digits", "Digits 8\u00d78 (1797)"}, {"fashion-mnist", "Fashion-MNIST (70k \u00d7 784)"}};
+        std::vector<NamedDataset> list;
+        for (const auto& [name, title] : titles) {
+            const bool generator = isGeneratorName(name);
+            list.push_back({name, title, generator, name == "spiral" || name == "blobs"});
+        }
+        return list;
+    }();
+    return datasets;
+}
+
+PreparedData prepareDataset(const DatasetRequest& request, const std::atomic<bool>* cancel)
 {
     const std::string& name = request.nameOrPath;
     // 0 puts every row in the training part (an exact fit on all data, checked elsewhere).
@@ -98,7 +118,7 @@ PreparedData prepareDataset(const DatasetRequest& request)
         FashionMnist data;
         std::string trainImages = folder, testImages = folder, trainLabels = folder;
         if (fashion) {
-            data = loadFashionMnist(folder);
+            data = loadFashionMnist(folder, cancel);
         } else {
             // Any MNIST-format folder; classes named by their label values.
             namespace fs = std::filesystem;
@@ -111,8 +131,8 @@ PreparedData prepareDataset(const DatasetRequest& request)
             trainImages = file("train-images-idx3-ubyte");
             testImages = file("t10k-images-idx3-ubyte");
             trainLabels = file("train-labels-idx1-ubyte");
-            data.train = readIdxDataset(trainImages, trainLabels, label);
-            data.test = readIdxDataset(testImages, file("t10k-labels-idx1-ubyte"), label);
+            data.train = readIdxDataset(trainImages, trainLabels, label, {}, cancel);
+            data.test = readIdxDataset(testImages, file("t10k-labels-idx1-ubyte"), label, {}, cancel);
             // Both parts must agree on the classes even if one lacks the highest label.
             const auto& longer = data.train.classCount() >= data.test.classCount() ? data.train : data.test;
             data.train.classNames = data.test.classNames = longer.classNames;
@@ -168,6 +188,7 @@ PreparedData prepareDataset(const DatasetRequest& request)
         split = stratifiedSplit(data, request.testFraction, request.seed + splitSeedOffset);
     }
 
+    throwIfCancelled(cancel);
     if (request.maxTrainSamples > 0 && request.maxTrainSamples < split.train.sampleCount()) {
         const std::vector<int> chosen = stratifiedSample(split.train, request.maxTrainSamples, request.seed);
         std::vector<int> original;
@@ -189,7 +210,9 @@ PreparedData prepareDataset(const DatasetRequest& request)
                           + " leave none; use more samples or another test fraction");
     const FeatureScaler::Kind kind = request.scaler ? request.scaler->kind() : defaultScalingFor(split.train);
     prepared.scaler = request.scaler ? *request.scaler : FeatureScaler::fit(split.train, kind);
+    throwIfCancelled(cancel);
     prepared.scaler.apply(split.train.features);
+    throwIfCancelled(cancel);
     prepared.scaler.apply(split.test.features);
 
     const Dataset& train = split.train;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <utility>
 
 namespace ss {
 
@@ -145,49 +146,64 @@ Dataset generateArticle(int samples, double noise, std::uint64_t seed)
     return data;
 }
 
-Dataset generateMoons(int samples, double noise, std::uint64_t seed)
+namespace {
+
+// One class after another, the k-th of class c's `count` points at pointAt(c, k, count,
+// random) = {x, y}; then jittered by `jitter` (addJitter, 0: none) and shuffled. The caller has checked
+// the options (before building class names from a class count).
+template <typename PointAt>
+Dataset placeClasses(const char* name, int samples, std::vector<std::string> classNames, double jitter, Random& random,
+                     PointAt&& pointAt)
 {
-    checkOptions("moons", samples, noise, 2);
-    Random random(seed);
-    Dataset data = makeTwoD("moons", samples, {"upper moon", "lower moon"});
-    const double pi = std::numbers::pi;
+    const int classes = static_cast<int>(classNames.size());
+    Dataset data = makeTwoD(name, samples, std::move(classNames));
     int i = 0;
-    for (int c = 0; c < 2; ++c) {
-        const int count = classSize(samples, 2, c);
+    for (int c = 0; c < classes; ++c) {
+        const int count = classSize(samples, classes, c);
         for (int k = 0; k < count; ++k, ++i) {
-            // Evenly spaced along each half circle (as scikit-learn's make_moons).
-            const double t = count > 1 ? pi * k / (count - 1) : pi / 2;
-            const double x = c == 0 ? std::cos(t) : 1.0 - std::cos(t);
-            const double y = c == 0 ? std::sin(t) : 0.5 - std::sin(t);
+            const auto [x, y] = pointAt(c, k, count, random);
             data.features(0, i) = static_cast<Scalar>(x);
             data.features(1, i) = static_cast<Scalar>(y);
             data.labels[static_cast<std::size_t>(i)] = c;
         }
     }
-    addJitter(data, noise, random);
+    addJitter(data, jitter, random);
     shuffleSamples(data, random);
     return data;
+}
+
+std::vector<std::string> numberedNames(const std::string& prefix, int count)
+{
+    std::vector<std::string> names;
+    for (int c = 0; c < count; ++c)
+        names.push_back(prefix + " " + std::to_string(c + 1));
+    return names;
+}
+
+} // namespace
+
+Dataset generateMoons(int samples, double noise, std::uint64_t seed)
+{
+    checkOptions("moons", samples, noise, 2);
+    Random random(seed);
+    const double pi = std::numbers::pi;
+    return placeClasses("moons", samples, {"upper moon", "lower moon"}, noise, random, [&](int c, int k, int count, Random&) {
+        // Evenly spaced along each half circle (as scikit-learn's make_moons).
+        const double t = count > 1 ? pi * k / (count - 1) : pi / 2;
+        return std::pair(c == 0 ? std::cos(t) : 1.0 - std::cos(t), c == 0 ? std::sin(t) : 0.5 - std::sin(t));
+    });
 }
 
 Dataset generateCircles(int samples, double noise, std::uint64_t seed)
 {
     checkOptions("circles", samples, noise, 2);
     Random random(seed);
-    Dataset data = makeTwoD("circles", samples, {"outer circle", "inner circle"});
     const double radius[2] = {1.0, 0.5};
-    int i = 0;
-    for (int c = 0; c < 2; ++c) {
-        const int count = classSize(samples, 2, c);
-        for (int k = 0; k < count; ++k, ++i) {
-            const double t = 2.0 * std::numbers::pi * k / count;
-            data.features(0, i) = static_cast<Scalar>(radius[c] * std::cos(t));
-            data.features(1, i) = static_cast<Scalar>(radius[c] * std::sin(t));
-            data.labels[static_cast<std::size_t>(i)] = c;
-        }
-    }
-    addJitter(data, noise, random);
-    shuffleSamples(data, random);
-    return data;
+    return placeClasses("circles", samples, {"outer circle", "inner circle"}, noise, random,
+                        [&](int c, int k, int count, Random&) {
+                            const double t = 2.0 * std::numbers::pi * k / count;
+                            return std::pair(radius[c] * std::cos(t), radius[c] * std::sin(t));
+                        });
 }
 
 Dataset generateXor(int samples, double noise, std::uint64_t seed)
@@ -211,53 +227,30 @@ Dataset generateSpiral(int samples, double noise, int arms, std::uint64_t seed)
 {
     checkOptions("spiral", samples, noise, arms);
     Random random(seed);
-    std::vector<std::string> names;
-    for (int c = 0; c < arms; ++c)
-        names.push_back("arm " + std::to_string(c + 1));
-    Dataset data = makeTwoD("spiral", samples, std::move(names));
     const double twoPi = 2.0 * std::numbers::pi;
-    int i = 0;
-    for (int c = 0; c < arms; ++c) {
-        const int count = classSize(samples, arms, c);
-        for (int k = 0; k < count; ++k, ++i) {
-            // Radius from near the centre to 1; one full turn per arm, arms rotated evenly.
-            const double r = 0.05 + 0.95 * (count > 1 ? double(k) / (count - 1) : 1.0);
-            const double t = twoPi * r + twoPi * c / arms;
-            data.features(0, i) = static_cast<Scalar>(r * std::cos(t));
-            data.features(1, i) = static_cast<Scalar>(r * std::sin(t));
-            data.labels[static_cast<std::size_t>(i)] = c;
-        }
-    }
-    addJitter(data, noise, random);
-    shuffleSamples(data, random);
-    return data;
+    return placeClasses("spiral", samples, numberedNames("arm", arms), noise, random, [&](int c, int k, int count, Random&) {
+        // Radius from near the centre to 1; one full turn per arm, arms rotated evenly.
+        const double r = 0.05 + 0.95 * (count > 1 ? double(k) / (count - 1) : 1.0);
+        const double t = twoPi * r + twoPi * c / arms;
+        return std::pair(r * std::cos(t), r * std::sin(t));
+    });
 }
 
 Dataset generateBlobs(int samples, double noise, int classes, std::uint64_t seed)
 {
     checkOptions("blobs", samples, noise, classes);
     Random random(seed);
-    std::vector<std::string> names;
-    for (int c = 0; c < classes; ++c)
-        names.push_back("blob " + std::to_string(c + 1));
-    Dataset data = makeTwoD("blobs", samples, std::move(names));
     // Centres on a circle whose radius puts neighbours 3 units apart, whatever the count.
     const double pi = std::numbers::pi;
     const double radius = 1.5 / std::sin(pi / classes);
-    int i = 0;
-    for (int c = 0; c < classes; ++c) {
-        const double angle = 2.0 * pi * c / classes + pi / 2;
-        const double cx = radius * std::cos(angle);
-        const double cy = radius * std::sin(angle);
-        const int count = classSize(samples, classes, c);
-        for (int k = 0; k < count; ++k, ++i) {
-            data.features(0, i) = static_cast<Scalar>(cx + random.normal(0.0, noise));
-            data.features(1, i) = static_cast<Scalar>(cy + random.normal(0.0, noise));
-            data.labels[static_cast<std::size_t>(i)] = c;
-        }
-    }
-    shuffleSamples(data, random);
-    return data;
+    // The noise is each point's own spread around its centre, not a jitter added after.
+    return placeClasses("blobs", samples, numberedNames("blob", classes), 0.0, random,
+                        [&](int c, int, int, Random& draw) {
+                            const double angle = 2.0 * pi * c / classes + pi / 2;
+                            const double x = radius * std::cos(angle) + draw.normal(0.0, noise);
+                            const double y = radius * std::sin(angle) + draw.normal(0.0, noise);
+                            return std::pair(x, y);
+                        });
 }
 
 } // namespace ss

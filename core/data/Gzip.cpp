@@ -90,7 +90,7 @@ std::optional<std::uint32_t> gzipSizeHint(ByteSpan data)
 }
 
 std::uint64_t gunzipStream(ByteSpan compressed, const std::string& source, const ByteSink& sink,
-                           std::uint64_t maxOutput)
+                           std::uint64_t maxOutput, const std::atomic<bool>* cancel)
 {
     if (!isGzip(compressed))
         throw InputError(source, 0, 0, "not gzip data (the first bytes are not 1f 8b)");
@@ -101,6 +101,8 @@ std::uint64_t gunzipStream(ByteSpan compressed, const std::string& source, const
     std::uint64_t produced = 0;
 
     for (;;) {
+        // A chunk of 256 KiB inflates in about a millisecond.
+        throwIfCancelled(cancel);
         if (stream->avail_in == 0 && consumed < compressed.size()) {
             const std::size_t feed = std::min(compressed.size() - consumed, maxFeed);
             stream->next_in = const_cast<Bytef*>(compressed.data() + consumed);
@@ -146,7 +148,7 @@ std::uint64_t gunzipStream(ByteSpan compressed, const std::string& source, const
     return produced;
 }
 
-Bytes gunzip(ByteSpan compressed, const std::string& source, std::uint64_t maxOutput)
+Bytes gunzip(ByteSpan compressed, const std::string& source, std::uint64_t maxOutput, const std::atomic<bool>* cancel)
 {
     Bytes output;
     if (const auto hint = gzipSizeHint(compressed)) {
@@ -156,20 +158,21 @@ Bytes gunzip(ByteSpan compressed, const std::string& source, std::uint64_t maxOu
         output.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*hint, cap)));
     }
     gunzipStream(compressed, source, [&output](ByteSpan chunk) { output.insert(output.end(), chunk.begin(), chunk.end()); },
-                 maxOutput);
+                 maxOutput, cancel);
     return output;
 }
 
-Bytes decompressIfGzip(Bytes data, const std::string& source, std::uint64_t maxOutput)
+Bytes decompressIfGzip(Bytes data, const std::string& source, std::uint64_t maxOutput, const std::atomic<bool>* cancel)
 {
     if (!isGzip(data))
         return data;
-    return gunzip(data, source, maxOutput);
+    return gunzip(data, source, maxOutput, cancel);
 }
 
-Bytes readMaybeGzippedFile(const std::string& path, std::uint64_t maxOutput)
+Bytes readMaybeGzippedFile(const std::string& path, std::uint64_t maxOutput, const std::atomic<bool>* cancel)
 {
-    return decompressIfGzip(readFileBytes(path), path, maxOutput);
+    throwIfCancelled(cancel);
+    return decompressIfGzip(readFileBytes(path), path, maxOutput, cancel);
 }
 
 Bytes gzip(ByteSpan data, int level)

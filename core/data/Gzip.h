@@ -2,6 +2,7 @@
 // gzip decoding (zlib) for IDX and CSV files. Files that do not start with the gzip magic
 // pass through unchanged, so callers need not care whether a file was compressed.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -35,20 +36,23 @@ std::optional<std::uint32_t> gzipSizeHint(ByteSpan data);
 
 // Decompresses gzip data (one or more concatenated members), handing the output to `sink`
 // in chunks as it is produced; the sink may throw to stop early. Returns the total output.
-// InputError naming `source` (and the compressed byte offset) for corrupt or truncated data.
+// InputError naming `source` (and the compressed byte offset) for corrupt or truncated data;
+// Cancelled (common/Error.h) once `cancel` is set, checked before every chunk.
 using ByteSink = std::function<void(ByteSpan chunk)>;
 std::uint64_t gunzipStream(ByteSpan compressed, const std::string& source, const ByteSink& sink,
-                           std::uint64_t maxOutput = defaultMaxDecompressedBytes);
+                           std::uint64_t maxOutput = defaultMaxDecompressedBytes,
+                           const std::atomic<bool>* cancel = nullptr);
 
 // All of it at once.
 Bytes gunzip(ByteSpan compressed, const std::string& source,
-             std::uint64_t maxOutput = defaultMaxDecompressedBytes);
+             std::uint64_t maxOutput = defaultMaxDecompressedBytes, const std::atomic<bool>* cancel = nullptr);
 
 // Gunzips when the data is gzip, otherwise returns it as is.
 Bytes decompressIfGzip(Bytes data, const std::string& source,
-                       std::uint64_t maxOutput = defaultMaxDecompressedBytes);
+                       std::uint64_t maxOutput = defaultMaxDecompressedBytes, const std::atomic<bool>* cancel = nullptr);
 // readFileBytes followed by decompressIfGzip.
-Bytes readMaybeGzippedFile(const std::string& path, std::uint64_t maxOutput = defaultMaxDecompressedBytes);
+Bytes readMaybeGzippedFile(const std::string& path, std::uint64_t maxOutput = defaultMaxDecompressedBytes,
+                           const std::atomic<bool>* cancel = nullptr);
 
 // gzip-compresses (used by tests and for writing fixtures); level 0..9.
 Bytes gzip(ByteSpan data, int level = 6);

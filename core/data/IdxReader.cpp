@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -210,7 +211,7 @@ struct IdxExtent {
     std::string trailingMessage;
 };
 Bytes gunzipIdx(ByteSpan fileBytes, const std::string& source, std::size_t headerBytes,
-                const std::function<IdxExtent(const std::uint8_t*)>& check)
+                const std::function<IdxExtent(const std::uint8_t*)>& check, const std::atomic<bool>* cancel)
 {
     Bytes output;
     std::optional<IdxExtent> extent;
@@ -220,7 +221,7 @@ Bytes gunzipIdx(ByteSpan fileBytes, const std::string& source, std::size_t heade
             extent = check(output.data());
         if (extent && output.size() > headerBytes + extent->payloadBytes)
             throw InputError(source, 0, 0, extent->trailingMessage + "; stopped decompressing");
-    });
+    }, defaultMaxDecompressedBytes, cancel);
     return output;
 }
 
@@ -252,13 +253,15 @@ const char* const fashionFiles[4] = {"train-images-idx3-ubyte", "train-labels-id
 
 } // namespace
 
-IdxImages parseIdxImages(ByteSpan fileBytes, const std::string& source)
+IdxImages parseIdxImages(ByteSpan fileBytes, const std::string& source, const std::atomic<bool>* cancel)
 {
+    throwIfCancelled(cancel);
     if (!isGzip(fileBytes))
         return decodePlainImages(fileBytes, source);
     StreamingImageDecoder decoder(source, fileBytes.size(), gzipSizeHint(fileBytes));
     try {
-        gunzipStream(fileBytes, source, [&decoder](ByteSpan chunk) { decoder.consume(chunk); });
+        gunzipStream(fileBytes, source, [&decoder](ByteSpan chunk) { decoder.consume(chunk); }, defaultMaxDecompressedBytes,
+                     cancel);
         return decoder.finish();
     } catch (const UnverifiedSize&) {
         // Truncated, corrupt or multi-member gzip: let zlib judge the whole stream first,
@@ -266,13 +269,14 @@ IdxImages parseIdxImages(ByteSpan fileBytes, const std::string& source)
         const Bytes bytes = gunzipIdx(fileBytes, source, imageHeaderBytes, [&](const std::uint8_t* header) {
             const ImageHeader h = parseImageHeader(header, source);
             return IdxExtent{h.pixelBytes(), trailingImages(h)};
-        });
+        }, cancel);
         return decodePlainImages(bytes, source);
     }
 }
 
-Labels parseIdxLabels(ByteSpan fileBytes, const std::string& source)
+Labels parseIdxLabels(ByteSpan fileBytes, const std::string& source, const std::atomic<bool>* cancel)
 {
+    throwIfCancelled(cancel);
     Bytes inflated;
     ByteSpan bytes = fileBytes;
     if (isGzip(fileBytes)) {
@@ -280,7 +284,7 @@ Labels parseIdxLabels(ByteSpan fileBytes, const std::string& source)
             checkMagic(readBigEndian32(header), idxLabelsMagic, source);
             const std::uint32_t count = readBigEndian32(header + 4);
             return IdxExtent{count, trailingLabels(count)};
-        });
+        }, cancel);
         bytes = inflated;
     }
     if (bytes.size() < labelHeaderBytes)
@@ -302,23 +306,25 @@ Labels parseIdxLabels(ByteSpan fileBytes, const std::string& source)
     return labels;
 }
 
-IdxImages readIdxImages(const std::string& path)
+IdxImages readIdxImages(const std::string& path, const std::atomic<bool>* cancel)
 {
+    throwIfCancelled(cancel);
     const Bytes bytes = readFileBytes(path);
-    return parseIdxImages(bytes, path);
+    return parseIdxImages(bytes, path, cancel);
 }
 
-Labels readIdxLabels(const std::string& path)
+Labels readIdxLabels(const std::string& path, const std::atomic<bool>* cancel)
 {
+    throwIfCancelled(cancel);
     const Bytes bytes = readFileBytes(path);
-    return parseIdxLabels(bytes, path);
+    return parseIdxLabels(bytes, path, cancel);
 }
 
 Dataset readIdxDataset(const std::string& imagesPath, const std::string& labelsPath, const std::string& name,
-                       const std::vector<std::string>& classNames)
+                       const std::vector<std::string>& classNames, const std::atomic<bool>* cancel)
 {
-    Labels labels = readIdxLabels(labelsPath);
-    IdxImages images = readIdxImages(imagesPath);
+    Labels labels = readIdxLabels(labelsPath, cancel);
+    IdxImages images = readIdxImages(imagesPath, cancel);
     if (static_cast<std::size_t>(images.count()) != labels.size())
         throw InputError(labelsPath, 0, 0, "count mismatch: " + std::to_string(labels.size()) + " labels, but "
                                                + imagesPath + " holds " + std::to_string(images.count()) + " images");
@@ -352,6 +358,12 @@ std::string defaultFashionMnistDirectory()
     return "/usr/share/datasets/fashion-mnist";
 }
 
+std::string activeFashionMnistDirectory()
+{
+    const char* override = std::getenv("SPARSESCOPE_FASHION_MNIST_DIR");
+    return override && *override ? std::string(override) : defaultFashionMnistDirectory();
+}
+
 std::vector<std::string> fashionMnistClassNames()
 {
     return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
@@ -359,16 +371,16 @@ std::vector<std::string> fashionMnistClassNames()
 
 bool hasFashionMnist(const std::string& directory)
 {
-    const std::string folder = directory.empty() ? defaultFashionMnistDirectory() : directory;
+    const std::string folder = directory.empty() ? activeFashionMnistDirectory() : directory;
     for (const char* file : fashionFiles)
         if (findIdxFile(folder, file).empty())
             return false;
     return true;
 }
 
-FashionMnist loadFashionMnist(const std::string& directory)
+FashionMnist loadFashionMnist(const std::string& directory, const std::atomic<bool>* cancel)
 {
-    const std::string folder = directory.empty() ? defaultFashionMnistDirectory() : directory;
+    const std::string folder = directory.empty() ? activeFashionMnistDirectory() : directory;
     std::string paths[4];
     for (int i = 0; i < 4; ++i) {
         paths[i] = findIdxFile(folder, fashionFiles[i]);
@@ -387,8 +399,8 @@ FashionMnist loadFashionMnist(const std::string& directory)
     }
     const std::vector<std::string> names = fashionMnistClassNames();
     FashionMnist result;
-    result.train = readIdxDataset(paths[0], paths[1], "fashion-mnist", names);
-    result.test = readIdxDataset(paths[2], paths[3], "fashion-mnist", names);
+    result.train = readIdxDataset(paths[0], paths[1], "fashion-mnist", names, cancel);
+    result.test = readIdxDataset(paths[2], paths[3], "fashion-mnist", names, cancel);
     return result;
 }
 

@@ -225,10 +225,7 @@ PruneScanResult pruneScanFromJson(const nlohmann::json& json, const JsonReader& 
     reader.object(json, path);
     PruneScanResult scan;
     scan.precision = precisionFromJson(json, reader, path);
-    scan.scope = reader.choice(reader.field(json, "scope", path), JsonReader::join(path, "scope"), {"global", "per-layer"})
-                         == "global"
-                     ? PruningSpec::Scope::Global
-                     : PruningSpec::Scope::PerLayer;
+    scan.scope = reader.enumChoice(reader.field(json, "scope", path), JsonReader::join(path, "scope"), kPruningScopeNames);
     scan.cancelled = reader.boolean(reader.field(json, "cancelled", path), JsonReader::join(path, "cancelled"));
     scan.points = scanPointsFromJson(reader.field(json, "points", path), reader, JsonReader::join(path, "points"));
     const std::string layersPath = JsonReader::join(path, "layer_sensitivity");
@@ -328,11 +325,6 @@ nlohmann::json toJson(const ScanPoint& p)
             {"energy_pj", p.energyPj}};
 }
 
-std::string scopeName(PruningSpec::Scope scope)
-{
-    return scope == PruningSpec::Scope::Global ? "global" : "per-layer";
-}
-
 } // namespace
 
 nlohmann::json toJson(const EfficiencyEstimate& e)
@@ -411,7 +403,7 @@ nlohmann::json toJson(const PruneScanResult& scan)
         layers.push_back({{"layer", layer.layer + 1}, {"weights", layer.weights}, {"points", series}});
     }
     return {{"precision", scan.precision.label()},
-            {"scope", scopeName(scan.scope)},
+            {"scope", nameOf(scan.scope)},
             {"cancelled", scan.cancelled},
             {"points", points},
             {"layer_sensitivity", layers}};

@@ -370,15 +370,23 @@ void markParetoFronts(std::vector<SweepRow>& rows)
 
 namespace {
 
+// Items separated by commas, white space or both ("1e-4, 1e-3 0.01"). An empty item between
+// two commas or after a last one is kept, so that the parsers refuse "1,,2" instead of reading "1,2".
 std::vector<std::string> splitList(const std::string& text)
 {
     std::vector<std::string> items;
-    std::string item;
-    std::istringstream stream(text);
-    while (std::getline(stream, item, ',')) {
-        const auto first = item.find_first_not_of(" \t");
-        const auto last = item.find_last_not_of(" \t");
-        items.push_back(first == std::string::npos ? std::string() : item.substr(first, last - first + 1));
+    std::string part;
+    std::istringstream parts(text);
+    while (std::getline(parts, part, ',')) {
+        std::istringstream words(part);
+        std::string word;
+        bool any = false;
+        while (words >> word) {
+            items.push_back(word);
+            any = true;
+        }
+        if (!any)
+            items.emplace_back();
     }
     if (!text.empty() && text.back() == ',')
         items.emplace_back();
@@ -453,11 +461,16 @@ std::vector<double> parseSparsityList(const std::string& text)
     return values;
 }
 
-std::vector<QuantizationSpec> parsePrecisionList(const std::string& text)
+std::vector<QuantizationSpec> parsePrecisionList(const std::string& text, QuantizationSpec::Granularity granularity)
 {
     std::vector<QuantizationSpec> values;
-    for (const std::string& item : splitList(text))
-        values.push_back(QuantizationSpec::parse(item));
+    for (const std::string& item : splitList(text)) {
+        QuantizationSpec spec = QuantizationSpec::parse(item);
+        // The app's checkbox and --per-row say "integer formats": ternary and binary take "-row".
+        if (granularity == QuantizationSpec::Granularity::PerRow && spec.format == QuantizationSpec::Format::Int)
+            spec.granularity = granularity;
+        values.push_back(spec);
+    }
     if (values.empty())
         throw ConfigError("precision list: empty");
     return values;

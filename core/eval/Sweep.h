@@ -106,13 +106,18 @@ SweepResult runSweep(const Dataset& train, const Dataset* test, const SweepOptio
 // Sets paretoSparsity and paretoEnergy on every row (runSweep does this already).
 void markParetoFronts(std::vector<SweepRow>& rows);
 
-// Grid values as the headless commands and the UI take them (ConfigError naming the text):
-// "A:B:N" = N values from A to B evenly spaced on a log scale (A, B > 0, N >= 2), or a
-// comma-separated list of numbers ("0.001" or "1e-4,1e-3,0.01").
+// Grid values as the headless commands and the app's sweep dialog both take them: the one
+// reading of a list, so that what works in one works in the other. Items are separated by
+// commas and/or spaces; an empty text or item is a ConfigError naming the text, as is
+// anything that is not a number.
+// Lambdas: "A:B:N" = N values from A to B evenly spaced on a log scale (A, B > 0, N >= 2), or
+// a list of numbers >= 0 ("0.001", "1e-4,1e-3,0.01", "1e-4 1e-3").
 std::vector<double> parseLambdaList(const std::string& text);
-// Comma-separated numbers, each a fraction in [0, 1] or a percentage with '%' ("0,0.5,90%").
+// Numbers, each a fraction in [0, 1] or a percentage with '%' ("0,0.5,90%", "90%").
 std::vector<double> parseSparsityList(const std::string& text);
-// Comma-separated precisions as QuantizationSpec::parse reads them ("32,fp16,8,4-row,binary").
-std::vector<QuantizationSpec> parsePrecisionList(const std::string& text);
+// Precisions as QuantizationSpec::parse reads them ("32,fp16,int8,4-row,binary"); PerRow
+// `granularity` gives the integer formats per-row scales (others take a "-row" suffix).
+std::vector<QuantizationSpec> parsePrecisionList(
+    const std::string& text, QuantizationSpec::Granularity granularity = QuantizationSpec::Granularity::PerTensor);
 
 } // namespace ss

@@ -54,51 +54,25 @@ void requireUnitInterval(const char* parameter, double value)
 
 } // namespace
 
+// Names are read in any case: "Adam" on a command line is no typo.
 std::string toString(OptimizerKind kind)
 {
-    switch (kind) {
-    case OptimizerKind::Sgd: return "sgd";
-    case OptimizerKind::Momentum: return "momentum";
-    case OptimizerKind::Nesterov: return "nesterov";
-    case OptimizerKind::RmsProp: return "rmsprop";
-    case OptimizerKind::Adam: return "adam";
-    }
-    throw ConfigError("toString(OptimizerKind): invalid value " + std::to_string(static_cast<int>(kind)));
+    return enumToString(kOptimizerNames, kind, "optimizer");
 }
 
 OptimizerKind optimizerFromString(const std::string& name)
 {
-    const std::string key = lowered(name);
-    if (key == "sgd")
-        return OptimizerKind::Sgd;
-    if (key == "momentum")
-        return OptimizerKind::Momentum;
-    if (key == "nesterov")
-        return OptimizerKind::Nesterov;
-    if (key == "rmsprop")
-        return OptimizerKind::RmsProp;
-    if (key == "adam")
-        return OptimizerKind::Adam;
-    throw ConfigError("unknown optimizer '" + name + "' (expected sgd, momentum, nesterov, rmsprop or adam)");
+    return enumFromString(kOptimizerNames, lowered(name), "optimizer");
 }
 
 std::string toString(L1Mode mode)
 {
-    switch (mode) {
-    case L1Mode::Proximal: return "proximal";
-    case L1Mode::Subgradient: return "subgradient";
-    }
-    throw ConfigError("toString(L1Mode): invalid value " + std::to_string(static_cast<int>(mode)));
+    return enumToString(kL1ModeNames, mode, "L1 mode");
 }
 
 L1Mode l1ModeFromString(const std::string& name)
 {
-    const std::string key = lowered(name);
-    if (key == "proximal")
-        return L1Mode::Proximal;
-    if (key == "subgradient")
-        return L1Mode::Subgradient;
-    throw ConfigError("unknown L1 mode '" + name + "' (expected proximal or subgradient)");
+    return enumFromString(kL1ModeNames, lowered(name), "L1 mode");
 }
 
 void TrainingConfig::validate() const

@@ -321,7 +321,7 @@ std::shared_ptr<PreparedData> LiveExperiment::prepareData(const DatasetRequest& 
     m_events.busy("Loading " + request.nameOrPath + "\u2026");
     std::shared_ptr<PreparedData> prepared;
     try {
-        prepared = std::make_shared<PreparedData>(prepareDataset(request));
+        prepared = std::make_shared<PreparedData>(prepareDataset(request, m_abort));
         prepared->split.train.validate();
         prepared->split.test.validate();
         if (prepared->split.train.sampleCount() == 0 || prepared->split.test.sampleCount() == 0)
@@ -339,6 +339,8 @@ bool LiveExperiment::loadDataset(const DatasetRequest& request, const ModelSpec&
     State& state = *m_state;
     std::string error;
     std::shared_ptr<PreparedData> prepared = prepareData(request, &error);
+    if (!prepared && aborted())
+        return false; // the load was cancelled by the abort: nothing went wrong to report
     if (!prepared) {
         std::string message = error;
         if (state.data)

@@ -71,6 +71,12 @@ enum class ComparisonKind {
     L2Instead,    // the same lambda as pure L2 (weight decay)
     NoPenalty,    // no regularisation at all
 };
+// The names sessions and settings keep (nameOf as in compress/Pruning.h).
+inline constexpr EnumName<ComparisonKind> kComparisonNames[] = {{ComparisonKind::None, "none"},
+                                                                {ComparisonKind::OtherL1Step, "other-l1-step"},
+                                                                {ComparisonKind::L2Instead, "l2-instead"},
+                                                                {ComparisonKind::NoPenalty, "no-penalty"}};
+inline std::string nameOf(ComparisonKind kind) { return enumToString(kComparisonNames, kind, "comparison"); }
 
 // The main run's settings turned into the comparison run's.
 TrainingConfig comparisonConfig(const TrainingConfig& main, ComparisonKind kind);

@@ -24,51 +24,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kFormatName = "sparsescope-session";
 
-// ---------------------------------------------------------------- names of enum values
-
-const std::vector<std::string>& sourceNames()
-{
-    static const std::vector<std::string> names = {"generator", "bundled", "fashion-mnist", "idx-folder", "csv-file"};
-    return names;
-}
-
-SessionDataset::Source sourceFromName(const std::string& name)
-{
-    const auto& names = sourceNames();
-    for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == name)
-            return static_cast<SessionDataset::Source>(i);
-    throw ConfigError("unknown dataset source '" + name + "'");
-}
-
-std::string criterionName(PruningSpec::Criterion criterion)
-{
-    return criterion == PruningSpec::Criterion::Threshold ? "threshold" : "target-sparsity";
-}
-
-std::string scopeName(PruningSpec::Scope scope)
-{
-    return scope == PruningSpec::Scope::Global ? "global" : "per-layer";
-}
-
-std::string formatName(QuantizationSpec::Format format)
-{
-    switch (format) {
-    case QuantizationSpec::Format::Float32: return "fp32";
-    case QuantizationSpec::Format::Float16: return "fp16";
-    case QuantizationSpec::Format::BFloat16: return "bf16";
-    case QuantizationSpec::Format::Int: return "int";
-    case QuantizationSpec::Format::Ternary: return "ternary";
-    case QuantizationSpec::Format::Binary: return "binary";
-    }
-    throw ConfigError("saveSession: unknown quantization format " + std::to_string(static_cast<int>(format)));
-}
-
-std::string granularityName(QuantizationSpec::Granularity granularity)
-{
-    return granularity == QuantizationSpec::Granularity::PerRow ? "per-row" : "per-tensor";
-}
-
 // ---------------------------------------------------------------- small readers
 
 using JR = JsonReader;
@@ -96,12 +51,6 @@ double readNumber(const JsonReader& reader, const Json& object, const std::strin
 std::string readString(const JsonReader& reader, const Json& object, const std::string& key, const std::string& path)
 {
     return reader.string(reader.field(object, key, path), JR::join(path, key));
-}
-
-std::string readChoice(const JsonReader& reader, const Json& object, const std::string& key, const std::string& path,
-                       const std::vector<std::string>& choices)
-{
-    return reader.choice(reader.field(object, key, path), JR::join(path, key), choices);
 }
 
 // Runs a core validation and reports its ConfigError as an InputError at `path`.
@@ -144,7 +93,7 @@ SessionDataset datasetFromJson(const JsonReader& reader, const Json& json)
     reader.object(json, path);
     SessionDataset dataset;
     dataset.request = requestFromJson(reader, reader.field(json, "request", path), "dataset.request");
-    dataset.source = sourceFromName(readChoice(reader, json, "source", path, sourceNames()));
+    dataset.source = reader.enumChoice(reader.field(json, "source", path), JR::join(path, "source"), kDatasetSourceNames);
     dataset.checksum = readString(reader, json, "checksum", path);
     dataset.bytes = static_cast<std::uint64_t>(
         reader.integer(reader.field(json, "bytes", path), "dataset.bytes", 0, std::numeric_limits<long>::max()));
@@ -230,17 +179,13 @@ TrainingConfig trainingFromJson(const JsonReader& reader, const Json& json)
 QuantizationSpec precisionFromJson(const JsonReader& reader, const Json& json, const std::string& path)
 {
     reader.object(json, path);
-    static const std::vector<std::string> formats = {"fp32", "fp16", "bf16", "int", "ternary", "binary"};
-    const std::string format = readChoice(reader, json, "format", path, formats);
-    const int bits = readInt(reader, json, "bits", path, 1, 32);
-    const std::string granularity = readChoice(reader, json, "granularity", path, {"per-tensor", "per-row"});
     QuantizationSpec spec;
-    for (std::size_t i = 0; i < formats.size(); ++i)
-        if (formats[i] == format)
-            spec.format = static_cast<QuantizationSpec::Format>(i);
+    spec.format = reader.enumChoice(reader.field(json, "format", path), JR::join(path, "format"), kQuantizationFormatNames);
+    const int bits = readInt(reader, json, "bits", path, 1, 32);
+    spec.granularity =
+        reader.enumChoice(reader.field(json, "granularity", path), JR::join(path, "granularity"), kGranularityNames);
     spec.bits = bits;
-    spec.granularity = granularity == "per-row" ? QuantizationSpec::Granularity::PerRow
-                                                : QuantizationSpec::Granularity::PerTensor;
+    const std::string format = nameOf(spec.format);
     // The bit count must be the one the format stores (Int: 1..8).
     const bool bitsFit = spec.format == QuantizationSpec::Format::Int ? bits >= 1 && bits <= 8 : bits == spec.storageBits();
     if (!bitsFit)
@@ -258,12 +203,9 @@ CompressionSetting compressionFromJson(const JsonReader& reader, const Json& jso
     CompressionSetting setting;
     const std::string p = "compression.pruning";
     const Json& pruning = reader.object(reader.field(json, "pruning", path), p);
-    setting.pruning.criterion = readChoice(reader, pruning, "criterion", p, {"threshold", "target-sparsity"}) == "threshold"
-                                    ? PruningSpec::Criterion::Threshold
-                                    : PruningSpec::Criterion::TargetSparsity;
-    setting.pruning.scope = readChoice(reader, pruning, "scope", p, {"global", "per-layer"}) == "global"
-                                ? PruningSpec::Scope::Global
-                                : PruningSpec::Scope::PerLayer;
+    setting.pruning.criterion =
+        reader.enumChoice(reader.field(pruning, "criterion", p), JR::join(p, "criterion"), kPruningCriterionNames);
+    setting.pruning.scope = reader.enumChoice(reader.field(pruning, "scope", p), JR::join(p, "scope"), kPruningScopeNames);
     setting.pruning.threshold = readNumber(reader, pruning, "threshold", p);
     setting.pruning.targetSparsity = readNumber(reader, pruning, "target_sparsity", p);
     const Json& perLayer = reader.array(reader.field(pruning, "per_layer", p), p + ".per_layer");
@@ -364,9 +306,7 @@ SessionSweep sweepFromJsonSection(const JsonReader& reader, const Json& json, co
     sweep.options.epochs = readInt(reader, options, "epochs", o, 0);
     sweep.options.fineTuneEpochs = readInt(reader, options, "fine_tune_epochs", o, 0);
     sweep.options.folds = readInt(reader, options, "folds", o, 0, 1000);
-    sweep.options.scope = readChoice(reader, options, "scope", o, {"global", "per-layer"}) == "global"
-                              ? PruningSpec::Scope::Global
-                              : PruningSpec::Scope::PerLayer;
+    sweep.options.scope = reader.enumChoice(reader.field(options, "scope", o), JR::join(o, "scope"), kPruningScopeNames);
     sweep.options.energy = energyTableFromJson(reader.field(options, "energy", o), reader, o + ".energy");
     validated(reader, o, [&] { sweep.options.validate(); });
 
@@ -451,7 +391,7 @@ bool isUtf8(const std::string& text)
 
 std::string fashionFolder(const DatasetRequest& request)
 {
-    return request.fashionMnistDir.empty() ? defaultFashionMnistDirectory() : request.fashionMnistDir;
+    return request.fashionMnistDir.empty() ? activeFashionMnistDirectory() : request.fashionMnistDir;
 }
 
 // Where a referenced file or folder might be now: as saved, relative to the session's
@@ -522,7 +462,7 @@ void checkKnownDataShape(const JsonReader& reader, const Session& session)
 
 std::string toString(SessionDataset::Source source)
 {
-    return sourceNames().at(static_cast<std::size_t>(source));
+    return enumToString(kDatasetSourceNames, source, "dataset source");
 }
 
 Json toJson(const DatasetRequest& r)
@@ -560,13 +500,13 @@ Json toJson(const TrainingConfig& c)
 
 Json toJson(const QuantizationSpec& spec)
 {
-    return {{"format", formatName(spec.format)}, {"bits", spec.bits}, {"granularity", granularityName(spec.granularity)}};
+    return {{"format", nameOf(spec.format)}, {"bits", spec.bits}, {"granularity", nameOf(spec.granularity)}};
 }
 
 Json toJson(const PruningSpec& spec)
 {
-    return {{"criterion", criterionName(spec.criterion)},
-            {"scope", scopeName(spec.scope)},
+    return {{"criterion", nameOf(spec.criterion)},
+            {"scope", nameOf(spec.scope)},
             {"threshold", spec.threshold},
             {"target_sparsity", spec.targetSparsity},
             {"per_layer", spec.perLayerTargets}};
@@ -601,7 +541,7 @@ Json toJson(const SweepOptions& options)
             {"epochs", options.epochs},
             {"fine_tune_epochs", options.fineTuneEpochs},
             {"folds", options.folds},
-            {"scope", scopeName(options.scope)},
+            {"scope", nameOf(options.scope)},
             {"energy", toJson(options.energy)}};
 }
 

@@ -60,6 +60,11 @@ struct SessionDataset {
     std::uint64_t bytes = 0;     // size of the file(s) the checksum covers
 };
 
+inline constexpr EnumName<SessionDataset::Source> kDatasetSourceNames[] = {
+    {SessionDataset::Source::Generator, "generator"},   {SessionDataset::Source::Bundled, "bundled"},
+    {SessionDataset::Source::FashionMnist, "fashion-mnist"}, {SessionDataset::Source::IdxFolder, "idx-folder"},
+    {SessionDataset::Source::CsvFile, "csv-file"}};
+
 // For saving: what kind of data the request names, the checksum of its files, and the
 // embedded text of a small CSV file (request.csvText, if already set, is kept and
 // checksummed instead of the file). Throws InputError for files that cannot be read and

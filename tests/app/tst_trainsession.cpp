@@ -1,5 +1,6 @@
 // `train --session FILE`: the session written by the headless command opens again with the
 // same model, history and metrics; a failed write exits 1 and leaves things as they were.
+#include "CommandRunner.h"
 #include "cli/Command.h"
 #include "cli/SessionOutput.h"
 #include "common/Error.h"
@@ -15,27 +16,8 @@
 
 using namespace ss;
 using namespace ss::cli;
-
-namespace {
-
-struct Outcome {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-Outcome run(const QStringList& arguments)
-{
-    std::ostringstream out, err;
-    const CommandInfo* command = findHeadlessCommand(arguments.value(0));
-    Outcome outcome;
-    outcome.exitCode = command->run(arguments, {out, err});
-    outcome.out = out.str();
-    outcome.err = err.str();
-    return outcome;
-}
-
-} // namespace
+using ss::test::Outcome;
+using ss::test::run;
 
 class TestTrainSession : public QObject {
     Q_OBJECT

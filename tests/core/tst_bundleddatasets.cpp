@@ -1,4 +1,5 @@
 // The bundled classics: sizes, classes, names, search folders and damaged copies.
+#include "TestDatasets.h"
 #include "common/Error.h"
 #include "data/BundledDatasets.h"
 #include "data/DatasetCatalog.h"
@@ -9,18 +10,11 @@
 #include <fstream>
 
 using namespace ss;
+using ss::test::classCounts;
 
 Q_DECLARE_METATYPE(std::vector<int>)
 
 namespace {
-
-std::vector<int> classCounts(const Dataset& data)
-{
-    std::vector<int> counts(data.classCount(), 0);
-    for (int label : data.labels)
-        ++counts[label];
-    return counts;
-}
 
 // Points the search at one folder only for the life of the object.
 class OnlyFolder {

@@ -1,4 +1,5 @@
 // Dataset basics: subsets, validation, the stratified split and the feature scaler.
+#include "TestDatasets.h"
 #include "common/Error.h"
 #include "data/Dataset.h"
 
@@ -9,6 +10,7 @@
 #include <set>
 
 using namespace ss;
+using ss::test::classCounts;
 
 namespace {
 
@@ -29,14 +31,6 @@ Dataset makeData()
     data.classNames = {"a", "b", "c"};
     data.featureNames = {"index", "label code"};
     return data;
-}
-
-std::vector<int> classCounts(const Dataset& data)
-{
-    std::vector<int> counts(data.classCount(), 0);
-    for (int label : data.labels)
-        ++counts[label];
-    return counts;
 }
 
 } // namespace

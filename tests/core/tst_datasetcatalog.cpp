@@ -1,4 +1,5 @@
 // prepareDataset: every kind of source becomes a scaled, stratified train/test split.
+#include "TestDatasets.h"
 #include "common/Error.h"
 #include "data/DatasetCatalog.h"
 #include "data/Generators.h"
@@ -7,20 +8,14 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
 using namespace ss;
+using ss::test::classCounts;
 
 namespace {
-
-std::vector<int> classCounts(const Dataset& data)
-{
-    std::vector<int> counts(data.classCount(), 0);
-    for (int label : data.labels)
-        ++counts[label];
-    return counts;
-}
 
 double rowMean(const Matrix& m, int row)
 {
@@ -63,6 +58,7 @@ void writeIdx(const QTemporaryDir& dir, const QString& prefix, std::uint32_t cou
 class TestDatasetCatalog : public QObject {
     Q_OBJECT
 private slots:
+    void namedDatasetsAreEveryKnownName();
     void names();
     void generators_data();
     void generators();
@@ -330,6 +326,27 @@ void TestDatasetCatalog::fashionMnist()
     QCOMPARE(*high, 1.0f);
     QVERIFY(prepared.description.find("Xiao") != std::string::npos);
     QVERIFY(prepared.description.find("official split") != std::string::npos);
+}
+
+// The app's dataset menu and --help read namedDatasets(): it must hold every name
+// prepareDataset knows, once, and say which are generators.
+void TestDatasetCatalog::namedDatasetsAreEveryKnownName()
+{
+    const std::vector<std::string> generators = generatorNames();
+    std::vector<std::string> expected = generators;
+    for (const std::string& name : bundledDatasetNames())
+        expected.push_back(name);
+    expected.push_back("fashion-mnist");
+    std::vector<std::string> names;
+    for (const NamedDataset& dataset : namedDatasets()) {
+        names.push_back(dataset.name);
+        QVERIFY2(!dataset.title.empty(), dataset.name.c_str());
+        QCOMPARE(dataset.generator,
+                 std::find(generators.begin(), generators.end(), dataset.name) != generators.end());
+    }
+    std::sort(expected.begin(), expected.end());
+    std::sort(names.begin(), names.end());
+    QCOMPARE(names, expected);
 }
 
 QTEST_APPLESS_MAIN(TestDatasetCatalog)

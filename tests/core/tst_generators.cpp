@@ -1,4 +1,5 @@
 // Synthetic 2-D generators: shapes, labels, class balance, determinism and geometry.
+#include "TestDatasets.h"
 #include "common/Error.h"
 #include "data/Generators.h"
 
@@ -7,20 +8,9 @@
 #include <cmath>
 
 using namespace ss;
+using ss::test::classCounts;
 
 Q_DECLARE_METATYPE(std::string)
-
-namespace {
-
-std::vector<int> classCounts(const Dataset& data)
-{
-    std::vector<int> counts(data.classCount(), 0);
-    for (int label : data.labels)
-        ++counts[label];
-    return counts;
-}
-
-} // namespace
 
 class TestGenerators : public QObject {
     Q_OBJECT

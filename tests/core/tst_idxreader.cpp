@@ -2,11 +2,15 @@
 // and the real Fashion-MNIST when the Debian package is installed.
 #include "common/Error.h"
 #include "common/Random.h"
+#include "data/DatasetCatalog.h"
 #include "data/IdxReader.h"
 
 #include <QtTest>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 using namespace ss;
 
@@ -91,6 +95,9 @@ private slots:
     void fuzz();
     void fashionMnistMissing();
     void fashionMnist();
+    void setCancelFlagStopsTheGzipStreamAtTheNextChunk();
+    void setCancelFlagStopsEveryReader();
+    void cancelStopsAFashionMnistLoadPromptly();
 };
 
 void TestIdxReader::readsImages_data()
@@ -394,6 +401,88 @@ void TestIdxReader::fashionMnist()
     // the first test image too.
     QCOMPARE(data.train.labels.front(), 9);
     QCOMPARE(data.test.labels.front(), 9);
+}
+
+// The flag is polled before every inflated chunk: set while the first chunk is handed over,
+// no second chunk follows.
+void TestIdxReader::setCancelFlagStopsTheGzipStreamAtTheNextChunk()
+{
+    const Bytes images = makeImages(4000, 28, 28); // 3 MB: a dozen chunks
+    const Bytes compressed = gzip(images, 1);
+    std::atomic<bool> cancel{false};
+    int chunks = 0;
+    bool cancelled = false;
+    try {
+        gunzipStream(compressed, "images.gz", [&](ByteSpan) {
+            ++chunks;
+            cancel = true;
+        }, defaultMaxDecompressedBytes, &cancel);
+    } catch (const Cancelled&) {
+        cancelled = true;
+    }
+    QVERIFY(cancelled);
+    QCOMPARE(chunks, 1);
+    // A clear flag changes nothing.
+    cancel = false;
+    QCOMPARE(gunzip(compressed, "images.gz", defaultMaxDecompressedBytes, &cancel), images);
+}
+
+void TestIdxReader::setCancelFlagStopsEveryReader()
+{
+    QTemporaryDir dir;
+    const auto write = [&](const char* name, const Bytes& bytes) {
+        std::ofstream out(dir.filePath(name).toStdString(), std::ios::binary);
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    };
+    write("train-images-idx3-ubyte.gz", gzip(makeImages(40, 28, 28)));
+    write("train-labels-idx1-ubyte.gz", gzip(makeLabels(40, 10)));
+    write("t10k-images-idx3-ubyte.gz", gzip(makeImages(20, 28, 28)));
+    write("t10k-labels-idx1-ubyte.gz", gzip(makeLabels(20, 10)));
+    const std::string images = dir.filePath("train-images-idx3-ubyte.gz").toStdString();
+    const std::string labels = dir.filePath("train-labels-idx1-ubyte.gz").toStdString();
+    const std::atomic<bool> cancel{true};
+    QVERIFY_THROWS_EXCEPTION(Cancelled, readIdxImages(images, &cancel));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, readIdxLabels(labels, &cancel));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, readIdxDataset(images, labels, "x", {}, &cancel));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, loadFashionMnist(dir.path().toStdString(), &cancel));
+    DatasetRequest request;
+    request.nameOrPath = dir.path().toStdString(); // an IDX folder
+    QVERIFY_THROWS_EXCEPTION(Cancelled, prepareDataset(request, &cancel));
+    request.nameOrPath = "fashion-mnist";
+    request.fashionMnistDir = dir.path().toStdString();
+    QVERIFY_THROWS_EXCEPTION(Cancelled, prepareDataset(request, &cancel));
+    // Unset, the same folder loads.
+    const std::atomic<bool> clear{false};
+    QCOMPARE(prepareDataset(request, &clear).split.train.sampleCount(), 40);
+}
+
+// What closing the window during a Fashion-MNIST load relies on: a flag set from another
+// thread mid-load ends the load within a few milliseconds, not after the whole ~70 MB.
+void TestIdxReader::cancelStopsAFashionMnistLoadPromptly()
+{
+    if (!hasFashionMnist())
+        QSKIP("Fashion-MNIST is not installed (sudo apt-get install dataset-fashion-mnist)");
+    using Clock = std::chrono::steady_clock;
+    DatasetRequest request;
+    request.nameOrPath = "fashion-mnist";
+    std::atomic<bool> cancel{false};
+    Clock::time_point setAt;
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        setAt = Clock::now();
+        cancel = true;
+    });
+    bool cancelled = false;
+    try {
+        prepareDataset(request, &cancel);
+    } catch (const Cancelled&) {
+        cancelled = true;
+    }
+    const Clock::time_point returnedAt = Clock::now();
+    canceller.join();
+    QVERIFY2(cancelled, "the load finished within 30 ms: nothing left to cancel");
+    const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(returnedAt - setAt).count();
+    QVERIFY2(late < 100, qPrintable(QStringLiteral("returned %1 ms after the flag was set").arg(late)));
 }
 
 QTEST_APPLESS_MAIN(TestIdxReader)

@@ -54,6 +54,7 @@ private slots:
     void badInput();
     void sizeLimits();
     void gridParsers();
+    void gridParsersReadWhatTheAppAndCliBothTake();
 };
 
 void TestSweep::folds()
@@ -319,6 +320,40 @@ void TestSweep::gridParsers()
         QFAIL("no exception");
     } catch (const ConfigError& error) {
         QVERIFY(std::string(error.what()).find("'abc'") != std::string::npos);
+    }
+}
+
+// The sweep dialog and `sparsescope sweep` hand their text to these parsers: "90%" must mean
+// 0.9 in both, and space-separated lists (the dialog's habit) must read as comma lists do.
+void TestSweep::gridParsersReadWhatTheAppAndCliBothTake()
+{
+    QCOMPARE(parseSparsityList("90%"), std::vector<double>({0.9}));
+    QCOMPARE(parseSparsityList("0.9"), std::vector<double>({0.9}));
+    QCOMPARE(parseSparsityList("50% 90%"), std::vector<double>({0.5, 0.9}));
+    QCOMPARE(parseLambdaList("1e-4, 1e-3 0.01"), std::vector<double>({1e-4, 1e-3, 0.01}));
+    QCOMPARE(parseLambdaList(" 0.5 "), std::vector<double>({0.5}));
+    QCOMPARE(parseLambdaList("1e-3:1e-1:3").size(), std::size_t(3));
+    const auto perRow = parsePrecisionList("fp32 int8, ternary", QuantizationSpec::Granularity::PerRow);
+    QCOMPARE(perRow.size(), std::size_t(3));
+    QCOMPARE(QString::fromStdString(perRow[0].label()), QStringLiteral("fp32")); // floats have no rows to scale
+    QCOMPARE(QString::fromStdString(perRow[1].label()), QStringLiteral("int8 per row"));
+    QCOMPARE(QString::fromStdString(perRow[2].label()), QStringLiteral("ternary")); // "integer formats per row"
+    QCOMPARE(QString::fromStdString(parsePrecisionList("ternary-row")[0].label()), QStringLiteral("ternary per row"));
+    QCOMPARE(QString::fromStdString(parsePrecisionList("int8")[0].label()), QStringLiteral("int8"));
+    for (const char* bad : {"1, ,2", "90%%", "0.9x", " "})
+        QVERIFY_THROWS_EXCEPTION(ConfigError, parseSparsityList(bad));
+    try {
+        parseSparsityList("10%, ninety");
+        QFAIL("no exception");
+    } catch (const ConfigError& error) {
+        QCOMPARE(QString::fromUtf8(error.what()),
+                 QStringLiteral("sparsity list: 'ninety' in '10%, ninety' is not a number"));
+    }
+    try {
+        parseLambdaList("1e-3:1e-1");
+        QFAIL("no exception");
+    } catch (const ConfigError& error) {
+        QVERIFY(std::string(error.what()).find("should be A:B:N") != std::string::npos);
     }
 }
 

@@ -1,6 +1,7 @@
 #include "controls/ControlState.h"
 
 #include "common/Error.h"
+#include "data/IdxReader.h"
 #include "nn/Network.h"
 
 #include <QDir>
@@ -70,18 +71,11 @@ QStringList precisionLabels()
 
 QList<DatasetChoice> datasetChoices()
 {
-    return {
-        {QStringLiteral("article"), QStringLiteral("Article example (x\u2080 > 0.5)"), true, false},
-        {QStringLiteral("moons"), QStringLiteral("Two moons"), true, false},
-        {QStringLiteral("circles"), QStringLiteral("Circles"), true, false},
-        {QStringLiteral("xor"), QStringLiteral("XOR"), true, false},
-        {QStringLiteral("spiral"), QStringLiteral("Spiral"), true, true},
-        {QStringLiteral("blobs"), QStringLiteral("Gaussian blobs"), true, true},
-        {QStringLiteral("iris"), QStringLiteral("Iris (150 \u00d7 4)"), false, false},
-        {QStringLiteral("breast-cancer"), QStringLiteral("Breast cancer (569 \u00d7 30)"), false, false},
-        {QStringLiteral("digits"), QStringLiteral("Digits 8\u00d78 (1797)"), false, false},
-        {QStringLiteral("fashion-mnist"), QStringLiteral("Fashion-MNIST (70k \u00d7 784)"), false, false},
-    };
+    QList<DatasetChoice> choices;
+    for (const NamedDataset& dataset : namedDatasets())
+        choices.push_back({QString::fromStdString(dataset.name), QString::fromStdString(dataset.title), dataset.generator,
+                           dataset.hasClasses});
+    return choices;
 }
 
 QString datasetTitle(const QString& key)
@@ -132,9 +126,7 @@ QString hiddenToText(const std::vector<int>& hidden)
 
 QString fashionMnistDirectory()
 {
-    // The Debian package's folder; SPARSESCOPE_FASHION_MNIST_DIR points elsewhere (tests,
-    // a copy of one's own).
-    return qEnvironmentVariable("SPARSESCOPE_FASHION_MNIST_DIR", QStringLiteral("/usr/share/datasets/fashion-mnist"));
+    return QString::fromStdString(activeFashionMnistDirectory());
 }
 
 DatasetRequest resolvedRequest(DatasetRequest request)
@@ -146,9 +138,7 @@ DatasetRequest resolvedRequest(DatasetRequest request)
 
 bool fashionMnistAvailable()
 {
-    const QDir dir(fashionMnistDirectory());
-    return dir.exists(QStringLiteral("train-images-idx3-ubyte.gz"))
-        && dir.exists(QStringLiteral("t10k-images-idx3-ubyte.gz"));
+    return hasFashionMnist();
 }
 
 QString fashionMnistMissingMessage()

@@ -18,15 +18,16 @@ struct ControlState {
     DatasetRequest dataset;        // name or CSV path, generator options, split seed
     ModelSpec model;
 
-    OptimizerKind optimizer = OptimizerKind::Adam;
-    double learningRate = 0.01;
-    int batchSize = 32;
+    // The training defaults are the core's (nn/TrainingConfig.h), which the command line reads too.
+    OptimizerKind optimizer = TrainingConfig{}.optimizer.kind;
+    double learningRate = TrainingConfig{}.optimizer.learningRate;
+    int batchSize = TrainingConfig{}.batchSize;
 
     // Elastic net as glmnet writes it: penalty = lambda * (alpha * ||w||_1 + (1 - alpha)/2 * ||w||_2^2).
     double lambda = 0.001;
     double alpha = 1.0;            // 1 = pure L1 (lasso), 0 = pure L2 (ridge)
-    L1Mode l1Mode = L1Mode::Proximal;
-    double dropout = 0.0;
+    L1Mode l1Mode = TrainingConfig{}.regularization.l1Mode;
+    double dropout = TrainingConfig{}.regularization.dropout;
     ComparisonKind compare = ComparisonKind::None; // a second run trained beside the first
 
     PruningSpec::Criterion pruneBy = PruningSpec::Criterion::Threshold;

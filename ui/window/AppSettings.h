@@ -1,6 +1,7 @@
 #pragma once
 // Typed access to the settings file (NotepadNext's pattern): every key lives here once,
-// with its type and default, instead of string keys scattered through the code.
+// with its type, instead of string keys scattered through the code; the controls' defaults
+// are ControlState's (and through it the core's), enums are stored by name.
 // QApplication's organisation and application names must be set before the first use.
 
 #include "controls/ControlState.h"
@@ -19,12 +20,14 @@ namespace ss {
 template <typename T>
 class Setting {
 public:
-    Setting(QString key, T fallback) : m_key(std::move(key)), m_default(std::move(fallback)) {}
-    T get(const QSettings& settings) const
+    explicit Setting(QString key, T fallback = {}) : m_key(std::move(key)), m_default(std::move(fallback)) {}
+    T get(const QSettings& settings) const { return get(settings, m_default); }
+    // With the default given by the caller (the controls' keys take ControlState's).
+    T get(const QSettings& settings, const T& fallback) const
     {
         const QVariant value = settings.value(m_key);
         if (!value.isValid() || !value.canConvert<T>())
-            return m_default;
+            return fallback;
         return value.value<T>();
     }
     void set(QSettings& settings, const T& value) const { settings.setValue(m_key, QVariant::fromValue(value)); }

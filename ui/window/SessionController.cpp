@@ -52,24 +52,14 @@ QString boundedMessage(const std::string& message)
            + text.right(100);
 }
 
-const char* comparisonId(ComparisonKind kind)
-{
-    switch (kind) {
-    case ComparisonKind::None: return "none";
-    case ComparisonKind::OtherL1Step: return "other-l1-step";
-    case ComparisonKind::L2Instead: return "l2-instead";
-    case ComparisonKind::NoPenalty: return "no-penalty";
-    }
-    return "none";
-}
-
+// An unknown name is no comparison: the app object never refuses a session.
 ComparisonKind comparisonFromId(const std::string& id)
 {
-    for (ComparisonKind kind :
-         {ComparisonKind::None, ComparisonKind::OtherL1Step, ComparisonKind::L2Instead, ComparisonKind::NoPenalty})
-        if (id == comparisonId(kind))
-            return kind;
-    return ComparisonKind::None;
+    try {
+        return enumFromString(kComparisonNames, id, "comparison");
+    } catch (const ConfigError&) {
+        return ComparisonKind::None;
+    }
 }
 
 // Reads an optional value of the app object, keeping the fallback when it is absent or of
@@ -351,7 +341,7 @@ std::optional<Session> SessionController::capture(QString* error) const
     session.app = {{"view", currentViewId().toStdString()},
                    {"pace", controls.pace},
                    {"epoch_limit", controls.epochLimit},
-                   {"compare", comparisonId(controls.compare)},
+                   {"compare", nameOf(controls.compare)},
                    {"alpha", controls.alpha},
                    {"presentation", presentationMode()}};
     if (const auto* efficiency = qobject_cast<const EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))

@@ -222,7 +222,7 @@ void ScanPanel::showScan()
         m_layerGraphs << graph;
     }
     m_title->setText(QStringLiteral("Prune scan: %1 magnitude pruning at %2, no retraining")
-                         .arg(m_scan->scope == PruningSpec::Scope::Global ? QStringLiteral("global") : QStringLiteral("per-layer"),
+                         .arg(QString::fromStdString(nameOf(m_scan->scope)),
                               QString::fromStdString(m_scan->precision.label())));
     if (snapshot())
         updateMarker(*snapshot());

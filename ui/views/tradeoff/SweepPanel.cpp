@@ -29,43 +29,11 @@ namespace {
 const QString kNoSweepYet = QStringLiteral("No sweep yet. \u201cSweep\u2026\u201d trains the model over a grid of\n"
                                            "\u03bb, target sparsity and precision; click a point to load it.");
 
-// "1e-4, 1e-3 0.01" -> numbers; an empty text is an empty list.
-std::vector<double> parseNumbers(const QString& text, const QString& what)
+// An empty field is no lambdas; otherwise the sweep command's list (eval/Sweep.h).
+std::vector<double> lambdasFrom(const QLineEdit* field)
 {
-    std::vector<double> values;
-    QString normalised = text;
-    normalised.replace(QLatin1Char(';'), QLatin1Char(' ')).replace(QLatin1Char(','), QLatin1Char(' '));
-    for (const QString& token : normalised.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        QString t = token;
-        const bool percent = t.endsWith(QLatin1Char('%'));
-        if (percent)
-            t.chop(1);
-        bool ok = false;
-        double value = QLocale::c().toDouble(t, &ok);
-        if (!ok || !std::isfinite(value))
-            throw ConfigError(QStringLiteral("%1: '%2' is not a number").arg(what, token).toStdString());
-        values.push_back(percent ? value / 100.0 : value);
-    }
-    return values;
-}
-
-std::vector<QuantizationSpec> parsePrecisions(const QString& text, bool perRow)
-{
-    std::vector<QuantizationSpec> specs;
-    QString normalised = text;
-    normalised.replace(QLatin1Char(';'), QLatin1Char(' ')).replace(QLatin1Char(','), QLatin1Char(' '));
-    for (const QString& token : normalised.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        QString t = token.toLower();
-        if (t == QStringLiteral("fp32") || t == QStringLiteral("float32"))
-            t = QStringLiteral("32");
-        if (t.startsWith(QStringLiteral("int")))
-            t = t.mid(3);
-        QuantizationSpec spec = QuantizationSpec::parse(t.toStdString());
-        if (perRow && spec.format == QuantizationSpec::Format::Int)
-            spec.granularity = QuantizationSpec::Granularity::PerRow;
-        specs.push_back(spec);
-    }
-    return specs;
+    const std::string text = field->text().trimmed().toStdString();
+    return text.empty() ? std::vector<double>{} : parseLambdaList(text);
 }
 
 QColor precisionColor(const QuantizationSpec& spec)
@@ -237,10 +205,12 @@ void SweepPanel::openDialog()
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
         try {
             grid = SweepGrid{};
-            grid.l1 = parseNumbers(l1->text(), QStringLiteral("L1 \u03bb"));
-            grid.l2 = parseNumbers(l2->text(), QStringLiteral("L2 \u03bb"));
-            grid.sparsities = parseNumbers(sparsities->text(), QStringLiteral("Target sparsity"));
-            grid.precisions = parsePrecisions(precisions->text(), perRow->isChecked());
+            grid.l1 = lambdasFrom(l1);
+            grid.l2 = lambdasFrom(l2);
+            grid.sparsities = parseSparsityList(sparsities->text().toStdString());
+            grid.precisions = parsePrecisionList(precisions->text().toStdString(),
+                                                 perRow->isChecked() ? QuantizationSpec::Granularity::PerRow
+                                                                     : QuantizationSpec::Granularity::PerTensor);
             grid.validate();
             options = SweepOptions{};
             options.architecture = s->trained->architecture();
