@@ -139,7 +139,7 @@ constexpr int kMaxTightenings = 4;
 // Inexact Newton: a quadratic model is solved until its cycles move it by this share of what
 // its first cycle did (or to the tolerance, if that is looser); the outer iterations correct
 // the rest, and each costs about one cycle of bookkeeping.
-constexpr double kRelativeInnerTolerance = 1e-4;
+constexpr double kRelativeInnerTolerance = 1e-2;
 // The outer iterations on the strong set stop once every strong coefficient's KKT residual is
 // this share of the tolerance (the check over every feature follows).
 constexpr double kStrongKktShare = 0.5;
@@ -147,6 +147,12 @@ constexpr double kStrongKktShare = 0.5;
 constexpr double kThresholdShareOfKkt = 1e-4;
 // Largest active set solved directly: the system costs samples * size^2 / 2 to form.
 constexpr long kMaxDirectSolveSize = 400;
+// The multinomial active set: cycles before the conjugate-gradient solve, its iteration bound,
+// and its stop as a share of the cycles' tolerance.
+constexpr long kSweepsBeforeConjugateGradient = 3;
+constexpr long kMaxConjugateGradientSolves = 1;
+constexpr Eigen::Index kMaxConjugateGradientIterations = 500;
+constexpr double kConjugateGradientShare = 0.1;
 
 class PathSolver {
 public:
@@ -732,10 +738,15 @@ private:
             for (int index : m_strongPairs)
                 if (m_beta[static_cast<std::size_t>(index)] != 0.0)
                     m_activePairs.push_back(index);
+            long activeSweeps = 0;
             while (sweeps < kMaxSweepsPerFit) {
                 ++sweeps;
+                ++activeSweeps;
                 if (sweepAllClasses(m_activePairs) < tolerance)
                     break;
+                if (activeSweeps % kSweepsBeforeConjugateGradient == 0
+                    && activeSweeps <= kSweepsBeforeConjugateGradient * kMaxConjugateGradientSolves)
+                    solveActivePairsByConjugateGradient(tolerance);
             }
         }
         m_sweeps += sweeps;
@@ -772,6 +783,161 @@ private:
         }
         m_loss = loss;
         return change;
+    }
+
+    // The joint model's Hessian times `direction` over the active pairs and the intercepts
+    // (intercept k at m_activePairs.size() + k).
+    void applyModelHessian(const Eigen::VectorXd& direction, Eigen::VectorXd& product)
+    {
+        const int K = m_predictors;
+        const double invN = 1.0 / static_cast<double>(m_n);
+        const auto pairCount = static_cast<Eigen::Index>(m_activePairs.size());
+        for (int k = 0; k < K; ++k)
+            std::fill_n(m_cgMoved.data() + static_cast<long>(k) * m_n, m_n, direction(pairCount + k));
+        for (Eigen::Index a = 0; a < pairCount; ++a) {
+            const int index = m_activePairs[static_cast<std::size_t>(a)];
+            solve::addScaledColumn(m_cgMoved.data() + static_cast<long>(index / m_p) * m_n, direction(a), column(index % m_p), m_n);
+        }
+        // Per sample (diag(p) - p p^T) u / n: p_k (u_k - sum_c p_c u_c) / n.
+        std::fill(m_cgShared.begin(), m_cgShared.end(), 0.0);
+        for (int k = 0; k < K; ++k) {
+            const double* u = m_cgMoved.data() + static_cast<long>(k) * m_n;
+            const double* prob = m_prob.data() + static_cast<long>(k) * m_n;
+            for (long i = 0; i < m_n; ++i)
+                m_cgShared[static_cast<std::size_t>(i)] += prob[i] * u[i];
+        }
+        for (int k = 0; k < K; ++k) {
+            double* u = m_cgMoved.data() + static_cast<long>(k) * m_n;
+            const double* prob = m_prob.data() + static_cast<long>(k) * m_n;
+            double sum = 0.0;
+            for (long i = 0; i < m_n; ++i) {
+                u[i] = invN * prob[i] * (u[i] - m_cgShared[static_cast<std::size_t>(i)]);
+                sum += u[i];
+            }
+            product(pairCount + k) = sum;
+        }
+        const double l2 = m_lambda * (1.0 - m_alpha);
+        for (Eigen::Index a = 0; a < pairCount; ++a) {
+            const int index = m_activePairs[static_cast<std::size_t>(a)];
+            product(a) = solve::dotFloatDouble(column(index % m_p), m_cgMoved.data() + static_cast<long>(index / m_p) * m_n, m_n)
+                         + l2 * direction(a);
+        }
+    }
+
+    // Where the cycles over the active pairs crawl (the classes of one feature are coupled,
+    // and features correlated), the model with the active coefficients' signs kept is a
+    // smooth quadratic: conjugate gradients, preconditioned by the curvatures, minimise it in
+    // far fewer products than the cycles need (each costs about one cycle). The step stops
+    // at the first sign change, as solveActiveSetDirectly's; the cycles then go on from there.
+    void solveActivePairsByConjugateGradient(double tolerance)
+    {
+        const int K = m_predictors;
+        const double invN = 1.0 / static_cast<double>(m_n);
+        const double l1 = m_lambda * m_alpha;
+        const double l2 = m_lambda * (1.0 - m_alpha);
+        const auto pairCount = static_cast<Eigen::Index>(m_activePairs.size());
+        const Eigen::Index size = pairCount + K;
+        m_cgMoved.resize(static_cast<std::size_t>(K) * static_cast<std::size_t>(m_n));
+        m_cgShared.resize(static_cast<std::size_t>(m_n));
+        // The model's negative gradient at the current step: rho_k = r_k - p_k (e_k - s) / n.
+        for (int k = 0; k < K; ++k) {
+            const long offset = static_cast<long>(k) * m_n;
+            for (long i = 0; i < m_n; ++i)
+                m_cgMoved[static_cast<std::size_t>(offset + i)] =
+                    m_baseResidual[static_cast<std::size_t>(offset + i)]
+                    - invN * m_prob[static_cast<std::size_t>(offset + i)]
+                          * (m_stepEta[static_cast<std::size_t>(offset + i)] - m_stepShared[static_cast<std::size_t>(i)]);
+        }
+        Eigen::VectorXd residual(size);
+        Eigen::VectorXd diagonal(size);
+        for (Eigen::Index a = 0; a < pairCount; ++a) {
+            const int index = m_activePairs[static_cast<std::size_t>(a)];
+            const int j = index % m_p;
+            const double b = m_beta[static_cast<std::size_t>(index)];
+            residual(a) = solve::dotFloatDouble(column(j), m_cgMoved.data() + static_cast<long>(index / m_p) * m_n, m_n)
+                          - (b > 0 ? l1 : -l1) - l2 * b;
+            diagonal(a) = m_curvatureAll[static_cast<std::size_t>(index)] + l2 + damping(j);
+        }
+        for (int k = 0; k < K; ++k) {
+            const double* rho = m_cgMoved.data() + static_cast<long>(k) * m_n;
+            double sum = 0.0;
+            for (long i = 0; i < m_n; ++i)
+                sum += rho[i];
+            residual(pairCount + k) = sum;
+            diagonal(pairCount + k) = m_interceptCurvature[static_cast<std::size_t>(k)] + kInterceptDamping;
+        }
+        // Done when no single coordinate's Newton step would change the model by more than a
+        // share of the cycles' tolerance (the same measure: curvature * step^2).
+        const auto converged = [&](const Eigen::VectorXd& r) {
+            return (r.array().square() / diagonal.array()).maxCoeff() < kConjugateGradientShare * tolerance;
+        };
+        Eigen::VectorXd step = Eigen::VectorXd::Zero(size);
+        if (converged(residual))
+            return;
+        Eigen::VectorXd preconditioned = residual.cwiseQuotient(diagonal);
+        Eigen::VectorXd direction = preconditioned;
+        Eigen::VectorXd product(size);
+        double rz = residual.dot(preconditioned);
+        const Eigen::Index iterations = std::min<Eigen::Index>(size, kMaxConjugateGradientIterations);
+        for (Eigen::Index it = 0; it < iterations; ++it) {
+            applyModelHessian(direction, product);
+            const double curvature = direction.dot(product);
+            if (!(curvature > 0.0))
+                break;
+            const double length = rz / curvature;
+            step += length * direction;
+            residual -= length * product;
+            if (converged(residual))
+                break;
+            preconditioned = residual.cwiseQuotient(diagonal);
+            const double next = residual.dot(preconditioned);
+            direction = preconditioned + (next / rz) * direction;
+            rz = next;
+        }
+        if (!step.allFinite())
+            return;
+        double fraction = 1.0;
+        Eigen::Index crossing = -1;
+        for (Eigen::Index a = 0; a < pairCount; ++a) {
+            const double old = m_beta[static_cast<std::size_t>(m_activePairs[static_cast<std::size_t>(a)])];
+            if ((old > 0 && old + step(a) < 0) || (old < 0 && old + step(a) > 0)) {
+                const double t = -old / step(a);
+                if (t < fraction) {
+                    fraction = t;
+                    crossing = a;
+                }
+            }
+        }
+        takeModelStep(step, fraction, crossing);
+    }
+
+    // Moves the active pairs (and intercepts) by fraction * step, `crossing` to exactly 0.
+    void takeModelStep(const Eigen::VectorXd& step, double fraction, Eigen::Index crossing)
+    {
+        const auto pairCount = static_cast<Eigen::Index>(m_activePairs.size());
+        double* shared = m_stepShared.data();
+        for (Eigen::Index a = 0; a < pairCount; ++a) {
+            const int index = m_activePairs[static_cast<std::size_t>(a)];
+            const double old = m_beta[static_cast<std::size_t>(index)];
+            const double updated = a == crossing ? 0.0 : old + fraction * step(a);
+            const double d = updated - old;
+            if (d == 0.0)
+                continue;
+            m_beta[static_cast<std::size_t>(index)] = updated;
+            const long offset = static_cast<long>(index / m_p) * m_n;
+            solve::multinomialModelStep(m_stepEta.data() + offset, shared, m_prob.data() + offset, d, column(index % m_p), m_n);
+        }
+        for (int k = 0; k < m_predictors; ++k) {
+            const double d = fraction * step(pairCount + k);
+            if (d == 0.0)
+                continue;
+            m_intercepts[static_cast<std::size_t>(k)] += d;
+            const long offset = static_cast<long>(k) * m_n;
+            for (long i = 0; i < m_n; ++i) {
+                m_stepEta[static_cast<std::size_t>(offset + i)] += d;
+                shared[i] += d * m_prob[static_cast<std::size_t>(offset + i)];
+            }
+        }
     }
 
     // The curvature floor for feature j: a 1e-5 share of the largest possible curvature (1/4 of
@@ -1091,6 +1257,8 @@ private:
     std::vector<double> m_savedBetaAll;
     std::vector<double> m_interceptCurvature;
     std::vector<double> m_savedIntercepts;
+    std::vector<double> m_cgMoved;         // class-major scratch of the conjugate-gradient solve
+    std::vector<double> m_cgShared;
     std::vector<int> m_strongPairs;        // class * features + feature
     std::vector<int> m_activePairs;
     std::vector<int> m_strongList;
