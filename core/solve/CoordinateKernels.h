@@ -34,4 +34,10 @@ void multinomialModelStep(double* e, double* s, const double* p, double c, const
 void accumulateColumnProducts(const float* x, long columnStride, int featureCount, const double* residual,
                               long residualStride, int predictorCount, long rows, double* gradient, long gradientStride);
 
+// For predictors k < predictorCount and rows i < rows:
+//   out[k * outStride + i] += sum_{f < featureCount} coefficients[f * predictorCount + k] * x[features[f] * columnStride + i]
+// (a block of the linear predictors X B over the listed features).
+void accumulateColumnCombination(const float* x, long columnStride, const int* features, int featureCount,
+                                 const double* coefficients, int predictorCount, long rows, double* out, long outStride);
+
 } // namespace ss::solve

@@ -792,35 +792,49 @@ private:
         const int K = m_predictors;
         const double invN = 1.0 / static_cast<double>(m_n);
         const auto pairCount = static_cast<Eigen::Index>(m_activePairs.size());
-        for (int k = 0; k < K; ++k)
-            std::fill_n(m_cgMoved.data() + static_cast<long>(k) * m_n, m_n, direction(pairCount + k));
-        for (Eigen::Index a = 0; a < pairCount; ++a) {
-            const int index = m_activePairs[static_cast<std::size_t>(a)];
-            solve::addScaledColumn(m_cgMoved.data() + static_cast<long>(index / m_p) * m_n, direction(a), column(index % m_p), m_n);
-        }
-        // Per sample (diag(p) - p p^T) u / n: p_k (u_k - sum_c p_c u_c) / n.
-        std::fill(m_cgShared.begin(), m_cgShared.end(), 0.0);
-        for (int k = 0; k < K; ++k) {
-            const double* u = m_cgMoved.data() + static_cast<long>(k) * m_n;
-            const double* prob = m_prob.data() + static_cast<long>(k) * m_n;
-            for (long i = 0; i < m_n; ++i)
-                m_cgShared[static_cast<std::size_t>(i)] += prob[i] * u[i];
-        }
-        for (int k = 0; k < K; ++k) {
-            double* u = m_cgMoved.data() + static_cast<long>(k) * m_n;
-            const double* prob = m_prob.data() + static_cast<long>(k) * m_n;
-            double sum = 0.0;
-            for (long i = 0; i < m_n; ++i) {
-                u[i] = invN * prob[i] * (u[i] - m_cgShared[static_cast<std::size_t>(i)]);
-                sum += u[i];
+        const auto featureCount = static_cast<int>(m_cgFeatures.size());
+        std::fill(m_cgCoefficients.begin(), m_cgCoefficients.end(), 0.0);
+        for (Eigen::Index a = 0; a < pairCount; ++a)
+            m_cgCoefficients[static_cast<std::size_t>(m_cgSlot[static_cast<std::size_t>(a)])] = direction(a);
+        // u = X d + intercepts (class-major), then per sample (diag(p) - p p^T) u / n:
+        // p_k (u_k - sum_c p_c u_c) / n, then X^T of that; by blocks of rows that stay in cache.
+        std::fill(m_cgProducts.begin(), m_cgProducts.end(), 0.0);
+        for (long row = 0; row < m_n; row += kGradientRowBlock) {
+            const long rows = std::min(kGradientRowBlock, m_n - row);
+            for (int k = 0; k < K; ++k)
+                std::fill_n(m_cgMoved.data() + static_cast<long>(k) * m_n + row, rows, direction(pairCount + k));
+            solve::accumulateColumnCombination(m_x.data() + row, m_n, m_cgFeatures.data(), featureCount,
+                                               m_cgCoefficients.data(), K, rows, m_cgMoved.data() + row, m_n);
+            double* shared = m_cgShared.data() + row;
+            std::fill_n(shared, rows, 0.0);
+            for (int k = 0; k < K; ++k) {
+                const double* u = m_cgMoved.data() + static_cast<long>(k) * m_n + row;
+                const double* prob = m_prob.data() + static_cast<long>(k) * m_n + row;
+                for (long i = 0; i < rows; ++i)
+                    shared[i] += prob[i] * u[i];
             }
+            for (int k = 0; k < K; ++k) {
+                double* u = m_cgMoved.data() + static_cast<long>(k) * m_n + row;
+                const double* prob = m_prob.data() + static_cast<long>(k) * m_n + row;
+                for (long i = 0; i < rows; ++i)
+                    u[i] = invN * prob[i] * (u[i] - shared[i]);
+            }
+            for (int f = 0; f < featureCount; ++f)
+                solve::accumulateColumnProducts(column(m_cgFeatures[static_cast<std::size_t>(f)]) + row, m_n, 1,
+                                                m_cgMoved.data() + row, m_n, K, rows, m_cgProducts.data() + f, featureCount);
+        }
+        for (int k = 0; k < K; ++k) {
+            const double* w = m_cgMoved.data() + static_cast<long>(k) * m_n;
+            double sum = 0.0;
+            for (long i = 0; i < m_n; ++i)
+                sum += w[i];
             product(pairCount + k) = sum;
         }
         const double l2 = m_lambda * (1.0 - m_alpha);
         for (Eigen::Index a = 0; a < pairCount; ++a) {
-            const int index = m_activePairs[static_cast<std::size_t>(a)];
-            product(a) = solve::dotFloatDouble(column(index % m_p), m_cgMoved.data() + static_cast<long>(index / m_p) * m_n, m_n)
-                         + l2 * direction(a);
+            // m_cgSlot is feature slot * K + class; the products are class-major.
+            const int slot = m_cgSlot[static_cast<std::size_t>(a)];
+            product(a) = m_cgProducts[static_cast<std::size_t>((slot % K) * featureCount + slot / K)] + l2 * direction(a);
         }
     }
 
@@ -839,6 +853,17 @@ private:
         const Eigen::Index size = pairCount + K;
         m_cgMoved.resize(static_cast<std::size_t>(K) * static_cast<std::size_t>(m_n));
         m_cgShared.resize(static_cast<std::size_t>(m_n));
+        // The features with an active class, and each pair's place among them.
+        m_cgFeatures.clear();
+        m_cgSlot.resize(static_cast<std::size_t>(pairCount));
+        for (Eigen::Index a = 0; a < pairCount; ++a) {
+            const int index = m_activePairs[static_cast<std::size_t>(a)];
+            if (m_cgFeatures.empty() || m_cgFeatures.back() != index % m_p)
+                m_cgFeatures.push_back(index % m_p);
+            m_cgSlot[static_cast<std::size_t>(a)] = static_cast<int>(m_cgFeatures.size() - 1) * K + index / m_p;
+        }
+        m_cgCoefficients.resize(m_cgFeatures.size() * static_cast<std::size_t>(K));
+        m_cgProducts.resize(m_cgFeatures.size() * static_cast<std::size_t>(K));
         // The model's negative gradient at the current step: rho_k = r_k - p_k (e_k - s) / n.
         for (int k = 0; k < K; ++k) {
             const long offset = static_cast<long>(k) * m_n;
@@ -1259,6 +1284,10 @@ private:
     std::vector<double> m_savedIntercepts;
     std::vector<double> m_cgMoved;         // class-major scratch of the conjugate-gradient solve
     std::vector<double> m_cgShared;
+    std::vector<int> m_cgFeatures;         // features with an active class, in the pairs' order
+    std::vector<int> m_cgSlot;             // per active pair: feature slot * classes + class
+    std::vector<double> m_cgCoefficients;  // feature slot x class
+    std::vector<double> m_cgProducts;      // class x feature slot
     std::vector<int> m_strongPairs;        // class * features + feature
     std::vector<int> m_activePairs;
     std::vector<int> m_strongList;
