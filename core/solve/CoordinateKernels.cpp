@@ -93,6 +93,22 @@ void AddScaledColumn(double* y, double c, const float* x, long n)
         [&](long i) { y[i] += c * static_cast<double>(x[i]); });
 }
 
+double SumOfSamples(const double* r, long n)
+{
+    const DoubleTag d;
+    return SumOverSamples(
+        n, [&](long i, auto sum) HWY_ATTR { return hn::Add(hn::LoadU(d, r + i), sum); }, [&](long i) { return r[i]; });
+}
+
+void SubtractScaled(double* r, double c, const double* v, long n)
+{
+    const DoubleTag d;
+    const auto scale = hn::Set(d, c);
+    ForEachSample(
+        n, [&](long i) HWY_ATTR { hn::StoreU(hn::NegMulAdd(scale, hn::LoadU(d, v + i), hn::LoadU(d, r + i)), d, r + i); },
+        [&](long i) { r[i] -= c * v[i]; });
+}
+
 double MultinomialModelDot(const float* x, const double* r, const double* p, const double* e, const double* s,
                            double scale, long n)
 {
@@ -229,6 +245,18 @@ HWY_EXPORT(AccumulateColumnProducts);
 HWY_EXPORT(MultinomialModelDot);
 HWY_EXPORT(MultinomialModelStep);
 HWY_EXPORT(AccumulateColumnCombination);
+HWY_EXPORT(SumOfSamples);
+HWY_EXPORT(SubtractScaled);
+
+double sumOfSamples(const double* r, long n)
+{
+    return HWY_DYNAMIC_DISPATCH(SumOfSamples)(r, n);
+}
+
+void subtractScaled(double* r, double c, const double* v, long n)
+{
+    HWY_DYNAMIC_DISPATCH(SubtractScaled)(r, c, v, n);
+}
 
 void accumulateColumnCombination(const float* x, long columnStride, const int* features, int featureCount,
                                  const double* coefficients, int predictorCount, long rows, double* out, long outStride)

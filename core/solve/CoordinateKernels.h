@@ -15,6 +15,12 @@ double weightedSquareSum(const float* x, const double* v, long n);
 // r[i] -= c * v[i] * x[i]
 void subtractWeightedColumn(double* r, double c, const double* v, const float* x, long n);
 
+// sum_i r[i]
+double sumOfSamples(const double* r, long n);
+
+// r[i] -= c * v[i]
+void subtractScaled(double* r, double c, const double* v, long n);
+
 // y[i] += c * x[i]
 void addScaledColumn(double* y, double c, const float* x, long n);
 

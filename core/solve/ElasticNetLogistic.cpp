@@ -515,14 +515,10 @@ private:
                 change = std::max(change, curvature * d * d);
             }
         }
-        double sum = 0.0;
-        for (long i = 0; i < m_n; ++i)
-            sum += r[i];
-        const double d0 = sum / weightSum;
+        const double d0 = solve::sumOfSamples(r, m_n) / weightSum;
         if (d0 != 0.0) {
             m_intercepts[static_cast<std::size_t>(k)] += d0;
-            for (long i = 0; i < m_n; ++i)
-                r[i] -= d0 * v[i];
+            solve::subtractScaled(r, d0, v, m_n);
             change = std::max(change, weightSum * d0 * d0);
         }
         return change;
@@ -558,10 +554,7 @@ private:
             gradient(a) = -solve::dotFloatDouble(xa, r, m_n) + (b[ja] > 0 ? l1 : -l1) + l2 * b[ja];
         }
         system(size - 1, size - 1) = weightSum;
-        double residualSum = 0.0;
-        for (long i = 0; i < m_n; ++i)
-            residualSum += r[i];
-        gradient(size - 1) = -residualSum;
+        gradient(size - 1) = -solve::sumOfSamples(r, m_n);
         const Eigen::LDLT<Eigen::MatrixXd> factor(system);
         if (factor.info() != Eigen::Success)
             return;
@@ -591,8 +584,7 @@ private:
         }
         const double d0 = fraction * step(size - 1);
         m_intercepts[static_cast<std::size_t>(k)] += d0;
-        for (long i = 0; i < m_n; ++i)
-            r[i] -= d0 * v[i];
+        solve::subtractScaled(r, d0, v, m_n);
     }
 
     // Minimises the quadratic approximation in predictor k's coefficients (the others fixed),
