@@ -731,15 +731,22 @@ private:
                 if (m_beta[static_cast<std::size_t>(index)] != 0.0)
                     m_activePairs.push_back(index);
             long activeSweeps = 0;
+            bool settled = false;
             while (sweeps < kMaxSweepsPerFit) {
                 ++sweeps;
                 ++activeSweeps;
-                if (sweepAllClasses(m_activePairs) < tolerance)
+                if (sweepAllClasses(m_activePairs) < tolerance) {
+                    settled = true;
                     break;
+                }
                 if (activeSweeps % kSweepsBeforeConjugateGradient == 0
                     && activeSweeps <= kSweepsBeforeConjugateGradient * kMaxConjugateGradientSolves)
                     solveActivePairsByConjugateGradient(tolerance);
             }
+            // The active pairs have settled: the closing cycle over the strong pairs would
+            // change nothing if no zero pair would move.
+            if (settled && zeroPairsStayZero())
+                break;
         }
         m_sweeps += sweeps;
 
@@ -777,6 +784,48 @@ private:
         return change;
     }
 
+    // Into m_cgMoved: the joint model's negative gradient per class and sample at the current
+    // step, rho_k = r_k - p_k (e_k - s) / n (class-major).
+    void computeModelResidual()
+    {
+        const double invN = 1.0 / static_cast<double>(m_n);
+        m_cgMoved.resize(static_cast<std::size_t>(m_predictors) * static_cast<std::size_t>(m_n));
+        for (int k = 0; k < m_predictors; ++k) {
+            const long offset = static_cast<long>(k) * m_n;
+            for (long i = 0; i < m_n; ++i)
+                m_cgMoved[static_cast<std::size_t>(offset + i)] =
+                    m_baseResidual[static_cast<std::size_t>(offset + i)]
+                    - invN * m_prob[static_cast<std::size_t>(offset + i)]
+                          * (m_stepEta[static_cast<std::size_t>(offset + i)] - m_stepShared[static_cast<std::size_t>(i)]);
+        }
+    }
+
+    // Whether a cycle over the strong pairs would leave every zero one at zero (its model
+    // gradient within the threshold). Checked for all of them at once, which costs a fraction
+    // of the cycle; the cycle then runs only when some would move.
+    bool zeroPairsStayZero()
+    {
+        const int K = m_predictors;
+        const auto strongCount = static_cast<long>(m_strongList.size());
+        computeModelResidual();
+        m_zeroCheckGradients.assign(static_cast<std::size_t>(K * strongCount), 0.0);
+        for (long row = 0; row < m_n; row += kGradientRowBlock) {
+            const long rows = std::min(kGradientRowBlock, m_n - row);
+            for (long f = 0; f < strongCount; ++f)
+                solve::accumulateColumnProducts(column(m_strongList[static_cast<std::size_t>(f)]) + row, m_n, 1,
+                                                m_cgMoved.data() + row, m_n, K, rows, m_zeroCheckGradients.data() + f, strongCount);
+        }
+        const double l1 = m_lambda * m_alpha;
+        for (long f = 0; f < strongCount; ++f) {
+            const int j = m_strongList[static_cast<std::size_t>(f)];
+            for (int k = 0; k < K; ++k)
+                if (m_beta[static_cast<std::size_t>(k * m_p + j)] == 0.0
+                    && std::abs(m_zeroCheckGradients[static_cast<std::size_t>(k * strongCount + f)]) > l1)
+                    return false;
+        }
+        return true;
+    }
+
     // The joint model's Hessian times `direction` over the active pairs and the intercepts
     // (intercept k at m_activePairs.size() + k).
     void applyModelHessian(const Eigen::VectorXd& direction, Eigen::VectorXd& product)
@@ -788,9 +837,9 @@ private:
         std::fill(m_cgCoefficients.begin(), m_cgCoefficients.end(), 0.0);
         for (Eigen::Index a = 0; a < pairCount; ++a)
             m_cgCoefficients[static_cast<std::size_t>(m_cgSlot[static_cast<std::size_t>(a)])] = direction(a);
-        // u = X d + intercepts (class-major), then per sample (diag(p) - p p^T) u / n:
-        // p_k (u_k - sum_c p_c u_c) / n, then X^T of that; by blocks of rows that stay in cache.
-        std::fill(m_cgProducts.begin(), m_cgProducts.end(), 0.0);
+        // u = X d + intercepts (class-major), by blocks of rows that stay in cache, then per
+        // sample (diag(p) - p p^T) u / n: p_k (u_k - sum_c p_c u_c) / n, then X^T of that for
+        // the active pairs only.
         for (long row = 0; row < m_n; row += kGradientRowBlock) {
             const long rows = std::min(kGradientRowBlock, m_n - row);
             for (int k = 0; k < K; ++k)
@@ -811,9 +860,6 @@ private:
                 for (long i = 0; i < rows; ++i)
                     u[i] = invN * prob[i] * (u[i] - shared[i]);
             }
-            for (int f = 0; f < featureCount; ++f)
-                solve::accumulateColumnProducts(column(m_cgFeatures[static_cast<std::size_t>(f)]) + row, m_n, 1,
-                                                m_cgMoved.data() + row, m_n, K, rows, m_cgProducts.data() + f, featureCount);
         }
         for (int k = 0; k < K; ++k) {
             const double* w = m_cgMoved.data() + static_cast<long>(k) * m_n;
@@ -824,9 +870,9 @@ private:
         }
         const double l2 = m_lambda * (1.0 - m_alpha);
         for (Eigen::Index a = 0; a < pairCount; ++a) {
-            // m_cgSlot is feature slot * K + class; the products are class-major.
-            const int slot = m_cgSlot[static_cast<std::size_t>(a)];
-            product(a) = m_cgProducts[static_cast<std::size_t>((slot % K) * featureCount + slot / K)] + l2 * direction(a);
+            const int index = m_activePairs[static_cast<std::size_t>(a)];
+            product(a) = solve::dotFloatDouble(column(index % m_p), m_cgMoved.data() + static_cast<long>(index / m_p) * m_n, m_n)
+                         + l2 * direction(a);
         }
     }
 
@@ -838,12 +884,10 @@ private:
     void solveActivePairsByConjugateGradient(double tolerance)
     {
         const int K = m_predictors;
-        const double invN = 1.0 / static_cast<double>(m_n);
         const double l1 = m_lambda * m_alpha;
         const double l2 = m_lambda * (1.0 - m_alpha);
         const auto pairCount = static_cast<Eigen::Index>(m_activePairs.size());
         const Eigen::Index size = pairCount + K;
-        m_cgMoved.resize(static_cast<std::size_t>(K) * static_cast<std::size_t>(m_n));
         m_cgShared.resize(static_cast<std::size_t>(m_n));
         // The features with an active class, and each pair's place among them.
         m_cgFeatures.clear();
@@ -855,16 +899,7 @@ private:
             m_cgSlot[static_cast<std::size_t>(a)] = static_cast<int>(m_cgFeatures.size() - 1) * K + index / m_p;
         }
         m_cgCoefficients.resize(m_cgFeatures.size() * static_cast<std::size_t>(K));
-        m_cgProducts.resize(m_cgFeatures.size() * static_cast<std::size_t>(K));
-        // The model's negative gradient at the current step: rho_k = r_k - p_k (e_k - s) / n.
-        for (int k = 0; k < K; ++k) {
-            const long offset = static_cast<long>(k) * m_n;
-            for (long i = 0; i < m_n; ++i)
-                m_cgMoved[static_cast<std::size_t>(offset + i)] =
-                    m_baseResidual[static_cast<std::size_t>(offset + i)]
-                    - invN * m_prob[static_cast<std::size_t>(offset + i)]
-                          * (m_stepEta[static_cast<std::size_t>(offset + i)] - m_stepShared[static_cast<std::size_t>(i)]);
-        }
+        computeModelResidual();
         Eigen::VectorXd residual(size);
         Eigen::VectorXd diagonal(size);
         for (Eigen::Index a = 0; a < pairCount; ++a) {
@@ -1276,10 +1311,10 @@ private:
     std::vector<double> m_savedIntercepts;
     std::vector<double> m_cgMoved;         // class-major scratch of the conjugate-gradient solve
     std::vector<double> m_cgShared;
+    std::vector<double> m_zeroCheckGradients; // class x strong feature (zeroPairsStayZero)
     std::vector<int> m_cgFeatures;         // features with an active class, in the pairs' order
     std::vector<int> m_cgSlot;             // per active pair: feature slot * classes + class
     std::vector<double> m_cgCoefficients;  // feature slot x class
-    std::vector<double> m_cgProducts;      // class x feature slot
     std::vector<int> m_strongPairs;        // class * features + feature
     std::vector<int> m_activePairs;
     std::vector<int> m_strongList;
