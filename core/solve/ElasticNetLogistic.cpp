@@ -861,13 +861,8 @@ private:
                     u[i] = invN * prob[i] * (u[i] - shared[i]);
             }
         }
-        for (int k = 0; k < K; ++k) {
-            const double* w = m_cgMoved.data() + static_cast<long>(k) * m_n;
-            double sum = 0.0;
-            for (long i = 0; i < m_n; ++i)
-                sum += w[i];
-            product(pairCount + k) = sum;
-        }
+        for (int k = 0; k < K; ++k)
+            product(pairCount + k) = solve::sumOfSamples(m_cgMoved.data() + static_cast<long>(k) * m_n, m_n);
         const double l2 = m_lambda * (1.0 - m_alpha);
         for (Eigen::Index a = 0; a < pairCount; ++a) {
             const int index = m_activePairs[static_cast<std::size_t>(a)];
@@ -911,11 +906,7 @@ private:
             diagonal(a) = m_curvatureAll[static_cast<std::size_t>(index)] + l2 + damping(j);
         }
         for (int k = 0; k < K; ++k) {
-            const double* rho = m_cgMoved.data() + static_cast<long>(k) * m_n;
-            double sum = 0.0;
-            for (long i = 0; i < m_n; ++i)
-                sum += rho[i];
-            residual(pairCount + k) = sum;
+            residual(pairCount + k) = solve::sumOfSamples(m_cgMoved.data() + static_cast<long>(k) * m_n, m_n);
             diagonal(pairCount + k) = m_interceptCurvature[static_cast<std::size_t>(k)] + kInterceptDamping;
         }
         // Done when no single coordinate's Newton step would change the model by more than a
