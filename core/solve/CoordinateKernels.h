@@ -15,6 +15,12 @@ double weightedSquareSum(const float* x, const double* v, long n);
 // r[i] -= c * v[i] * x[i]
 void subtractWeightedColumn(double* r, double c, const double* v, const float* x, long n);
 
+// sum_i r[i]
+double sumOfSamples(const double* r, long n);
+
+// r[i] -= c * v[i]
+void subtractScaled(double* r, double c, const double* v, long n);
+
 // y[i] += c * x[i]
 void addScaledColumn(double* y, double c, const float* x, long n);
 
@@ -33,5 +39,11 @@ void multinomialModelStep(double* e, double* s, const double* p, double c, const
 // The caller passes blocks of rows small enough for the residual block to stay in cache.
 void accumulateColumnProducts(const float* x, long columnStride, int featureCount, const double* residual,
                               long residualStride, int predictorCount, long rows, double* gradient, long gradientStride);
+
+// For predictors k < predictorCount and rows i < rows:
+//   out[k * outStride + i] += sum_{f < featureCount} coefficients[f * predictorCount + k] * x[features[f] * columnStride + i]
+// (a block of the linear predictors X B over the listed features).
+void accumulateColumnCombination(const float* x, long columnStride, const int* features, int featureCount,
+                                 const double* coefficients, int predictorCount, long rows, double* out, long outStride);
 
 } // namespace ss::solve
