@@ -228,11 +228,16 @@ int main(int argc, char** argv)
     if (drag)
         dragger.start(40);
     app.setTiming(true);
-    QTimer::singleShot(static_cast<int>(seconds * 1000), &app, &QCoreApplication::quit);
-    app.exec();
-    const double elapsed = static_cast<double>(clock.nsecsElapsed()) / 1e9;
-    const std::size_t measuredTicks = lateness.size();
-    if (drag) {
+    double elapsed = 0;
+    std::size_t measuredTicks = 0;
+    // Qt 6's quit() closes the window: the catch-up after the drag is measured before it.
+    QTimer::singleShot(static_cast<int>(seconds * 1000), &app, [&] {
+        elapsed = static_cast<double>(clock.nsecsElapsed()) / 1e9;
+        measuredTicks = lateness.size();
+        if (!drag) {
+            app.quit();
+            return;
+        }
         dragger.stop();
         // One last move now, so that its time is known exactly.
         QSlider* slider = threshold->slider();
@@ -241,9 +246,9 @@ int main(int argc, char** argv)
         lastThreshold = threshold->value();
         lastMoveAt = clock.nsecsElapsed();
         catchUpWatch.start(1);
-        app.exec();
-        catchUpWatch.stop();
-    }
+    });
+    app.exec();
+    catchUpWatch.stop();
     app.setTiming(false);
     probe.stop();
     dragger.stop();
