@@ -4,6 +4,12 @@
 // else the largest bundled set, with every view tiled on screen; optionally drags the
 // threshold slider a few times a second as a user would. Prints one JSON line.
 //
+// With --drag it also measures the lag: the time from the last slider move until every
+// view has replotted a snapshot that has that move's threshold (the drag stops at the end of
+// the measured seconds and the window gets up to 10 s more to catch up). "slow_events" lists
+// the longest events the GUI thread handled (receiver class and event type), so that a
+// stall names its cause.
+//
 //   sparsescope_bench_gui_stall [--seconds S] [--drag] [--idle] [--dataset NAME]
 //
 // --idle measures the same window without training: the baseline that the machine's
@@ -24,11 +30,13 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QMessageBox>
 #include <QSlider>
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <cstring>
@@ -47,6 +55,59 @@ double percentile(std::vector<double> values, double p)
     const std::size_t high = std::min(low + 1, values.size() - 1);
     return values[low] + (values[high] - values[low]) * (rank - static_cast<double>(low));
 }
+
+// Times every event the GUI thread handles (the outermost only: nested deliveries are part
+// of their sender's time) and keeps the slowest.
+class TimedApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+
+    struct SlowEvent {
+        double ms;
+        int type;
+        std::string receiver;
+    };
+
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (m_depth > 0 || !m_timing)
+            return QApplication::notify(receiver, event);
+        ++m_depth;
+        const int type = event->type();
+        std::string name = receiver->metaObject()->className();
+        // The view a plot or panel belongs to.
+        for (QObject* parent = receiver; parent; parent = parent->parent())
+            if (auto* view = qobject_cast<ss::View*>(parent)) {
+                name += " in " + view->id().toStdString();
+                break;
+            }
+        QElapsedTimer clock;
+        clock.start();
+        const bool result = QApplication::notify(receiver, event);
+        const double ms = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+        --m_depth;
+        if (ms >= kSlowMs) {
+            m_slow.push_back({ms, type, name});
+            std::sort(m_slow.begin(), m_slow.end(), [](const SlowEvent& a, const SlowEvent& b) { return a.ms > b.ms; });
+            if (m_slow.size() > kKept)
+                m_slow.pop_back();
+            ++m_slowCount;
+        }
+        return result;
+    }
+
+    void setTiming(bool on) { m_timing = on; }
+    const std::vector<SlowEvent>& slowest() const { return m_slow; }
+    long slowCount() const { return m_slowCount; }
+    static constexpr double kSlowMs = 16.0;
+
+private:
+    static constexpr std::size_t kKept = 12;
+    int m_depth = 0;
+    bool m_timing = false;
+    std::vector<SlowEvent> m_slow;
+    long m_slowCount = 0;
+};
 
 } // namespace
 
@@ -72,7 +133,7 @@ int main(int argc, char** argv)
     }
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("SparseScopeBench"));
     QApplication::setApplicationName(QStringLiteral("bench_gui_stall"));
 
@@ -131,6 +192,35 @@ int main(int argc, char** argv)
         ++dragMoves;
     });
 
+    // The lag: after the last move, when each view first replots a snapshot with the
+    // threshold that move set.
+    const QStringList viewIds = window.viewIds();
+    std::vector<double> caughtUpMs(static_cast<std::size_t>(viewIds.size()), -1.0);
+    qint64 lastMoveAt = -1;
+    double lastThreshold = 0;
+    const auto showsLastMove = [&](ss::View* view) {
+        const ss::SnapshotPtr& shown = view->snapshot();
+        return shown && std::abs(shown->compression.pruning.threshold - lastThreshold) <= 1e-9 * std::max(1.0, lastThreshold);
+    };
+    for (int i = 0; i < viewIds.size(); ++i) {
+        ss::View* view = window.view(viewIds[i]);
+        for (QCustomPlot* plot : view->plots())
+            QObject::connect(plot, &QCustomPlot::afterReplot, &app, [&, view, i] {
+                double& caught = caughtUpMs[static_cast<std::size_t>(i)];
+                if (lastMoveAt >= 0 && caught < 0 && showsLastMove(view))
+                    caught = static_cast<double>(clock.nsecsElapsed() - lastMoveAt) / 1e6;
+            });
+    }
+    const auto allCaughtUp = [&] {
+        return std::all_of(caughtUpMs.begin(), caughtUpMs.end(), [](double ms) { return ms >= 0; });
+    };
+    QTimer catchUpWatch;
+    QObject::connect(&catchUpWatch, &QTimer::timeout, &app, [&] {
+        // A view that never replots the last move counts as -1 (not caught up in 10 s).
+        if (allCaughtUp() || clock.nsecsElapsed() - lastMoveAt > 10000000000LL)
+            app.quit();
+    });
+
     if (!idle)
         window.startTraining();
     clock.start();
@@ -138,11 +228,32 @@ int main(int argc, char** argv)
     probe.start(kIntervalMs);
     if (drag)
         dragger.start(40);
-    QTimer::singleShot(static_cast<int>(seconds * 1000), &app, &QCoreApplication::quit);
+    app.setTiming(true);
+    double elapsed = 0;
+    std::size_t measuredTicks = 0;
+    // Qt 6's quit() closes the window: the catch-up after the drag is measured before it.
+    QTimer::singleShot(static_cast<int>(seconds * 1000), &app, [&] {
+        elapsed = static_cast<double>(clock.nsecsElapsed()) / 1e9;
+        measuredTicks = lateness.size();
+        if (!drag) {
+            app.quit();
+            return;
+        }
+        dragger.stop();
+        // One last move now, so that its time is known exactly.
+        QSlider* slider = threshold->slider();
+        slider->setValue(slider->value() == 0 ? 1 : slider->value() - 1);
+        ++dragMoves;
+        lastThreshold = threshold->value();
+        lastMoveAt = clock.nsecsElapsed();
+        catchUpWatch.start(1);
+    });
     app.exec();
+    catchUpWatch.stop();
+    app.setTiming(false);
     probe.stop();
     dragger.stop();
-    const double elapsed = static_cast<double>(clock.nsecsElapsed()) / 1e9;
+    lateness.resize(measuredTicks);
     window.pauseTraining();
     waitUntilSettled(window, 30000);
     const ss::SnapshotPtr shown = window.shownSnapshot();
@@ -151,7 +262,7 @@ int main(int argc, char** argv)
     double load = 0;
     std::ifstream("/proc/loadavg") >> load;
     std::string renders;
-    const QStringList ids = window.viewIds();
+    const QStringList& ids = viewIds;
     for (int i = 0; i < ids.size(); ++i) {
         if (!renders.empty())
             renders += ", ";
@@ -159,19 +270,33 @@ int main(int argc, char** argv)
         double replot = 0;
         for (QCustomPlot* plot : view->plots())
             replot = std::max(replot, plot->replotTime(true));
-        char figures[160];
-        std::snprintf(figures, sizeof figures, "{\"count\": %ld, \"slowest_ms\": %.1f, \"mean_replot_ms\": %.1f}",
-                      view->renderCount() - rendersBefore[static_cast<std::size_t>(i)], view->slowestRenderMs(), replot);
+        char figures[200];
+        std::snprintf(figures, sizeof figures, "{\"count\": %ld, \"slowest_ms\": %.1f, \"mean_replot_ms\": %.1f, \"lag_ms\": %.0f}",
+                      view->renderCount() - rendersBefore[static_cast<std::size_t>(i)], view->slowestRenderMs(), replot,
+                      caughtUpMs[static_cast<std::size_t>(i)]);
         renders += "\"" + ids[i].toStdString() + "\": " + figures;
+    }
+    double lag = drag ? 0.0 : -1.0;
+    for (double ms : caughtUpMs)
+        lag = drag ? (ms < 0 || lag < 0 ? -1.0 : std::max(lag, ms)) : lag;
+    std::string slow;
+    for (const TimedApplication::SlowEvent& event : app.slowest()) {
+        if (!slow.empty())
+            slow += ", ";
+        char line[200];
+        std::snprintf(line, sizeof line, "{\"ms\": %.1f, \"event\": %d, \"receiver\": \"%s\"}", event.ms, event.type, event.receiver.c_str());
+        slow += line;
     }
     std::printf("{\"bench\": \"gui_stall\", \"dataset\": \"%s\", \"model\": \"%s\", \"views\": \"all %d tiled\", "
                 "\"window\": \"%dx%d\", \"training\": %s, \"drag\": %s, \"drag_moves\": %d, \"seconds\": %.1f, \"timer_ms\": %d, \"ticks\": %zu, "
                 "\"lateness_ms\": {\"p50\": %.2f, \"p95\": %.2f, \"p99\": %.2f, \"max\": %.2f}, "
+                "\"lag_after_last_move_ms\": %.0f, \"events_over_%.0f_ms\": %ld, \"slow_events\": [%s], "
                 "\"training_steps_per_s\": %.0f, \"epochs\": %.2f, \"load_average\": %.2f, \"renders\": {%s}}\n",
                 datasetName.c_str(), shown && shown->trained ? shown->trained->architecture().describe().c_str() : "",
                 static_cast<int>(ids.size()), window.width(), window.height(), idle ? "false" : "true", drag ? "true" : "false", dragMoves, elapsed,
                 kIntervalMs, lateness.size(), percentile(lateness, 0.50), percentile(lateness, 0.95), percentile(lateness, 0.99),
                 lateness.empty() ? 0.0 : *std::max_element(lateness.begin(), lateness.end()),
+                lag, TimedApplication::kSlowMs, app.slowCount(), slow.c_str(),
                 elapsed > 0 ? static_cast<double>(steps) / elapsed : 0.0, shown ? shown->epochProgress : 0.0, load, renders.c_str());
     return 0;
 }

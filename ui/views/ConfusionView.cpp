@@ -287,6 +287,14 @@ void ConfusionView::render(const Snapshot& s)
                             score(report.positive.f1));
     m_summary->setText(summary);
     fillTable(s);
+    // A summary one line shorter for a moment ("never predicted" comes and goes early in a
+    // run) would resize the matrix under it: a relayout and a full replot on the GUI thread.
+    // At one width its height only grows.
+    if (m_summary->width() != m_summaryWidth) {
+        m_summaryWidth = m_summary->width();
+        m_summary->setMinimumHeight(0);
+    }
+    m_summary->setMinimumHeight(std::max(m_summary->minimumHeight(), m_summary->heightForWidth(m_summary->width())));
     fillSamples();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

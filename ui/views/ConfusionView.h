@@ -57,6 +57,7 @@ private:
 
     QComboBox* m_normalization;
     QLabel* m_summary;
+    int m_summaryWidth = -1; // the width its height was kept for
     QCustomPlot* m_plot;
     QCPTextElement* m_title = nullptr;
     QCPColorMap* m_map = nullptr;

@@ -282,12 +282,16 @@ int TrainingView::pointCount() const
 void TrainingView::render(const Snapshot& s)
 {
     const auto& history = s.history ? *s.history : std::vector<HistoryPoint>{};
-    setGraphData(m_trainAccuracy, history, &HistoryPoint::trainAccuracy);
-    setGraphData(m_testAccuracy, history, &HistoryPoint::testAccuracy);
-    setGraphData(m_f1, history, &HistoryPoint::testMacroF1);
-    setGraphData(m_sparsity, history, &HistoryPoint::sparsity, 100.0);
-    setGraphData(m_trainLoss, history, &HistoryPoint::trainLoss);
-    setGraphData(m_testLoss, history, &HistoryPoint::testLoss);
+    // Snapshots of a slider drag share the history: the curves stay as they are.
+    if (s.history != m_historyShown || !s.history) {
+        m_historyShown = s.history;
+        setGraphData(m_trainAccuracy, history, &HistoryPoint::trainAccuracy);
+        setGraphData(m_testAccuracy, history, &HistoryPoint::testAccuracy);
+        setGraphData(m_f1, history, &HistoryPoint::testMacroF1);
+        setGraphData(m_sparsity, history, &HistoryPoint::sparsity, 100.0);
+        setGraphData(m_trainLoss, history, &HistoryPoint::trainLoss);
+        setGraphData(m_testLoss, history, &HistoryPoint::testLoss);
+    }
 
     const bool comparing = s.comparison && s.comparison->history;
     for (QCPGraph* graph : {m_otherAccuracy, m_otherSparsity, m_otherTestLoss}) {

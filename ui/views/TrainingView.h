@@ -53,6 +53,7 @@ private:
     QCPGraph* m_otherAccuracy = nullptr;
     QCPGraph* m_otherSparsity = nullptr;
     QCPGraph* m_otherTestLoss = nullptr;
+    std::shared_ptr<const std::vector<HistoryPoint>> m_historyShown; // the curves were set from it
     const void* m_markersShown = nullptr;
     std::uint64_t m_modelGeneration = ~std::uint64_t{0};
     QList<QCPItemStraightLine*> m_markerLines;

@@ -232,31 +232,40 @@ void WeightsView::fitPanelsToWidth()
         return;
     m_layerPanels->setVisible(shown);
     static_cast<QSplitter*>(m_layerPanels->parentWidget())->setSizes(shown ? QList<int>{1000, 900} : QList<int>{1, 0});
+    if (shown && snapshot()) {
+        renderHeatmap(*snapshot());
+        renderImages(*snapshot());
+    }
 }
 
 void WeightsView::render(const Snapshot& s)
 {
     m_largeModel = s.trained && s.trained->weightCount() > 50000;
     renderHistogram(s);
-    renderHeatmap(s);
-    renderImages(s);
+    // The heatmap and the images wait while a short tile hides them (fitPanelsToWidth
+    // draws them when they show).
+    if (m_layerPanels->isVisibleTo(this)) {
+        renderHeatmap(s);
+        renderImages(s);
+    }
 }
 
-void WeightsView::renderHistogram(const Snapshot& s)
+WeightsView::WeightCounts WeightsView::countWeights(const std::shared_ptr<const Network>& trained,
+                                                   const std::shared_ptr<const Network>& other)
 {
-    const Network& trained = *s.trained;
+    WeightCounts counted;
+    counted.trained = trained;
+    counted.otherTrained = other;
     float maxAbs = 0;
-    long zeros = 0;
-    long total = 0;
-    for (const auto& layer : trained.layers()) {
+    for (const auto& layer : trained->layers()) {
         if (layer.weights.size() == 0)
             continue;
         maxAbs = std::max(maxAbs, layer.weights.cwiseAbs().maxCoeff());
-        zeros += static_cast<long>((layer.weights.array() == 0.0f).count());
-        total += static_cast<long>(layer.weights.size());
+        counted.zeros += static_cast<long>((layer.weights.array() == 0.0f).count());
+        counted.total += static_cast<long>(layer.weights.size());
     }
-    const double range = maxAbs > 0 ? maxAbs * 1.05 : 1.0;
-    const double width = 2.0 * range / kBins;
+    counted.range = maxAbs > 0 ? maxAbs * 1.05 : 1.0;
+    const double width = 2.0 * counted.range / kBins;
     const auto histogram = [&](const Network& network) {
         QVector<double> counts(kBins, 0.0);
         for (const auto& layer : network.layers())
@@ -264,15 +273,36 @@ void WeightsView::renderHistogram(const Snapshot& s)
                 const float w = layer.weights.data()[i];
                 if (w == 0.0f)
                     continue;
-                const int bin = std::clamp(static_cast<int>(std::floor((w + range) / width)), 0, kBins - 1);
+                const int bin = std::clamp(static_cast<int>(std::floor((w + counted.range) / width)), 0, kBins - 1);
                 counts[bin] += 1.0;
             }
         return counts;
     };
+    counted.counts = histogram(*trained);
+    if (other) {
+        counted.otherCounts = histogram(*other);
+        for (const auto& layer : other->layers())
+            counted.otherZeros += static_cast<long>((layer.weights.array() == 0.0f).count());
+    }
+    return counted;
+}
+
+void WeightsView::renderHistogram(const Snapshot& s)
+{
+    // Counting 200k weights per snapshot is wasted while only the sliders move: the counts
+    // follow the trained weights alone.
+    const std::shared_ptr<const Network> otherTrained = s.comparison ? s.comparison->trained : nullptr;
+    if (s.trained != m_counted.trained || otherTrained != m_counted.otherTrained)
+        m_counted = countWeights(s.trained, otherTrained);
+    const WeightCounts& counted = m_counted;
+    const long zeros = counted.zeros;
+    const long total = counted.total;
+    const double range = counted.range;
+    const double width = 2.0 * range / kBins;
     QVector<double> keys(kBins);
     for (int b = 0; b < kBins; ++b)
         keys[b] = -range + (b + 0.5) * width;
-    const QVector<double> counts = histogram(trained);
+    const QVector<double>& counts = counted.counts;
     m_bars->setWidth(width);
     m_bars->setData(keys, counts, true);
     m_zeros->setWidth(width * 0.6);
@@ -286,10 +316,8 @@ void WeightsView::renderHistogram(const Snapshot& s)
     m_otherRun->setVisible(comparing);
     m_otherZeros->setVisible(comparing);
     if (comparing) {
-        QVector<double> other = histogram(*s.comparison->trained);
-        long otherZeros = 0;
-        for (const auto& layer : s.comparison->trained->layers())
-            otherZeros += static_cast<long>((layer.weights.array() == 0.0f).count());
+        QVector<double> other = counted.otherCounts;
+        const long otherZeros = counted.otherZeros;
         for (double& c : other)
             c = std::max(c, logScale ? 0.5 : 0.0);
         m_otherRun->setData(keys, other, true);
@@ -402,6 +430,13 @@ void WeightsView::renderHeatmap(const Snapshot& s)
     const int l = std::clamp(m_layer->currentIndex(), 0, std::max(0, layers - 1));
     if (layers == 0)
         return;
+    // The same weights drawn again would cost a 200k-cell rebuild and a replot for nothing
+    // (a snapshot that only moved a figure of the evaluation).
+    if (s.compressed == m_heatmapOf && l == m_heatmapLayer && s.data == m_heatmapData)
+        return;
+    m_heatmapOf = s.compressed;
+    m_heatmapLayer = l;
+    m_heatmapData = s.data;
     const DenseLayer& layer = network.layers()[static_cast<std::size_t>(l)];
     const int rows = layer.outputs();
     const int cols = layer.inputs();
@@ -465,8 +500,10 @@ void WeightsView::renderImages(const Snapshot& s)
     const Network& network = *s.compressed;
     const bool images = train.imageShape && train.imageShape->pixelCount() == train.featureCount() && !network.layers().empty();
     m_imagesPanel->setVisible(images);
-    if (!images)
+    if (!images || (s.compressed == m_imagesOf && s.data == m_imagesData))
         return;
+    m_imagesOf = s.compressed;
+    m_imagesData = s.data;
     const DenseLayer& first = network.layers().front();
     const int count = std::min(first.outputs(), kMaxImages);
     float range = 0;

@@ -63,6 +63,20 @@ protected:
     int minimumRenderIntervalMs() const override { return m_largeModel ? 250 : 0; }
 
 private:
+    // The histogram's counts of one trained network (and of the comparison run's, in the
+    // same bins).
+    struct WeightCounts {
+        std::shared_ptr<const Network> trained;
+        std::shared_ptr<const Network> otherTrained;
+        QVector<double> counts;
+        QVector<double> otherCounts;
+        long zeros = 0;
+        long otherZeros = 0;
+        long total = 0;
+        double range = 1.0;
+    };
+    static WeightCounts countWeights(const std::shared_ptr<const Network>& trained,
+                                     const std::shared_ptr<const Network>& other);
     void renderHistogram(const Snapshot& snapshot);
     void renderHeatmap(const Snapshot& snapshot);
     void renderImages(const Snapshot& snapshot);
@@ -97,6 +111,13 @@ private:
     QPointF m_pressAt;
     double m_shownThreshold = 0;
     QString m_layerShapes;       // the layer list was built for these shapes
+    WeightCounts m_counted;
+    // What the heatmap shows: held so that it is not rebuilt for the same weights.
+    std::shared_ptr<const Network> m_heatmapOf;
+    std::shared_ptr<const PreparedData> m_heatmapData;
+    int m_heatmapLayer = -1;
+    std::shared_ptr<const Network> m_imagesOf;
+    std::shared_ptr<const PreparedData> m_imagesData;
     bool m_largeModel = false;   // big heatmaps: redraw a few times a second at most
 };
 
