@@ -5,8 +5,6 @@
 #include <qcustomplot.h>
 
 #include <QCheckBox>
-#include <QHBoxLayout>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -62,16 +60,7 @@ BoundaryView::BoundaryView(QWidget* parent)
     , m_showTrain(new QCheckBox(QStringLiteral("Training points"), this))
     , m_showTest(new QCheckBox(QStringLiteral("Test points"), this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    auto* bar = new QHBoxLayout;
-    bar->setContentsMargins(8, 4, 8, 0);
-    bar->addStretch(1);
-    bar->addWidget(m_showTrain);
-    bar->addWidget(m_showTest);
-    layout->addLayout(bar);
-    layout->addWidget(m_plot, 1);
+    layOutPlotWithSwitches(m_plot, {m_showTrain, m_showTest});
     m_showTrain->setChecked(true);
     m_showTest->setChecked(true);
     m_showTrain->setToolTip(QStringLiteral("Draw the training samples (filled dots)."));

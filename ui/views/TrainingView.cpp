@@ -6,8 +6,6 @@
 
 #include <QCheckBox>
 #include <QFontMetrics>
-#include <QHBoxLayout>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -103,16 +101,8 @@ TrainingView::TrainingView(QWidget* parent)
     , m_plot(new QCustomPlot(this))
     , m_logLoss(new QCheckBox(QStringLiteral("Log-scale loss"), this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    auto* bar = new QHBoxLayout;
-    bar->setContentsMargins(8, 4, 8, 0);
-    bar->addStretch(1);
-    bar->addWidget(m_logLoss);
     m_logLoss->setToolTip(QStringLiteral("Draw the loss on a logarithmic axis: late, small improvements stay visible."));
-    layout->addLayout(bar);
-    layout->addWidget(m_plot, 1);
+    layOutPlotWithSwitches(m_plot, {m_logLoss});
 
     stylePlot(m_plot);
     m_plot->plotLayout()->clear();

@@ -7,7 +7,9 @@
 #include <qcustomplot.h>
 
 #include <QElapsedTimer>
+#include <QHBoxLayout>
 #include <QShowEvent>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -47,6 +49,20 @@ void View::draw()
         for (QCustomPlot* plot : plots())
             applyPlotTheme(plot, currentPlotTheme());
     m_slowestMs = std::max(m_slowestMs, static_cast<double>(clock.nsecsElapsed()) / 1e6);
+}
+
+void View::layOutPlotWithSwitches(QCustomPlot* plot, const QList<QWidget*>& switches)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(8, 4, 8, 0);
+    bar->addStretch(1);
+    for (QWidget* widget : switches)
+        bar->addWidget(widget);
+    layout->addLayout(bar);
+    layout->addWidget(plot, 1);
 }
 
 void View::setInTile(bool inTile)

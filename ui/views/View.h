@@ -45,6 +45,8 @@ protected:
     // Views that are costly to draw (large heatmaps) redraw at most this often while a
     // run streams snapshots; the newest snapshot is always drawn in the end.
     virtual int minimumRenderIntervalMs() const { return 0; }
+    // The view's layout for one plot: a bar of switches on the right above it.
+    void layOutPlotWithSwitches(QCustomPlot* plot, const QList<QWidget*>& switches);
     void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;

@@ -1,6 +1,7 @@
 #include "views/WeightsView.h"
 
 #include "plot/ImageTiles.h"
+#include "plot/PlotDrag.h"
 #include "plot/PlotStyle.h"
 
 #include "nn/WeightStatistics.h"
@@ -195,9 +196,8 @@ WeightsView::WeightsView(QWidget* parent)
     m_histogram->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_histogram->setToolTip(QStringLiteral("Drag a red line to set the pruning threshold: weights inside the shaded band "
                                            "(|w| < t) are set to zero."));
-    connect(m_histogram, &QCustomPlot::mousePress, this, &WeightsView::onPress);
-    connect(m_histogram, &QCustomPlot::mouseMove, this, &WeightsView::onMove);
-    connect(m_histogram, &QCustomPlot::mouseRelease, this, &WeightsView::onRelease);
+    new PlotDrag(m_histogram, [this] { return snapshot() != nullptr; },
+                 [this](double x) { emit thresholdDragged(std::abs(x)); });
 
     // Heatmap
     stylePlot(m_heatmap);
@@ -522,37 +522,6 @@ void WeightsView::renderImages(const Snapshot& s)
     m_images->setImages(tiles, captions);
     m_imagesTitle->setText(QStringLiteral("<b>First-layer weights as images</b> (%1 of %2 neurons; red +, blue \u2212, grey = pruned)")
                                .arg(count).arg(first.outputs()));
-}
-
-void WeightsView::onPress(QMouseEvent* event)
-{
-    if (!snapshot())
-        return;
-    if (event->button() != Qt::LeftButton)
-        return;
-    // Only a drag prunes: a click (to focus the window, or by mistake) leaves the model as it is.
-    m_pressAt = event->position();
-    m_pressed = true;
-    m_dragging = false;
-}
-
-void WeightsView::onMove(QMouseEvent* event)
-{
-    if (!m_pressed || !(event->buttons() & Qt::LeftButton))
-        return;
-    if (!m_dragging) {
-        if ((event->position() - m_pressAt).manhattanLength() < QApplication::startDragDistance())
-            return;
-        m_dragging = true;
-    }
-    const double value = std::abs(m_histogram->xAxis->pixelToCoord(event->position().x()));
-    emit thresholdDragged(value);
-}
-
-void WeightsView::onRelease(QMouseEvent*)
-{
-    m_pressed = false;
-    m_dragging = false;
 }
 
 } // namespace ss

@@ -80,9 +80,6 @@ private:
     void renderHistogram(const Snapshot& snapshot);
     void renderHeatmap(const Snapshot& snapshot);
     void renderImages(const Snapshot& snapshot);
-    void onPress(QMouseEvent* event);
-    void onMove(QMouseEvent* event);
-    void onRelease(QMouseEvent* event);
 
     QCustomPlot* m_histogram;
     QWidget* m_layerPanels = nullptr; // the heatmap and the images, under the histogram
@@ -106,9 +103,6 @@ private:
     QCPTextElement* m_heatmapTitle = nullptr;
     QCPColorMap* m_map = nullptr;
     QCPColorScale* m_scale = nullptr;
-    bool m_pressed = false;
-    bool m_dragging = false;     // moved beyond the drag distance since the press
-    QPointF m_pressAt;
     double m_shownThreshold = 0;
     QString m_layerShapes;       // the layer list was built for these shapes
     WeightCounts m_counted;

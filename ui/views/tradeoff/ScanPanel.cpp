@@ -1,12 +1,12 @@
 #include "views/tradeoff/ScanPanel.h"
 
+#include "plot/PlotDrag.h"
 #include "plot/PlotStyle.h"
 
 #include "eval/InstantEvaluator.h"
 
 #include <qcustomplot.h>
 
-#include <QApplication>
 #include <QCheckBox>
 
 #include <algorithm>
@@ -66,12 +66,8 @@ ScanPanel::ScanPanel(QWidget* parent)
     p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
     p->setToolTip(QStringLiteral("The trained model pruned by magnitude to each sparsity, without retraining. "
                                  "Drag along the plot to prune the shown model to that sparsity."));
-    connect(p, &QCustomPlot::mousePress, this, &ScanPanel::onPress);
-    connect(p, &QCustomPlot::mouseMove, this, &ScanPanel::onMove);
-    connect(p, &QCustomPlot::mouseRelease, this, [this] {
-        m_pressed = false;
-        m_dragging = false;
-    });
+    new PlotDrag(p, [] { return true; },
+                 [this](double x) { emit targetSparsityPicked(std::clamp(x / 100.0, 0.0, 0.999)); });
     connect(m_perLayer, &QCheckBox::toggled, this, [this] {
         m_key.clear();
         emit redrawWanted();
@@ -238,29 +234,6 @@ void ScanPanel::updateMarker(const Snapshot& s)
     if (!m_scan && !m_job.isRunning())
         m_title->setText(QStringLiteral("Prune scan (computed when training pauses)"));
     plot()->replot(QCustomPlot::rpQueuedReplot);
-}
-
-void ScanPanel::onPress(QMouseEvent* event)
-{
-    if (event->button() != Qt::LeftButton)
-        return;
-    // Only a drag prunes: a click leaves the model as it is.
-    m_pressed = true;
-    m_dragging = false;
-    m_pressAt = event->position();
-}
-
-void ScanPanel::onMove(QMouseEvent* event)
-{
-    if (!m_pressed || !(event->buttons() & Qt::LeftButton))
-        return;
-    if (!m_dragging) {
-        if ((event->position() - m_pressAt).manhattanLength() < QApplication::startDragDistance())
-            return;
-        m_dragging = true;
-    }
-    const double x = plot()->xAxis->pixelToCoord(event->position().x());
-    emit targetSparsityPicked(std::clamp(x / 100.0, 0.0, 0.999));
 }
 
 } // namespace ss

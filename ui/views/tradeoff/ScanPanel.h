@@ -13,7 +13,6 @@
 class QCPGraph;
 class QCPItemStraightLine;
 class QCheckBox;
-class QMouseEvent;
 
 namespace ss {
 
@@ -48,8 +47,6 @@ private:
     void greyScan(const QString& title);
     void clearScan();
     void updateMarker(const Snapshot& snapshot);
-    void onPress(QMouseEvent* event);
-    void onMove(QMouseEvent* event);
 
     QCheckBox* m_perLayer;
     QCPTextElement* m_title = nullptr;
@@ -63,9 +60,6 @@ private:
     QString m_key;                                              // what the shown (or running) scan was made from
     std::uint64_t m_modelGeneration = ~std::uint64_t{0};        // the model the shown scan is of
     std::uint64_t m_runningModelGeneration = ~std::uint64_t{0}; // and the one being scanned
-    bool m_pressed = false;
-    bool m_dragging = false; // moved beyond the drag distance since the press
-    QPointF m_pressAt;
 };
 
 } // namespace ss
