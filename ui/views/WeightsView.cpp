@@ -226,8 +226,9 @@ WeightsView::WeightsView(QWidget* parent)
 
 void WeightsView::fitPanelsToWidth()
 {
-    // Two plots stacked in a short tile leave each too little height to read.
-    const bool shown = !inTile() || height() >= 30 * fontMetrics().height();
+    // Two plots stacked in a short tile leave each too little height to read (36 lines give
+    // the heatmap the 180 px tests/ui/tst_readability asks of a tiled plot).
+    const bool shown = !inTile() || height() >= 36 * fontMetrics().height();
     if (m_layerPanels->isVisibleTo(this) == shown)
         return;
     m_layerPanels->setVisible(shown);
