@@ -78,12 +78,6 @@ BlockScore scoreSamples(const Matrix& logits, const Network& network, const Data
             }
             continue;
         }
-        for (Eigen::Index s = first; s < first + count; ++s) {
-            const int truth = test.labels[static_cast<std::size_t>(s)];
-            if (truth < 0 || truth >= outputs)
-                throw ConfigError("logLoss: label " + std::to_string(truth) + " outside 0.."
-                                  + std::to_string(outputs - 1));
-        }
         z.topRows(count) = block.transpose();
         if (count < kBlock)
             z.bottomRows(kBlock - count).setZero();
@@ -143,6 +137,14 @@ void decideFromLogits(Evaluation& evaluation, const Matrix& logits, const Networ
                       ThreadTeam* team)
 {
     const Eigen::Index samples = logits.cols();
+    // The decision kernel indexes each sample's logits by its label: one check here, on the
+    // calling thread, rather than one per block on every member of the team.
+    if (!compressed.isBinary()) {
+        const auto [lowest, highest] = std::minmax_element(test.labels.begin(), test.labels.end());
+        if (lowest != test.labels.end() && (*lowest < 0 || *highest >= logits.rows()))
+            throw ConfigError("logLoss: label " + std::to_string(*lowest < 0 ? *lowest : *highest) + " outside 0.."
+                              + std::to_string(logits.rows() - 1));
+    }
     evaluation.predictions.resize(static_cast<std::size_t>(samples));
     const int members = team && samples >= 4096 ? team->size() : 1;
     std::vector<double> lossSums(static_cast<std::size_t>(members), 0.0);
