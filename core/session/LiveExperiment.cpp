@@ -298,7 +298,9 @@ void LiveExperiment::doIdleWork()
         return;
     }
     if (!m_state->evaluator || !m_state->evaluator->hasIdleWork()) {
-        m_state->exactReference.waitFor(0.05); // a short piece: commands are looked at in between
+        // A short piece, which the driver's clock ends as soon as a command arrives (a drag
+        // must not wait for the solve); the answer is looked for after it.
+        m_clock.waitFor(0.05);
         return;
     }
     try {

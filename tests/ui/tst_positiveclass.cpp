@@ -5,6 +5,8 @@
 #include "controls/HeadlineBar.h"
 
 #include "session/LiveExperiment.h"
+#include "automation/WindowAutomation.h"
+#include "window/MainWindow.h"
 #include "window/SessionController.h"
 
 #include <QComboBox>
@@ -106,6 +108,27 @@ private slots:
         combo->setCurrentIndex(0);
         QVERIFY(panel.state().positiveClass.empty());
         QCOMPARE(withPositiveClass(snapshot, panel.state().positiveClass), snapshot);
+    }
+
+    void theWindowsHeadlineFollowsTheChoice()
+    {
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        window.show();
+        QVERIFY(window.applyPreset(QStringLiteral("lasso"))); // breast cancer
+        QVERIFY(trainAndWait(window, 3, 60000));
+        const SnapshotPtr automatic = window.shownSnapshot();
+        const int before = automatic->evaluation.report.positiveClass;
+        const int other = 1 - before;
+        const std::vector<std::string>& names = automatic->data->split.test.classNames;
+        auto* combo = window.controls()->findChild<QComboBox*>(QStringLiteral("positiveClass"));
+        QVERIFY(combo && combo->isVisible());
+        combo->setCurrentIndex(1 + other);
+        QVERIFY(waitUntilSettled(window, 20000));
+        const SnapshotPtr chosen = window.shownSnapshot();
+        QCOMPARE(chosen->evaluation.report.positiveClass, other);
+        const QString detail = window.headline()->detail(QStringLiteral("f1"));
+        QVERIFY2(detail.contains(QString::fromStdString(names[static_cast<std::size_t>(other)])), qPrintable(detail));
+        QVERIFY2(detail.contains(scores(chosen->evaluation.report.perClass[static_cast<std::size_t>(other)])), qPrintable(detail));
     }
 
     void restoredFromTheSession()
