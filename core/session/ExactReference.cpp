@@ -107,10 +107,10 @@ void ExactReferenceJob::request(std::shared_ptr<const void> owner, const Dataset
 {
     std::lock_guard lock(m_mutex);
     const int classes = train.classCount();
-    if (m_keyOwner == owner.get() && m_keyTrain == &train && m_keyApplicable == logisticRegression
+    if (m_keyOwner == owner && m_keyTrain == &train && m_keyApplicable == logisticRegression
         && m_keyL1 == regularization.l1 && m_keyL2 == regularization.l2 && m_keyClasses == classes)
         return;
-    m_keyOwner = owner.get();
+    m_keyOwner = owner;
     m_keyTrain = &train;
     m_keyApplicable = logisticRegression;
     m_keyL1 = regularization.l1;

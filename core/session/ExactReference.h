@@ -16,7 +16,9 @@
 // with lambda = l1 + l2 and alpha = l1 / lambda.
 // The reference's objective is then measured exactly as the training curve's (train objective
 // = logLoss on the curve's training rows + regularizationPenalty), on the solution written
-// back as a network of the live architecture.
+// back as a network of the live architecture. The curve's rows are the whole training set up
+// to 2000 rows (session/LiveExperiment.cpp, kTrainMetricSamples); on larger sets both lines
+// are estimates from the same rows, and the optimum's need not lie below the live curve there.
 
 #include "data/Dataset.h"
 #include "nn/Network.h"
@@ -103,8 +105,9 @@ private:
     std::shared_ptr<const ExactReference> m_latest;
     mutable bool m_unseen = false;
     bool m_busy = false;
-    // What the current line answers: the data, the problem and the penalty.
-    const void* m_keyOwner = nullptr;
+    // What the current line answers: the data (held, so that its address is not reused by
+    // other data while it is the key), the problem and the penalty.
+    std::shared_ptr<const void> m_keyOwner;
     const Dataset* m_keyTrain = nullptr;
     bool m_keyApplicable = false;
     double m_keyL1 = -1, m_keyL2 = -1;
