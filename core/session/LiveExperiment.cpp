@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "compress/Pruning.h"
 #include "metrics/Metrics.h"
+#include "nn/Regularizer.h"
 #include "nn/Trainer.h"
 #include "nn/WeightStatistics.h"
 
@@ -163,6 +164,7 @@ struct LiveExperiment::State {
     BoundaryGrid boundaryTemplate; // extents and size, without probabilities
 
     std::unique_ptr<InstantEvaluator> evaluator;
+    ExactReferenceJob exactReference; // session/ExactReference.h
     std::uint64_t evaluatorWeightsVersion = ~std::uint64_t{0};
 
     std::uint64_t generation = 0;
@@ -281,13 +283,26 @@ bool LiveExperiment::wantsTraining() const
 
 bool LiveExperiment::hasIdleWork() const
 {
-    return m_state->evaluator && m_state->evaluator->hasIdleWork();
+    const bool showable = m_state->main && m_state->data;
+    return (m_state->evaluator && m_state->evaluator->hasIdleWork())
+        || (showable && (m_state->exactReference.hasNewResult() || m_state->exactReference.busy()));
 }
 
 void LiveExperiment::doIdleWork()
 {
     if (!hasIdleWork())
         return;
+    // The exact reference arrives from its own thread: shown as soon as it is there.
+    if (m_state->exactReference.hasNewResult()) {
+        emitSnapshot(Snapshot::Reason::Report, false);
+        return;
+    }
+    if (!m_state->evaluator || !m_state->evaluator->hasIdleWork()) {
+        // A short piece, which the driver's clock ends as soon as a command arrives (a drag
+        // must not wait for the solve); the answer is looked for after it.
+        m_clock.waitFor(0.05);
+        return;
+    }
     try {
         m_state->evaluator->doIdleWork();
     } catch (const std::exception&) {
@@ -776,6 +791,7 @@ void LiveExperiment::recordHistory(const Evaluation* shown)
     point.epoch = state.epochProgress();
     const Matrix trainProbabilities = network.probabilities(state.trainSlice.features);
     point.trainLoss = logLoss(trainProbabilities, state.trainSlice.labels);
+    point.trainObjective = point.trainLoss + regularizationPenalty(network, state.config.regularization);
     const Labels trainPredicted = argmaxColumns(trainProbabilities);
     long correct = 0;
     for (std::size_t i = 0; i < trainPredicted.size(); ++i)
@@ -819,6 +835,7 @@ void LiveExperiment::recordHistory(const Evaluation* shown)
         other.epoch = point.epoch;
         const Matrix otherTrain = lane.network.probabilities(state.trainSlice.features);
         other.trainLoss = logLoss(otherTrain, state.trainSlice.labels);
+        other.trainObjective = other.trainLoss + regularizationPenalty(lane.network, lane.trainer->config().regularization);
         const Matrix otherTest = lane.network.probabilities(test.features);
         other.testLoss = logLoss(otherTest, test.labels);
         const ClassificationReport report = classificationReport(test.labels, argmaxColumns(otherTest), test.classCount());
@@ -855,6 +872,9 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
     snapshot->steps = state.steps();
     snapshot->trainingSeconds = state.trainingSeconds;
     snapshot->status = state.status;
+    state.exactReference.request(state.data, state.data->split.train, state.trainSlice, state.model.hidden.empty(),
+                                 state.config.regularization);
+    snapshot->exactReference = state.exactReference.latest();
 
     const double interval = state.secondsSince(state.lastReport);
     if (reason == Snapshot::Reason::Report || reason == Snapshot::Reason::Stopped) {

@@ -10,8 +10,10 @@
 #include "eval/InstantEvaluator.h"
 #include "nn/Network.h"
 #include "nn/TrainingConfig.h"
+#include "session/ExactReference.h"
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +35,9 @@ struct ModelSpec {
 struct HistoryPoint {
     double epoch = 0;          // fractional: samples seen / training-set size
     double trainLoss = 0;
+    // trainLoss + the penalty (nn/Regularizer.h): what the optimiser minimises. NaN where
+    // unknown (points of sessions saved before it was recorded).
+    double trainObjective = std::numeric_limits<double>::quiet_NaN();
     double trainAccuracy = 0;
     double testLoss = 0;
     double testAccuracy = 0;
@@ -128,6 +133,9 @@ struct Snapshot {
     std::shared_ptr<const std::vector<ParameterMarker>> markers;
     std::shared_ptr<const BoundaryGrid> boundary; // null unless the data is 2-D
     std::optional<ComparisonRun> comparison;
+    // The exact optimum of the main run's objective (L1 / elastic-net logistic regression),
+    // or why there is none; null before the first request.
+    std::shared_ptr<const ExactReference> exactReference;
 
     double maxAbsWeight = 0;       // of `trained`: the threshold slider's range
     std::string status;            // a line for the status bar, e.g. "Diverged at epoch 12"

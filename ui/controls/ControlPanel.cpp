@@ -217,6 +217,15 @@ QWidget* ControlPanel::buildDatasetGroup()
     addRow(grid, QStringLiteral("Test share"), m_testFraction,
            QStringLiteral("Share of the samples held out for testing, stratified by class. Every test "
                           "metric (accuracy, F1, confusion matrix) is measured on these samples only."));
+    m_positiveClass = new QComboBox;
+    m_positiveClass->setObjectName(QStringLiteral("positiveClass"));
+    addRow(grid, QStringLiteral("Positive class"), m_positiveClass,
+           QStringLiteral("Two classes only: the class whose precision, recall and F1 the headline and every binary "
+                          "figure quote. Automatic: a class named 1, true, yes, positive, \u6b63 or \u9633\u6027, "
+                          "else the minority class."));
+    m_positiveClassLabel = grid->itemAtPosition(grid->rowCount() - 1, 0)->widget();
+    m_positiveClass->setVisible(false);
+    m_positiveClassLabel->setVisible(false);
     m_datasetInfo = infoLabel();
     grid->addWidget(m_datasetInfo, grid->rowCount(), 0, 1, 2);
 
@@ -227,6 +236,12 @@ QWidget* ControlPanel::buildDatasetGroup()
 
     connect(m_dataset, &QComboBox::currentIndexChanged, this, &ControlPanel::onDatasetChoice);
     connect(m_openCsv, &QPushButton::clicked, this, &ControlPanel::openCsvRequested);
+    connect(m_positiveClass, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_updating || m_positiveClass->currentIndex() < 0)
+            return;
+        m_state.positiveClass = m_positiveClass->currentData().toString().toStdString();
+        emit positiveClassChanged(QString::fromStdString(m_state.positiveClass));
+    });
     const auto delayed = [this] {
         if (!m_updating)
             m_datasetDelay->start();
@@ -606,6 +621,9 @@ void ControlPanel::showState()
                 paceIndex = i;
         m_pace->setCurrentIndex(paceIndex);
         m_epochLimit->setValue(s.epochLimit);
+        const QSignalBlocker b20(m_positiveClass);
+        if (m_positiveClass->count() > 0)
+            m_positiveClass->setCurrentIndex(std::max(0, m_positiveClass->findData(QString::fromStdString(s.positiveClass))));
     }
     m_learningRate->setValue(s.learningRate);
     m_lambda->setValue(s.lambda);
@@ -619,6 +637,23 @@ void ControlPanel::showState()
     updatePruneMode();
     updateDatasetOptions();
     m_updating = false;
+}
+
+void ControlPanel::showPositiveClassChoices(const Dataset& test)
+{
+    // Binary data only: "Automatic (<rule>)", then each class by name. A name the data does
+    // not have (a session of other data) reads as automatic.
+    const bool binary = test.classNames.size() == 2;
+    m_positiveClass->setVisible(binary);
+    m_positiveClassLabel->setVisible(binary);
+    const QSignalBlocker blocker(m_positiveClass);
+    m_positiveClass->clear();
+    if (!binary)
+        return;
+    m_positiveClass->addItem(automaticPositiveClassText(test), QString());
+    for (const std::string& name : test.classNames)
+        m_positiveClass->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    m_positiveClass->setCurrentIndex(std::max(0, m_positiveClass->findData(QString::fromStdString(m_state.positiveClass))));
 }
 
 void ControlPanel::updatePruneMode()
@@ -869,6 +904,8 @@ void ControlPanel::showSnapshot(const Snapshot& snapshot)
     if (snapshot.modelGeneration == m_shownModelGeneration)
         return;
     m_shownModelGeneration = snapshot.modelGeneration;
+    if (snapshot.data)
+        showPositiveClassChoices(snapshot.data->split.test);
     if (snapshot.data && !m_datasetError) {
         const Dataset& train = snapshot.data->split.train;
         const Dataset& test = snapshot.data->split.test;

@@ -79,6 +79,8 @@ signals:
     void epochLimitChanged(int epochs);
     void applyPruningRequested(const ss::PruningSpec& spec);
     void openCsvRequested();
+    // A class name, or empty for automatic (ControlState::positiveClass).
+    void positiveClassChanged(const QString& name);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -101,11 +103,14 @@ private:
     void emitTraining();
     void emitCompression();
     void updatePruneMode();
+    void showPositiveClassChoices(const Dataset& test);
 
     ControlState m_state;
     bool m_updating = false;
 
     QComboBox* m_dataset = nullptr;
+    QComboBox* m_positiveClass = nullptr;
+    QWidget* m_positiveClassLabel = nullptr;
     QSpinBox* m_samples = nullptr;
     QDoubleSpinBox* m_noise = nullptr;
     QSpinBox* m_classes = nullptr;

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "data/IdxReader.h"
+#include "metrics/Metrics.h"
 #include "nn/Network.h"
 
 #include <QDir>
@@ -59,6 +60,35 @@ CompressionSetting ControlState::compression() const
     setting.pruning = pruning();
     setting.precision = precision();
     return setting;
+}
+
+SnapshotPtr withPositiveClass(const SnapshotPtr& snapshot, const std::string& positiveClass)
+{
+    if (!snapshot || positiveClass.empty() || !snapshot->data || !snapshot->evaluation.report.binary)
+        return snapshot;
+    const std::vector<std::string>& names = snapshot->data->split.test.classNames;
+    const auto found = std::find(names.begin(), names.end(), positiveClass);
+    if (names.size() != 2 || found == names.end())
+        return snapshot;
+    const int index = static_cast<int>(found - names.begin());
+    auto chosen = std::make_shared<Snapshot>(*snapshot);
+    choosePositiveClass(chosen->evaluation.report, index, PositiveClassChoice::Rule::Chosen);
+    if (chosen->comparison && chosen->comparison->report.binary)
+        choosePositiveClass(chosen->comparison->report, index, PositiveClassChoice::Rule::Chosen);
+    return chosen;
+}
+
+QString automaticPositiveClassText(const Dataset& test)
+{
+    if (test.classNames.size() != 2)
+        return QStringLiteral("Automatic");
+    std::vector<long> counts(2, 0);
+    for (const int label : test.labels)
+        ++counts[static_cast<std::size_t>(label)];
+    const PositiveClassChoice choice = defaultPositiveClass(test.classNames, counts);
+    return QStringLiteral("Automatic (%1: %2)")
+        .arg(QString::fromStdString(test.classNames[static_cast<std::size_t>(choice.index)]),
+             QString::fromStdString(positiveClassRuleText(choice.rule)));
 }
 
 QStringList precisionLabels()

@@ -38,6 +38,10 @@ struct ControlState {
     int precisionIndex = 0;        // into precisionLabels()
     QuantizationSpec::Granularity granularity = QuantizationSpec::Granularity::PerTensor;
 
+    // Binary datasets: the name of the class the headline and every binary figure call
+    // positive; empty = automatic (metrics/Metrics.h defaultPositiveClass, the core's rule).
+    std::string positiveClass;
+
     double pace = 20.0;            // epochs per second; 0 = as fast as possible
     int epochLimit = 0;            // 0 = until paused
 
@@ -48,6 +52,13 @@ struct ControlState {
     QuantizationSpec precision() const;
     PruningSpec pruning() const;
 };
+
+// The snapshot with the binary reports' positive class set to the class named `positiveClass`
+// (the core chose by its default rule already: an empty or unknown name leaves it so). The
+// copy shares everything but the reports.
+SnapshotPtr withPositiveClass(const SnapshotPtr& snapshot, const std::string& positiveClass);
+// The automatic choice's entry for a binary dataset, e.g. "Automatic (malignant: the minority class)".
+QString automaticPositiveClassText(const Dataset& test);
 
 // The precision slider's stops, from 32-bit float down to binary.
 // The precision control's labels: compress/PrecisionLadder.h (precisionAt, precisionIndexOf).

@@ -211,6 +211,14 @@ QString HeadlineBar::value(const QString& id) const
     return {};
 }
 
+QString HeadlineBar::detail(const QString& id) const
+{
+    for (const Card& card : m_cards)
+        if (card.id == id)
+            return card.detail->text();
+    return {};
+}
+
 void HeadlineBar::showSnapshot(const Snapshot& s)
 {
     const Evaluation& e = s.evaluation;
@@ -218,8 +226,17 @@ void HeadlineBar::showSnapshot(const Snapshot& s)
     const EfficiencyEstimate& dense = e.denseFp32;
     setCard(QStringLiteral("accuracy"), QString::number(e.report.accuracy, 'f', 3),
             QStringLiteral("%1 of %2 right").arg(e.report.confusion.correct()).arg(e.report.confusion.total()));
+    // Two classes: the positive class's precision and recall, as usually quoted, naming the
+    // class (the control panel's choice, else the core's default rule).
+    const std::vector<std::string>* names = s.data ? &s.data->split.test.classNames : nullptr;
+    const bool binary = e.report.binary && names && names->size() == 2 && e.report.positiveClass >= 0
+        && e.report.positiveClass < 2;
     setCard(QStringLiteral("f1"), QString::number(e.report.macro.f1, 'f', 3),
-            QStringLiteral("weighted %1").arg(e.report.weighted.f1, 0, 'f', 3));
+            binary ? QStringLiteral("positive '%1': P %2 \u00b7 R %3")
+                         .arg(QString::fromStdString((*names)[static_cast<std::size_t>(e.report.positiveClass)]))
+                         .arg(e.report.positive.precision, 0, 'f', 3)
+                         .arg(e.report.positive.recall, 0, 'f', 3)
+                   : QStringLiteral("weighted %1").arg(e.report.weighted.f1, 0, 'f', 3));
     setCard(QStringLiteral("sparsity"), formatPercent(e.weights.sparsity),
             QStringLiteral("%1 of %2 weights zero").arg(formatCount(static_cast<double>(e.weights.zeroWeights)),
                                                         formatCount(static_cast<double>(e.weights.weights))));

@@ -17,6 +17,8 @@ public:
     void showSnapshot(const Snapshot& snapshot);
     // The text of one card's value ("accuracy", "f1", "sparsity", ...) for tests.
     QString value(const QString& card) const;
+    // Its detail line (for binary data the F1 card's names the positive class and its scores).
+    QString detail(const QString& card) const;
     // Rows the cards take at the current width (they wrap rather than widen the window).
     int rowCount() const;
     // Caption and number on one line, without the detail line (for short windows).

@@ -174,6 +174,11 @@ TrainingView::TrainingView(QWidget* parent)
     m_trainLoss = addGraph(m_plot, x2, yl, QStringLiteral("train loss"), plotcolors::trainLoss(), 2.0);
     m_testLoss = addGraph(m_plot, x2, yl, QStringLiteral("test loss"), plotcolors::testLoss(), 2.0);
     m_otherTestLoss = addGraph(m_plot, x2, yl, QStringLiteral("other L1 step: test loss"), plotcolors::testLoss(), 1.4, Qt::DashLine);
+    m_trainObjective = addGraph(m_plot, x2, yl, QStringLiteral("train objective (loss + penalty)"), plotcolors::trainLoss().darker(150), 2.0);
+    m_exactObjective = addGraph(m_plot, x2, yl, QStringLiteral("exact optimum (coordinate descent): objective"),
+                                plotcolors::trainLoss().darker(150), 1.6, Qt::DashLine);
+    m_exactSparsity = addGraph(m_plot, x1, y2, QStringLiteral("exact optimum (coordinate descent): sparsity"),
+                               plotcolors::sparsity(), 1.6, Qt::DashDotLine);
 
     m_plot->plotLayout()->setRowStretchFactor(1, 0.01);
     for (int i = 0; i < m_plot->graphCount(); ++i)
@@ -281,7 +286,16 @@ void TrainingView::render(const Snapshot& s)
         setGraphData(m_sparsity, history, &HistoryPoint::sparsity, 100.0);
         setGraphData(m_trainLoss, history, &HistoryPoint::trainLoss);
         setGraphData(m_testLoss, history, &HistoryPoint::testLoss);
+        setGraphData(m_trainObjective, history, &HistoryPoint::trainObjective);
     }
+    // The objective differs from the loss only with a penalty: otherwise one curve would hide the other.
+    const auto& regularization = s.training.regularization;
+    const bool penalised = regularization.l1 > 0 || regularization.l2 > 0;
+    m_trainObjective->setVisible(penalised);
+    if (penalised)
+        m_trainObjective->addToLegend();
+    else
+        m_trainObjective->removeFromLegend();
 
     const bool comparing = s.comparison && s.comparison->history;
     for (QCPGraph* graph : {m_otherAccuracy, m_otherSparsity, m_otherTestLoss}) {
@@ -305,10 +319,32 @@ void TrainingView::render(const Snapshot& s)
     const double span = std::max(1.0, lastEpoch * 1.03);
     m_metricsRect->axis(QCPAxis::atBottom)->setRange(0.0, span);
 
+    // The exact optimum: flat lines across the whole span, named with their values.
+    const ExactReference* exact = s.exactReference.get();
+    const bool exactReady = exact && exact->status == ExactReference::Status::Ready;
+    m_exactNote.clear();
+    if (exact && exact->status == ExactReference::Status::Computing)
+        m_exactNote = QStringLiteral("exact optimum (coordinate descent): computing\u2026");
+    else if (exact && !exactReady && (penalised || !s.model.hidden.empty()) && !exact->note.empty())
+        m_exactNote = QStringLiteral("No exact-optimum line: %1").arg(QString::fromStdString(exact->note));
+    for (QCPGraph* graph : {m_exactObjective, m_exactSparsity}) {
+        graph->setVisible(exactReady);
+        if (exactReady)
+            graph->addToLegend();
+        else
+            graph->removeFromLegend();
+    }
+    if (exactReady) {
+        m_exactObjective->setName(QStringLiteral("exact optimum (coordinate descent): objective %1").arg(exact->objective, 0, 'g', 4));
+        m_exactSparsity->setName(QStringLiteral("exact optimum (coordinate descent): sparsity %1").arg(formatPercent(exact->sparsity)));
+        m_exactObjective->setData({0.0, span}, {exact->objective, exact->objective}, true);
+        m_exactSparsity->setData({0.0, span}, {100.0 * exact->sparsity, 100.0 * exact->sparsity}, true);
+    }
+
     double lossMax = 0.0;
     double lossMin = 1e300;
     for (const auto& p : history)
-        for (double v : {p.trainLoss, p.testLoss})
+        for (double v : {p.trainLoss, p.testLoss, penalised ? p.trainObjective : p.trainLoss})
             if (std::isfinite(v)) {
                 lossMax = std::max(lossMax, v);
                 lossMin = std::min(lossMin, v);
@@ -319,6 +355,10 @@ void TrainingView::render(const Snapshot& s)
                 lossMax = std::max(lossMax, p.testLoss);
                 lossMin = std::min(lossMin, p.testLoss);
             }
+    if (exactReady && std::isfinite(exact->objective)) {
+        lossMax = std::max(lossMax, exact->objective);
+        lossMin = std::min(lossMin, exact->objective);
+    }
     QCPAxis* lossAxis = m_lossRect->axis(QCPAxis::atLeft);
     if (lossAxis->scaleType() == QCPAxis::stLogarithmic)
         lossAxis->setRange(std::max(1e-4, lossMin * 0.8), std::max(lossMax * 1.25, 1e-3));
@@ -329,6 +369,8 @@ void TrainingView::render(const Snapshot& s)
     const QString curves = testCurvesNote(s);
     if (!curves.isEmpty())
         subtitle += QLatin1Char('\n') + curves;
+    if (!m_exactNote.isEmpty())
+        subtitle += QLatin1Char('\n') + m_exactNote;
     m_title->setText(QStringLiteral("%1 \u2014 %2").arg(QString::fromStdString(s.datasetRequest.nameOrPath), subtitle));
 
     rebuildMarkers(s);

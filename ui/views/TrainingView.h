@@ -1,7 +1,9 @@
 #pragma once
 // Training curves: test accuracy, macro-F1 and train accuracy with sparsity on a second
-// axis (top panel), train and test loss (bottom panel), against epochs; dashed lines where
-// a hyper-parameter changed, and the comparison run (the other L1 step) dashed.
+// axis (top panel), train and test loss and, with a penalty, the train objective (bottom
+// panel), against epochs; dashed lines where a hyper-parameter changed, and the comparison run
+// (the other L1 step) dashed. For L1 / elastic-net logistic regression the exact optimum's
+// objective and sparsity are flat dashed reference lines (session/ExactReference.h).
 
 #include "views/View.h"
 
@@ -30,6 +32,11 @@ public:
     QCPAxis* lossAxis() const;
     QCPAxisRect* metricsRect() const { return m_metricsRect; }
     const QList<QCPItemText*>& markerLabels() const { return m_markerTexts; }
+    // The train objective curve, the exact optimum's lines and the note on them (tests).
+    QCPGraph* trainObjectiveGraph() const { return m_trainObjective; }
+    QCPGraph* exactObjectiveGraph() const { return m_exactObjective; }
+    QCPGraph* exactSparsityGraph() const { return m_exactSparsity; }
+    QString exactReferenceNote() const { return m_exactNote; }
 
 protected:
     void render(const Snapshot& snapshot) override;
@@ -53,6 +60,10 @@ private:
     QCPGraph* m_otherAccuracy = nullptr;
     QCPGraph* m_otherSparsity = nullptr;
     QCPGraph* m_otherTestLoss = nullptr;
+    QCPGraph* m_trainObjective = nullptr;
+    QCPGraph* m_exactObjective = nullptr;
+    QCPGraph* m_exactSparsity = nullptr;
+    QString m_exactNote;
     std::shared_ptr<const std::vector<HistoryPoint>> m_historyShown; // the curves were set from it
     const void* m_markersShown = nullptr;
     std::uint64_t m_modelGeneration = ~std::uint64_t{0};

@@ -383,6 +383,13 @@ void MainWindow::connectSignals()
         m_engine->setCompression(setting);
     });
     connect(m_controls, &ControlPanel::comparisonChanged, this, [this](ComparisonKind kind) { m_engine->setComparison(kind); });
+    connect(m_controls, &ControlPanel::positiveClassChanged, this, [this] {
+        // Nothing to recompute: the same snapshot, its binary reports quoting the other class.
+        if (m_received && !m_pending) {
+            m_pending = m_received;
+            applySnapshot();
+        }
+    });
     connect(m_controls, &ControlPanel::paceChanged, this, [this](double pace) { m_engine->setPace(pace); });
     connect(m_controls, &ControlPanel::epochLimitChanged, this, [this](int epochs) { m_engine->setEpochLimit(epochs); });
     connect(m_controls, &ControlPanel::applyPruningRequested, this, [this](const PruningSpec& spec) { m_engine->applyPruning(spec); });
@@ -536,8 +543,9 @@ void MainWindow::applySnapshot()
 {
     if (!m_pending)
         return;
-    m_shown = std::move(m_pending);
+    m_received = std::move(m_pending);
     m_pending.reset();
+    m_shown = withPositiveClass(m_received, m_controls->state().positiveClass);
     const Snapshot& s = *m_shown;
     m_activeDataset = s.datasetRequest;
 

@@ -186,7 +186,8 @@ private:
     QProgressBar* m_busy = nullptr;
 
     SnapshotPtr m_pending;        // newest received, not yet shown
-    SnapshotPtr m_shown;
+    SnapshotPtr m_shown;          // m_received with the positive class chosen in the panel
+    SnapshotPtr m_received;       // as the engine sent it
     std::uint64_t m_newestGeneration = 0;
     Throttle* m_applyThrottle = nullptr; // caps view updates at ~30 per second
     QList<QPointer<View>> m_renderQueue; // views still to draw the shown snapshot

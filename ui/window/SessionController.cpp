@@ -130,6 +130,8 @@ ControlState controlStateFromSession(const Session& session, const DatasetReques
     state.l1Mode = r.l1Mode;
     state.dropout = r.dropout;
     state.compare = comparisonFromId(appValue<std::string>(app, "compare", "none"));
+    // Sessions saved before the choice existed have none: automatic.
+    state.positiveClass = appValue<std::string>(app, "positive_class", "");
     state.pace = std::max(0.0, appValue(app, "pace", state.pace));
     state.epochLimit = std::max(0, appValue(app, "epoch_limit", 0));
 
@@ -342,6 +344,7 @@ std::optional<Session> SessionController::capture(QString* error) const
                    {"pace", controls.pace},
                    {"epoch_limit", controls.epochLimit},
                    {"compare", nameOf(controls.compare)},
+                   {"positive_class", controls.positiveClass},
                    {"alpha", controls.alpha},
                    {"presentation", presentationMode()}};
     if (const auto* efficiency = qobject_cast<const EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
