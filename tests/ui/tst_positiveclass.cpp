@@ -10,6 +10,7 @@
 #include "window/SessionController.h"
 
 #include <QComboBox>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -129,6 +130,32 @@ private slots:
         const QString detail = window.headline()->detail(QStringLiteral("f1"));
         QVERIFY2(detail.contains(QString::fromStdString(names[static_cast<std::size_t>(other)])), qPrintable(detail));
         QVERIFY2(detail.contains(scores(chosen->evaluation.report.perClass[static_cast<std::size_t>(other)])), qPrintable(detail));
+    }
+
+    void theChoiceDoesNotWidenThePanel()
+    {
+        // Its "Automatic (<class>: <rule>)" entry, sized to its text, pushed the panel's
+        // fields past the scroll area's right edge (which has no horizontal scroll bar).
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        window.resize(1500, 950);
+        // Shown after its entries exist, as the screenshot command shows it: a combo box
+        // sizes itself to its entries when first shown.
+        QVERIFY(window.applyPreset(QStringLiteral("lasso"))); // breast cancer: two classes
+        QVERIFY(trainAndWait(window, 1, 60000));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* combo = window.controls()->findChild<QComboBox*>(QStringLiteral("positiveClass"));
+        QVERIFY(combo && combo->isVisible());
+        QScrollArea* scroll = nullptr;
+        for (QWidget* w = window.controls()->parentWidget(); w && !scroll; w = w->parentWidget())
+            scroll = qobject_cast<QScrollArea*>(w);
+        QVERIFY(scroll);
+        QVERIFY2(window.controls()->minimumSizeHint().width() <= scroll->viewport()->width(),
+                 qPrintable(QStringLiteral("panel needs %1 px, its viewport has %2")
+                                .arg(window.controls()->minimumSizeHint().width())
+                                .arg(scroll->viewport()->width())));
+        const QRect comboArea(combo->mapTo(scroll->viewport(), QPoint(0, 0)), combo->size());
+        QVERIFY2(comboArea.right() < scroll->viewport()->width(), "the combo runs past the viewport");
     }
 
     void restoredFromTheSession()

@@ -219,6 +219,10 @@ QWidget* ControlPanel::buildDatasetGroup()
                           "metric (accuracy, F1, confusion matrix) is measured on these samples only."));
     m_positiveClass = new QComboBox;
     m_positiveClass->setObjectName(QStringLiteral("positiveClass"));
+    // Its entries quote the rule ("Automatic (malignant: the minority class)"): sized to them,
+    // it would widen the whole panel past its scroll area.
+    m_positiveClass->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_positiveClass->setMinimumContentsLength(10);
     addRow(grid, QStringLiteral("Positive class"), m_positiveClass,
            QStringLiteral("Two classes only: the class whose precision, recall and F1 the headline and every binary "
                           "figure quote. Automatic: a class named 1, true, yes, positive, \u6b63 or \u9633\u6027, "
