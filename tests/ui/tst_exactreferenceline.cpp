@@ -104,6 +104,12 @@ private slots:
         QVERIFY(!view.exactSparsityGraph()->visible());
         QVERIFY(!view.plots().front()->legend->hasItemWithPlottable(view.exactObjectiveGraph()));
         QVERIFY(view.exactReferenceNote().contains(QStringLiteral("hidden layers")));
+        // Said in the plot's tooltip, not as a second title line that squeezes the curves.
+        QCOMPARE(view.plots().front()->toolTip(), view.exactReferenceNote());
+        for (QCustomPlot* plot : view.plots())
+            for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+                if (const auto* text = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
+                    QVERIFY2(!text->text().contains(view.exactReferenceNote()), qPrintable(text->text()));
     }
 };
 

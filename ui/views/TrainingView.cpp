@@ -369,8 +369,13 @@ void TrainingView::render(const Snapshot& s)
     const QString curves = testCurvesNote(s);
     if (!curves.isEmpty())
         subtitle += QLatin1Char('\n') + curves;
-    if (!m_exactNote.isEmpty())
+    // A network with hidden layers never has the line: its reason goes in the plot's tooltip,
+    // so that the title keeps its one line (in Presentation mode a second one left the curves
+    // no room). For logistic regression, where a student may look for the line, it is shown.
+    const bool noteInTitle = !m_exactNote.isEmpty() && s.model.hidden.empty();
+    if (noteInTitle)
         subtitle += QLatin1Char('\n') + m_exactNote;
+    m_plot->setToolTip(noteInTitle ? QString() : m_exactNote);
     m_title->setText(QStringLiteral("%1 \u2014 %2").arg(QString::fromStdString(s.datasetRequest.nameOrPath), subtitle));
 
     rebuildMarkers(s);
