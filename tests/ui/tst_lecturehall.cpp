@@ -25,6 +25,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QWheelEvent>
 #include <QtTest>
@@ -592,6 +593,24 @@ private slots:
         QTRY_VERIFY(!edit->hasFocus());
         QVERIFY(waitUntilSettled(window, kTimeout));
         QCOMPARE(window.shownSnapshot()->trained->architecture().hidden, std::vector<int>{8});
+    }
+
+    void greyedClassesFieldShowsTheDatasOwnCount()
+    {
+        // Two moons (no class setting) used to show the last generator's 3, greyed.
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        window.show();
+        QVERIFY(window.applyPreset(QStringLiteral("l1-vs-l2")));
+        QVERIFY(trainAndWait(window, 1, 60000));
+        auto* classes = window.controls()->findChild<QSpinBox*>(QStringLiteral("classes"));
+        QVERIFY(classes);
+        QVERIFY(!classes->isEnabled());
+        QCOMPARE(classes->value(), window.shownSnapshot()->data->split.test.classCount());
+        QCOMPARE(classes->value(), 2);
+        QVERIFY(window.applyPreset(QStringLiteral("lasso"))); // breast cancer, a table
+        QVERIFY(trainAndWait(window, 1, 60000));
+        QVERIFY(!classes->isEnabled());
+        QCOMPARE(classes->value(), 2);
     }
 };
 

@@ -202,6 +202,7 @@ QWidget* ControlPanel::buildDatasetGroup()
            QStringLiteral("How much random scatter the generator adds to each point (its noise level; "
                           "0 = clean shapes, larger = classes overlap)."));
     m_classes = new QSpinBox;
+    m_classes->setObjectName(QStringLiteral("classes"));
     m_classes->setRange(2, 10);
     addRow(grid, QStringLiteral("Classes"), m_classes,
            QStringLiteral("Number of classes (Gaussian blobs and the spiral only)."));
@@ -694,6 +695,13 @@ void ControlPanel::updateDatasetOptions()
         }
     }
     m_classes->setEnabled(hasClasses);
+    if (hasClasses) {
+        // Back from showing a loaded dataset's own count: the setting again.
+        const QSignalBlocker block(m_classes);
+        m_classes->setRange(2, 10);
+        if (m_state.dataset.classes > 0)
+            m_classes->setValue(std::clamp(m_state.dataset.classes, 2, 10));
+    }
     if (generator)
         m_noise->setToolTip(QStringLiteral("Noise: the %1 (0 = clean).")
                                 .arg(QString::fromStdString(generatorNoiseMeaning(key.toStdString()))));
@@ -748,7 +756,8 @@ void ControlPanel::onDatasetOptionsEdited()
     const bool generator = isGenerator(key);
     request.samples = generator ? m_samples->value() : 0;
     request.noise = generator ? m_noise->value() : -1.0;
-    request.classes = m_classes->value();
+    // A greyed Classes field shows the loaded data's count, not a setting.
+    request.classes = m_classes->isEnabled() ? m_classes->value() : m_state.dataset.classes;
     request.seed = static_cast<std::uint64_t>(m_dataSeed->value());
     request.testFraction = m_testFraction->value();
     showDatasetMessage(QStringLiteral("Loading %1\u2026").arg(datasetTitle(key)), false);
@@ -908,8 +917,17 @@ void ControlPanel::showSnapshot(const Snapshot& snapshot)
     if (snapshot.modelGeneration == m_shownModelGeneration)
         return;
     m_shownModelGeneration = snapshot.modelGeneration;
-    if (snapshot.data)
+    if (snapshot.data) {
         showPositiveClassChoices(snapshot.data->split.test);
+        if (!m_classes->isEnabled()) {
+            // Data whose class count is not a setting (two moons, a table, a CSV) shows its
+            // own count in the greyed field, not the last generator's.
+            const QSignalBlocker block(m_classes);
+            const int count = snapshot.data->split.test.classCount();
+            m_classes->setRange(std::min(2, count), std::max(10, count));
+            m_classes->setValue(count);
+        }
+    }
     if (snapshot.data && !m_datasetError) {
         const Dataset& train = snapshot.data->split.train;
         const Dataset& test = snapshot.data->split.test;
