@@ -3,6 +3,7 @@
 // them, saying why, for a network with hidden layers.
 #include "views/TrainingView.h"
 
+#include "TrainedSnapshot.h"
 #include "session/LiveExperiment.h"
 
 #include <qcustomplot.h>
@@ -13,48 +14,13 @@ using namespace ss;
 
 namespace {
 
-class Collector : public LiveExperimentEvents {
-public:
-    void snapshotReady(SnapshotPtr snapshot) override { latest = std::move(snapshot); }
-    void problem(LiveProblem, const std::string& title, const std::string& message) override
-    {
-        problems += QString::fromStdString(title + ": " + message);
-    }
-    void busy(const std::string&) override {}
-    void restoreFinished(std::uint64_t, bool, const std::string&) override {}
-    SnapshotPtr latest;
-    QStringList problems;
-};
-
-// Loads breast cancer with the model and an L1 penalty, trains a few epochs, then does the
-// idle work (as the app's engine does while paused) until the exact reference has arrived.
+// Breast cancer with the model and an L1 penalty, a few epochs, then the idle work until the
+// exact reference has arrived.
 SnapshotPtr trainedSnapshot(const std::vector<int>& hidden)
 {
-    Collector events;
-    SteadyLiveClock clock;
-    LiveExperiment experiment(events, clock);
-    LiveCommands commands;
-    commands.any = true;
-    commands.generation = 1;
-    DatasetRequest data;
-    data.nameOrPath = "breast-cancer";
-    commands.dataset = data;
-    ModelSpec model;
-    model.hidden = hidden;
-    commands.model = model;
     TrainingConfig training;
     training.regularization.l1 = 0.01;
-    commands.training = training;
-    commands.epochLimit = 3;
-    commands.running = true;
-    experiment.process(commands);
-    for (int i = 0; i < 100000 && experiment.wantsTraining(); ++i)
-        experiment.trainSlice();
-    for (int i = 0; i < 400 && experiment.hasIdleWork(); ++i)
-        experiment.doIdleWork();
-    if (!events.problems.isEmpty())
-        qWarning() << events.problems;
-    return events.latest;
+    return testing::trainedSnapshot("breast-cancer", hidden, training, 3, true);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "controls/ControlPanel.h"
 #include "controls/HeadlineBar.h"
 
+#include "TrainedSnapshot.h"
 #include "session/LiveExperiment.h"
 #include "automation/WindowAutomation.h"
 #include "window/MainWindow.h"
@@ -18,36 +19,9 @@ using namespace ss;
 
 namespace {
 
-class Collector : public LiveExperimentEvents {
-public:
-    void snapshotReady(SnapshotPtr snapshot) override { latest = std::move(snapshot); }
-    void problem(LiveProblem, const std::string&, const std::string&) override {}
-    void busy(const std::string&) override {}
-    void restoreFinished(std::uint64_t, bool, const std::string&) override {}
-    SnapshotPtr latest;
-};
-
 SnapshotPtr trainedOn(const std::string& dataset)
 {
-    Collector events;
-    SteadyLiveClock clock;
-    LiveExperiment experiment(events, clock);
-    LiveCommands commands;
-    commands.any = true;
-    commands.generation = 1;
-    DatasetRequest data;
-    data.nameOrPath = dataset;
-    commands.dataset = data;
-    ModelSpec model;
-    model.hidden = {};
-    commands.model = model;
-    commands.training = TrainingConfig{};
-    commands.epochLimit = 2;
-    commands.running = true;
-    experiment.process(commands);
-    for (int i = 0; i < 100000 && experiment.wantsTraining(); ++i)
-        experiment.trainSlice();
-    return events.latest;
+    return testing::trainedSnapshot(dataset, {}, TrainingConfig{}, 2, false);
 }
 
 QString scores(const ClassScores& scores)
