@@ -143,7 +143,7 @@ private slots:
                                  qPrintable(QStringLiteral("%1: '%2' is %3 px in %4").arg(name, line)
                                                 .arg(metrics.horizontalAdvance(line)).arg(title->outerRect().width())));
                     // Its lines are all inside the height the layout gave it.
-                    QVERIFY2(metrics.height() * lines.size() <= title->outerRect().height(), qPrintable(name));
+                    QVERIFY2(metrics.height() * lines.size() <= title->outerRect().height(), qPrintable(name + QStringLiteral(" %1: %2 lines of %3 in %4").arg(title->text()).arg(lines.size()).arg(metrics.height()).arg(title->outerRect().height())));
                 }
             }
         }
@@ -158,6 +158,66 @@ private slots:
         QTest::qWait(50);
         for (const QString& id : window.viewIds())
             QVERIFY2(window.view(id)->height() >= tile.height() - 1, qPrintable(id));
+    }
+
+    void tiledLegendAndBarLabelsDoNotOverlap()
+    {
+        // L1 vs L2 has ten training curves: in a tile their full names stood in one column
+        // whose rows the layout squeezed onto each other, and the efficiency panels' "dense
+        // fp32" and "as shown" labels ran into each other four panels abreast.
+        MainWindow window(noSettings());
+        window.setTiled(true);
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(window.applyPreset(QStringLiteral("l1-vs-l2")));
+        QVERIFY(trainAndWait(window, 2, kTimeout));
+        renderView(window, QStringLiteral("window"), QSize(1600, 1000));
+        const auto overlapping = [](const QList<QRect>& boxes) {
+            for (int i = 0; i < boxes.size(); ++i)
+                for (int j = i + 1; j < boxes.size(); ++j)
+                    if (boxes[i].intersects(boxes[j]))
+                        return QStringLiteral("%1 and %2").arg(i).arg(j);
+            return QString();
+        };
+
+        QCustomPlot* training = window.view(QStringLiteral("training"))->plots().front();
+        replotTwice(training);
+        QCPLegend* legend = training->legend;
+        QVERIFY(legend->itemCount() >= 9);
+        QList<QRect> entries;
+        for (int i = 0; i < legend->itemCount(); ++i) {
+            QCPAbstractLegendItem* item = legend->item(i);
+            if (!item)
+                continue; // an empty cell of the last row
+            // The text the entry needs is inside the box the layout gave it.
+            QVERIFY2(item->outerRect().height() >= item->minimumOuterSizeHint().height()
+                         && item->outerRect().width() >= item->minimumOuterSizeHint().width() - 1,
+                     qPrintable(QStringLiteral("entry %1: %2x%3 for %4x%5").arg(i).arg(item->outerRect().width())
+                                    .arg(item->outerRect().height()).arg(item->minimumOuterSizeHint().width())
+                                    .arg(item->minimumOuterSizeHint().height())));
+            entries << item->outerRect();
+        }
+        QVERIFY2(overlapping(entries).isEmpty(), qPrintable(overlapping(entries)));
+        QVERIFY2(legend->rowCount() <= 5, qPrintable(QString::number(legend->rowCount())));
+        // The curves keep their full names for exports: only the entries read the short form.
+        QVERIFY(training->graph(0)->name().contains(QStringLiteral("accuracy")));
+
+        QCustomPlot* efficiency = window.view(QStringLiteral("efficiency"))->plots().front();
+        replotTwice(efficiency);
+        for (QCPAxisRect* rect : efficiency->axisRects()) {
+            QCPAxis* x = rect->axis(QCPAxis::atBottom);
+            auto* ticker = dynamic_cast<QCPAxisTickerText*>(x->ticker().data());
+            QVERIFY(ticker);
+            const QFontMetrics metrics(x->tickLabelFont());
+            QList<QRect> labels;
+            for (double tick : {0.0, 1.0}) {
+                const QString text = ticker->ticks().value(tick);
+                const QRect size = metrics.boundingRect(QRect(), 0, text);
+                const int centre = qRound(x->coordToPixel(tick));
+                labels << QRect(centre - size.width() / 2, 0, size.width(), size.height());
+            }
+            QVERIFY2(overlapping(labels).isEmpty(), qPrintable(QStringLiteral("bar labels %1 px apart").arg(labels[1].left() - labels[0].right())));
+        }
     }
 
     void markerLabelsStayInsideThePlot()

@@ -60,6 +60,9 @@ QString ratio(double dense, double current)
                     : QStringLiteral("%1\u00d7 more").arg(1.0 / r, 0, 'f', 2);
 }
 
+// A panel's two bars with their labels need about this many text lines of width.
+constexpr int kPanelMinWidthLines = 10;
+
 } // namespace
 
 EfficiencyView::EfficiencyView(QWidget* parent)
@@ -103,15 +106,28 @@ EfficiencyView::EfficiencyView(QWidget* parent)
     m_title = new WrappingTitle(m_plot, QStringLiteral("The dense fp32 baseline vs the model as shown (one inference)"), plotFont(1, true));
     m_title->setTextColor(plotcolors::text());
     m_plot->plotLayout()->addElement(0, 0, m_title);
-    auto* grid = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(1, 0, grid);
+    m_panelGrid = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(1, 0, m_panelGrid);
     m_plot->plotLayout()->setRowStretchFactor(0, 0.01);
-    grid->setColumnSpacing(14);
+    m_panelGrid->setColumnSpacing(14);
     const QStringList titles = {QStringLiteral("non-zero params"), QStringLiteral("storage"), QStringLiteral("MACs"),
                                 QStringLiteral("energy")};
     for (int i = 0; i < titles.size(); ++i)
-        m_panels.push_back(makePanel(grid, i, titles[i]));
-    grid->setRowStretchFactor(0, 0.01);
+        m_panels.push_back(makePanel(m_panelGrid, i, titles[i]));
+    m_panelGrid->setRowStretchFactor(0, 0.01);
+    // Where the chart is laid out: four panels in a row, or two rows of two where a row of four
+    // would put the "dense fp32" and "as shown" labels of a panel on top of each other (a tile).
+    connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+        const int columns = m_plot->viewport().width() >= 4 * kPanelMinWidthLines * fontMetrics().height() ? 4 : 2;
+        if (m_panelGrid->columnCount() != columns) {
+            arrangePanels(columns);
+            // Two rows of panels need the height that a row of four left to the numbers.
+            auto* chartAndNumbers = static_cast<QSplitter*>(m_plot->parentWidget());
+            const int total = chartAndNumbers->height();
+            chartAndNumbers->setSizes(columns == 4 ? QList<int>{total * 3 / 5, total * 2 / 5} : QList<int>{total * 2 / 3, total / 3});
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+    });
 
     // The baseline every ratio is taken against is the dense fp32 model of this architecture
     // (every weight stored and multiplied); the trained model's own zeros (from L1 or
@@ -187,6 +203,23 @@ EfficiencyView::Panel EfficiencyView::makePanel(QCPLayoutGrid* grid, int column,
         (*text)->setPadding(QMargins(0, 0, 0, 3));
     }
     return panel;
+}
+
+void EfficiencyView::arrangePanels(int columns)
+{
+    for (const Panel& panel : m_panels) {
+        m_panelGrid->take(panel.title);
+        m_panelGrid->take(panel.rect);
+    }
+    m_panelGrid->simplify();
+    for (int i = 0; i < m_panels.size(); ++i) {
+        const int row = 2 * (i / columns);
+        m_panelGrid->addElement(row, i % columns, m_panels[i].title);
+        m_panelGrid->addElement(row + 1, i % columns, m_panels[i].rect);
+    }
+    for (int row = 0; row < m_panelGrid->rowCount(); ++row)
+        m_panelGrid->setRowStretchFactor(row, row % 2 == 0 ? 0.01 : 1.0);
+    m_panelGrid->setRowSpacing(columns == 4 ? 0 : 6);
 }
 
 void EfficiencyView::setPanel(Panel& panel, double dense, double current, const QString& denseText, const QString& currentText)

@@ -48,6 +48,8 @@ private:
         QCPTextElement* title = nullptr;
     };
     Panel makePanel(QCPLayoutGrid* grid, int column, const QString& title);
+    // The four panels in `columns` columns (4: one row; 2: two rows).
+    void arrangePanels(int columns);
     void setPanel(Panel& panel, double dense, double current, const QString& denseText, const QString& currentText);
     void onTableEdited();
 
@@ -58,6 +60,7 @@ private:
     QPushButton* m_resetEnergy;
     QTextBrowser* m_assumptions;
     QCPTextElement* m_title = nullptr;
+    QCPLayoutGrid* m_panelGrid = nullptr;
     QList<Panel> m_panels;
     bool m_filling = false;
     EnergyTable m_table;

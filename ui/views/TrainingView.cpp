@@ -12,6 +12,25 @@
 
 namespace ss {
 
+QString compactCurveName(const QString& name)
+{
+    // Longest first: "exact optimum (coordinate descent): objective 0.21" -> "exact: objective 0.21".
+    static const std::pair<QString, QString> shorter[] = {
+        {QStringLiteral("exact optimum (coordinate descent)"), QStringLiteral("exact")},
+        {QStringLiteral("train objective (loss + penalty)"), QStringLiteral("objective")},
+        {QStringLiteral("sparsity (right axis)"), QStringLiteral("sparsity (right)")},
+        {QStringLiteral(", same \u03bb:"), QStringLiteral(":")},
+        {QStringLiteral("other L1 step:"), QStringLiteral("other step:")},
+        {QStringLiteral("test accuracy"), QStringLiteral("test acc.")},
+        {QStringLiteral("train accuracy"), QStringLiteral("train acc.")},
+        {QStringLiteral("test macro-F1"), QStringLiteral("macro-F1")},
+    };
+    QString compact = name;
+    for (const auto& [from, to] : shorter)
+        compact.replace(from, to);
+    return compact;
+}
+
 namespace {
 
 QCPGraph* addGraph(QCustomPlot* plot, QCPAxis* x, QCPAxis* y, const QString& name, const QColor& color,
@@ -26,6 +45,51 @@ QCPGraph* addGraph(QCustomPlot* plot, QCPAxis* x, QCPAxis* y, const QString& nam
     graph->setAdaptiveSampling(true);
     return graph;
 }
+
+// A legend entry that can read its curve's name in a shorter form (TrainingView::fitToRects
+// switches the whole legend when the full names would take more than three rows); the curve
+// keeps its full name for exports and tooltips.
+class TrainingLegendItem : public QCPPlottableLegendItem {
+public:
+    TrainingLegendItem(QCPLegend* legend, QCPAbstractPlottable* plottable, const bool* compact)
+        : QCPPlottableLegendItem(legend, plottable)
+        , m_compact(compact)
+    {
+    }
+
+    QString text() const { return *m_compact ? compactCurveName(mPlottable->name()) : mPlottable->name(); }
+
+protected:
+    void draw(QCPPainter* painter) override
+    {
+        painter->setFont(getFont());
+        painter->setPen(QPen(getTextColor()));
+        const QSize iconSize = mParentLegend->iconSize();
+        const QString label = text();
+        const QRect textRect = painter->fontMetrics().boundingRect(0, 0, 0, iconSize.height(), Qt::TextDontClip, label);
+        const int textHeight = std::max(textRect.height(), iconSize.height());
+        painter->drawText(mRect.x() + iconSize.width() + mParentLegend->iconTextPadding(), mRect.y(), textRect.width(),
+                          textHeight, Qt::TextDontClip, label);
+        // The view's curves are lines without fill or scatter marks: the icon is a stroke of the pen.
+        const QRect iconRect(mRect.topLeft(), iconSize);
+        painter->save();
+        painter->setClipRect(iconRect, Qt::IntersectClip);
+        painter->setPen(mPlottable->pen());
+        painter->drawLine(QLineF(iconRect.left(), iconRect.center().y() + 0.5, iconRect.right() + 1, iconRect.center().y() + 0.5));
+        painter->restore();
+    }
+
+    QSize minimumOuterSizeHint() const override
+    {
+        const QSize iconSize = mParentLegend->iconSize();
+        const QRect textRect = QFontMetrics(getFont()).boundingRect(0, 0, 0, iconSize.height(), Qt::TextDontClip, text());
+        return {iconSize.width() + mParentLegend->iconTextPadding() + textRect.width() + mMargins.left() + mMargins.right(),
+                std::max(textRect.height(), iconSize.height()) + mMargins.top() + mMargins.bottom()};
+    }
+
+private:
+    const bool* m_compact;
+};
 
 void setGraphData(QCPGraph* graph, const std::vector<HistoryPoint>& history, double HistoryPoint::*field,
                   double scale = 1.0)
@@ -184,7 +248,7 @@ TrainingView::TrainingView(QWidget* parent)
     for (int i = 0; i < m_plot->graphCount(); ++i)
         m_plot->graph(i)->removeFromLegend();
     for (QCPGraph* graph : {m_testAccuracy, m_f1, m_trainAccuracy, m_sparsity, m_trainLoss, m_testLoss})
-        graph->addToLegend();
+        showInLegend(graph, true);
     m_plot->plotLayout()->setRowSpacing(2);
 
     connect(m_logLoss, &QCheckBox::toggled, this, [this](bool on) {
@@ -205,6 +269,15 @@ TrainingView::TrainingView(QWidget* parent)
     connect(m_plot, &QCustomPlot::afterLayout, this, &TrainingView::fitToRects);
 }
 
+void TrainingView::showInLegend(QCPGraph* graph, bool shown)
+{
+    QCPLegend* legend = m_plot->legend;
+    if (!shown)
+        graph->removeFromLegend();
+    else if (!legend->hasItemWithPlottable(graph))
+        legend->addItem(new TrainingLegendItem(legend, graph, &m_compactLegend));
+}
+
 void TrainingView::fitToRects()
 {
     // As many loss labels as the short loss rect holds without their text touching.
@@ -220,16 +293,28 @@ void TrainingView::fitToRects()
             m_plot->replot(QCustomPlot::rpQueuedReplot);
         }
     }
-    // As many legend columns as the plot's width holds (three at most).
+    // As many legend columns as the plot's width holds (four at most), with the curves' full
+    // names while they fit in three rows, else the short ones: a 10-curve legend in one column
+    // of full names took the curves' room in a tile and in Presentation mode at 1280x720.
     QCPLegend* legend = m_plot->legend;
-    const QFontMetrics legendMetrics(legend->font());
-    int widest = 1;
-    for (int i = 0; i < legend->itemCount(); ++i)
-        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i)))
-            widest = std::max(widest, legendMetrics.horizontalAdvance(item->plottable()->name()) + legend->iconSize().width()
-                                          + legend->iconTextPadding() + legend->columnSpacing() + 8);
-    const int columns = std::clamp(m_plot->viewport().width() / widest, 1, 3);
-    if (legend->wrap() != columns) {
+    const int itemCount = legend->itemCount();
+    const auto layoutFor = [&](bool compact) {
+        const QFontMetrics legendMetrics(legend->font());
+        int widest = 1;
+        for (int i = 0; i < itemCount; ++i)
+            if (auto* item = dynamic_cast<TrainingLegendItem*>(legend->item(i))) {
+                const QString name = compact ? compactCurveName(item->plottable()->name()) : item->plottable()->name();
+                widest = std::max(widest, legendMetrics.horizontalAdvance(name) + legend->iconSize().width()
+                                              + legend->iconTextPadding() + legend->columnSpacing() + 8);
+            }
+        const int columns = std::clamp(m_plot->viewport().width() / widest, 1, 4);
+        return std::pair{columns, (itemCount + columns - 1) / columns};
+    };
+    const auto full = layoutFor(false);
+    const bool compact = full.second > 3 && layoutFor(true).second < full.second;
+    const int columns = compact ? layoutFor(true).first : full.first;
+    if (legend->wrap() != columns || m_compactLegend != compact) {
+        m_compactLegend = compact;
         legend->setWrap(columns);
         legend->setFillOrder(legend->fillOrder(), true); // re-places the items in the new columns
         m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -292,18 +377,12 @@ void TrainingView::render(const Snapshot& s)
     const auto& regularization = s.training.regularization;
     const bool penalised = regularization.l1 > 0 || regularization.l2 > 0;
     m_trainObjective->setVisible(penalised);
-    if (penalised)
-        m_trainObjective->addToLegend();
-    else
-        m_trainObjective->removeFromLegend();
+    showInLegend(m_trainObjective, penalised);
 
     const bool comparing = s.comparison && s.comparison->history;
     for (QCPGraph* graph : {m_otherAccuracy, m_otherSparsity, m_otherTestLoss}) {
         graph->setVisible(comparing);
-        if (comparing)
-            graph->addToLegend();
-        else
-            graph->removeFromLegend();
+        showInLegend(graph, comparing);
     }
     if (comparing) {
         const QString other = QString::fromStdString(s.comparison->label);
@@ -329,10 +408,7 @@ void TrainingView::render(const Snapshot& s)
         m_exactNote = QStringLiteral("No exact-optimum line: %1").arg(QString::fromStdString(exact->note));
     for (QCPGraph* graph : {m_exactObjective, m_exactSparsity}) {
         graph->setVisible(exactReady);
-        if (exactReady)
-            graph->addToLegend();
-        else
-            graph->removeFromLegend();
+        showInLegend(graph, exactReady);
     }
     if (exactReady) {
         m_exactObjective->setName(QStringLiteral("exact optimum (coordinate descent): objective %1").arg(exact->objective, 0, 'g', 4));

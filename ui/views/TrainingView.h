@@ -18,6 +18,9 @@ class QCustomPlot;
 
 namespace ss {
 
+// A curve's name as a short legend entry reads it: "test acc.", "L2: sparsity", "exact: objective 0.21".
+QString compactCurveName(const QString& name);
+
 class TrainingView : public View {
     Q_OBJECT
 public:
@@ -45,6 +48,8 @@ private:
     void rebuildMarkers(const Snapshot& snapshot);
     // After each layout: the loss axis's label count and the markers' label sides.
     void fitToRects();
+    // Adds the curve's entry (one that can read its short name) or removes it.
+    void showInLegend(QCPGraph* graph, bool shown);
 
     QCustomPlot* m_plot;
     QCheckBox* m_logLoss;
@@ -64,6 +69,7 @@ private:
     QCPGraph* m_exactObjective = nullptr;
     QCPGraph* m_exactSparsity = nullptr;
     QString m_exactNote;
+    bool m_compactLegend = false; // the legend reads compactCurveName()s
     std::shared_ptr<const std::vector<HistoryPoint>> m_historyShown; // the curves were set from it
     const void* m_markersShown = nullptr;
     std::uint64_t m_modelGeneration = ~std::uint64_t{0};
