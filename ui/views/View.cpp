@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace ss {
 
@@ -27,7 +28,7 @@ void View::setSnapshot(const SnapshotPtr& snapshot)
     m_dirty = true;
     if (!isVisible())
         return;
-    m_redraw->setIntervalMs(minimumRenderIntervalMs());
+    m_redraw->setIntervalMs(redrawIntervalMs());
     m_redraw->request();
 }
 
@@ -48,7 +49,19 @@ void View::draw()
     if (currentPlotTheme() != PlotTheme::Screen)
         for (QCustomPlot* plot : plots())
             applyPlotTheme(plot, currentPlotTheme());
-    m_slowestMs = std::max(m_slowestMs, static_cast<double>(clock.nsecsElapsed()) / 1e6);
+    m_lastRenderMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    m_slowestMs = std::max(m_slowestMs, m_lastRenderMs);
+}
+
+int View::redrawIntervalMs() const
+{
+    if (!costlyToDraw())
+        return 0;
+    double cost = m_lastRenderMs;
+    for (QCustomPlot* plot : plots())
+        cost += plot->replotTime(false);
+    constexpr double kLongestIntervalMs = 250;
+    return static_cast<int>(std::ceil(std::min(2.0 * cost, kLongestIntervalMs)));
 }
 
 void View::layOutPlotWithSwitches(QCustomPlot* plot, const QList<QWidget*>& switches)

@@ -42,9 +42,11 @@ public:
 
 protected:
     virtual void render(const Snapshot& snapshot) = 0;
-    // Views that are costly to draw (large heatmaps) redraw at most this often while a
-    // run streams snapshots; the newest snapshot is always drawn in the end.
-    virtual int minimumRenderIntervalMs() const { return 0; }
+    // A view that is costly to draw (large heatmaps) redraws, while a run streams snapshots,
+    // at most once per twice its last draw's cost (render and replot): it then takes at most a
+    // third of the GUI thread, and the newest snapshot shows within that interval (a fixed
+    // 250 ms made the weights view trail the others by 200 ms after a drag).
+    virtual bool costlyToDraw() const { return false; }
     // The view's layout for one plot: a bar of switches on the right above it.
     void layOutPlotWithSwitches(QCustomPlot* plot, const QList<QWidget*>& switches);
     void showEvent(QShowEvent* event) override;
@@ -56,12 +58,14 @@ protected:
 
 private:
     void draw();
+    int redrawIntervalMs() const;
 
     SnapshotPtr m_snapshot;
     bool m_dirty = false;
     bool m_inTile = false;
     long m_renders = 0;
     double m_slowestMs = 0;
+    double m_lastRenderMs = 0;
     Throttle* m_redraw;
 };
 

@@ -60,7 +60,7 @@ protected:
     void render(const Snapshot& snapshot) override;
     // A short tile: the histogram alone, the layer heatmap and images hidden.
     void fitPanelsToWidth() override;
-    int minimumRenderIntervalMs() const override { return m_largeModel ? 250 : 0; }
+    bool costlyToDraw() const override { return m_largeModel; }
 
 private:
     // The histogram's counts of one trained network (and of the comparison run's, in the
