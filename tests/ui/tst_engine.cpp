@@ -78,6 +78,13 @@ ModelSpec mlp(std::vector<int> hidden)
     return model;
 }
 
+// Loads the moons into a network with these hidden layers; true once its snapshot is in.
+bool loadMoons(Engine& engine, Listener& listener, std::vector<int> hidden)
+{
+    engine.setDataset(moons(), mlp(std::move(hidden)));
+    return listener.settle(engine);
+}
+
 bool sameWeights(const Network& a, const Network& b)
 {
     if (a.layers().size() != b.layers().size())
@@ -99,8 +106,7 @@ private slots:
         Engine engine;
         Listener listener(engine);
         engine.setTraining(adam(0.01, 16));
-        engine.setDataset(moons(), mlp({8, 8}));
-        QVERIFY(listener.settle(engine));
+        QVERIFY(loadMoons(engine, listener, {8, 8}));
         const Snapshot& s = *listener.latest;
         QCOMPARE(s.steps, 0L);
         QCOMPARE(s.data->split.train.sampleCount() + s.data->split.test.sampleCount(), 300);
@@ -116,8 +122,7 @@ private slots:
     {
         Engine engine;
         Listener listener(engine);
-        engine.setDataset(moons(), mlp({16}));
-        QVERIFY(listener.settle(engine));
+        QVERIFY(loadMoons(engine, listener, {16}));
         const int before = listener.received;
         CompressionSetting setting;
         setting.pruning.criterion = PruningSpec::Criterion::Threshold;
@@ -165,8 +170,7 @@ private slots:
     {
         Engine engine;
         Listener listener(engine);
-        engine.setDataset(moons(), mlp({8}));
-        QVERIFY(listener.settle(engine));
+        QVERIFY(loadMoons(engine, listener, {8}));
         const SnapshotPtr initial = listener.latest;
         for (int i = 0; i < 3; ++i)
             engine.step();
@@ -233,8 +237,7 @@ private slots:
     {
         Engine engine;
         Listener listener(engine);
-        engine.setDataset(moons(), mlp({8}));
-        QVERIFY(listener.settle(engine));
+        QVERIFY(loadMoons(engine, listener, {8}));
         const SnapshotPtr before = listener.latest;
         DatasetRequest missing;
         missing.nameOrPath = "/nonexistent/folder/data.csv";
@@ -255,8 +258,7 @@ private slots:
         Engine engine;
         Listener listener(engine);
         engine.setTraining(adam(0.01, 16));
-        engine.setDataset(moons(), mlp({8}));
-        QVERIFY(listener.settle(engine));
+        QVERIFY(loadMoons(engine, listener, {8}));
         engine.setTraining(adam(-1.0, 16));
         engine.requestSnapshot();
         QVERIFY(listener.settle(engine));

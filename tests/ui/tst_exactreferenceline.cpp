@@ -23,6 +23,15 @@ SnapshotPtr trainedSnapshot(const std::vector<int>& hidden)
     return testing::trainedSnapshot("breast-cancer", hidden, training, 3, true);
 }
 
+// The view at 1000x800, shown and drawn with the snapshot.
+void showDrawn(TrainingView& view, const SnapshotPtr& snapshot)
+{
+    view.resize(1000, 800);
+    view.show();
+    view.setSnapshot(snapshot);
+    view.renderNow();
+}
+
 } // namespace
 
 class TestExactReferenceLine : public QObject {
@@ -31,14 +40,10 @@ private slots:
     void shownForL1LogisticRegression()
     {
         const SnapshotPtr snapshot = trainedSnapshot({});
-        QVERIFY(snapshot);
-        QVERIFY(snapshot->exactReference);
+        QVERIFY(snapshot && snapshot->exactReference);
         QCOMPARE(snapshot->exactReference->status, ExactReference::Status::Ready);
         TrainingView view;
-        view.resize(1000, 800);
-        view.show();
-        view.setSnapshot(snapshot);
-        view.renderNow();
+        showDrawn(view, snapshot);
         QCPGraph* objective = view.exactObjectiveGraph();
         QVERIFY(objective->visible());
         QVERIFY(objective->name().startsWith(QStringLiteral("exact optimum (coordinate descent)")));
@@ -58,14 +63,10 @@ private slots:
     void hiddenForAnMlp()
     {
         const SnapshotPtr snapshot = trainedSnapshot({8});
-        QVERIFY(snapshot);
-        QVERIFY(snapshot->exactReference);
+        QVERIFY(snapshot && snapshot->exactReference);
         QCOMPARE(snapshot->exactReference->status, ExactReference::Status::NotApplicable);
         TrainingView view;
-        view.resize(1000, 800);
-        view.show();
-        view.setSnapshot(snapshot);
-        view.renderNow();
+        showDrawn(view, snapshot);
         QVERIFY(!view.exactObjectiveGraph()->visible());
         QVERIFY(!view.exactSparsityGraph()->visible());
         QVERIFY(!view.plots().front()->legend->hasItemWithPlottable(view.exactObjectiveGraph()));

@@ -2,6 +2,7 @@
 // no control that changes by accident (wheel, click), banners that go when their lesson or
 // error does, and a window that fits a 1280x720 projector. Driven through mouse, wheel and
 // key events on the offscreen platform.
+#include "WindowSetUp.h"
 #include "automation/WindowAutomation.h"
 #include "controls/ControlPanel.h"
 #include "controls/HeadlineBar.h"
@@ -34,23 +35,11 @@
 #include <set>
 
 using namespace ss;
+using namespace ss::testing;
 
 namespace {
 
 constexpr int kTimeout = 30000;
-
-ControlState fastDefault()
-{
-    ControlState state;
-    state.pace = 0.0;
-    state.epochLimit = 0;
-    return state;
-}
-
-MainWindow::Options noSettings()
-{
-    return MainWindow::Options{.useSettings = false, .settingsFile = {}};
-}
 
 // One notch of the wheel (down) over the middle of the widget, as the mouse sends it.
 void wheelOnce(QWidget* widget)
@@ -85,8 +74,7 @@ private slots:
     void sweepPointRetrainsOnTheDatasetChosenInTheList()
     {
         MainWindow window(noSettings());
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window);
         QVERIFY(waitUntilSettled(window, kTimeout));
         QComboBox* box = window.controls()->datasetBox();
         box->setCurrentIndex(box->findData(QStringLiteral("spiral")));
@@ -115,9 +103,7 @@ private slots:
         state.model.hidden = {8};
         window.applyState(state, false);
         QVERIFY(waitUntilSettled(window, kTimeout));
-        window.showView(QStringLiteral("weights"));
-        auto* weights = qobject_cast<WeightsView*>(window.view(QStringLiteral("weights")));
-        weights->renderNow();
+        auto* weights = showDrawn<WeightsView>(window, QStringLiteral("weights"));
         QVERIFY2(weights->layerBox()->itemText(0).contains(QStringLiteral("\u2192 8")), qPrintable(weights->layerBox()->itemText(0)));
         // As many layers, other sizes.
         state.model.hidden = {16};
@@ -137,9 +123,7 @@ private slots:
         state.model.hidden = {32, 32};
         window.applyState(state, false);
         QVERIFY(trainAndWait(window, 2, kTimeout));
-        window.showView(QStringLiteral("weights"));
-        View* weights = window.view(QStringLiteral("weights"));
-        weights->renderNow();
+        View* weights = showDrawn(window, QStringLiteral("weights"));
         QCustomPlot* histogram = weights->plots().front();
         histogram->replot(QCustomPlot::rpImmediateRefresh);
         QCOMPARE(histogram->yAxis->scaleType(), QCPAxis::stLogarithmic);
@@ -165,9 +149,7 @@ private slots:
     void wheelOverTheControlsScrollsThem()
     {
         MainWindow window(noSettings());
-        window.resize(1280, 720);
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window, QSize(1280, 720));
         QVERIFY(waitUntilSettled(window, kTimeout));
         QScrollArea* area = controlsScrollArea(window);
         QVERIFY(area);
@@ -198,8 +180,7 @@ private slots:
     void changingDatasetOrModelAsksBeforeDiscardingTraining()
     {
         MainWindow window(noSettings());
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window);
         QVERIFY(trainAndWait(window, 2, kTimeout));
         QStringList questions;
         bool answer = false;
@@ -231,23 +212,17 @@ private slots:
     void clickWithoutDragKeepsTheModel()
     {
         MainWindow window(noSettings());
-        window.resize(1400, 900);
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window, QSize(1400, 900));
         QVERIFY(trainAndWait(window, 3, kTimeout));
 
-        window.showView(QStringLiteral("weights"));
-        View* weights = window.view(QStringLiteral("weights"));
-        weights->renderNow();
+        View* weights = showDrawn(window, QStringLiteral("weights"));
         QCustomPlot* histogram = weights->plots().front();
         histogram->replot(QCustomPlot::rpImmediateRefresh);
         const QPoint onHistogram(static_cast<int>(histogram->xAxis->coordToPixel(0.3 * histogram->xAxis->range().upper)),
                                  static_cast<int>(histogram->yAxis->axisRect()->center().y()));
         QTest::mouseClick(histogram, Qt::LeftButton, {}, onHistogram);
 
-        window.showView(QStringLiteral("tradeoff"));
-        View* tradeoff = window.view(QStringLiteral("tradeoff"));
-        tradeoff->renderNow();
+        View* tradeoff = showDrawn(window, QStringLiteral("tradeoff"));
         QCustomPlot* scan = tradeoff->plots().front();
         scan->replot(QCustomPlot::rpImmediateRefresh);
         const QPoint onScan(static_cast<int>(scan->xAxis->coordToPixel(60.0)), static_cast<int>(scan->yAxis->coordToPixel(0.5)));
@@ -263,15 +238,11 @@ private slots:
     void trainingSubtitleSaysWhichModelEachStretchIs()
     {
         MainWindow window(noSettings());
-        window.resize(1400, 900);
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window, QSize(1400, 900));
         QVERIFY(trainAndWait(window, 2, kTimeout));
         window.controls()->setTargetSparsityFromPlot(0.5);
         QVERIFY(trainAndWait(window, 2, kTimeout));
-        window.showView(QStringLiteral("training"));
-        View* training = window.view(QStringLiteral("training"));
-        training->renderNow();
+        View* training = showDrawn(window, QStringLiteral("training"));
         auto* title = qobject_cast<QCPTextElement*>(training->plots().front()->plotLayout()->element(0, 0));
         QVERIFY(title);
         const QString text = title->text();
@@ -283,15 +254,11 @@ private slots:
     {
         // 2-8-8-1: 88 weights, sparsity moves in steps of 1/88 (1.14 %).
         MainWindow window(noSettings());
-        window.resize(1400, 900);
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window, QSize(1400, 900));
         QVERIFY(trainAndWait(window, 3, kTimeout));
         const long n = window.shownSnapshot()->trained->weightCount();
         QCOMPARE(n, 88L);
-        window.showView(QStringLiteral("tradeoff"));
-        auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
-        tradeoff->renderNow();
+        auto* tradeoff = showDrawn<TradeoffView>(window, QStringLiteral("tradeoff"));
         QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
         std::set<long> reached;
         for (const ScanPoint& point : tradeoff->scanResult()->points)
@@ -317,13 +284,9 @@ private slots:
     void tradeoffNeverShowsAnotherModelsScan()
     {
         MainWindow window(noSettings());
-        window.resize(1400, 900);
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window, QSize(1400, 900));
         QVERIFY(trainAndWait(window, 3, kTimeout));
-        window.showView(QStringLiteral("tradeoff"));
-        auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
-        tradeoff->renderNow();
+        auto* tradeoff = showDrawn<TradeoffView>(window, QStringLiteral("tradeoff"));
         QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
         const std::uint64_t moons = window.shownSnapshot()->modelGeneration;
         QCOMPARE(tradeoff->scanModelGeneration(), moons);
@@ -375,13 +338,9 @@ private slots:
     void exportsLeaveOutPlaceholdersAndKeepTheLastTick()
     {
         MainWindow window(noSettings());
-        window.resize(1400, 900);
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window, QSize(1400, 900));
         QVERIFY(trainAndWait(window, 3, kTimeout));
-        window.showView(QStringLiteral("tradeoff"));
-        auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
-        tradeoff->renderNow();
+        auto* tradeoff = showDrawn<TradeoffView>(window, QStringLiteral("tradeoff"));
         QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult(), kTimeout);
         // No sweep run and no path for an MLP: only the scan is a figure.
         QStringList stems;
@@ -440,9 +399,7 @@ private slots:
         QVERIFY(dock->isVisible());
 
         // The training chart names the dropout in use.
-        window.showView(QStringLiteral("training"));
-        View* training = window.view(QStringLiteral("training"));
-        training->renderNow();
+        View* training = showDrawn(window, QStringLiteral("training"));
         auto* title = qobject_cast<QCPTextElement*>(training->plots().front()->plotLayout()->element(0, 0));
         QVERIFY2(title->text().contains(QStringLiteral("dropout 0.20")), qPrintable(title->text()));
 
@@ -462,8 +419,7 @@ private slots:
     void undoPutsBackTheSettingsBeforeADrag()
     {
         MainWindow window(noSettings());
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window);
         QVERIFY(trainAndWait(window, 2, kTimeout));
         QAction* undo = nullptr;
         for (QAction* action : window.findChildren<QAction*>())
@@ -488,8 +444,7 @@ private slots:
     {
         QTemporaryDir dir;
         MainWindow window(noSettings());
-        window.show();
-        window.applyState(fastDefault(), false);
+        showFastDefault(window);
         QVERIFY(trainAndWait(window, 2, kTimeout));
         const QString path = dir.filePath(QStringLiteral("lesson.sparsescope.json"));
         QString error;
@@ -506,8 +461,7 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("midway.sparsescope.json"));
         {
             MainWindow window(noSettings());
-            window.show();
-            window.applyState(fastDefault(), false);
+            showFastDefault(window);
             QVERIFY(trainAndWait(window, 2, kTimeout));
             window.stepOnce();
             window.stepOnce();
@@ -598,7 +552,7 @@ private slots:
     void greyedClassesFieldShowsTheDatasOwnCount()
     {
         // Two moons (no class setting) used to show the last generator's 3, greyed.
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        MainWindow window(noSettings());
         window.show();
         QVERIFY(window.applyPreset(QStringLiteral("l1-vs-l2")));
         QVERIFY(trainAndWait(window, 1, 60000));

@@ -1,6 +1,7 @@
 // The desktop app end to end on the offscreen platform: start, train, drag, bad input,
 // every view drawn. The window is driven through its widgets (QTest) and checked against
 // direct evaluations by the core.
+#include "WindowSetUp.h"
 #include "automation/WindowAutomation.h"
 #include "views/ConfusionView.h"
 #include "controls/ControlPanel.h"
@@ -28,19 +29,11 @@
 #include <set>
 
 using namespace ss;
+using namespace ss::testing;
 
 namespace {
 
 constexpr int kTimeout = 20000;
-
-// A quick, deterministic starting point: the default dataset at full speed.
-ControlState fastDefault()
-{
-    ControlState state;
-    state.pace = 0.0;
-    state.epochLimit = 0;
-    return state;
-}
 
 QString fixed3(double value)
 {
@@ -101,7 +94,7 @@ private slots:
 
     void startsOnTwoMoons()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        MainWindow window(noSettings());
         window.show();
         QVERIFY(waitUntilSettled(window, kTimeout));
         const SnapshotPtr shown = window.shownSnapshot();
@@ -116,9 +109,8 @@ private slots:
 
     void trainsAndThresholdSliderMatchesCore()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        window.show();
-        window.applyState(fastDefault(), false);
+        MainWindow window(noSettings());
+        showFastDefault(window);
         QVERIFY(trainAndWait(window, 8, kTimeout));
         const SnapshotPtr trained = window.shownSnapshot();
         QVERIFY(trained->epoch >= 8);
@@ -147,14 +139,10 @@ private slots:
 
     void draggingTheHistogramLinePrunes()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        window.resize(1400, 900);
-        window.show();
-        window.applyState(fastDefault(), false);
+        MainWindow window(noSettings());
+        showFastDefault(window, QSize(1400, 900));
         QVERIFY(trainAndWait(window, 5, kTimeout));
-        window.showView(QStringLiteral("weights"));
-        auto* weights = window.view(QStringLiteral("weights"));
-        weights->renderNow();
+        auto* weights = showDrawn(window, QStringLiteral("weights"));
         QCustomPlot* histogram = weights->plots().front();
         histogram->replot(QCustomPlot::rpImmediateRefresh);
         const int y = static_cast<int>(histogram->yAxis->axisRect()->center().y());
@@ -173,9 +161,8 @@ private slots:
 
     void editedEnergyTableChangesTheEstimate()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        window.show();
-        window.applyState(fastDefault(), false);
+        MainWindow window(noSettings());
+        showFastDefault(window);
         QVERIFY(waitUntilSettled(window, kTimeout));
         const double before = window.shownSnapshot()->evaluation.efficiency.energyComputePj;
         window.showView(QStringLiteral("efficiency"));
@@ -201,9 +188,8 @@ private slots:
 
     void thousandRandomMovesWhileTraining()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        window.show();
-        window.applyState(fastDefault(), false);
+        MainWindow window(noSettings());
+        showFastDefault(window);
         QVERIFY(waitUntilSettled(window, kTimeout));
         window.startTraining();
         ControlPanel* controls = window.controls();
@@ -243,9 +229,8 @@ private slots:
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write("x0,x1,label\n0.1,0.2,a\n0.3,oops,b\n0.5,0.6,a\n");
         }
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        window.show();
-        window.applyState(fastDefault(), false);
+        MainWindow window(noSettings());
+        showFastDefault(window);
         QVERIFY(waitUntilSettled(window, kTimeout));
         const std::uint64_t modelBefore = window.shownSnapshot()->modelGeneration;
 
@@ -270,9 +255,8 @@ private slots:
     {
         QTemporaryDir empty;
         qputenv("SPARSESCOPE_FASHION_MNIST_DIR", empty.path().toUtf8());
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        window.show();
-        window.applyState(fastDefault(), false);
+        MainWindow window(noSettings());
+        showFastDefault(window);
         QVERIFY(waitUntilSettled(window, kTimeout));
         QVERIFY(!window.applyPreset(QStringLiteral("fashion-95")));
         QVERIFY(window.problemBanner()->isVisible());
@@ -289,12 +273,9 @@ private slots:
 
     void clickingACellListsItsSamples()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        MainWindow window(noSettings());
         window.show();
-        ControlState state = fastDefault();
-        state.dataset.nameOrPath = "digits";
-        state.dataset.samples = 0;
-        state.dataset.noise = -1.0;
+        ControlState state = fastDefaultOnBundled("digits");
         state.model.hidden = {32};
         window.applyState(state, false);
         QVERIFY(trainAndWait(window, 3, kTimeout));
@@ -319,7 +300,7 @@ private slots:
 
     void divergenceStopsTrainingAndKeepsFiniteWeights()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        MainWindow window(noSettings());
         window.show();
         ControlState state = fastDefault();
         state.optimizer = OptimizerKind::Sgd;
@@ -338,7 +319,7 @@ private slots:
 
     void tiledViewsFitAnOrdinaryScreen()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        MainWindow window(noSettings());
         window.applyState(fastDefault(), false);
         window.setTiled(true);
         window.resize(1600, 1000);
@@ -359,12 +340,9 @@ private slots:
 
     void tradeoffScanSweepAndPath()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        MainWindow window(noSettings());
         window.show();
-        ControlState state = fastDefault();
-        state.dataset.nameOrPath = "breast-cancer";
-        state.dataset.samples = 0;
-        state.dataset.noise = -1.0;
+        ControlState state = fastDefaultOnBundled("breast-cancer");
         state.model.hidden = {};   // logistic: the regularisation path applies
         state.lambda = 0.01;
         window.applyState(state, false);
@@ -442,7 +420,7 @@ private slots:
 
     void everyViewRendersNonEmpty()
     {
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        MainWindow window(noSettings());
         ControlState state = fastDefault();
         state.threshold = 0.05;
         window.applyState(state, false);

@@ -2,6 +2,7 @@
 // scaling (the same 1280x720 in device-independent pixels). The offscreen platform is
 // given these screens through its configuration file before the application starts.
 // With SPARSESCOPE_SCREENSHOT_DIR set, the pictures are also written there.
+#include "WindowSetUp.h"
 #include "automation/WindowAutomation.h"
 #include "window/AppSettings.h"
 #include "controls/ControlPanel.h"
@@ -23,6 +24,7 @@
 #include <QtTest>
 
 using namespace ss;
+using namespace ss::testing;
 
 namespace {
 
@@ -34,6 +36,14 @@ QScreen* screenNamed(const QString& name)
         if (screen->name() == name)
             return screen;
     return nullptr;
+}
+
+// Shows the window on that screen, at its top left corner.
+void showOn(MainWindow& window, QScreen* screen)
+{
+    window.setScreen(screen);
+    window.move(screen->geometry().topLeft());
+    window.show();
 }
 
 void saveScreenshot(MainWindow& window, const QString& name)
@@ -83,10 +93,8 @@ private slots:
         QVERIFY(projector);
         QCOMPARE(projector->geometry().size(), QSize(1280, 720));
         qInfo("devicePixelRatio %g", projector->devicePixelRatio());
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        window.setScreen(projector);
-        window.move(projector->geometry().topLeft());
-        window.show();
+        MainWindow window(noSettings());
+        showOn(window, projector);
         QVERIFY(window.applyPreset(QStringLiteral("l1-vs-l2")));
         QVERIFY(trainAndWait(window, 20, kTimeout));
         QTest::qWait(50);
@@ -144,10 +152,8 @@ private slots:
     {
         QScreen* projector = screenNamed(QStringLiteral("projector"));
         QVERIFY(projector);
-        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
-        window.setScreen(projector);
-        window.move(projector->geometry().topLeft());
-        window.show();
+        MainWindow window(noSettings());
+        showOn(window, projector);
         QVERIFY(window.applyPreset(QStringLiteral("l1-vs-l2")));
         QVERIFY(trainAndWait(window, 20, kTimeout));
         const QString value = window.headline()->value(QStringLiteral("accuracy"));

@@ -2,6 +2,7 @@
 // plots and titles, change markers whose labels stay inside the plot, a log-loss axis with
 // labels below 0.2, a decision boundary drawn with equal axes, and a sweep panel whose
 // title, legend and fields do not contradict or hide anything. Offscreen.
+#include "WindowSetUp.h"
 #include "automation/WindowAutomation.h"
 #include "views/BoundaryView.h"
 #include "views/ConfusionView.h"
@@ -24,6 +25,7 @@
 #include <cmath>
 
 using namespace ss;
+using namespace ss::testing;
 
 namespace {
 
@@ -31,19 +33,6 @@ constexpr int kTimeout = 30000;
 // The least a tiled plot gets at 1600x1000, and the least room for the confusion matrix's cells.
 constexpr QSize kLeastTiledPlot(280, 180);
 constexpr QSize kLeastConfusionCells(180, 150);
-
-ControlState fastDefault()
-{
-    ControlState state;
-    state.pace = 0.0;
-    state.epochLimit = 0;
-    return state;
-}
-
-MainWindow::Options noSettings()
-{
-    return MainWindow::Options{.useSettings = false, .settingsFile = {}};
-}
 
 QList<QCPTextElement*> titlesOf(QCustomPlot* plot)
 {

@@ -9,6 +9,8 @@
 #include <algorithm>
 
 #include <cmath>
+#include <initializer_list>
+#include <utility>
 
 namespace ss {
 
@@ -287,16 +289,28 @@ ColorPlotLayout makeColorPlotLayout(QCustomPlot* plot, const QString& title)
     return frame;
 }
 
-QCPColorGradient divergingGradient()
+namespace {
+
+// A 256-level gradient through the given colours, each at its position in [0, 1].
+QCPColorGradient gradientThrough(std::initializer_list<std::pair<double, QColor>> stops)
 {
     QCPColorGradient gradient;
     gradient.clearColorStops();
-    gradient.setColorStopAt(0.0, QColor(33, 102, 172));
-    gradient.setColorStopAt(0.25, QColor(103, 169, 207));
-    gradient.setColorStopAt(0.5, QColor(247, 247, 247));
-    gradient.setColorStopAt(0.75, QColor(239, 138, 98));
-    gradient.setColorStopAt(1.0, QColor(178, 24, 43));
+    for (const auto& [position, colour] : stops)
+        gradient.setColorStopAt(position, colour);
     gradient.setLevelCount(256);
+    return gradient;
+}
+
+} // namespace
+
+QCPColorGradient divergingGradient()
+{
+    QCPColorGradient gradient = gradientThrough({{0.0, QColor(33, 102, 172)},
+                                                 {0.25, QColor(103, 169, 207)},
+                                                 {0.5, QColor(247, 247, 247)},
+                                                 {0.75, QColor(239, 138, 98)},
+                                                 {1.0, QColor(178, 24, 43)}});
     gradient.setNanHandling(QCPColorGradient::nhNanColor);
     gradient.setNanColor(plotcolors::pruned());
     return gradient;
@@ -304,14 +318,10 @@ QCPColorGradient divergingGradient()
 
 QCPColorGradient sequentialGradient()
 {
-    QCPColorGradient gradient;
-    gradient.clearColorStops();
-    gradient.setColorStopAt(0.0, QColor(247, 251, 255));
-    gradient.setColorStopAt(0.35, QColor(158, 202, 225));
-    gradient.setColorStopAt(0.7, QColor(49, 130, 189));
-    gradient.setColorStopAt(1.0, QColor(8, 48, 107));
-    gradient.setLevelCount(256);
-    return gradient;
+    return gradientThrough({{0.0, QColor(247, 251, 255)},
+                            {0.35, QColor(158, 202, 225)},
+                            {0.7, QColor(49, 130, 189)},
+                            {1.0, QColor(8, 48, 107)}});
 }
 
 QTableWidgetItem* setTableText(QTableWidget* table, int row, int column, const QString& text, Qt::Alignment alignment,

@@ -79,16 +79,35 @@ T appValue(const nlohmann::json& app, const char* key, T fallback)
     }
 }
 
+// The figures of the curves that a session keeps, each with the field of the session's
+// training report that holds it: one list for saving and for opening (the objective and
+// the setting a point was shown at are not kept).
+struct KeptFigure {
+    double HistoryPoint::*point;
+    double TrainingReport::*report;
+};
+constexpr KeptFigure kKeptFigures[] = {
+    {&HistoryPoint::epoch, &TrainingReport::epochProgress},
+    {&HistoryPoint::trainLoss, &TrainingReport::trainLoss},
+    {&HistoryPoint::trainAccuracy, &TrainingReport::trainAccuracy},
+    {&HistoryPoint::testLoss, &TrainingReport::testLoss},
+    {&HistoryPoint::testAccuracy, &TrainingReport::testAccuracy},
+    {&HistoryPoint::testMacroF1, &TrainingReport::testMacroF1},
+    {&HistoryPoint::sparsity, &TrainingReport::sparsity},
+};
+
+// Where the export dialogs start: the last export's folder, else the user's pictures.
+QString exportStartFolder(const AppSettings* settings)
+{
+    const QString last = settings ? settings->exportDirectory() : QString();
+    return last.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) : last;
+}
+
 HistoryPoint historyPoint(const TrainingReport& report)
 {
     HistoryPoint point;
-    point.epoch = report.epochProgress;
-    point.trainLoss = report.trainLoss;
-    point.trainAccuracy = report.trainAccuracy;
-    point.testLoss = report.testLoss;
-    point.testAccuracy = report.testAccuracy;
-    point.testMacroF1 = report.testMacroF1;
-    point.sparsity = report.sparsity;
+    for (const KeptFigure& figure : kKeptFigures)
+        point.*figure.point = report.*figure.report;
     return point;
 }
 
@@ -96,13 +115,8 @@ TrainingReport trainingReport(const HistoryPoint& point)
 {
     TrainingReport report;
     report.epoch = static_cast<int>(std::floor(point.epoch));
-    report.epochProgress = point.epoch;
-    report.trainLoss = point.trainLoss;
-    report.trainAccuracy = point.trainAccuracy;
-    report.testLoss = point.testLoss;
-    report.testAccuracy = point.testAccuracy;
-    report.testMacroF1 = point.testMacroF1;
-    report.sparsity = point.sparsity;
+    for (const KeptFigure& figure : kKeptFigures)
+        report.*figure.report = point.*figure.point;
     return report;
 }
 
@@ -381,13 +395,7 @@ bool SessionController::save()
 {
     if (m_path.isEmpty())
         return saveAs();
-    QString error;
-    if (saveTo(m_path, &error)) {
-        m_window->statusBar()->showMessage(QStringLiteral("Saved %1").arg(QDir::toNativeSeparators(m_path)), 4000);
-        return true;
-    }
-    reportProblem(QStringLiteral("The session was not saved"), error);
-    return false;
+    return saveAndTell(m_path);
 }
 
 bool SessionController::saveAs()
@@ -397,6 +405,11 @@ bool SessionController::saveAs()
         return false;
     if (m_settings)
         m_settings->setLastDirectory(QFileInfo(path).absolutePath());
+    return saveAndTell(path);
+}
+
+bool SessionController::saveAndTell(const QString& path)
+{
     QString error;
     if (saveTo(path, &error)) {
         m_window->statusBar()->showMessage(QStringLiteral("Saved %1").arg(QDir::toNativeSeparators(m_path)), 4000);
@@ -644,9 +657,7 @@ void SessionController::exportCurrentViewDialog()
     View* view = m_window->view(currentViewId());
     if (!view)
         return;
-    QString folder = m_settings ? m_settings->exportDirectory() : QString();
-    if (folder.isEmpty())
-        folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    const QString folder = exportStartFolder(m_settings);
     const QString suggested = QDir(folder).filePath(view->id() + QLatin1Char('.') + exportFormatId(m_lastExport.format));
     ExportDialog dialog(ExportDialog::Target::File, suggested, m_lastExport, m_window);
     if (dialog.exec() != QDialog::Accepted || dialog.destination().isEmpty())
@@ -663,9 +674,7 @@ void SessionController::exportCurrentViewDialog()
 
 void SessionController::exportAllViewsDialog()
 {
-    QString folder = m_settings ? m_settings->exportDirectory() : QString();
-    if (folder.isEmpty())
-        folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    const QString folder = exportStartFolder(m_settings);
     ExportDialog dialog(ExportDialog::Target::Folder, folder, m_lastExport, m_window);
     if (dialog.exec() != QDialog::Accepted || dialog.destination().isEmpty())
         return;

@@ -111,6 +111,8 @@ private:
     void rebuildRecentMenu();
     void updateTitle();
     QString fingerprint(const Snapshot& snapshot) const;
+    // saveTo, then the outcome in the status bar or a problem banner (Save and Save As).
+    bool saveAndTell(const QString& path);
     void reportProblem(const QString& title, const QString& message);
     void restyleAllPlots();
 
