@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "common/Random.h"
 #include "compress/PrecisionLadder.h"
+#include "eval/Decisions.h"
 #include "eval/InstantEvaluator.h"
 #include "kernels/IntegerProduct.h"
 
@@ -100,13 +101,26 @@ double logitDiscrepancy(const InstantEvaluator& evaluator, const CompressionSett
     omp_set_num_threads(1);
     const Matrix reference = evaluator.compressedNetwork(setting).logits(test.features);
     omp_set_num_threads(threads);
-    const Matrix& fast = evaluator.lastLogits();
-    double worst = 0;
-    for (Eigen::Index s = 0; s < reference.cols(); ++s) {
-        const double scale = 1.0 + reference.col(s).cwiseAbs().maxCoeff();
-        worst = std::max(worst, (fast.col(s) - reference.col(s)).cwiseAbs().maxCoeff() / scale);
-    }
-    return worst;
+    return relativeLogitDiscrepancy(evaluator.lastLogits(), reference);
+}
+
+// Evaluates `setting` quickly and fully, compares the two, and says which path the
+// evaluator's first layer took.
+std::string checkAgainstFullEvaluation(InstantEvaluator& evaluator, const Network& network, const Dataset& test,
+                                       const CompressionSetting& setting, const QString& where)
+{
+    compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting), where);
+    return evaluator.lastFirstLayerPath();
+}
+
+// Pixels k / 255 as the image scaler makes them, a fraction `blank` of them 0 (the evaluator
+// keeps such inputs as bytes for its column updates); labels from the network again.
+void usePixelFeatures(Dataset& test, const Network& network, double blank, Random& random)
+{
+    for (Eigen::Index i = 0; i < test.features.size(); ++i)
+        test.features.data()[i] = random.bernoulli(blank) ? 0.0f
+                                                          : static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
+    test.labels = network.predict(test.features);
 }
 
 QString describe(const CompressionSetting& s)
@@ -140,6 +154,7 @@ private slots:
     void precomputedPrecisionsAreExact();
     void badSettingsThrowAndKeepState();
     void incompatibleDataThrows();
+    void logitDiscrepancyIsPerSampleRelative();
 };
 
 void TestInstantEvaluator::equalsFullEvaluationOnRandomSettings()
@@ -194,13 +209,9 @@ void TestInstantEvaluator::slowDragsBackAndForth()
             }
         }
     }
-    for (int step = 0; step < 80; ++step) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::atThreshold(0.002 * step);
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("threshold step %1").arg(step));
-        paths.insert(evaluator.lastFirstLayerPath());
-    }
+    for (int step = 0; step < 80; ++step)
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, {PruningSpec::atThreshold(0.002 * step)},
+                                                QStringLiteral("threshold step %1").arg(step)));
     QVERIFY(incrementalMoves > 300);
     // After hundreds of incremental updates the float logits are still far inside the margin
     // below which decisions are recomputed exactly.
@@ -224,12 +235,12 @@ void TestInstantEvaluator::bitWidthSweeps()
     for (double sparsity : {0.0, 0.5, 0.9}) {
         for (const std::string& bits : sweep) {
             for (const char* suffix : {"", "-row"}) {
-                CompressionSetting setting;
-                setting.pruning = PruningSpec::sparsity(sparsity);
-                setting.precision = QuantizationSpec::parse(bits + (bits.size() <= 1 || bits == "ternary" ? suffix : ""));
-                compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                                   QStringLiteral("%1 at %2").arg(QString::fromStdString(setting.precision.label())).arg(sparsity));
-                sawCached = sawCached || evaluator.lastFirstLayerPath() == "cached";
+                const CompressionSetting setting{
+                    PruningSpec::sparsity(sparsity),
+                    QuantizationSpec::parse(bits + (bits.size() <= 1 || bits == "ternary" ? suffix : ""))};
+                const QString where =
+                    QStringLiteral("%1 at %2").arg(QString::fromStdString(setting.precision.label())).arg(sparsity);
+                sawCached = checkAgainstFullEvaluation(evaluator, network, test, setting, where) == "cached" || sawCached;
             }
         }
     }
@@ -241,32 +252,24 @@ void TestInstantEvaluator::imageInputs()
     // Pixels k / 255 as the image scaler makes them: the evaluator keeps them as bytes for
     // its column updates. Slow drags, jumps to high sparsity (rebuilt from the non-zero
     // weights) and precisions must still agree exactly.
-    Network network = makeNetwork(64, {24, 12}, 4, 80);
+    const Network network = makeNetwork(64, {24, 12}, 4, 80);
     Dataset test = makeDataset(network, 600, 81);
     Random random(82);
-    for (Eigen::Index i = 0; i < test.features.size(); ++i)
-        test.features.data()[i] = random.bernoulli(0.5) ? 0.0f
-                                                        : static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
-    test.labels = network.predict(test.features);
+    usePixelFeatures(test, network, 0.5, random);
     InstantEvaluator evaluator(network, test);
     QVERIFY(evaluator.byteCodedInputs());
     std::set<std::string> paths;
     for (int step = 0; step < 60; ++step) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(step < 40 ? 0.005 * step : random.uniform(0.9, 0.999));
-        setting.precision = step % 7 == 6 ? randomPrecision(random) : QuantizationSpec::float32();
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("image step %1").arg(step));
-        paths.insert(evaluator.lastFirstLayerPath());
+        const CompressionSetting setting{PruningSpec::sparsity(step < 40 ? 0.005 * step : random.uniform(0.9, 0.999)),
+                                         step % 7 == 6 ? randomPrecision(random) : QuantizationSpec::float32()};
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                                QStringLiteral("image step %1").arg(step)));
     }
     // Every integer format at low sparsity: the 8-bit integer product where the CPU has it.
     for (const char* bits : {"8", "5-row", "3", "2-row", "ternary", "binary-row"}) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(0.1);
-        setting.precision = QuantizationSpec::parse(bits);
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("image integer %1").arg(QString::fromStdString(bits)));
-        paths.insert(evaluator.lastFirstLayerPath());
+        const CompressionSetting setting{PruningSpec::sparsity(0.1), QuantizationSpec::parse(bits)};
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                                QStringLiteral("image integer %1").arg(QString::fromStdString(bits))));
     }
     if (integerProductSpeedup(1) > 0) // the paths with an integer product (tst_isa names them)
         QVERIFY(paths.count("integer") == 1);
@@ -291,12 +294,11 @@ void TestInstantEvaluator::otherArchitectures()
         InstantEvaluator evaluator(network, test);
         Random random(seed++);
         for (int step = 0; step < 40; ++step) {
-            CompressionSetting setting;
-            setting.pruning = step % 2 ? PruningSpec::sparsity(random.uniform(0, 0.98))
-                                       : PruningSpec::sparsity(0.01 * step);
-            setting.precision = step % 3 == 0 ? randomPrecision(random) : QuantizationSpec::float32();
-            compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                               QStringLiteral("case %1 step %2").arg(seed).arg(step));
+            const CompressionSetting setting{
+                step % 2 ? PruningSpec::sparsity(random.uniform(0, 0.98)) : PruningSpec::sparsity(0.01 * step),
+                step % 3 == 0 ? randomPrecision(random) : QuantizationSpec::float32()};
+            checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                       QStringLiteral("case %1 step %2").arg(seed).arg(step));
         }
     }
 }
@@ -305,22 +307,17 @@ void TestInstantEvaluator::largeEnoughForThreads()
 {
     // Big enough (samples x weights >= 1e7) for the evaluator's helper threads: split
     // products, column updates over sample ranges and the sparse tail run on the team.
-    Network network = makeNetwork(100, {64, 32}, 5, 90);
+    const Network network = makeNetwork(100, {64, 32}, 5, 90);
     Dataset test = makeDataset(network, 2000, 91);
     Random random(92);
-    for (Eigen::Index i = 0; i < test.features.size(); ++i)
-        test.features.data()[i] = random.bernoulli(0.4) ? 0.0f
-                                                        : static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
-    test.labels = network.predict(test.features);
+    usePixelFeatures(test, network, 0.4, random);
     InstantEvaluator evaluator(network, test);
     std::set<std::string> paths;
     for (int step = 0; step < 30; ++step) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(step < 15 ? 0.02 * step : random.uniform(0.0, 0.99));
-        setting.precision = step % 5 == 4 ? randomPrecision(random) : QuantizationSpec::float32();
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("threaded step %1").arg(step));
-        paths.insert(evaluator.lastFirstLayerPath());
+        const CompressionSetting setting{PruningSpec::sparsity(step < 15 ? 0.02 * step : random.uniform(0.0, 0.99)),
+                                         step % 5 == 4 ? randomPrecision(random) : QuantizationSpec::float32()};
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                                QStringLiteral("threaded step %1").arg(step)));
     }
     QVERIFY(paths.count("incremental") == 1);
     QVERIFY(paths.count("full") + paths.count("sparse") >= 1);
@@ -430,18 +427,14 @@ void TestInstantEvaluator::checkpointsKeepJumpsExact()
                                         : PruningSpec::sparsity(random.uniform(0.0, 0.99));
         if (step % 7 == 6)
             setting.precision = randomPrecision(random);
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("jump %1: %2").arg(step).arg(describe(setting)));
-        paths.insert(evaluator.lastFirstLayerPath());
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                                QStringLiteral("jump %1: %2").arg(step).arg(describe(setting))));
     }
     // Back to the checkpoints' own sparsities: they are still there, unchanged.
-    for (const double sparsity : {0.0, 0.25, 0.5}) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(sparsity);
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("checkpoint %1").arg(sparsity));
-        QCOMPARE(evaluator.lastFirstLayerPath(), std::string("cached"));
-    }
+    for (const double sparsity : {0.0, 0.25, 0.5})
+        QCOMPARE(checkAgainstFullEvaluation(evaluator, network, test, {PruningSpec::sparsity(sparsity)},
+                                            QStringLiteral("checkpoint %1").arg(sparsity)),
+                 std::string("cached"));
     QVERIFY(paths.count("incremental") == 1);
 }
 
@@ -465,13 +458,10 @@ void TestInstantEvaluator::idleWorkPreparesOneCheckpointAPiece()
     }
     QCOMPARE(pieces, 8);
     QVERIFY(evaluator.hasIdleWork()); // the bit widths come next
-    for (const double sparsity : {0.0, 0.125, 0.875}) {
-        CompressionSetting at;
-        at.pruning = PruningSpec::sparsity(sparsity);
-        compareEvaluations(evaluator.evaluate(at), evaluateFully(network, test, at),
-                           QStringLiteral("checkpoint %1").arg(sparsity));
-        QCOMPARE(evaluator.lastFirstLayerPath(), std::string("cached"));
-    }
+    for (const double sparsity : {0.0, 0.125, 0.875})
+        QCOMPARE(checkAgainstFullEvaluation(evaluator, network, test, {PruningSpec::sparsity(sparsity)},
+                                            QStringLiteral("checkpoint %1").arg(sparsity)),
+                 std::string("cached"));
 }
 
 void TestInstantEvaluator::badSettingsThrowAndKeepState()
@@ -549,6 +539,20 @@ void TestInstantEvaluator::incompatibleDataThrows()
     QVERIFY_THROWS_EXCEPTION(ConfigError, evaluateFully(network, test, {}));
     const Network fourClasses = makeNetwork(13, {9}, 4, 73);
     QVERIFY_THROWS_EXCEPTION(ConfigError, InstantEvaluator(fourClasses, test));
+}
+
+void TestInstantEvaluator::logitDiscrepancyIsPerSampleRelative()
+{
+    // Sample 0: off by 0.3 where its largest |logit| is 2 (0.3 / 3); sample 1: off by 0.8
+    // where it is 3 (0.8 / 4): the worse of the two.
+    Matrix reference(2, 2), logits(2, 2);
+    reference << 1.0f, -3.0f,
+        2.0f, 0.0f;
+    logits << 1.3f, -3.0f,
+        2.0f, 0.8f;
+    QVERIFY(std::abs(relativeLogitDiscrepancy(logits, reference) - 0.2) < 1e-6);
+    QCOMPARE(relativeLogitDiscrepancy(reference, reference), 0.0);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, relativeLogitDiscrepancy(Matrix(2, 3), reference));
 }
 
 QTEST_APPLESS_MAIN(TestInstantEvaluator)
