@@ -49,6 +49,20 @@ Dataset makeDataset(const Network& network, int samples, std::uint64_t seed)
     return data;
 }
 
+// The suite's usual subject: a seeded network, a test set drawn for it (from seed + 1) and
+// the evaluator of the two.
+struct EvaluatorCase {
+    EvaluatorCase(int inputs, std::vector<int> hidden, int classes, std::uint64_t seed, int samples)
+        : network(makeNetwork(inputs, std::move(hidden), classes, seed))
+        , test(makeDataset(network, samples, seed + 1))
+        , evaluator(network, test)
+    {
+    }
+    Network network;
+    Dataset test;
+    InstantEvaluator evaluator;
+};
+
 QuantizationSpec randomPrecision(Random& random)
 {
     static const std::vector<std::string> specs = {"32", "fp16", "bf16", "8", "6", "4", "3", "2", "ternary",
@@ -113,14 +127,24 @@ std::string checkAgainstFullEvaluation(InstantEvaluator& evaluator, const Networ
     return evaluator.lastFirstLayerPath();
 }
 
-// Pixels k / 255 as the image scaler makes them, a fraction `blank` of them 0 (the evaluator
-// keeps such inputs as bytes for its column updates); labels from the network again.
-void usePixelFeatures(Dataset& test, const Network& network, double blank, Random& random)
+// A network and a test set of pixels k / 255 as the image scaler makes them, a fraction
+// `blank` of them 0 (the evaluator keeps such inputs as bytes for its column updates),
+// labelled by the network; the generator goes on where the pixels left it.
+struct PixelCase {
+    Network network;
+    Dataset test;
+    Random random;
+};
+
+PixelCase pixelCase(int inputs, std::vector<int> hidden, int classes, std::uint64_t seed, int samples, double blank)
 {
-    for (Eigen::Index i = 0; i < test.features.size(); ++i)
-        test.features.data()[i] = random.bernoulli(blank) ? 0.0f
-                                                          : static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
-    test.labels = network.predict(test.features);
+    PixelCase c{makeNetwork(inputs, std::move(hidden), classes, seed), {}, Random(seed + 2)};
+    c.test = makeDataset(c.network, samples, seed + 1);
+    for (Eigen::Index i = 0; i < c.test.features.size(); ++i)
+        c.test.features.data()[i] = c.random.bernoulli(blank) ? 0.0f
+                                                              : static_cast<Scalar>(c.random.below(256)) * (Scalar(1) / Scalar(255));
+    c.test.labels = c.network.predict(c.test.features);
+    return c;
 }
 
 QString describe(const CompressionSetting& s)
@@ -159,9 +183,8 @@ private slots:
 
 void TestInstantEvaluator::equalsFullEvaluationOnRandomSettings()
 {
-    const Network network = makeNetwork(30, {24, 16}, 5, 1);
-    const Dataset test = makeDataset(network, 700, 2);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(30, {24, 16}, 5, 1, 700);
+    auto& [network, test, evaluator] = subject;
     QVERIFY(!evaluator.byteCodedInputs()); // negative inputs: floats
     Random random(3);
     for (int step = 0; step < 120; ++step) {
@@ -186,9 +209,8 @@ void TestInstantEvaluator::equalsFullEvaluationOnRandomSettings()
 
 void TestInstantEvaluator::slowDragsBackAndForth()
 {
-    const Network network = makeNetwork(40, {32, 12}, 4, 4);
-    const Dataset test = makeDataset(network, 800, 5);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(40, {32, 12}, 4, 4, 800);
+    auto& [network, test, evaluator] = subject;
     std::set<std::string> paths;
     long incrementalMoves = 0;
     double worstDiscrepancy = 0;
@@ -197,8 +219,7 @@ void TestInstantEvaluator::slowDragsBackAndForth()
     for (int pass = 0; pass < 8; ++pass) {
         for (int step = 0; step <= 60; ++step) {
             const int k = pass % 2 == 0 ? step : 60 - step;
-            CompressionSetting setting;
-            setting.pruning = PruningSpec::sparsity(0.1 + 0.004 * k);
+            const CompressionSetting setting{PruningSpec::sparsity(0.1 + 0.004 * k)};
             const Evaluation fast = evaluator.evaluate(setting);
             paths.insert(evaluator.lastFirstLayerPath());
             incrementalMoves += evaluator.lastFirstLayerPath() == "incremental";
@@ -225,9 +246,8 @@ void TestInstantEvaluator::slowDragsBackAndForth()
 
 void TestInstantEvaluator::bitWidthSweeps()
 {
-    const Network network = makeNetwork(25, {20}, 3, 6);
-    const Dataset test = makeDataset(network, 500, 7);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(25, {20}, 3, 6, 500);
+    auto& [network, test, evaluator] = subject;
     const std::vector<std::string> down = {"32", "fp16", "bf16", "8", "7", "6", "5", "4", "3", "2", "ternary", "binary"};
     std::vector<std::string> sweep = down;
     sweep.insert(sweep.end(), down.rbegin(), down.rend());
@@ -252,10 +272,8 @@ void TestInstantEvaluator::imageInputs()
     // Pixels k / 255 as the image scaler makes them: the evaluator keeps them as bytes for
     // its column updates. Slow drags, jumps to high sparsity (rebuilt from the non-zero
     // weights) and precisions must still agree exactly.
-    const Network network = makeNetwork(64, {24, 12}, 4, 80);
-    Dataset test = makeDataset(network, 600, 81);
-    Random random(82);
-    usePixelFeatures(test, network, 0.5, random);
+    PixelCase pixels = pixelCase(64, {24, 12}, 4, 80, 600, 0.5);
+    auto& [network, test, random] = pixels;
     InstantEvaluator evaluator(network, test);
     QVERIFY(evaluator.byteCodedInputs());
     std::set<std::string> paths;
@@ -307,10 +325,8 @@ void TestInstantEvaluator::largeEnoughForThreads()
 {
     // Big enough (samples x weights >= 1e7) for the evaluator's helper threads: split
     // products, column updates over sample ranges and the sparse tail run on the team.
-    const Network network = makeNetwork(100, {64, 32}, 5, 90);
-    Dataset test = makeDataset(network, 2000, 91);
-    Random random(92);
-    usePixelFeatures(test, network, 0.4, random);
+    PixelCase pixels = pixelCase(100, {64, 32}, 5, 90, 2000, 0.4);
+    auto& [network, test, random] = pixels;
     InstantEvaluator evaluator(network, test);
     std::set<std::string> paths;
     for (int step = 0; step < 30; ++step) {
@@ -355,8 +371,7 @@ void TestInstantEvaluator::modelMasksAreKept()
     const Dataset test = makeDataset(network, 300, 41);
     InstantEvaluator evaluator(network, test);
     for (double target : {0.0, 0.2, 0.5, 0.1, 0.9, 0.0}) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(target);
+        const CompressionSetting setting{PruningSpec::sparsity(target)};
         const Evaluation fast = evaluator.evaluate(setting);
         compareEvaluations(fast, evaluateFully(network, test, setting), QStringLiteral("own masks %1").arg(target));
         QVERIFY(fast.pruning.achievedSparsity >= own);
@@ -368,9 +383,8 @@ void TestInstantEvaluator::modelMasksAreKept()
 
 void TestInstantEvaluator::compressedNetworkMatches()
 {
-    const Network network = makeNetwork(12, {9}, 3, 50);
-    const Dataset test = makeDataset(network, 100, 51);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(12, {9}, 3, 50, 100);
+    auto& [network, test, evaluator] = subject;
     CompressionSetting setting;
     setting.pruning = PruningSpec::sparsity(0.6);
     setting.precision = QuantizationSpec::parse("4-row");
@@ -388,9 +402,8 @@ void TestInstantEvaluator::compressedNetworkMatches()
 
 void TestInstantEvaluator::lastCompressedNetworkIsTheEvaluatedOne()
 {
-    const Network network = makeNetwork(12, {9, 7}, 3, 52);
-    const Dataset test = makeDataset(network, 100, 53);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(12, {9, 7}, 3, 52, 100);
+    auto& [network, test, evaluator] = subject;
     Random random(54);
     for (int step = 0; step < 30; ++step) {
         CompressionSetting setting;
@@ -415,9 +428,8 @@ void TestInstantEvaluator::checkpointsKeepJumpsExact()
 {
     // Large enough for threads; after the checkpoints, jumps copy them instead of moving them,
     // and every result still equals a full evaluation.
-    Network network = makeNetwork(100, {64, 32}, 5, 95);
-    Dataset test = makeDataset(network, 2000, 96);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(100, {64, 32}, 5, 95, 2000);
+    auto& [network, test, evaluator] = subject;
     evaluator.prepareCheckpoints();
     Random random(97);
     std::set<std::string> paths;
@@ -442,11 +454,9 @@ void TestInstantEvaluator::idleWorkPreparesOneCheckpointAPiece()
 {
     // Eight checkpoints fit beside the working slots for a small model: eight idle pieces,
     // the evaluated state unchanged by each, then the bit widths.
-    Network network = makeNetwork(30, {16}, 3, 98);
-    Dataset test = makeDataset(network, 300, 99);
-    InstantEvaluator evaluator(network, test);
-    CompressionSetting setting;
-    setting.pruning = PruningSpec::sparsity(0.4);
+    EvaluatorCase subject(30, {16}, 3, 98, 300);
+    auto& [network, test, evaluator] = subject;
+    const CompressionSetting setting{PruningSpec::sparsity(0.4)};
     evaluator.evaluate(setting);
     const Matrix before = evaluator.lastCompressedNetwork().layers()[0].weights;
     int pieces = 0;
@@ -466,14 +476,11 @@ void TestInstantEvaluator::idleWorkPreparesOneCheckpointAPiece()
 
 void TestInstantEvaluator::badSettingsThrowAndKeepState()
 {
-    const Network network = makeNetwork(12, {9}, 3, 60);
-    const Dataset test = makeDataset(network, 150, 61);
-    InstantEvaluator evaluator(network, test);
-    CompressionSetting good;
-    good.pruning = PruningSpec::sparsity(0.4);
+    EvaluatorCase subject(12, {9}, 3, 60, 150);
+    auto& [network, test, evaluator] = subject;
+    const CompressionSetting good{PruningSpec::sparsity(0.4)};
     evaluator.evaluate(good);
-    CompressionSetting bad;
-    bad.pruning = PruningSpec::sparsity(1.5);
+    CompressionSetting bad{PruningSpec::sparsity(1.5)};
     QVERIFY_THROWS_EXCEPTION(ConfigError, evaluator.evaluate(bad));
     bad.pruning = PruningSpec::sparsity(0.3, PruningSpec::Scope::PerLayer);
     bad.pruning.perLayerTargets = {0.1};
@@ -482,8 +489,7 @@ void TestInstantEvaluator::badSettingsThrowAndKeepState()
     bad.precision.format = QuantizationSpec::Format::Int;
     bad.precision.bits = 12;
     QVERIFY_THROWS_EXCEPTION(ConfigError, evaluator.evaluate(bad));
-    CompressionSetting next;
-    next.pruning = PruningSpec::sparsity(0.45);
+    const CompressionSetting next{PruningSpec::sparsity(0.45)};
     compareEvaluations(evaluator.evaluate(next), evaluateFully(network, test, next), QStringLiteral("after errors"));
 }
 
