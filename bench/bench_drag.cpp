@@ -19,6 +19,7 @@
 #include "compress/Pruning.h"
 #include "data/DatasetCatalog.h"
 #include "data/IdxReader.h"
+#include "eval/Decisions.h"
 #include "eval/InstantEvaluator.h"
 #include "nn/ModelFile.h"
 #include "nn/Trainer.h"
@@ -34,6 +35,8 @@
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include "BenchData.h"
 
 using namespace ss;
 using Clock = std::chrono::steady_clock;
@@ -58,24 +61,9 @@ double percentile(std::vector<double> values, double p)
     return values[low] + (rank - static_cast<double>(low)) * (values[high] - values[low]);
 }
 
-Architecture mlp()
-{
-    Architecture architecture;
-    architecture.inputs = 784;
-    architecture.hidden = {256, 128};
-    architecture.hiddenActivation = Activation::ReLU;
-    architecture.classes = 10;
-    return architecture;
-}
-
 TrainingConfig adam(int batch = 128)
 {
-    TrainingConfig config;
-    config.optimizer.kind = OptimizerKind::Adam;
-    config.optimizer.learningRate = 1e-3;
-    config.batchSize = batch;
-    config.seed = 1;
-    return config;
+    return test::adam(1e-3, batch, 1);
 }
 
 double accuracyOf(const Network& network, const Dataset& test)
@@ -92,23 +80,9 @@ double accuracyOf(const Network& network, const Dataset& test)
 TrainTestSplit randomData()
 {
     Random random(5);
-    const auto make = [&](int samples) {
-        Dataset data;
-        data.name = "random-784";
-        data.features.resize(784, samples);
-        for (Eigen::Index j = 0; j < samples; ++j)
-            for (Eigen::Index i = 0; i < 784; ++i)
-                data.features(i, j) = random.bernoulli(0.5) ? 0.0f : static_cast<Scalar>(random.uniform());
-        data.labels.resize(static_cast<std::size_t>(samples));
-        for (int& label : data.labels)
-            label = static_cast<int>(random.below(10));
-        for (int c = 0; c < 10; ++c)
-            data.classNames.push_back(std::to_string(c));
-        return data;
-    };
     TrainTestSplit split;
-    split.train = make(1000);
-    split.test = make(10000);
+    split.train = bench::randomImages(random, 1000, 0.5);
+    split.test = bench::randomImages(random, 10000, 0.5);
     return split;
 }
 
@@ -125,13 +99,7 @@ struct DragResult {
 double logitDiscrepancy(const InstantEvaluator& evaluator, const CompressionSetting& setting)
 {
     const Matrix reference = evaluator.compressedNetwork(setting).logits(evaluator.testSet().features);
-    const Matrix& fast = evaluator.lastLogits();
-    double worst = 0;
-    for (Eigen::Index s = 0; s < reference.cols(); ++s) {
-        const double scale = 1.0 + reference.col(s).cwiseAbs().maxCoeff();
-        worst = std::max(worst, (fast.col(s) - reference.col(s)).cwiseAbs().maxCoeff() / scale);
-    }
-    return worst;
+    return relativeLogitDiscrepancy(evaluator.lastLogits(), reference);
 }
 
 // idleFirst: whenever the pruning or the granularity changes, the evaluator first gets the
@@ -365,7 +333,7 @@ void runFigures(const Network& trained, const TrainTestSplit& data, double dense
     // to the target at epoch 8 (cubic schedule, pruning every 100 steps), then 4 epochs with
     // the mask fixed.
     for (double sparsity : {0.95, 0.98}) {
-        Network pruned(mlp(), 1);
+        Network pruned(bench::fashionMlp(), 1);
         TrainingConfig config = adam();
         Trainer trainer(pruned, train, nullptr, config);
         const long stepsPerEpoch = (train.sampleCount() + config.batchSize - 1) / config.batchSize;
@@ -505,7 +473,7 @@ int main(int argc, char** argv)
             data = randomData();
             model = "random data 784-256-128-10";
         }
-        Network network(mlp(), 1);
+        Network network(bench::fashionMlp(), 1);
         const int epochs = options.figures ? 10 : options.epochs;
         // A cached model is used only when it was trained for the epochs this run needs (the
         // accuracy figures need 10; a 2-epoch drag model would understate them).

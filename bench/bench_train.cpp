@@ -22,6 +22,8 @@
 #include <iostream>
 #include <vector>
 
+#include "BenchData.h"
+
 using namespace ss;
 
 namespace {
@@ -39,23 +41,6 @@ double median(std::vector<double> values)
 {
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
-}
-
-Dataset randomImages(int samples, std::uint64_t seed)
-{
-    Dataset data;
-    data.name = "random-784";
-    Random random(seed);
-    data.features.resize(784, samples);
-    for (Eigen::Index j = 0; j < data.features.cols(); ++j)
-        for (Eigen::Index i = 0; i < data.features.rows(); ++i)
-            data.features(i, j) = static_cast<Scalar>(random.uniform());
-    data.labels.resize(static_cast<std::size_t>(samples));
-    for (int& label : data.labels)
-        label = static_cast<int>(random.below(10));
-    for (int c = 0; c < 10; ++c)
-        data.classNames.push_back(std::to_string(c));
-    return data;
 }
 
 // Fashion-MNIST when the Debian package is installed, else random data of the same shape
@@ -78,7 +63,8 @@ ImageData imageData()
         data.real = true;
     } catch (const std::exception& error) {
         std::cerr << "Fashion-MNIST not available (" << error.what() << "); using random data\n";
-        data.train = randomImages(60000, 1);
+        Random random(1);
+        data.train = bench::randomImages(random, 60000, 0.0);
     }
     return data;
 }
@@ -101,16 +87,9 @@ void mlpThroughput()
 {
     const ImageData data = imageData();
     const Dataset& train = data.train;
-    Architecture architecture;
-    architecture.inputs = 784;
-    architecture.hidden = {256, 128};
-    architecture.hiddenActivation = Activation::ReLU;
-    architecture.classes = 10;
+    const Architecture architecture = bench::fashionMlp();
     Network network(architecture, 0);
-    TrainingConfig config;
-    config.optimizer.kind = OptimizerKind::Adam;
-    config.optimizer.learningRate = 1e-3;
-    config.batchSize = 128;
+    const TrainingConfig config = test::adam(1e-3, 128);
     Trainer trainer(network, train, nullptr, config);
     std::vector<double> epochSeconds;
     for (int epoch = 0; epoch < 4; ++epoch) {
@@ -151,17 +130,8 @@ void mlpThroughput()
 void tinyNetSteps()
 {
     const Dataset train = generateMoons(1000, 0.2, 0);
-    Architecture architecture;
-    architecture.inputs = 2;
-    architecture.hidden = {8, 8};
-    architecture.hiddenActivation = Activation::Tanh;
-    architecture.classes = 2;
-    Network network(architecture, 0);
-    TrainingConfig config;
-    config.optimizer.kind = OptimizerKind::Adam;
-    config.optimizer.learningRate = 1e-3;
-    config.batchSize = 10;
-    Trainer trainer(network, train, nullptr, config);
+    Network network(test::mlp(2, {8, 8}, 2, Activation::Tanh), 0);
+    Trainer trainer(network, train, nullptr, test::adam(1e-3, 10));
     trainer.train(1);
     std::vector<double> rates;
     for (int round = 0; round < 30; ++round) {

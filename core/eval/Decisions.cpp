@@ -175,4 +175,18 @@ void decideFromLogits(Evaluation& evaluation, const Matrix& logits, const Networ
                                             / static_cast<double>(samples);
 }
 
+double relativeLogitDiscrepancy(const Matrix& logits, const Matrix& reference)
+{
+    if (logits.rows() != reference.rows() || logits.cols() != reference.cols())
+        throw ConfigError("relativeLogitDiscrepancy: logits of " + std::to_string(logits.rows()) + " x "
+                          + std::to_string(logits.cols()) + " against a reference of "
+                          + std::to_string(reference.rows()) + " x " + std::to_string(reference.cols()));
+    double worst = 0;
+    for (Eigen::Index s = 0; s < reference.cols(); ++s) {
+        const double scale = 1.0 + reference.col(s).cwiseAbs().maxCoeff();
+        worst = std::max(worst, (logits.col(s) - reference.col(s)).cwiseAbs().maxCoeff() / scale);
+    }
+    return worst;
+}
+
 } // namespace ss

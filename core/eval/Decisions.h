@@ -23,4 +23,9 @@ int exactPrediction(const Network& network, const ConstMatrixRef& features);
 void decideFromLogits(Evaluation& evaluation, const Matrix& logits, const Network& compressed, const Dataset& test,
                       ThreadTeam* team = nullptr);
 
+// The largest difference between two sets of logits (outputs x samples of the same shape),
+// each sample's relative to 1 + its largest |reference logit|: the scale on which
+// kExactMarginTolerance bounds the float rounding of the evaluator's paths.
+double relativeLogitDiscrepancy(const Matrix& logits, const Matrix& reference);
+
 } // namespace ss

@@ -80,12 +80,18 @@ using DF = hn::ScalableTag<float>;
 // Each path defines, for its group width (outputs per packed group):
 //   GroupWidth()                       the width (outputs per packed group)
 //   FirstLayerActive(job, begin, n)    the active lists of samples begin .. begin + n from z1t
-//   AppendRow(row, padded, stride, o, v)  the active list of a hidden layer's (padded)
-//                                      outputs, each unit's offset unit * stride
 //   kVectorsPerGroup                   vectors in a group
 //   kGroupsPerPass                     groups of outputs computed by one pass over a
 //                                      sample's active list (OutputPassSums)
+//   UnitLanes(), LoadUnits(p)          units per vector, and the vector of units p[0 ..)
+//   LaneOffsets(stride)                lane i's offset: i * stride
+//   AppendActive(h, laneOffsets, ...)  appends the positive lanes of h to an active list
 // The lists are written a vector at a time: they have a group to spare.
+//
+// AppendRow(row, padded, stride, o, v), the active list of a hidden layer's (padded) outputs
+// with each unit's offset unit * stride, is written once after the paths from their parts.
+HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int stride, int* HWY_RESTRICT offsets,
+                         float* HWY_RESTRICT values);
 
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
 // AVX-512: groups of 16 outputs (one zmm register, a cache line of packed weights per
@@ -146,15 +152,8 @@ HWY_INLINE void AppendActive(__m512 h, __m512i laneOffsets, int firstOffset, int
     count += __builtin_popcount(positive);
 }
 
-HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int stride, int* HWY_RESTRICT offsets,
-                         float* HWY_RESTRICT values)
-{
-    const __m512i laneOffsets = LaneOffsets(stride);
-    int count = 0;
-    for (int first = 0; first < padded; first += 16)
-        AppendActive(_mm512_loadu_ps(row + first), laneOffsets, first * stride, offsets, values, count);
-    return count;
-}
+HWY_INLINE int UnitLanes() { return 16; }
+HWY_INLINE __m512 LoadUnits(const float* HWY_RESTRICT units) { return _mm512_loadu_ps(units); }
 
 // Outputs per pass of a sample's active list on this path, in groups (figures in
 // OutputPassSums).
@@ -240,15 +239,8 @@ HWY_INLINE void AppendActive(__m256 h, __m256i laneOffsets, int firstOffset, int
     count += __builtin_popcount(static_cast<unsigned>(positive));
 }
 
-HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int stride, int* HWY_RESTRICT offsets,
-                         float* HWY_RESTRICT values)
-{
-    const __m256i laneOffsets = LaneOffsets(stride);
-    int count = 0;
-    for (int first = 0; first < padded; first += 8)
-        AppendActive(_mm256_loadu_ps(row + first), laneOffsets, first * stride, offsets, values, count);
-    return count;
-}
+HWY_INLINE int UnitLanes() { return 8; }
+HWY_INLINE __m256 LoadUnits(const float* HWY_RESTRICT units) { return _mm256_loadu_ps(units); }
 
 // rows[i] (8 lanes each) becomes column i: rows[i][j] <- rows[j][i].
 HWY_INLINE void Transpose8(__m256 rows[8])
@@ -381,17 +373,12 @@ HWY_INLINE void AppendActive(hn::Vec<DF> h, hn::Vec<DI> laneOffsets, int firstOf
 
 #endif
 
-HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int stride, int* HWY_RESTRICT offsets,
-                         float* HWY_RESTRICT values)
+HWY_INLINE int UnitLanes() { return static_cast<int>(hn::Lanes(DF())); }
+HWY_INLINE hn::Vec<DF> LoadUnits(const float* HWY_RESTRICT units) { return hn::LoadU(DF(), units); }
+HWY_INLINE hn::Vec<DI> LaneOffsets(int stride)
 {
-    const DF d;
     const DI di;
-    const int lanes = static_cast<int>(hn::Lanes(d));
-    const auto laneOffsets = hn::Mul(hn::Iota(di, 0), hn::Set(di, stride));
-    int count = 0;
-    for (int first = 0; first < padded; first += lanes)
-        AppendActive(hn::LoadU(d, row + first), laneOffsets, first * stride, offsets, values, count);
-    return count;
+    return hn::Mul(hn::Iota(di, 0), hn::Set(di, stride));
 }
 
 #if HWY_MAX_BYTES == 16
@@ -468,6 +455,16 @@ HWY_INLINE void FirstLayerActive(const Job& job, long begin, int count)
 
 
 #endif
+
+HWY_INLINE int AppendRow(const float* HWY_RESTRICT row, long padded, int stride, int* HWY_RESTRICT offsets,
+                         float* HWY_RESTRICT values)
+{
+    const auto laneOffsets = LaneOffsets(stride);
+    int count = 0;
+    for (int first = 0; first < padded; first += UnitLanes())
+        AppendActive(LoadUnits(row + first), laneOffsets, first * stride, offsets, values, count);
+    return count;
+}
 
 // One pass of a sample's active list: `Vectors` vectors of outputs (the pass's groups, side
 // by side for each input in the packed layout) start from the bias and gather each active

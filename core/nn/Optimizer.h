@@ -147,4 +147,33 @@ inline int nonFinite(Scalar v)
     return !(std::abs(v) <= std::numeric_limits<Scalar>::max());
 }
 
+// The pass every elementwise rule makes over entries [begin, end) of a tensor: penalised
+// gradient g (zero where masked), the rule's new weight rule(i, g, w), the finiteness test.
+// Returns false on a non-finite weight. The rule is a lambda inlined into the loop, which
+// omp simd vectorises as one loop (its state pointers need no __restrict: omp simd asserts the
+// iterations independent); one instantiation for masked and one for unmasked tensors.
+template <bool Masked, typename Rule>
+inline bool updateEntriesWith(Scalar* __restrict values, const Scalar* __restrict gradient,
+                              const Scalar* __restrict mask, const PenaltyScalars penalty, std::size_t begin,
+                              std::size_t end, Rule rule)
+{
+    int bad = 0;
+#pragma omp simd reduction(| : bad)
+    for (std::size_t i = begin; i < end; ++i) {
+        const Scalar w = rule(i, penalisedGradient<Masked>(gradient[i], values[i], mask, i, penalty), values[i]);
+        values[i] = w;
+        bad |= nonFinite(w);
+    }
+    return bad == 0;
+}
+
+template <typename Rule>
+inline bool updateEntries(Scalar* values, const Scalar* gradient, const Scalar* mask, const PenaltyTerms& penalty,
+                          std::size_t begin, std::size_t end, Rule rule)
+{
+    const PenaltyScalars terms(penalty);
+    return mask ? updateEntriesWith<true>(values, gradient, mask, terms, begin, end, rule)
+                : updateEntriesWith<false>(values, gradient, mask, terms, begin, end, rule);
+}
+
 } // namespace ss

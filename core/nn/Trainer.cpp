@@ -70,6 +70,16 @@ Scalar largestMagnitude(const Scalar* values, Eigen::Index count)
     return count == 0 ? Scalar(0) : Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>>(values, count).abs().maxCoeff();
 }
 
+// Checked before every step: when the caller has asked to stop, result says so.
+bool cancelRequested(const std::atomic<bool>* cancel, long stepsDone, TrainingResult& result)
+{
+    if (!cancel || !cancel->load(std::memory_order_relaxed))
+        return false;
+    result.outcome = TrainingOutcome::Cancelled;
+    result.message = "Training cancelled after step " + std::to_string(stepsDone) + ".";
+    return true;
+}
+
 Scalar largestParameter(const Network& network)
 {
     Scalar largest = 0;
@@ -96,6 +106,22 @@ struct Trainer::State {
     double lossSum = 0;
     long seen = 0;
     long correct = 0;
+
+    void clearRunningStatistics()
+    {
+        lossSum = 0;
+        seen = 0;
+        correct = 0;
+    }
+    // Starts the next epoch once this one's sample order is used up; says whether it did.
+    bool finishEpochIfDone()
+    {
+        if (position < order.size())
+            return false;
+        position = 0;
+        ++epochs;
+        return true;
+    }
 
     // Layer shapes the optimiser and workspaces were laid out for.
     std::vector<std::pair<Eigen::Index, Eigen::Index>> shapes;
@@ -203,9 +229,7 @@ void Trainer::resumeAt(int epochs, long steps, double seconds)
     s.steps = steps;
     s.seconds = seconds;
     s.position = 0;
-    s.lossSum = 0;
-    s.seen = 0;
-    s.correct = 0;
+    s.clearRunningStatistics();
 }
 
 // Brings the optimiser, masks and snapshot in line with the network as it is now: shapes
@@ -563,13 +587,8 @@ TrainingResult Trainer::step()
 {
     TrainingResult result;
     const auto start = Clock::now();
-    if (synchronize(result) && runStep(result)) {
-        State& s = *m_state;
-        if (s.position >= s.order.size()) {
-            s.position = 0;
-            ++s.epochs;
-        }
-    }
+    if (synchronize(result) && runStep(result))
+        m_state->finishEpochIfDone();
     m_state->seconds += std::chrono::duration<double>(Clock::now() - start).count();
     return result;
 }
@@ -583,20 +602,10 @@ TrainingResult Trainer::trainSteps(long steps, const std::atomic<bool>* cancel)
     const auto start = Clock::now();
     if (synchronize(result)) {
         for (long i = 0; i < steps; ++i) {
-            if (cancel && cancel->load(std::memory_order_relaxed)) {
-                result.outcome = TrainingOutcome::Cancelled;
-                result.message = "Training cancelled after step " + std::to_string(s.steps) + ".";
+            if (cancelRequested(cancel, s.steps, result) || !runStep(result))
                 break;
-            }
-            if (!runStep(result))
-                break;
-            if (s.position >= s.order.size()) {
-                s.position = 0;
-                ++s.epochs;
-                s.lossSum = 0;
-                s.seen = 0;
-                s.correct = 0;
-            }
+            if (s.finishEpochIfDone())
+                s.clearRunningStatistics();
         }
     }
     s.seconds += std::chrono::duration<double>(Clock::now() - start).count();
@@ -622,33 +631,20 @@ TrainingResult Trainer::train(int epochs, const std::atomic<bool>* cancel, const
     // A partly trained epoch (after step()) is finished as the first of the requested ones.
     const int target = s.epochs + epochs;
     while (s.epochs < target) {
-        if (cancel && cancel->load(std::memory_order_relaxed)) {
-            result.outcome = TrainingOutcome::Cancelled;
-            result.message = "Training cancelled after step " + std::to_string(s.steps) + ".";
+        if (cancelRequested(cancel, s.steps, result) || !runStep(result))
             break;
-        }
-        if (!runStep(result))
-            break;
-        bool report = m_config.reportEverySteps > 0 && s.steps % m_config.reportEverySteps == 0;
-        if (s.position >= s.order.size()) {
-            s.position = 0;
-            ++s.epochs;
-            report = true;
-        }
+        const bool periodic = m_config.reportEverySteps > 0 && s.steps % m_config.reportEverySteps == 0;
+        const bool report = s.finishEpochIfDone() || periodic;
         if (report && onReport) {
             addElapsed();
             TrainingReport entry = makeReport(false);
-            s.lossSum = 0;
-            s.seen = 0;
-            s.correct = 0;
+            s.clearRunningStatistics();
             onReport(entry);
             // The callback may have pruned the network (gradual pruning): pick that up.
             if (!synchronize(result))
                 break;
         } else if (report) {
-            s.lossSum = 0;
-            s.seen = 0;
-            s.correct = 0;
+            s.clearRunningStatistics();
         }
     }
     addElapsed();

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
+#include <vector>
 
 namespace {
 std::atomic<bool> g_counting{false};
@@ -57,3 +58,17 @@ constexpr bool kCounting = true;
 #else
 constexpr bool kCounting = false;
 #endif
+
+namespace {
+// What the counter sees of one new and delete of a vector of 100 ints: at least 2 (the
+// object and its buffer) when it works.
+inline long allocationsOfAProbe()
+{
+    g_allocations = 0;
+    g_counting = true;
+    std::vector<int>* probe = new std::vector<int>(100);
+    g_counting = false;
+    delete probe;
+    return g_allocations.load();
+}
+} // namespace

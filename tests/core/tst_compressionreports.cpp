@@ -1,7 +1,6 @@
 // JSON and CSV forms of evaluations, scans and sweeps (what the headless commands print
 // and write).
 #include "common/Error.h"
-#include "common/Random.h"
 #include "eval/Reports.h"
 
 #include <QtTest>
@@ -10,29 +9,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
 
 namespace {
 
-struct Model {
-    Network network;
-    Dataset test;
-};
+using Model = test::SelfLabelledModel;
 
 Model makeModel()
 {
-    Architecture architecture;
-    architecture.inputs = 6;
-    architecture.hidden = {5};
-    architecture.classes = 3;
-    Model model{Network(architecture, 1), {}};
-    Random random(2);
-    model.test.features.resize(6, 40);
-    for (Eigen::Index i = 0; i < model.test.features.size(); ++i)
-        model.test.features.data()[i] = static_cast<Scalar>(random.normal());
-    model.test.labels = model.network.predict(model.test.features);
-    model.test.classNames = {"a", "b", "c"};
-    return model;
+    return test::selfLabelledModel(test::mlp(6, {5}, 3), 1, 40, 2);
 }
 
 std::string readAll(const std::string& path)

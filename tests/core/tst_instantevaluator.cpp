@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "common/Random.h"
 #include "compress/PrecisionLadder.h"
+#include "eval/Decisions.h"
 #include "eval/InstantEvaluator.h"
 #include "kernels/IntegerProduct.h"
 
@@ -47,6 +48,20 @@ Dataset makeDataset(const Network& network, int samples, std::uint64_t seed)
         data.featureNames.push_back("x" + std::to_string(f));
     return data;
 }
+
+// The suite's usual subject: a seeded network, a test set drawn for it (from seed + 1) and
+// the evaluator of the two.
+struct EvaluatorCase {
+    EvaluatorCase(int inputs, std::vector<int> hidden, int classes, std::uint64_t seed, int samples)
+        : network(makeNetwork(inputs, std::move(hidden), classes, seed))
+        , test(makeDataset(network, samples, seed + 1))
+        , evaluator(network, test)
+    {
+    }
+    Network network;
+    Dataset test;
+    InstantEvaluator evaluator;
+};
 
 QuantizationSpec randomPrecision(Random& random)
 {
@@ -100,13 +115,36 @@ double logitDiscrepancy(const InstantEvaluator& evaluator, const CompressionSett
     omp_set_num_threads(1);
     const Matrix reference = evaluator.compressedNetwork(setting).logits(test.features);
     omp_set_num_threads(threads);
-    const Matrix& fast = evaluator.lastLogits();
-    double worst = 0;
-    for (Eigen::Index s = 0; s < reference.cols(); ++s) {
-        const double scale = 1.0 + reference.col(s).cwiseAbs().maxCoeff();
-        worst = std::max(worst, (fast.col(s) - reference.col(s)).cwiseAbs().maxCoeff() / scale);
-    }
-    return worst;
+    return relativeLogitDiscrepancy(evaluator.lastLogits(), reference);
+}
+
+// Evaluates `setting` quickly and fully, compares the two, and says which path the
+// evaluator's first layer took.
+std::string checkAgainstFullEvaluation(InstantEvaluator& evaluator, const Network& network, const Dataset& test,
+                                       const CompressionSetting& setting, const QString& where)
+{
+    compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting), where);
+    return evaluator.lastFirstLayerPath();
+}
+
+// A network and a test set of pixels k / 255 as the image scaler makes them, a fraction
+// `blank` of them 0 (the evaluator keeps such inputs as bytes for its column updates),
+// labelled by the network; the generator goes on where the pixels left it.
+struct PixelCase {
+    Network network;
+    Dataset test;
+    Random random;
+};
+
+PixelCase pixelCase(int inputs, std::vector<int> hidden, int classes, std::uint64_t seed, int samples, double blank)
+{
+    PixelCase c{makeNetwork(inputs, std::move(hidden), classes, seed), {}, Random(seed + 2)};
+    c.test = makeDataset(c.network, samples, seed + 1);
+    for (Eigen::Index i = 0; i < c.test.features.size(); ++i)
+        c.test.features.data()[i] = c.random.bernoulli(blank) ? 0.0f
+                                                              : static_cast<Scalar>(c.random.below(256)) * (Scalar(1) / Scalar(255));
+    c.test.labels = c.network.predict(c.test.features);
+    return c;
 }
 
 QString describe(const CompressionSetting& s)
@@ -140,13 +178,13 @@ private slots:
     void precomputedPrecisionsAreExact();
     void badSettingsThrowAndKeepState();
     void incompatibleDataThrows();
+    void logitDiscrepancyIsPerSampleRelative();
 };
 
 void TestInstantEvaluator::equalsFullEvaluationOnRandomSettings()
 {
-    const Network network = makeNetwork(30, {24, 16}, 5, 1);
-    const Dataset test = makeDataset(network, 700, 2);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(30, {24, 16}, 5, 1, 700);
+    auto& [network, test, evaluator] = subject;
     QVERIFY(!evaluator.byteCodedInputs()); // negative inputs: floats
     Random random(3);
     for (int step = 0; step < 120; ++step) {
@@ -171,9 +209,8 @@ void TestInstantEvaluator::equalsFullEvaluationOnRandomSettings()
 
 void TestInstantEvaluator::slowDragsBackAndForth()
 {
-    const Network network = makeNetwork(40, {32, 12}, 4, 4);
-    const Dataset test = makeDataset(network, 800, 5);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(40, {32, 12}, 4, 4, 800);
+    auto& [network, test, evaluator] = subject;
     std::set<std::string> paths;
     long incrementalMoves = 0;
     double worstDiscrepancy = 0;
@@ -182,8 +219,7 @@ void TestInstantEvaluator::slowDragsBackAndForth()
     for (int pass = 0; pass < 8; ++pass) {
         for (int step = 0; step <= 60; ++step) {
             const int k = pass % 2 == 0 ? step : 60 - step;
-            CompressionSetting setting;
-            setting.pruning = PruningSpec::sparsity(0.1 + 0.004 * k);
+            const CompressionSetting setting{PruningSpec::sparsity(0.1 + 0.004 * k)};
             const Evaluation fast = evaluator.evaluate(setting);
             paths.insert(evaluator.lastFirstLayerPath());
             incrementalMoves += evaluator.lastFirstLayerPath() == "incremental";
@@ -194,13 +230,9 @@ void TestInstantEvaluator::slowDragsBackAndForth()
             }
         }
     }
-    for (int step = 0; step < 80; ++step) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::atThreshold(0.002 * step);
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("threshold step %1").arg(step));
-        paths.insert(evaluator.lastFirstLayerPath());
-    }
+    for (int step = 0; step < 80; ++step)
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, {PruningSpec::atThreshold(0.002 * step)},
+                                                QStringLiteral("threshold step %1").arg(step)));
     QVERIFY(incrementalMoves > 300);
     // After hundreds of incremental updates the float logits are still far inside the margin
     // below which decisions are recomputed exactly.
@@ -214,9 +246,8 @@ void TestInstantEvaluator::slowDragsBackAndForth()
 
 void TestInstantEvaluator::bitWidthSweeps()
 {
-    const Network network = makeNetwork(25, {20}, 3, 6);
-    const Dataset test = makeDataset(network, 500, 7);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(25, {20}, 3, 6, 500);
+    auto& [network, test, evaluator] = subject;
     const std::vector<std::string> down = {"32", "fp16", "bf16", "8", "7", "6", "5", "4", "3", "2", "ternary", "binary"};
     std::vector<std::string> sweep = down;
     sweep.insert(sweep.end(), down.rbegin(), down.rend());
@@ -224,12 +255,12 @@ void TestInstantEvaluator::bitWidthSweeps()
     for (double sparsity : {0.0, 0.5, 0.9}) {
         for (const std::string& bits : sweep) {
             for (const char* suffix : {"", "-row"}) {
-                CompressionSetting setting;
-                setting.pruning = PruningSpec::sparsity(sparsity);
-                setting.precision = QuantizationSpec::parse(bits + (bits.size() <= 1 || bits == "ternary" ? suffix : ""));
-                compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                                   QStringLiteral("%1 at %2").arg(QString::fromStdString(setting.precision.label())).arg(sparsity));
-                sawCached = sawCached || evaluator.lastFirstLayerPath() == "cached";
+                const CompressionSetting setting{
+                    PruningSpec::sparsity(sparsity),
+                    QuantizationSpec::parse(bits + (bits.size() <= 1 || bits == "ternary" ? suffix : ""))};
+                const QString where =
+                    QStringLiteral("%1 at %2").arg(QString::fromStdString(setting.precision.label())).arg(sparsity);
+                sawCached = checkAgainstFullEvaluation(evaluator, network, test, setting, where) == "cached" || sawCached;
             }
         }
     }
@@ -241,32 +272,22 @@ void TestInstantEvaluator::imageInputs()
     // Pixels k / 255 as the image scaler makes them: the evaluator keeps them as bytes for
     // its column updates. Slow drags, jumps to high sparsity (rebuilt from the non-zero
     // weights) and precisions must still agree exactly.
-    Network network = makeNetwork(64, {24, 12}, 4, 80);
-    Dataset test = makeDataset(network, 600, 81);
-    Random random(82);
-    for (Eigen::Index i = 0; i < test.features.size(); ++i)
-        test.features.data()[i] = random.bernoulli(0.5) ? 0.0f
-                                                        : static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
-    test.labels = network.predict(test.features);
+    PixelCase pixels = pixelCase(64, {24, 12}, 4, 80, 600, 0.5);
+    auto& [network, test, random] = pixels;
     InstantEvaluator evaluator(network, test);
     QVERIFY(evaluator.byteCodedInputs());
     std::set<std::string> paths;
     for (int step = 0; step < 60; ++step) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(step < 40 ? 0.005 * step : random.uniform(0.9, 0.999));
-        setting.precision = step % 7 == 6 ? randomPrecision(random) : QuantizationSpec::float32();
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("image step %1").arg(step));
-        paths.insert(evaluator.lastFirstLayerPath());
+        const CompressionSetting setting{PruningSpec::sparsity(step < 40 ? 0.005 * step : random.uniform(0.9, 0.999)),
+                                         step % 7 == 6 ? randomPrecision(random) : QuantizationSpec::float32()};
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                                QStringLiteral("image step %1").arg(step)));
     }
     // Every integer format at low sparsity: the 8-bit integer product where the CPU has it.
     for (const char* bits : {"8", "5-row", "3", "2-row", "ternary", "binary-row"}) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(0.1);
-        setting.precision = QuantizationSpec::parse(bits);
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("image integer %1").arg(QString::fromStdString(bits)));
-        paths.insert(evaluator.lastFirstLayerPath());
+        const CompressionSetting setting{PruningSpec::sparsity(0.1), QuantizationSpec::parse(bits)};
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                                QStringLiteral("image integer %1").arg(QString::fromStdString(bits))));
     }
     if (integerProductSpeedup(1) > 0) // the paths with an integer product (tst_isa names them)
         QVERIFY(paths.count("integer") == 1);
@@ -291,12 +312,11 @@ void TestInstantEvaluator::otherArchitectures()
         InstantEvaluator evaluator(network, test);
         Random random(seed++);
         for (int step = 0; step < 40; ++step) {
-            CompressionSetting setting;
-            setting.pruning = step % 2 ? PruningSpec::sparsity(random.uniform(0, 0.98))
-                                       : PruningSpec::sparsity(0.01 * step);
-            setting.precision = step % 3 == 0 ? randomPrecision(random) : QuantizationSpec::float32();
-            compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                               QStringLiteral("case %1 step %2").arg(seed).arg(step));
+            const CompressionSetting setting{
+                step % 2 ? PruningSpec::sparsity(random.uniform(0, 0.98)) : PruningSpec::sparsity(0.01 * step),
+                step % 3 == 0 ? randomPrecision(random) : QuantizationSpec::float32()};
+            checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                       QStringLiteral("case %1 step %2").arg(seed).arg(step));
         }
     }
 }
@@ -305,22 +325,15 @@ void TestInstantEvaluator::largeEnoughForThreads()
 {
     // Big enough (samples x weights >= 1e7) for the evaluator's helper threads: split
     // products, column updates over sample ranges and the sparse tail run on the team.
-    Network network = makeNetwork(100, {64, 32}, 5, 90);
-    Dataset test = makeDataset(network, 2000, 91);
-    Random random(92);
-    for (Eigen::Index i = 0; i < test.features.size(); ++i)
-        test.features.data()[i] = random.bernoulli(0.4) ? 0.0f
-                                                        : static_cast<Scalar>(random.below(256)) * (Scalar(1) / Scalar(255));
-    test.labels = network.predict(test.features);
+    PixelCase pixels = pixelCase(100, {64, 32}, 5, 90, 2000, 0.4);
+    auto& [network, test, random] = pixels;
     InstantEvaluator evaluator(network, test);
     std::set<std::string> paths;
     for (int step = 0; step < 30; ++step) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(step < 15 ? 0.02 * step : random.uniform(0.0, 0.99));
-        setting.precision = step % 5 == 4 ? randomPrecision(random) : QuantizationSpec::float32();
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("threaded step %1").arg(step));
-        paths.insert(evaluator.lastFirstLayerPath());
+        const CompressionSetting setting{PruningSpec::sparsity(step < 15 ? 0.02 * step : random.uniform(0.0, 0.99)),
+                                         step % 5 == 4 ? randomPrecision(random) : QuantizationSpec::float32()};
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                                QStringLiteral("threaded step %1").arg(step)));
     }
     QVERIFY(paths.count("incremental") == 1);
     QVERIFY(paths.count("full") + paths.count("sparse") >= 1);
@@ -358,8 +371,7 @@ void TestInstantEvaluator::modelMasksAreKept()
     const Dataset test = makeDataset(network, 300, 41);
     InstantEvaluator evaluator(network, test);
     for (double target : {0.0, 0.2, 0.5, 0.1, 0.9, 0.0}) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(target);
+        const CompressionSetting setting{PruningSpec::sparsity(target)};
         const Evaluation fast = evaluator.evaluate(setting);
         compareEvaluations(fast, evaluateFully(network, test, setting), QStringLiteral("own masks %1").arg(target));
         QVERIFY(fast.pruning.achievedSparsity >= own);
@@ -371,9 +383,8 @@ void TestInstantEvaluator::modelMasksAreKept()
 
 void TestInstantEvaluator::compressedNetworkMatches()
 {
-    const Network network = makeNetwork(12, {9}, 3, 50);
-    const Dataset test = makeDataset(network, 100, 51);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(12, {9}, 3, 50, 100);
+    auto& [network, test, evaluator] = subject;
     CompressionSetting setting;
     setting.pruning = PruningSpec::sparsity(0.6);
     setting.precision = QuantizationSpec::parse("4-row");
@@ -391,9 +402,8 @@ void TestInstantEvaluator::compressedNetworkMatches()
 
 void TestInstantEvaluator::lastCompressedNetworkIsTheEvaluatedOne()
 {
-    const Network network = makeNetwork(12, {9, 7}, 3, 52);
-    const Dataset test = makeDataset(network, 100, 53);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(12, {9, 7}, 3, 52, 100);
+    auto& [network, test, evaluator] = subject;
     Random random(54);
     for (int step = 0; step < 30; ++step) {
         CompressionSetting setting;
@@ -418,9 +428,8 @@ void TestInstantEvaluator::checkpointsKeepJumpsExact()
 {
     // Large enough for threads; after the checkpoints, jumps copy them instead of moving them,
     // and every result still equals a full evaluation.
-    Network network = makeNetwork(100, {64, 32}, 5, 95);
-    Dataset test = makeDataset(network, 2000, 96);
-    InstantEvaluator evaluator(network, test);
+    EvaluatorCase subject(100, {64, 32}, 5, 95, 2000);
+    auto& [network, test, evaluator] = subject;
     evaluator.prepareCheckpoints();
     Random random(97);
     std::set<std::string> paths;
@@ -430,18 +439,14 @@ void TestInstantEvaluator::checkpointsKeepJumpsExact()
                                         : PruningSpec::sparsity(random.uniform(0.0, 0.99));
         if (step % 7 == 6)
             setting.precision = randomPrecision(random);
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("jump %1: %2").arg(step).arg(describe(setting)));
-        paths.insert(evaluator.lastFirstLayerPath());
+        paths.insert(checkAgainstFullEvaluation(evaluator, network, test, setting,
+                                                QStringLiteral("jump %1: %2").arg(step).arg(describe(setting))));
     }
     // Back to the checkpoints' own sparsities: they are still there, unchanged.
-    for (const double sparsity : {0.0, 0.25, 0.5}) {
-        CompressionSetting setting;
-        setting.pruning = PruningSpec::sparsity(sparsity);
-        compareEvaluations(evaluator.evaluate(setting), evaluateFully(network, test, setting),
-                           QStringLiteral("checkpoint %1").arg(sparsity));
-        QCOMPARE(evaluator.lastFirstLayerPath(), std::string("cached"));
-    }
+    for (const double sparsity : {0.0, 0.25, 0.5})
+        QCOMPARE(checkAgainstFullEvaluation(evaluator, network, test, {PruningSpec::sparsity(sparsity)},
+                                            QStringLiteral("checkpoint %1").arg(sparsity)),
+                 std::string("cached"));
     QVERIFY(paths.count("incremental") == 1);
 }
 
@@ -449,11 +454,9 @@ void TestInstantEvaluator::idleWorkPreparesOneCheckpointAPiece()
 {
     // Eight checkpoints fit beside the working slots for a small model: eight idle pieces,
     // the evaluated state unchanged by each, then the bit widths.
-    Network network = makeNetwork(30, {16}, 3, 98);
-    Dataset test = makeDataset(network, 300, 99);
-    InstantEvaluator evaluator(network, test);
-    CompressionSetting setting;
-    setting.pruning = PruningSpec::sparsity(0.4);
+    EvaluatorCase subject(30, {16}, 3, 98, 300);
+    auto& [network, test, evaluator] = subject;
+    const CompressionSetting setting{PruningSpec::sparsity(0.4)};
     evaluator.evaluate(setting);
     const Matrix before = evaluator.lastCompressedNetwork().layers()[0].weights;
     int pieces = 0;
@@ -465,25 +468,19 @@ void TestInstantEvaluator::idleWorkPreparesOneCheckpointAPiece()
     }
     QCOMPARE(pieces, 8);
     QVERIFY(evaluator.hasIdleWork()); // the bit widths come next
-    for (const double sparsity : {0.0, 0.125, 0.875}) {
-        CompressionSetting at;
-        at.pruning = PruningSpec::sparsity(sparsity);
-        compareEvaluations(evaluator.evaluate(at), evaluateFully(network, test, at),
-                           QStringLiteral("checkpoint %1").arg(sparsity));
-        QCOMPARE(evaluator.lastFirstLayerPath(), std::string("cached"));
-    }
+    for (const double sparsity : {0.0, 0.125, 0.875})
+        QCOMPARE(checkAgainstFullEvaluation(evaluator, network, test, {PruningSpec::sparsity(sparsity)},
+                                            QStringLiteral("checkpoint %1").arg(sparsity)),
+                 std::string("cached"));
 }
 
 void TestInstantEvaluator::badSettingsThrowAndKeepState()
 {
-    const Network network = makeNetwork(12, {9}, 3, 60);
-    const Dataset test = makeDataset(network, 150, 61);
-    InstantEvaluator evaluator(network, test);
-    CompressionSetting good;
-    good.pruning = PruningSpec::sparsity(0.4);
+    EvaluatorCase subject(12, {9}, 3, 60, 150);
+    auto& [network, test, evaluator] = subject;
+    const CompressionSetting good{PruningSpec::sparsity(0.4)};
     evaluator.evaluate(good);
-    CompressionSetting bad;
-    bad.pruning = PruningSpec::sparsity(1.5);
+    CompressionSetting bad{PruningSpec::sparsity(1.5)};
     QVERIFY_THROWS_EXCEPTION(ConfigError, evaluator.evaluate(bad));
     bad.pruning = PruningSpec::sparsity(0.3, PruningSpec::Scope::PerLayer);
     bad.pruning.perLayerTargets = {0.1};
@@ -492,8 +489,7 @@ void TestInstantEvaluator::badSettingsThrowAndKeepState()
     bad.precision.format = QuantizationSpec::Format::Int;
     bad.precision.bits = 12;
     QVERIFY_THROWS_EXCEPTION(ConfigError, evaluator.evaluate(bad));
-    CompressionSetting next;
-    next.pruning = PruningSpec::sparsity(0.45);
+    const CompressionSetting next{PruningSpec::sparsity(0.45)};
     compareEvaluations(evaluator.evaluate(next), evaluateFully(network, test, next), QStringLiteral("after errors"));
 }
 
@@ -549,6 +545,20 @@ void TestInstantEvaluator::incompatibleDataThrows()
     QVERIFY_THROWS_EXCEPTION(ConfigError, evaluateFully(network, test, {}));
     const Network fourClasses = makeNetwork(13, {9}, 4, 73);
     QVERIFY_THROWS_EXCEPTION(ConfigError, InstantEvaluator(fourClasses, test));
+}
+
+void TestInstantEvaluator::logitDiscrepancyIsPerSampleRelative()
+{
+    // Sample 0: off by 0.3 where its largest |logit| is 2 (0.3 / 3); sample 1: off by 0.8
+    // where it is 3 (0.8 / 4): the worse of the two.
+    Matrix reference(2, 2), logits(2, 2);
+    reference << 1.0f, -3.0f,
+        2.0f, 0.0f;
+    logits << 1.3f, -3.0f,
+        2.0f, 0.8f;
+    QVERIFY(std::abs(relativeLogitDiscrepancy(logits, reference) - 0.2) < 1e-6);
+    QCOMPARE(relativeLogitDiscrepancy(reference, reference), 0.0);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, relativeLogitDiscrepancy(Matrix(2, 3), reference));
 }
 
 QTEST_APPLESS_MAIN(TestInstantEvaluator)

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
 
 namespace {
@@ -76,23 +78,21 @@ public:
     std::vector<std::string> restoreMessages;
 };
 
+// The experiment under test with the clock it runs on and the recorder of what it says.
+struct ExperimentRig {
+    ManualClock clock;
+    Recorder events;
+    LiveExperiment experiment{events, clock};
+};
+
 DatasetRequest moons(int samples)
 {
-    DatasetRequest request;
-    request.nameOrPath = "moons";
-    request.samples = samples;
-    request.noise = 0.2;
-    request.seed = 4;
-    return request;
+    return test::moonsRequest(samples, 0.2, 4);
 }
 
 TrainingConfig adam(int batch)
 {
-    TrainingConfig config;
-    config.optimizer.kind = OptimizerKind::Adam;
-    config.optimizer.learningRate = 0.01;
-    config.batchSize = batch;
-    return config;
+    return test::adam(0.01, batch);
 }
 
 ModelSpec mlp(std::vector<int> hidden)
@@ -136,9 +136,8 @@ class TestLiveExperiment : public QObject {
 private slots:
     void loadingReportsBusyThenTheFirstSnapshot()
     {
-        ManualClock clock;
-        Recorder events;
-        LiveExperiment experiment(events, clock);
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
         LiveCommands commands = loadBatch(300, 16);
         experiment.process(commands);
         const std::vector<std::string> expected = {"busy Loading moons\u2026", "busy ", "snapshot 1"};
@@ -155,9 +154,8 @@ private slots:
     // 12 steps that fill kSliceSeconds, shrink when steps get dearer, and stay within it.
     void slicesSettleAtTheirTimeBudget()
     {
-        ManualClock clock;
-        Recorder events;
-        LiveExperiment experiment(events, clock);
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
         LiveCommands load = loadBatch(4000, 1); // 3200 steps an epoch: no slice ends at an epoch's end
         experiment.process(load);
         LiveCommands train = batch(2);
@@ -215,9 +213,8 @@ private slots:
     // follows within the drag interval is owed and comes with the first slice after it.
     void dragsWhileTrainingAreThrottledNotLost()
     {
-        ManualClock clock;
-        Recorder events;
-        LiveExperiment experiment(events, clock);
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
         LiveCommands load = loadBatch(4000, 1);
         load.running = true;
         experiment.process(load);
@@ -255,9 +252,8 @@ private slots:
     // training owes them: the start and each epoch's end, the last with the Stopped report.
     void historyHasAPointAtEachEpochsEnd()
     {
-        ManualClock clock;
-        Recorder events;
-        LiveExperiment experiment(events, clock);
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
         LiveCommands load = loadBatch(300, 32);
         load.epochLimit = 3;
         load.running = true;
@@ -277,9 +273,8 @@ private slots:
     // The pace is held by waiting on the clock: 2 epochs a second for 3 epochs is 1.5 s.
     void aPaceIsHeldByWaitingOnTheClock()
     {
-        ManualClock clock;
-        Recorder events;
-        LiveExperiment experiment(events, clock);
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
         LiveCommands load = loadBatch(300, 32);
         load.epochLimit = 3;
         load.pace = 2.0;
@@ -295,9 +290,8 @@ private slots:
     // restore's outcome still names the restore's own.
     void restoreCarriesItsOwnGeneration()
     {
-        ManualClock clock;
-        Recorder events;
-        LiveExperiment experiment(events, clock);
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
         RestoreRequest request;
         request.dataset = moons(300);
         request.model = mlp({8});
@@ -321,9 +315,8 @@ private slots:
 
     void aFailedRestoreChangesNothing()
     {
-        ManualClock clock;
-        Recorder events;
-        LiveExperiment experiment(events, clock);
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
         LiveCommands load = loadBatch(300, 16);
         experiment.process(load);
         const SnapshotPtr before = events.snapshots.back();
@@ -344,9 +337,8 @@ private slots:
 
     void problemsComeAsEventsAndKeepThePreviousState()
     {
-        ManualClock clock;
-        Recorder events;
-        LiveExperiment experiment(events, clock);
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
         LiveCommands load = loadBatch(300, 16);
         experiment.process(load);
         LiveCommands bad = batch(2);

@@ -6,6 +6,8 @@
 #include <QtTest>
 #include <cmath>
 
+#include "../common/WorkedConfusionExample.h"
+
 using namespace ss;
 
 class TestMetrics : public QObject {
@@ -28,18 +30,10 @@ private slots:
 
 void TestMetrics::articleWorkedExample()
 {
-    // Samples 1-40 positive and predicted positive, 41-60 negative and predicted negative,
-    // 61-100 negative but predicted positive (PRODUCT.md): TP 40, TN 20, FP 40, FN 0.
-    Labels truth, predicted;
-    for (int i = 1; i <= 100; ++i) {
-        truth.push_back(i <= 40 ? 1 : 0);
-        predicted.push_back(i <= 40 || i > 60 ? 1 : 0);
-    }
-    const ClassificationReport r = classificationReport(truth, predicted, 2);
-    QCOMPARE(r.confusion.count(1, 1), 40L);
-    QCOMPARE(r.confusion.count(0, 0), 20L);
-    QCOMPARE(r.confusion.count(0, 1), 40L);
-    QCOMPARE(r.confusion.count(1, 0), 0L);
+    const test::WorkedConfusionExample example = test::workedConfusionExample();
+    const ClassificationReport r = classificationReport(example.truth, example.predicted, 2);
+    for (const test::ConfusionCell& cell : example.cells)
+        QCOMPARE(r.confusion.count(cell.truth, cell.predicted), cell.count);
     QVERIFY(r.binary);
     QCOMPARE(r.accuracy, 0.6);
     QCOMPARE(r.positive.precision, 0.5);

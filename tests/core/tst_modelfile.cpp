@@ -9,17 +9,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
 
 namespace {
 
 TrainedModel sampleModel()
 {
-    Architecture architecture;
-    architecture.inputs = 4;
-    architecture.hidden = {5, 3};
-    architecture.hiddenActivation = Activation::Tanh;
-    architecture.classes = 3;
+    const Architecture architecture = test::mlp(4, {5, 3}, 3, Activation::Tanh);
     TrainedModel model;
     model.network = Network(architecture, 9);
     model.network.layers()[0].mask(1, 2) = 0;

@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
 
 namespace {
@@ -22,10 +24,7 @@ class TestNetwork : public QObject {
 private slots:
     void shapes()
     {
-        Architecture architecture;
-        architecture.inputs = 5;
-        architecture.hidden = {7, 3};
-        architecture.classes = 4;
+        const Architecture architecture = test::mlp(5, {7, 3}, 4);
         const Network network(architecture, 1);
         QCOMPARE(network.layers().size(), std::size_t(3));
         QCOMPARE(network.layers()[0].weights.rows(), 7);
@@ -54,9 +53,7 @@ private slots:
 
     void logisticRegressionHasOneLayer()
     {
-        Architecture architecture;
-        architecture.inputs = 3;
-        architecture.classes = 2;
+        const Architecture architecture = test::mlp(3, {}, 2);
         const Network network(architecture, 3);
         QCOMPARE(network.layers().size(), std::size_t(1));
         QCOMPARE(network.layers()[0].weights.rows(), 1);
@@ -76,11 +73,7 @@ private slots:
     {
         QFETCH(int, activation);
         QFETCH(double, expectedStddev);
-        Architecture architecture;
-        architecture.inputs = 400;
-        architecture.hidden = {300};
-        architecture.hiddenActivation = Activation(activation);
-        architecture.classes = 10;
+        const Architecture architecture = test::mlp(400, {300}, 10, Activation(activation));
         const Network network(architecture, 7);
         const Matrix& w = network.layers()[0].weights;
         const double n = double(w.size());
@@ -96,10 +89,7 @@ private slots:
 
     void seedDeterminesWeights()
     {
-        Architecture architecture;
-        architecture.inputs = 4;
-        architecture.hidden = {6};
-        architecture.classes = 3;
+        const Architecture architecture = test::mlp(4, {6}, 3);
         const Network a(architecture, 11);
         const Network b(architecture, 11);
         const Network c(architecture, 12);
@@ -117,11 +107,7 @@ private slots:
     void probabilitiesSumToOne()
     {
         QFETCH(int, classes);
-        Architecture architecture;
-        architecture.inputs = 3;
-        architecture.hidden = {8};
-        architecture.hiddenActivation = Activation::Tanh;
-        architecture.classes = classes;
+        const Architecture architecture = test::mlp(3, {8}, classes, Activation::Tanh);
         const Network network(architecture, 5);
         const Matrix x = 3.0f * Matrix::Random(3, 50);
         const Matrix p = network.probabilities(x);
@@ -138,11 +124,7 @@ private slots:
 
     void forwardMatchesHandComputation()
     {
-        Architecture architecture;
-        architecture.inputs = 2;
-        architecture.hidden = {2};
-        architecture.hiddenActivation = Activation::ReLU;
-        architecture.classes = 2;
+        const Architecture architecture = test::mlp(2, {2}, 2);
         Network network(architecture, 1);
         network.layers()[0].weights << 1, -1, 2, 0.5f;
         network.layers()[0].bias << 0.5f, -3;
@@ -164,10 +146,7 @@ private slots:
     {
         // Large inputs are forwarded in fixed chunks shared among threads: the same bits with
         // one thread or two, and the same values as a plain double-precision forward pass.
-        Architecture architecture;
-        architecture.inputs = 64;
-        architecture.hidden = {128, 64};
-        architecture.classes = 10;
+        const Architecture architecture = test::mlp(64, {128, 64}, 10);
         const Network network(architecture, 3);
         const Matrix x = Matrix::Random(64, 1000);
         const int saved = omp_get_max_threads();
@@ -207,9 +186,7 @@ private slots:
 
     void mismatchedInputRejected()
     {
-        Architecture architecture;
-        architecture.inputs = 4;
-        architecture.classes = 3;
+        const Architecture architecture = test::mlp(4, {}, 3);
         const Network network(architecture, 1);
         try {
             network.logits(Matrix::Zero(3, 2));
@@ -262,11 +239,7 @@ private slots:
 
     void fromLayers()
     {
-        Architecture architecture;
-        architecture.inputs = 3;
-        architecture.hidden = {4};
-        architecture.hiddenActivation = Activation::Sigmoid;
-        architecture.classes = 3;
+        const Architecture architecture = test::mlp(3, {4}, 3, Activation::Sigmoid);
         const Network original(architecture, 8);
         std::vector<DenseLayer> layers = original.layers();
         layers[0].mask(0, 0) = 0;

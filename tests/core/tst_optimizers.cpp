@@ -24,6 +24,14 @@ OptimizerSettings settingsFor(OptimizerKind kind, double learningRate)
     return settings;
 }
 
+// The effective per-entry steps eta_i of a tensor's next update.
+std::vector<float> effectiveStepsOf(const Optimizer& optimizer, std::size_t tensor = 0)
+{
+    std::vector<float> steps(optimizer.tensorSize(tensor));
+    optimizer.effectiveSteps(tensor, steps);
+    return steps;
+}
+
 // 1-D logistic regression with an L2 term, solved by Newton's method in double:
 // f(w, b) = mean log(1 + exp(-s_i (w x_i + b))) + mu/2 w^2, s_i = +-1.
 struct LogisticProblem {
@@ -165,13 +173,9 @@ private slots:
         QVERIFY(std::abs(wm[0] - 0.5f) < 1e-6f);
         // Nesterov: v1 = 2, w1 = 1 - 0.1*(2 + 1) = 0.7; v2 = 3, w2 = 0.7 - 0.1*(2 + 1.5) = 0.35.
         QVERIFY(std::abs(wn[0] - 0.35f) < 1e-6f);
-        std::vector<float> steps(1);
-        sgd.effectiveSteps(0, steps);
-        QCOMPARE(steps[0], 0.1f);
-        momentum.effectiveSteps(0, steps);
-        QCOMPARE(steps[0], 0.2f); // lr / (1 - mu): the steady-state step
-        nesterov.effectiveSteps(0, steps);
-        QCOMPARE(steps[0], 0.2f);
+        QCOMPARE(effectiveStepsOf(sgd)[0], 0.1f);
+        QCOMPARE(effectiveStepsOf(momentum)[0], 0.2f); // lr / (1 - mu): the steady-state step
+        QCOMPARE(effectiveStepsOf(nesterov)[0], 0.2f);
     }
 
     void adamHandComputed()
@@ -187,8 +191,7 @@ private slots:
         QVERIFY(std::abs(w[0] - 0.99f) < 1e-6f);
         QVERIFY(std::abs(w[1] - 1.01f) < 1e-5f);
         QVERIFY(std::abs(w[2] - 0.99f) < 1e-6f);
-        std::vector<float> steps(3);
-        adam.effectiveSteps(0, steps);
+        const std::vector<float> steps = effectiveStepsOf(adam);
         // eta_i = lr / (sqrt(v_hat) + eps) = lr / (|g_i| + eps) after one step.
         QVERIFY(std::abs(steps[0] / (0.01 / 1000.0) - 1) < 1e-6);
         QVERIFY(std::abs(steps[2] / (0.01 / 3.0) - 1) < 1e-6);
@@ -211,9 +214,7 @@ private slots:
         // s = 0.1 * 4 = 0.4; eta = 0.01 / (sqrt(0.4) + 1e-8); w = -eta * 2.
         const double eta = 0.01 / (std::sqrt(0.4) + 1e-8);
         QVERIFY(std::abs(w[0] / (-eta * 2) - 1) < 1e-6);
-        std::vector<float> steps(1);
-        rmsprop.effectiveSteps(0, steps);
-        QVERIFY(std::abs(steps[0] / eta - 1) < 1e-6);
+        QVERIFY(std::abs(effectiveStepsOf(rmsprop)[0] / eta - 1) < 1e-6);
     }
 
     void maskedEntriesStayZero_data() { allKinds_data(); }

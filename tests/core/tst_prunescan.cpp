@@ -1,7 +1,6 @@
 // Prune scan: levels, agreement with direct evaluation, per-layer sensitivity, cancel and
 // progress.
 #include "common/Error.h"
-#include "common/Random.h"
 #include "eval/PruneScan.h"
 
 #include <QtTest>
@@ -9,30 +8,17 @@
 #include <atomic>
 #include <limits>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
 
 namespace {
 
-struct Model {
-    Network network;
-    Dataset test;
-};
+using Model = test::SelfLabelledModel;
 
 Model makeModel()
 {
-    Architecture architecture;
-    architecture.inputs = 12;
-    architecture.hidden = {10, 6};
-    architecture.classes = 3;
-    Model model{Network(architecture, 3), {}};
-    Random random(4);
-    Dataset& test = model.test;
-    test.features.resize(12, 300);
-    for (Eigen::Index i = 0; i < test.features.size(); ++i)
-        test.features.data()[i] = static_cast<Scalar>(random.normal());
-    test.labels = model.network.predict(test.features);
-    test.classNames = {"a", "b", "c"};
-    return model;
+    return test::selfLabelledModel(test::mlp(12, {10, 6}, 3), 3, 300, 4);
 }
 
 } // namespace

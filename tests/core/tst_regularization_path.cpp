@@ -21,6 +21,15 @@ PreparedData breastCancer(double testFraction)
     return prepareDataset(request);
 }
 
+// A short path (three lambdas down from lambda max) at mixing `alpha`.
+RegularizationPath threeLambdaPath(const PreparedData& data, double alpha)
+{
+    RegularizationPathOptions options;
+    options.lambdas = 3;
+    options.alpha = alpha;
+    return computeRegularizationPath(data.split.train, data.split.test, options);
+}
+
 // tests/data/glmnet_*_path.txt: "lambda count" lines after '#' comments that say how they were made.
 std::vector<std::pair<double, long>> glmnetPath(const char* file)
 {
@@ -120,10 +129,7 @@ private slots:
     void elasticNetStartsAtLambdaMaxOverAlpha()
     {
         const PreparedData data = breastCancer(0.2);
-        RegularizationPathOptions options;
-        options.lambdas = 3;
-        options.alpha = 0.5;
-        const RegularizationPath path = computeRegularizationPath(data.split.train, data.split.test, options);
+        const RegularizationPath path = threeLambdaPath(data, 0.5);
         QVERIFY(std::abs(path.lambdaMax - 2.0 * lassoLambdaMax(data.split.train)) < 1e-12 * path.lambdaMax);
         QCOMPARE(path.points.front().nonZeroWeights, 0L);
         QVERIFY(path.points[1].nonZeroWeights > 0);
@@ -132,10 +138,7 @@ private slots:
     void ridgeKeepsEveryWeight()
     {
         const PreparedData data = breastCancer(0.2);
-        RegularizationPathOptions options;
-        options.lambdas = 3;
-        options.alpha = 0.0;
-        const RegularizationPath path = computeRegularizationPath(data.split.train, data.split.test, options);
+        const RegularizationPath path = threeLambdaPath(data, 0.0);
         QCOMPARE(static_cast<int>(path.points.size()), 3);
         QCOMPARE(path.points.back().nonZeroWeights, 30L);
     }

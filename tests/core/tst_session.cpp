@@ -18,6 +18,8 @@
 #include <functional>
 #include <sstream>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
 using Json = nlohmann::json;
 
@@ -99,12 +101,7 @@ Session trainedSession(const DatasetRequest& request)
 
 DatasetRequest moons()
 {
-    DatasetRequest request;
-    request.nameOrPath = "moons";
-    request.samples = 120;
-    request.noise = 0.15;
-    request.seed = 5;
-    return request;
+    return test::moonsRequest(120, 0.15, 5);
 }
 
 } // namespace

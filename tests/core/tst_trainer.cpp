@@ -11,45 +11,14 @@
 #include <chrono>
 #include <cmath>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
+using ss::test::adam;
+using ss::test::mlp;
+using ss::test::sameWeights;
 
 namespace {
-
-Architecture mlp(int inputs, std::vector<int> hidden, int classes, Activation activation = Activation::ReLU)
-{
-    Architecture architecture;
-    architecture.inputs = inputs;
-    architecture.hidden = std::move(hidden);
-    architecture.hiddenActivation = activation;
-    architecture.classes = classes;
-    return architecture;
-}
-
-TrainingConfig adam(double learningRate, int batch, std::uint64_t seed = 42)
-{
-    TrainingConfig config;
-    config.optimizer.kind = OptimizerKind::Adam;
-    config.optimizer.learningRate = learningRate;
-    config.batchSize = batch;
-    config.seed = seed;
-    return config;
-}
-
-bool sameWeights(const Network& a, const Network& b)
-{
-    if (a.layers().size() != b.layers().size())
-        return false;
-    for (std::size_t l = 0; l < a.layers().size(); ++l) {
-        const DenseLayer& x = a.layers()[l];
-        const DenseLayer& y = b.layers()[l];
-        // Bitwise: memcmp rather than ==, so that even -0.0 vs 0.0 would count as different.
-        if (x.weights.size() != y.weights.size() || x.bias.size() != y.bias.size()
-            || std::memcmp(x.weights.data(), y.weights.data(), sizeof(Scalar) * std::size_t(x.weights.size())) != 0
-            || std::memcmp(x.bias.data(), y.bias.data(), sizeof(Scalar) * std::size_t(x.bias.size())) != 0)
-            return false;
-    }
-    return true;
-}
 
 PreparedData prepare(const std::string& name, int samples = 0, double noise = -1.0)
 {
@@ -118,12 +87,7 @@ private slots:
     void deterministicLargeLayers()
     {
         // Layers big enough for Eigen's multithreaded GEMM and the parallel optimiser update.
-        Dataset data;
-        data.name = "random";
-        data.features = Matrix::Random(300, 512);
-        for (int j = 0; j < 512; ++j)
-            data.labels.push_back(j % 4);
-        data.classNames = {"a", "b", "c", "d"};
+        const Dataset data = test::randomDataset(300, 512, 4);
         Network a(mlp(300, {256}, 4), 1);
         Network b(mlp(300, {256}, 4), 1);
         TrainingConfig config = adam(1e-3, 128);

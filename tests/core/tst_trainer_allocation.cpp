@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <omp.h>
 
+#include "../common/TrainingFixtures.h"
 #include "AllocationCounter.h"
 
 using namespace ss;
@@ -39,13 +40,7 @@ private slots:
     {
         if (!kCounting)
             QSKIP("AddressSanitizer replaces malloc: allocations cannot be counted here");
-        // The counter itself works.
-        g_allocations = 0;
-        g_counting = true;
-        std::vector<int>* probe = new std::vector<int>(100);
-        g_counting = false;
-        delete probe;
-        QVERIFY(g_allocations.load() >= 2);
+        QVERIFY(allocationsOfAProbe() >= 2); // the counter itself works
     }
 
     void tinyNetSteps()
@@ -68,17 +63,8 @@ private slots:
 
     void largeNetStepsOnTwoThreads()
     {
-        Dataset data;
-        data.name = "random";
-        data.features = Matrix::Random(300, 600);
-        for (int j = 0; j < 600; ++j)
-            data.labels.push_back(j % 4);
-        data.classNames = {"a", "b", "c", "d"};
-        Architecture architecture;
-        architecture.inputs = 300;
-        architecture.hidden = {256};
-        architecture.classes = 4;
-        Network network(architecture, 1);
+        const Dataset data = test::randomDataset(300, 600, 4);
+        Network network(test::mlp(300, {256}, 4), 1);
         network.layers()[0].mask(3, 3) = 0; // a pruned weight: the masked update path
         TrainingConfig config;
         config.batchSize = 128;

@@ -7,43 +7,25 @@
 #include <QtTest>
 
 #include <atomic>
-#include <cstring>
+
+#include "../common/TrainingFixtures.h"
 
 using namespace ss;
+using ss::test::sameWeights;
 
 namespace {
 
 Architecture mlp(std::vector<int> hidden)
 {
-    Architecture architecture;
-    architecture.inputs = 2;
-    architecture.hidden = std::move(hidden);
-    architecture.classes = 2;
-    return architecture;
+    return test::mlp(2, std::move(hidden), 2);
 }
 
 TrainingConfig config(int batch)
 {
-    TrainingConfig c;
-    c.optimizer.kind = OptimizerKind::Adam;
-    c.optimizer.learningRate = 0.01;
-    c.batchSize = batch;
+    TrainingConfig c = test::adam(0.01, batch, 9);
     c.regularization.l1 = 1e-3;
     c.regularization.dropout = 0.1;
-    c.seed = 9;
     return c;
-}
-
-bool sameWeights(const Network& a, const Network& b)
-{
-    for (std::size_t l = 0; l < a.layers().size(); ++l) {
-        const DenseLayer& x = a.layers()[l];
-        const DenseLayer& y = b.layers()[l];
-        if (std::memcmp(x.weights.data(), y.weights.data(), sizeof(Scalar) * std::size_t(x.weights.size())) != 0
-            || std::memcmp(x.bias.data(), y.bias.data(), sizeof(Scalar) * std::size_t(x.bias.size())) != 0)
-            return false;
-    }
-    return a.layers().size() == b.layers().size();
 }
 
 PreparedData moons(int samples)

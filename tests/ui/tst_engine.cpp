@@ -9,6 +9,8 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
 
 namespace {
@@ -53,12 +55,7 @@ public:
 
 DatasetRequest moons()
 {
-    DatasetRequest request;
-    request.nameOrPath = "moons";
-    request.samples = 300;
-    request.noise = 0.2;
-    request.seed = 4;
-    return request;
+    return test::moonsRequest(300, 0.2, 4);
 }
 
 TrainingConfig adam(double learningRate, int batch, double l1 = 0.0)

@@ -31,6 +31,8 @@
 #include <cstring>
 #include <set>
 
+#include "../common/TrainingFixtures.h"
+
 using namespace ss;
 
 namespace {
@@ -126,17 +128,7 @@ int distinctColours(const QImage& image)
 
 bool sameWeights(const Network& a, const Network& b)
 {
-    if (a.layers().size() != b.layers().size())
-        return false;
-    for (std::size_t l = 0; l < a.layers().size(); ++l) {
-        const DenseLayer& x = a.layers()[l];
-        const DenseLayer& y = b.layers()[l];
-        if (x.weights.size() != y.weights.size() || x.mask != y.mask
-            || std::memcmp(x.weights.data(), y.weights.data(), sizeof(Scalar) * std::size_t(x.weights.size())) != 0
-            || std::memcmp(x.bias.data(), y.bias.data(), sizeof(Scalar) * std::size_t(x.bias.size())) != 0)
-            return false;
-    }
-    return true;
+    return test::sameWeights(a, b, test::Masks::Compared);
 }
 
 } // namespace

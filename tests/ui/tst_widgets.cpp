@@ -17,6 +17,8 @@
 
 #include <cmath>
 
+#include "../common/WorkedConfusionExample.h"
+
 using namespace ss;
 
 class TestWidgets : public QObject {
@@ -305,16 +307,10 @@ private slots:
     // The help's worked example must be what the core computes from the article's table.
     void helpWorkedExampleMatchesTheCore()
     {
-        Labels truth, predicted;
-        for (int i = 1; i <= 100; ++i) {
-            truth.push_back(i <= 40 ? 1 : 0);
-            predicted.push_back(i <= 40 || i > 60 ? 1 : 0);
-        }
-        const ClassificationReport report = classificationReport(truth, predicted, 2);
-        QCOMPARE(report.confusion.count(1, 1), 40L);
-        QCOMPARE(report.confusion.count(0, 0), 20L);
-        QCOMPARE(report.confusion.count(0, 1), 40L);
-        QCOMPARE(report.confusion.count(1, 0), 0L);
+        const test::WorkedConfusionExample example = test::workedConfusionExample();
+        const ClassificationReport report = classificationReport(example.truth, example.predicted, 2);
+        for (const test::ConfusionCell& cell : example.cells)
+            QCOMPARE(report.confusion.count(cell.truth, cell.predicted), cell.count);
         const QString html = helpHtml();
         QVERIFY(html.contains(QStringLiteral("TP = 40")) && html.contains(QStringLiteral("FP = 40"))
                 && html.contains(QStringLiteral("TN = 20")) && html.contains(QStringLiteral("FN = 0")));
