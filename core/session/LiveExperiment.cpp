@@ -783,6 +783,8 @@ void LiveExperiment::trainSlice()
 
 void LiveExperiment::recordHistory(const Evaluation* shown)
 {
+    if (aborted())
+        return;
     State& state = *m_state;
     const double start = state.now();
     const Dataset& test = state.data->split.test;
@@ -851,6 +853,8 @@ void LiveExperiment::recordHistory(const Evaluation* shown)
 
 void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
 {
+    if (aborted())
+        return;
     State& state = *m_state;
     if (!state.main || !state.data)
         return;
@@ -910,6 +914,10 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
             if (!state.evaluator || state.evaluatorWeightsVersion != state.weightsVersion) {
                 state.evaluator = std::make_unique<InstantEvaluator>(network, test, state.energy);
                 state.evaluatorWeightsVersion = state.weightsVersion;
+                // Each of these takes ~50 ms on Fashion-MNIST: the window's close waits for the
+                // worker, so an abort is looked at between them (tst_engine, 200 ms).
+                if (aborted())
+                    return;
             }
             snapshot->evaluation = state.evaluator->evaluate(state.compression);
             compressed = std::make_shared<Network>(state.evaluator->lastCompressedNetwork());
