@@ -370,6 +370,12 @@ private slots:
         QVERIFY(path.points.back().nonZeroWeights >= 20);
         for (const PathPoint& point : path.points)
             QVERIFY(point.kktResidual <= 1e-6);
+        // One row of weights for two classes: the axis says which class a positive weight favours.
+        const QString weightAxis = tradeoff->plots().at(2)->yAxis->label();
+        const auto& names = shown->data->split.train.classNames;
+        QVERIFY2(weightAxis.contains(QString::fromStdString(names[1])) && weightAxis.contains(QString::fromStdString(names[0]))
+                     && weightAxis.indexOf(QString::fromStdString(names[1])) < weightAxis.indexOf(QString::fromStdString(names[0])),
+                 qPrintable(weightAxis));
 
         // A small sweep, then load one of its rows.
         SweepGrid grid;

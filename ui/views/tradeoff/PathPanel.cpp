@@ -159,6 +159,13 @@ void PathPanel::showPath()
     const int outputs = static_cast<int>(first.rows());
     const int features = static_cast<int>(first.cols());
     const Dataset& train = s->data->split.train;
+    // A binomial model's one row of weights raises the log-odds of the second class, whichever
+    // class the headline calls positive: the sign means nothing unless the axis says so.
+    if (outputs == 1 && train.classCount() == 2)
+        plot()->yAxis->setLabel(QStringLiteral("weight (+ favours \u2018%1\u2019, \u2212 \u2018%2\u2019)")
+                                    .arg(QString::fromStdString(train.classNames[1]), QString::fromStdString(train.classNames[0])));
+    else
+        plot()->yAxis->setLabel(QStringLiteral("weight (each class's own)"));
     double yMax = 1e-6;
     double yMin = -1e-6;
     struct Labelled {
