@@ -11,7 +11,7 @@ for preset in release asan; do
   ctest --preset "$preset"
 done
 echo "==> Building and testing: tsan (the suites labelled threads)"
-configure_and_build tsan tst_threadteam tst_trainer tst_trainer_slices tst_instantevaluator tst_liveexperiment
+configure_and_build tsan tst_threadteam tst_trainer tst_trainer_slices tst_instantevaluator tst_liveexperiment tst_exactreference
 ctest --preset tsan
 # The fuzz leg: each reader of hostile input for about a minute under ASan and UBSan; any
 # finding fails the run (scripts/fuzz.sh runs longer).
