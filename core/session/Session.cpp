@@ -9,6 +9,7 @@
 #include "data/IdxReader.h"
 #include "eval/Reports.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -456,6 +457,22 @@ void checkKnownDataShape(const JsonReader& reader, const Session& session)
         reader.fail("model.classNames", "the model's class names differ from those of " + data);
 }
 
+// The figures of the curves that a session keeps, each with the field of the training
+// report that holds it: one list for both directions of the history conversion.
+struct KeptFigure {
+    double HistoryPoint::*point;
+    double TrainingReport::*report;
+};
+constexpr KeptFigure kKeptFigures[] = {
+    {&HistoryPoint::epoch, &TrainingReport::epochProgress},
+    {&HistoryPoint::trainLoss, &TrainingReport::trainLoss},
+    {&HistoryPoint::trainAccuracy, &TrainingReport::trainAccuracy},
+    {&HistoryPoint::testLoss, &TrainingReport::testLoss},
+    {&HistoryPoint::testAccuracy, &TrainingReport::testAccuracy},
+    {&HistoryPoint::testMacroF1, &TrainingReport::testMacroF1},
+    {&HistoryPoint::sparsity, &TrainingReport::sparsity},
+};
+
 } // namespace
 
 // ---------------------------------------------------------------- public
@@ -666,6 +683,40 @@ ResolvedDataset resolveDataset(const SessionDataset& dataset, const std::string&
     reader.fail("dataset.source", "unknown source");
 }
 
+ModelSpec modelSpecOf(const Session& session)
+{
+    ModelSpec model;
+    model.hidden = session.architecture.hidden;
+    model.activation = session.architecture.hiddenActivation;
+    model.seed = session.modelSeed;
+    return model;
+}
+
+std::vector<HistoryPoint> historyFromReports(const std::vector<TrainingReport>& reports)
+{
+    std::vector<HistoryPoint> history;
+    history.reserve(reports.size());
+    for (const TrainingReport& report : reports) {
+        HistoryPoint& point = history.emplace_back();
+        for (const KeptFigure& figure : kKeptFigures)
+            point.*figure.point = report.*figure.report;
+    }
+    return history;
+}
+
+std::vector<TrainingReport> reportsFromHistory(const std::vector<HistoryPoint>& history)
+{
+    std::vector<TrainingReport> reports;
+    reports.reserve(history.size());
+    for (const HistoryPoint& point : history) {
+        TrainingReport& report = reports.emplace_back();
+        report.epoch = static_cast<int>(std::floor(point.epoch));
+        for (const KeptFigure& figure : kKeptFigures)
+            report.*figure.report = point.*figure.point;
+    }
+    return reports;
+}
+
 Json sessionToJson(const Session& session)
 {
     Json json;
@@ -703,7 +754,7 @@ Json sessionToJson(const Session& session)
         history.push_back(toJson(report));
     json["history"] = std::move(history);
     Json markers = Json::array();
-    for (const SessionMarker& marker : session.markers)
+    for (const ParameterMarker& marker : session.markers)
         markers.push_back({{"epoch", marker.epoch}, {"text", marker.text}});
     json["markers"] = std::move(markers);
     json["prune_scan"] = session.pruneScan ? toJson(*session.pruneScan) : Json();

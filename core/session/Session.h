@@ -37,6 +37,7 @@
 #include "nn/Network.h"
 #include "nn/Trainer.h"
 #include "nn/TrainingConfig.h"
+#include "session/Records.h"
 
 #include <nlohmann/json.hpp>
 
@@ -81,12 +82,6 @@ struct ResolvedDataset {
 };
 ResolvedDataset resolveDataset(const SessionDataset& dataset, const std::string& sessionFile);
 
-struct SessionMarker {
-    double epoch = 0;
-    std::string text;            // e.g. "lambda 0.01 -> 0.1"
-    bool operator==(const SessionMarker&) const = default;
-};
-
 struct SessionProgress {
     int epoch = 0;               // completed epochs
     double epochProgress = 0;    // fractional epochs
@@ -112,7 +107,7 @@ struct Session {
     std::optional<TrainedModel> model;       // absent before the first training step
     SessionProgress progress;
     std::vector<TrainingReport> history;     // one entry per report, in order
-    std::vector<SessionMarker> markers;      // where hyper-parameters changed
+    std::vector<ParameterMarker> markers;    // where hyper-parameters changed
     std::optional<PruneScanResult> pruneScan; // the tradeoff view's scan of the model
     std::optional<SessionSweep> sweep;
     nlohmann::json app = nlohmann::json::object(); // the app's view state, kept verbatim
@@ -121,6 +116,17 @@ struct Session {
 // The same for a session's own data; with a model, its scaler goes into the request, so the
 // data meets the model scaled exactly as in training.
 ResolvedDataset resolveDataset(const Session& session, const std::string& sessionFile);
+
+// The model a session asks for: its architecture's hidden layers and activation, its seed.
+ModelSpec modelSpecOf(const Session& session);
+
+// A session keeps its history as training reports (the headless commands record steps and
+// time with each, and the file format has them); the live experiment keeps points of its
+// curves. The conversions carry the figures both have: not the objective or the setting a
+// point was shown at, which a session does not keep; a report made from a point has the
+// point's epoch rounded down as its completed epochs, and steps and time 0.
+std::vector<HistoryPoint> historyFromReports(const std::vector<TrainingReport>& reports);
+std::vector<TrainingReport> reportsFromHistory(const std::vector<HistoryPoint>& history);
 
 nlohmann::json sessionToJson(const Session& session);
 // fileName names the file in error messages. Throws InputError naming the field.

@@ -245,6 +245,49 @@ private slots:
         QVERIFY(readText(file) == readText(path("nan2.json")));
     }
 
+    // What the app saves from the live curves and puts back into them on opening.
+    void historyConvertsBothWaysWithTheKeptFigures()
+    {
+        const Session session = trainedSession(moons());
+        QVERIFY(!session.history.empty());
+        const std::vector<HistoryPoint> points = historyFromReports(session.history);
+        QCOMPARE(points.size(), session.history.size());
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            const TrainingReport& report = session.history[i];
+            QCOMPARE(points[i].epoch, report.epochProgress);
+            QCOMPARE(points[i].trainLoss, report.trainLoss);
+            QCOMPARE(points[i].trainAccuracy, report.trainAccuracy);
+            QCOMPARE(points[i].testLoss, report.testLoss);
+            QCOMPARE(points[i].testAccuracy, report.testAccuracy);
+            QCOMPARE(points[i].testMacroF1, report.testMacroF1);
+            QCOMPARE(points[i].sparsity, report.sparsity);
+            QVERIFY(std::isnan(points[i].trainObjective));
+            QVERIFY(points[i].shownAs.empty());
+        }
+        HistoryPoint inside;
+        inside.epoch = 2.75;
+        inside.testAccuracy = 0.5;
+        const std::vector<TrainingReport> reports = reportsFromHistory({inside});
+        QCOMPARE(reports.size(), std::size_t{1});
+        QCOMPARE(reports[0].epoch, 2);
+        QCOMPARE(reports[0].epochProgress, 2.75);
+        QCOMPARE(reports[0].testAccuracy, 0.5);
+        QCOMPARE(reports[0].step, 0L);
+        QCOMPARE(reports[0].seconds, 0.0);
+    }
+
+    void modelSpecIsTheSessionsArchitectureAndSeed()
+    {
+        Session session;
+        session.architecture.hidden = {5, 3};
+        session.architecture.hiddenActivation = Activation::Tanh;
+        session.modelSeed = 9;
+        const ModelSpec model = modelSpecOf(session);
+        QVERIFY(model.hidden == session.architecture.hidden);
+        QVERIFY(model.activation == Activation::Tanh);
+        QCOMPARE(model.seed, std::uint64_t{9});
+    }
+
     void smallCsvIsEmbeddedAndUsedWhenTheFileIsGone()
     {
         const std::string csv = path("points.csv");

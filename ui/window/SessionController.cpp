@@ -79,45 +79,11 @@ T appValue(const nlohmann::json& app, const char* key, T fallback)
     }
 }
 
-// The figures of the curves that a session keeps, each with the field of the session's
-// training report that holds it: one list for saving and for opening (the objective and
-// the setting a point was shown at are not kept).
-struct KeptFigure {
-    double HistoryPoint::*point;
-    double TrainingReport::*report;
-};
-constexpr KeptFigure kKeptFigures[] = {
-    {&HistoryPoint::epoch, &TrainingReport::epochProgress},
-    {&HistoryPoint::trainLoss, &TrainingReport::trainLoss},
-    {&HistoryPoint::trainAccuracy, &TrainingReport::trainAccuracy},
-    {&HistoryPoint::testLoss, &TrainingReport::testLoss},
-    {&HistoryPoint::testAccuracy, &TrainingReport::testAccuracy},
-    {&HistoryPoint::testMacroF1, &TrainingReport::testMacroF1},
-    {&HistoryPoint::sparsity, &TrainingReport::sparsity},
-};
-
 // Where the export dialogs start: the last export's folder, else the user's pictures.
 QString exportStartFolder(const AppSettings* settings)
 {
     const QString last = settings ? settings->exportDirectory() : QString();
     return last.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) : last;
-}
-
-HistoryPoint historyPoint(const TrainingReport& report)
-{
-    HistoryPoint point;
-    for (const KeptFigure& figure : kKeptFigures)
-        point.*figure.point = report.*figure.report;
-    return point;
-}
-
-TrainingReport trainingReport(const HistoryPoint& point)
-{
-    TrainingReport report;
-    report.epoch = static_cast<int>(std::floor(point.epoch));
-    for (const KeptFigure& figure : kKeptFigures)
-        report.*figure.report = point.*figure.point;
-    return report;
 }
 
 } // namespace
@@ -130,9 +96,7 @@ ControlState controlStateFromSession(const Session& session, const DatasetReques
     // The model's scaler goes to the engine with the restore; later dataset changes made
     // in the panel fit their own.
     state.dataset.scaler.reset();
-    state.model.hidden = session.architecture.hidden;
-    state.model.activation = session.architecture.hiddenActivation;
-    state.model.seed = session.modelSeed;
+    state.model = modelSpecOf(session);
 
     const TrainingConfig& training = session.training;
     state.optimizer = training.optimizer.kind;
@@ -157,15 +121,6 @@ ControlState controlStateFromSession(const Session& session, const DatasetReques
     state.precisionIndex = precisionIndexOf(session.compression.precision);
     state.granularity = session.compression.precision.granularity;
     return state;
-}
-
-std::vector<HistoryPoint> historyFromSession(const Session& session)
-{
-    std::vector<HistoryPoint> history;
-    history.reserve(session.history.size());
-    for (const TrainingReport& report : session.history)
-        history.push_back(historyPoint(report));
-    return history;
 }
 
 SessionController::SessionController(MainWindow* window, AppSettings* settings)
@@ -339,11 +294,9 @@ std::optional<Session> SessionController::capture(QString* error) const
     session.model = std::move(model);
     session.progress = {s.epoch, s.epochProgress, s.steps, s.trainingSeconds};
     if (s.history)
-        for (const HistoryPoint& point : *s.history)
-            session.history.push_back(trainingReport(point));
+        session.history = reportsFromHistory(*s.history);
     if (s.markers)
-        for (const ParameterMarker& marker : *s.markers)
-            session.markers.push_back({marker.epoch, marker.text});
+        session.markers = *s.markers;
 
     if (const auto* tradeoff = qobject_cast<const TradeoffView*>(m_window->view(QStringLiteral("tradeoff")))) {
         // A scan is redone whenever training pauses: while it runs, the one shown is of older weights.
@@ -437,16 +390,13 @@ bool SessionController::open(const QString& path, QString* error)
         request.session = std::make_shared<const Session>(session);
         request.sessionFile = file;
         request.dataset = resolved.request;
-        request.model.hidden = session.architecture.hidden;
-        request.model.activation = session.architecture.hiddenActivation;
-        request.model.seed = session.modelSeed;
+        request.model = modelSpecOf(session);
         request.training = session.training;
         request.compression = session.compression;
         if (session.model)
             request.network = std::make_shared<const Network>(session.model->network);
-        request.history = historyFromSession(session);
-        for (const SessionMarker& marker : session.markers)
-            request.markers.push_back({marker.epoch, marker.text});
+        request.history = historyFromReports(session.history);
+        request.markers = session.markers;
         // The completed epochs, as the window showed them when saved; a partial epoch is
         // run again from its start (the engine keeps the curves monotonic).
         request.epoch = session.progress.epoch;

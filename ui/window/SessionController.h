@@ -138,6 +138,5 @@ private:
 // The control panel's state for a session: settings from the session, the app-only ones
 // (pace, epoch limit, comparison, alpha at lambda 0) from its "app" object.
 ControlState controlStateFromSession(const Session& session, const DatasetRequest& resolved);
-std::vector<HistoryPoint> historyFromSession(const Session& session);
 
 } // namespace ss
