@@ -506,6 +506,57 @@ private slots:
         QVERIFY(window.sessions()->isModified());
     }
 
+    // Each view writes its own part of a saved session and takes it back on open: the
+    // efficiency view its whole energy table, the tradeoff view the prune scan of the saved
+    // weights (into the file itself) and its per-layer switch.
+    void viewsKeepTheirPartOfTheSession()
+    {
+        const QString path = m_folder.filePath(QStringLiteral("views.json"));
+        EnergyTable table;
+        table.addInt8 = 0.05;
+        table.multFp32 = 4.5;
+        table.dramRead32 = 320.0;
+        table.sramCapacityBytes = 64;
+        PruneScanResult savedScan;
+        {
+            MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+            prepareTrained(window, 2);
+            auto* efficiency = qobject_cast<EfficiencyView*>(window.view(QStringLiteral("efficiency")));
+            efficiency->setEnergyTable(table);
+            window.engine()->setEnergyTable(table);
+            QVERIFY(waitUntilSettled(window, kTimeout));
+            auto* tradeoff = qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")));
+            tradeoff->setPerLayerSensitivity(true);
+            tradeoff->renderNow();
+            QTRY_VERIFY_WITH_TIMEOUT(!tradeoff->isBusy() && tradeoff->scanResult() && !tradeoff->scanResult()->layers.empty(),
+                                     kTimeout);
+            savedScan = *tradeoff->scanResult();
+            QString error;
+            QVERIFY2(window.sessions()->saveTo(path, &error), qPrintable(error));
+        }
+
+        const Session file = loadSession(path.toStdString());
+        QVERIFY(file.pruneScan);
+        QCOMPARE(file.pruneScan->points.size(), savedScan.points.size());
+        for (std::size_t i = 0; i < savedScan.points.size(); ++i)
+            QCOMPARE(file.pruneScan->points[i].accuracy, savedScan.points[i].accuracy);
+        QCOMPARE(file.pruneScan->layers.size(), savedScan.layers.size());
+        QCOMPARE(file.app.value("per_layer_sensitivity", false), true);
+        QVERIFY(file.app.contains("energy"));
+
+        MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});
+        window.show();
+        QVERIFY(waitUntilSettled(window, kTimeout));
+        QString error;
+        QVERIFY2(openSessionAndWait(window, path, kTimeout, &error), qPrintable(error));
+        const EnergyTable restored = qobject_cast<EfficiencyView*>(window.view(QStringLiteral("efficiency")))->energyTable();
+        QCOMPARE(restored.addInt8, table.addInt8);
+        QCOMPARE(restored.multFp32, table.multFp32);
+        QCOMPARE(restored.dramRead32, table.dramRead32);
+        QCOMPARE(restored.sramCapacityBytes, table.sramCapacityBytes);
+        QVERIFY(qobject_cast<TradeoffView*>(window.view(QStringLiteral("tradeoff")))->perLayerSensitivity());
+    }
+
     void badSessionsChangeNothing()
     {
         MainWindow window(MainWindow::Options{.useSettings = false, .settingsFile = {}});

@@ -1,6 +1,7 @@
 #include "views/EfficiencyView.h"
 
 #include "plot/PlotStyle.h"
+#include "session/Session.h"
 
 #include <qcustomplot.h>
 
@@ -380,6 +381,19 @@ void EfficiencyView::onTableEdited()
     const EnergyTable table = energyTable();
     setEnergyTable(table);
     emit energyTableChanged(table);
+}
+
+void EfficiencyView::saveSessionState(Session& session, const Snapshot&) const
+{
+    session.app["energy"] = toJson(energyTable());
+}
+
+void EfficiencyView::restoreSessionState(const Session& session)
+{
+    // SessionController::open refused the file if this table was not a valid one, so
+    // reading it again cannot fail (the reader's file name only appears in errors).
+    if (const auto energy = session.app.find("energy"); energy != session.app.end())
+        setEnergyTable(energyTableFromJson(*energy, JsonReader(std::string()), "app.energy"));
 }
 
 } // namespace ss

@@ -27,6 +27,9 @@ public:
     QString id() const override { return QStringLiteral("efficiency"); }
     QString title() const override { return QStringLiteral("Efficiency"); }
     QList<QCustomPlot*> plots() const override { return {m_plot}; }
+    // The energy table, as session.app["energy"].
+    void saveSessionState(Session& session, const Snapshot& shown) const override;
+    void restoreSessionState(const Session& session) override;
 
     EnergyTable energyTable() const;
     void setEnergyTable(const EnergyTable& table); // no signal

@@ -1,5 +1,7 @@
 #include "views/TradeoffView.h"
 
+#include "session/Session.h"
+
 #include <qcustomplot.h>
 
 #include <QHBoxLayout>
@@ -133,6 +135,30 @@ void TradeoffView::render(const Snapshot&)
     for (TradeoffPanel* panel : panels())
         panel->showSnapshot(snapshot());
     updateStatus();
+}
+
+void TradeoffView::saveSessionState(Session& session, const Snapshot& shown) const
+{
+    // A scan is redone whenever training pauses: while it runs, the one shown is of older weights.
+    if (scanResult() && !shown.running && !isBusy())
+        session.pruneScan = *scanResult();
+    if (sweepResult())
+        session.sweep = SessionSweep{sweepGrid(), sweepOptions(), *sweepResult()};
+    session.app["per_layer_sensitivity"] = perLayerSensitivity();
+}
+
+void TradeoffView::restoreSessionState(const Session& session)
+{
+    // The app object is carried verbatim: anything but a boolean means off.
+    const auto perLayer = session.app.find("per_layer_sensitivity");
+    setPerLayerSensitivity(perLayer != session.app.end() && perLayer->is_boolean() && perLayer->get<bool>());
+}
+
+void TradeoffView::restoreSessionResults(const Session& session, std::uint64_t modelGeneration)
+{
+    // The sweep belongs to the restored model: it comes with that model's generation.
+    if (session.sweep)
+        setSweep(session.sweep->result, session.sweep->grid, session.sweep->options, modelGeneration);
 }
 
 } // namespace ss

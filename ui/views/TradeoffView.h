@@ -25,6 +25,10 @@ public:
     QString title() const override { return QStringLiteral("Tradeoff"); }
     QList<QCustomPlot*> plots() const override { return {m_scan->plot(), m_sweep->plot(), m_path->plot()}; }
     bool plotHasContent(const QCustomPlot* plot) const override;
+    // The prune scan, the sweep and the per-layer switch.
+    void saveSessionState(Session& session, const Snapshot& shown) const override;
+    void restoreSessionState(const Session& session) override;
+    void restoreSessionResults(const Session& session, std::uint64_t modelGeneration) override;
 
     // Starts a sweep over the current dataset and model (the dialog calls this).
     void startSweep(const SweepGrid& grid, const SweepOptions& options) { m_sweep->start(snapshot(), grid, options); }

@@ -12,6 +12,7 @@ class QCustomPlot;
 
 namespace ss {
 
+struct Session;
 class Throttle;
 
 class View : public QWidget {
@@ -39,6 +40,17 @@ public:
     // its side panels and keep its main plot readable.
     void setInTile(bool inTile);
     bool inTile() const { return m_inTile; }
+
+    // A view keeps its own part of a saved session (SessionController hands the session to
+    // every view), so the controller needs to know no view by name.
+    // Saving: the view adds its results and its keys of session.app; `shown` is the snapshot
+    // the session records.
+    virtual void saveSessionState(Session& session, const Snapshot& shown) const {}
+    // Opening, once the engine has accepted the session: the view takes back its settings.
+    virtual void restoreSessionState(const Session& session) {}
+    // Opening, when the first snapshot of the restored model arrives: results computed from
+    // that model (generation `modelGeneration`).
+    virtual void restoreSessionResults(const Session& session, std::uint64_t modelGeneration) {}
 
 protected:
     virtual void render(const Snapshot& snapshot) = 0;

@@ -67,6 +67,7 @@ public:
     ~MainWindow() override;
 
     QStringList viewIds() const;
+    const QList<View*>& views() const { return m_views; }
     View* view(const QString& id) const;
     void showView(const QString& id);
     ControlPanel* controls() const { return m_controls; }

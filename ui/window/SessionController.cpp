@@ -4,12 +4,10 @@
 #include "controls/ControlPanel.h"
 #include "controls/ControlState.h"
 #include "engine/Engine.h"
-#include "views/EfficiencyView.h"
 #include "window/ExportDialog.h"
 #include "controls/HeadlineBar.h"
 #include "window/MainWindow.h"
 #include "plot/PlotTheme.h"
-#include "views/TradeoffView.h"
 #include "views/View.h"
 
 #include "common/Error.h"
@@ -232,12 +230,10 @@ void SessionController::onSnapshot(const SnapshotPtr& snapshot)
     if (m_cleanPending && snapshot->generation >= m_cleanAfterGeneration) {
         m_cleanPending = false;
         m_savedFingerprint = fingerprint(*snapshot);
-        // The sweep belongs to the restored model: hand it over with that model's generation.
-        if (m_restoredSweep)
-            if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
-                tradeoff->setSweep(m_restoredSweep->result, m_restoredSweep->grid, m_restoredSweep->options,
-                                   snapshot->modelGeneration);
-        m_restoredSweep.reset();
+        if (m_restoredSession)
+            for (View* view : m_window->views())
+                view->restoreSessionResults(*m_restoredSession, snapshot->modelGeneration);
+        m_restoredSession.reset();
     }
     updateTitle();
 }
@@ -247,7 +243,7 @@ void SessionController::startUntitled()
     m_path.clear();
     m_savedFingerprint.clear();
     m_cleanPending = false;
-    m_restoredSweep.reset();
+    m_restoredSession.reset();
     updateTitle();
 }
 
@@ -298,14 +294,6 @@ std::optional<Session> SessionController::capture(QString* error) const
     if (s.markers)
         session.markers = *s.markers;
 
-    if (const auto* tradeoff = qobject_cast<const TradeoffView*>(m_window->view(QStringLiteral("tradeoff")))) {
-        // A scan is redone whenever training pauses: while it runs, the one shown is of older weights.
-        if (tradeoff->scanResult() && !s.running && !tradeoff->isBusy())
-            session.pruneScan = *tradeoff->scanResult();
-        if (tradeoff->sweepResult())
-            session.sweep = SessionSweep{tradeoff->sweepGrid(), tradeoff->sweepOptions(), *tradeoff->sweepResult()};
-    }
-
     const ControlState controls = m_window->controls()->state();
     session.app = {{"view", currentViewId().toStdString()},
                    {"pace", controls.pace},
@@ -314,10 +302,9 @@ std::optional<Session> SessionController::capture(QString* error) const
                    {"positive_class", controls.positiveClass},
                    {"alpha", controls.alpha},
                    {"presentation", presentationMode()}};
-    if (const auto* efficiency = qobject_cast<const EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
-        session.app["energy"] = toJson(efficiency->energyTable());
-    if (const auto* tradeoff = qobject_cast<const TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
-        session.app["per_layer_sensitivity"] = tradeoff->perLayerSensitivity();
+    // After the app object above: the views add their keys to it.
+    for (const View* view : m_window->views())
+        view->saveSessionState(session, s);
     return session;
 }
 
@@ -406,7 +393,6 @@ bool SessionController::open(const QString& path, QString* error)
         // The app object is the app's own, but a table it keeps must be a valid one.
         if (const auto energy = session.app.find("energy"); energy != session.app.end())
             request.energy = energyTableFromJson(*energy, JsonReader(file), "app.energy");
-        pending.energy = request.energy;
         request.comparison = state.compare;
         request.pace = state.pace;
         request.epochLimit = state.epochLimit;
@@ -442,16 +428,13 @@ void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, con
         return;
     }
     const Session& session = pending.session;
-    if (pending.energy)
-        if (auto* efficiency = qobject_cast<EfficiencyView*>(m_window->view(QStringLiteral("efficiency"))))
-            efficiency->setEnergyTable(*pending.energy);
-    if (auto* tradeoff = qobject_cast<TradeoffView*>(m_window->view(QStringLiteral("tradeoff"))))
-        tradeoff->setPerLayerSensitivity(appValue(session.app, "per_layer_sensitivity", false));
+    for (View* view : m_window->views())
+        view->restoreSessionState(session);
     const QString view = QString::fromStdString(appValue<std::string>(session.app, "view", ""));
     if (!view.isEmpty())
         m_window->showView(view);
     m_path = pending.path;
-    m_restoredSweep = session.sweep;
+    m_restoredSession = std::make_shared<const Session>(std::move(pending.session));
     m_cleanPending = true;
     m_cleanAfterGeneration = generation;
     m_savedFingerprint.clear();

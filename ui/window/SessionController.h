@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QAction;
@@ -100,7 +101,6 @@ private:
         QString path;
         Session session;
         DatasetRequest resolved;               // what the engine loads (maybe the embedded copy)
-        std::optional<EnergyTable> energy;     // the efficiency view's table, if saved
         QString note;
         ControlState previousControls;         // put back when the engine refuses the session
     };
@@ -124,7 +124,8 @@ private:
     bool m_cleanPending = false;
     SnapshotPtr m_latest;                       // newest snapshot the engine sent
     std::optional<PendingOpen> m_pending;
-    std::optional<SessionSweep> m_restoredSweep;   // shown once the restored model arrives
+    // The opened session, for the views' results once the restored model arrives.
+    std::shared_ptr<const Session> m_restoredSession;
     QStringList m_recent;
     ExportOptions m_lastExport;                 // the export dialog starts from the last choices
     AskToSave m_askToSave;
