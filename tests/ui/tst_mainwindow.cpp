@@ -209,6 +209,9 @@ private slots:
             if (move % 4 == 0)
                 QCoreApplication::processEvents();
         }
+        // On a loaded machine the worker may not have trained a step yet when the moves end:
+        // the check below is about training having run beside the moves, so let it begin.
+        QTRY_VERIFY_WITH_TIMEOUT(window.shownSnapshot() && window.shownSnapshot()->steps > 0, kTimeout);
         window.pauseTraining();
         QVERIFY(waitUntilSettled(window, kTimeout));
         const SnapshotPtr shown = window.shownSnapshot();
