@@ -311,8 +311,9 @@ void TrainingView::fitToRects()
         return std::pair{columns, (itemCount + columns - 1) / columns};
     };
     const auto full = layoutFor(false);
-    const bool compact = full.second > 3 && layoutFor(true).second < full.second;
-    const int columns = compact ? layoutFor(true).first : full.first;
+    const auto shortened = layoutFor(true);
+    const bool compact = full.second > 3 && shortened.second < full.second;
+    const int columns = compact ? shortened.first : full.first;
     if (legend->wrap() != columns || m_compactLegend != compact) {
         m_compactLegend = compact;
         legend->setWrap(columns);
