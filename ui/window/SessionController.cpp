@@ -125,7 +125,15 @@ SessionController::SessionController(MainWindow* window, AppSettings* settings)
     : QObject(window)
     , m_window(window)
     , m_settings(settings)
+    , m_saveJob([this](bool) { onSaved(m_saveQueue.front()); },
+                [this](const QString& message) { onSaveFailed(m_saveQueue.front(), message); }, [] {},
+                JobPlacement{&m_fileThread, false})
+    , m_readJob([this](ReadSession read) { onRead(m_reading, std::move(read)); },
+                [this](const QString& message) { onReadFailed(m_reading, message); }, [] {},
+                JobPlacement{&m_fileThread, false})
 {
+    // One file at a time, in the order asked for.
+    m_fileThread.setMaxThreadCount(1);
     if (m_settings)
         m_recent = m_settings->recentSessions();
     connect(m_window->engine(), &Engine::snapshotReady, this, &SessionController::onSnapshot);
@@ -240,6 +248,8 @@ void SessionController::onSnapshot(const SnapshotPtr& snapshot)
 
 void SessionController::startUntitled()
 {
+    // A save under way would make its file the current session when it ends.
+    finishSaves();
     m_path.clear();
     m_savedFingerprint.clear();
     m_cleanPending = false;
@@ -260,7 +270,7 @@ void SessionController::updateTitle()
         m_window->setWindowModified(modified);
 }
 
-std::optional<Session> SessionController::capture(QString* error) const
+std::optional<SessionController::PendingSave> SessionController::capture(const QString& path, QString* error) const
 {
     const SnapshotPtr shown = m_window->shownSnapshot();
     if (!shown || !shown->data || !shown->trained) {
@@ -269,13 +279,12 @@ std::optional<Session> SessionController::capture(QString* error) const
     }
     const Snapshot& s = *shown;
     const Dataset& train = s.data->split.train;
-    Session session;
-    try {
-        session.dataset = describeDataset(s.datasetRequest);
-    } catch (const std::exception& failure) {
-        *error = QString::fromStdString(failure.what());
-        return std::nullopt;
-    }
+    PendingSave save;
+    save.path = QFileInfo(path).absoluteFilePath();
+    save.shown = shown;
+    save.dataset = s.datasetRequest;
+    save.session = std::make_shared<Session>();
+    Session& session = *save.session;
     session.architecture = s.trained->architecture();
     session.modelSeed = s.model.seed;
     session.training = s.training;
@@ -305,76 +314,134 @@ std::optional<Session> SessionController::capture(QString* error) const
     // After the app object above: the views add their keys to it.
     for (const View* view : m_window->views())
         view->saveSessionState(session, s);
-    return session;
+    return save;
+}
+
+bool SessionController::startSave(const QString& path, QString* error)
+{
+    std::optional<PendingSave> save = capture(path, error);
+    if (!save)
+        return false;
+    save->serial = ++m_saveSerial;
+    m_saveQueue.push_back(std::move(*save));
+    if (!m_saveJob.isPending())
+        startNextSave();
+    return true;
+}
+
+void SessionController::startNextSave()
+{
+    if (m_saveQueue.empty())
+        return;
+    // The work holds its own copy: the window may close while it runs.
+    const PendingSave& save = m_saveQueue.front();
+    m_saveJob.start([session = save.session, dataset = save.dataset, path = save.path.toStdString()](std::atomic<bool>&,
+                                                                                                    const auto&) {
+        session->dataset = describeDataset(dataset);
+        saveSession(path, *session);
+        return true;
+    });
+}
+
+void SessionController::finishSaves()
+{
+    while (m_saveJob.finishNow()) {
+    }
 }
 
 bool SessionController::saveTo(const QString& path, QString* error)
 {
-    const std::optional<Session> session = capture(error);
-    if (!session)
+    if (!startSave(path, error))
         return false;
-    try {
-        saveSession(path.toStdString(), *session);
-    } catch (const std::exception& failure) {
-        *error = QString::fromStdString(failure.what());
-        return false;
-    }
-    m_path = QFileInfo(path).absoluteFilePath();
+    const std::uint64_t ours = m_saveQueue.back().serial;
+    m_failedSaves.clear();
+    finishSaves();
+    const auto failed = m_failedSaves.find(ours);
+    if (failed == m_failedSaves.end())
+        return true;
+    *error = failed->second;
+    return false;
+}
+
+void SessionController::onSaved(const PendingSave& save)
+{
+    m_path = save.path;
     m_cleanPending = false;
-    const SnapshotPtr shown = m_window->shownSnapshot();
-    m_savedFingerprint = fingerprint(*shown);
+    m_savedFingerprint = fingerprint(*save.shown);
     // Newer snapshots already received may hold later weights: the file has the shown ones.
-    m_latest = shown;
+    if (!m_latest || save.shown->generation >= m_latest->generation || m_saveQueue.size() == 1)
+        m_latest = save.shown;
     addRecent(m_path);
     updateTitle();
-    emit saved(m_path);
-    return true;
+    if (save.tell)
+        m_window->statusBar()->showMessage(QStringLiteral("Saved %1").arg(QDir::toNativeSeparators(m_path)), 4000);
+    const QString path = save.path;
+    m_saveQueue.erase(m_saveQueue.begin());
+    startNextSave();
+    emit saved(path);
+}
+
+void SessionController::onSaveFailed(const PendingSave& save, const QString& message)
+{
+    m_failedSaves[save.serial] = message;
+    if (save.tell)
+        reportProblem(QStringLiteral("The session was not saved"), message);
+    const QString path = save.path;
+    m_saveQueue.erase(m_saveQueue.begin());
+    startNextSave();
+    emit saveFailed(path, message);
 }
 
 bool SessionController::save()
 {
-    if (m_path.isEmpty())
-        return saveAs();
-    return saveAndTell(m_path);
+    const QString path = m_path.isEmpty() ? chooseSavePath() : m_path;
+    return !path.isEmpty() && saveAndTell(path);
 }
 
 bool SessionController::saveAs()
 {
+    const QString path = chooseSavePath();
+    return !path.isEmpty() && saveAndTell(path);
+}
+
+QString SessionController::chooseSavePath()
+{
     const QString path = m_chooseSavePath ? m_chooseSavePath() : QString();
-    if (path.isEmpty())
-        return false;
-    if (m_settings)
+    if (!path.isEmpty() && m_settings)
         m_settings->setLastDirectory(QFileInfo(path).absolutePath());
-    return saveAndTell(path);
+    return path;
 }
 
 bool SessionController::saveAndTell(const QString& path)
 {
     QString error;
-    if (saveTo(path, &error)) {
-        m_window->statusBar()->showMessage(QStringLiteral("Saved %1").arg(QDir::toNativeSeparators(m_path)), 4000);
-        return true;
+    if (!startSave(path, &error)) {
+        reportProblem(QStringLiteral("The session was not saved"), error);
+        return false;
     }
-    reportProblem(QStringLiteral("The session was not saved"), error);
-    return false;
+    m_saveQueue.back().tell = true;
+    m_window->statusBar()->showMessage(QStringLiteral("Saving %1\u2026").arg(QDir::toNativeSeparators(m_saveQueue.back().path)));
+    return true;
 }
 
 bool SessionController::open(const QString& path, QString* error)
 {
-    const std::string file = QFileInfo(path).absoluteFilePath().toStdString();
-    PendingOpen pending;
-    pending.path = QString::fromStdString(file);
-    RestoreRequest request;
-    ControlState state;
-    try {
-        pending.session = loadSession(file);
-        const ResolvedDataset resolved = resolveDataset(pending.session, file);
-        pending.note = QString::fromStdString(resolved.note);
-        pending.resolved = resolved.request;
-        const Session& session = pending.session;
+    if (path.isEmpty()) {
+        *error = QStringLiteral("no session file was chosen");
+        return false;
+    }
+    m_reading = QFileInfo(path).absoluteFilePath();
+    m_window->statusBar()->showMessage(QStringLiteral("Opening %1\u2026").arg(QDir::toNativeSeparators(m_reading)));
+    // A newer open replaces one still reading (its outcome is dropped).
+    m_readJob.start([file = m_reading.toStdString()](std::atomic<bool>&, const auto&) {
+        ReadSession read;
+        Session session = loadSession(file);
+        const ResolvedDataset resolved = resolveDataset(session, file);
+        read.note = resolved.note;
+        read.resolved = resolved.request;
+        RestoreRequest& request = read.request;
         // The engine checks that the data fits the session (features, classes and their names)
         // once it has prepared it on its own thread, before anything changes.
-        request.session = std::make_shared<const Session>(session);
         request.sessionFile = file;
         request.dataset = resolved.request;
         request.model = modelSpecOf(session);
@@ -389,20 +456,36 @@ bool SessionController::open(const QString& path, QString* error)
         request.epoch = session.progress.epoch;
         request.steps = session.progress.steps;
         request.seconds = session.progress.seconds;
-        state = controlStateFromSession(session, resolved.request);
         // The app object is the app's own, but a table it keeps must be a valid one.
         if (const auto energy = session.app.find("energy"); energy != session.app.end())
             request.energy = energyTableFromJson(*energy, JsonReader(file), "app.energy");
-        request.comparison = state.compare;
-        request.pace = state.pace;
-        request.epochLimit = state.epochLimit;
-    } catch (const std::exception& failure) {
-        *error = boundedMessage(failure.what());
-        // Every way of opening (dialog, recent files, the command line) says so the same way.
-        reportProblem(QStringLiteral("Could not open the session"), *error + QStringLiteral("\n\nNothing was changed."));
-        emit openFailed(pending.path, *error);
-        return false;
-    }
+        read.session = std::make_shared<const Session>(std::move(session));
+        request.session = read.session;
+        return read;
+    });
+    return true;
+}
+
+void SessionController::onReadFailed(const QString& path, const QString& message)
+{
+    const QString text = boundedMessage(message.toStdString());
+    // Every way of opening (dialog, recent files, the command line) says so the same way.
+    reportProblem(QStringLiteral("Could not open the session"), text + QStringLiteral("\n\nNothing was changed."));
+    emit openFailed(path, text);
+}
+
+void SessionController::onRead(const QString& path, ReadSession read)
+{
+    const Session& session = *read.session;
+    const ControlState state = controlStateFromSession(session, read.resolved);
+    RestoreRequest& request = read.request;
+    request.comparison = state.compare;
+    request.pace = state.pace;
+    request.epochLimit = state.epochLimit;
+    PendingOpen pending;
+    pending.path = path;
+    pending.session = read.session;
+    pending.note = QString::fromStdString(read.note);
     pending.generation = m_window->engine()->restore(request);
     // The panel shows the session's settings at once: an edit made before the engine confirms
     // is then relative to them, as the engine applies it after the restore. A refusal puts
@@ -410,8 +493,8 @@ bool SessionController::open(const QString& path, QString* error)
     pending.previousControls = m_window->controls()->state();
     m_window->controls()->setState(state);
     m_window->clearUndo();
+    m_window->statusBar()->clearMessage();
     m_pending = std::move(pending);
-    return true;
 }
 
 void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, const QString& message)
@@ -427,14 +510,14 @@ void SessionController::onRestoreFinished(std::uint64_t generation, bool ok, con
         emit openFailed(pending.path, message);
         return;
     }
-    const Session& session = pending.session;
+    const Session& session = *pending.session;
     for (View* view : m_window->views())
         view->restoreSessionState(session);
     const QString view = QString::fromStdString(appValue<std::string>(session.app, "view", ""));
     if (!view.isEmpty())
         m_window->showView(view);
     m_path = pending.path;
-    m_restoredSession = std::make_shared<const Session>(std::move(pending.session));
+    m_restoredSession = pending.session;
     m_cleanPending = true;
     m_cleanAfterGeneration = generation;
     m_savedFingerprint.clear();
@@ -466,14 +549,26 @@ void SessionController::openDialog()
 
 bool SessionController::confirmClose()
 {
+    // A save under way was asked for: its outcome must be known before the window closes or
+    // another session replaces this one (the write takes well under a second).
+    finishSaves();
     if (!isModified())
         return true;
     const QString name = m_path.isEmpty() ? QStringLiteral("This session") : QFileInfo(m_path).fileName();
     const QMessageBox::StandardButton answer =
         m_askToSave(QStringLiteral("%1 has changes that are not saved. Save them before closing?").arg(name));
-    if (answer == QMessageBox::Save)
-        return save();
-    return answer == QMessageBox::Discard;
+    if (answer != QMessageBox::Save)
+        return answer == QMessageBox::Discard;
+    const QString path = m_path.isEmpty() ? chooseSavePath() : m_path;
+    if (path.isEmpty())
+        return false;
+    QString error;
+    if (!saveTo(path, &error)) {
+        reportProblem(QStringLiteral("The session was not saved"), error);
+        return false;
+    }
+    m_window->statusBar()->showMessage(QStringLiteral("Saved %1").arg(QDir::toNativeSeparators(m_path)), 4000);
+    return true;
 }
 
 void SessionController::addRecent(const QString& path)

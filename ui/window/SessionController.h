@@ -8,11 +8,19 @@
 // state under "app". Opening checks the whole file first, finds the data (checksums,
 // embedded copies), and hands everything to the Engine as one restore command: either all
 // of it takes effect, or nothing changes and the banner says why.
+//
+// Files are read and written on a thread of their own (a session is megabytes of JSON, and
+// its data's checksums read up to 30 MB): the window stays live while they run. What is
+// saved is captured on the GUI thread when the save is asked for; saves run one after the
+// other in the order asked; a newer open replaces one still reading.
 
 #include "controls/ControlState.h"
 #include "plot/PlotExport.h"
 #include "engine/Snapshot.h"
 
+#include "async/BackgroundJob.h"
+
+#include "session/LiveExperiment.h"
 #include "session/Session.h"
 
 #include <QMessageBox>
@@ -20,9 +28,11 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
+#include <QThreadPool>
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -52,15 +62,22 @@ public:
     // saved, once something was trained).
     bool isModified() const;
 
-    // The session as the window shows it now. Empty with *error when there is nothing to
-    // save yet or the data file cannot be read.
-    std::optional<Session> capture(QString* error) const;
-    // Atomic; on success the path becomes the current session and joins the recent files.
+    // Saves what the window shows now to `path` and returns once the file is written (for
+    // scripts, tests and the window's close): atomic; on success the path becomes the current
+    // session and joins the recent files. Saves asked for before it are written first.
     bool saveTo(const QString& path, QString* error);
-    // Checks the file and its data, then restores it through the engine. False (and
-    // nothing changed) when the file is refused before that; the engine's verdict arrives
-    // later (opened / openFailed).
+    // The same in the background: returns at once (false, with *error, only when there is
+    // nothing to save); `saved` or `saveFailed` follow.
+    bool startSave(const QString& path, QString* error);
+    // Waits for the saves under way (before the window closes).
+    void finishSaves();
+    bool isSaving() const { return m_saveJob.isPending(); }
+    // Reads the file and checks it and its data in the background, then restores it through
+    // the engine. False only when the path is empty; a refusal of the file arrives as
+    // openFailed (nothing changed), the engine's verdict as opened / openFailed.
     bool open(const QString& path, QString* error);
+    // The thread that reads and writes session files (tests hold it to see the window live).
+    QThreadPool* fileThread() { return &m_fileThread; }
 
     // Asks whether to save unsaved changes; true when the window may close.
     bool confirmClose();
@@ -94,16 +111,43 @@ signals:
     void opened(const QString& path);
     void openFailed(const QString& path, const QString& message);
     void saved(const QString& path);
+    void saveFailed(const QString& path, const QString& message);
 
 private:
+    // A session file as read and checked off the GUI thread, ready for the engine.
+    struct ReadSession {
+        std::shared_ptr<const Session> session;
+        RestoreRequest request;                // without the app-only settings
+        DatasetRequest resolved;               // what the engine loads (maybe the embedded copy)
+        std::string note;
+    };
     struct PendingOpen {
         std::uint64_t generation = 0;
         QString path;
-        Session session;
-        DatasetRequest resolved;               // what the engine loads (maybe the embedded copy)
+        std::shared_ptr<const Session> session;
         QString note;
         ControlState previousControls;         // put back when the engine refuses the session
     };
+    // A save as asked for: what the window showed then, written by the file thread.
+    struct PendingSave {
+        QString path;
+        // All but the dataset's description; the file thread adds that and writes it, and the
+        // GUI thread does not touch it after queueing.
+        std::shared_ptr<Session> session;
+        DatasetRequest dataset;                // described (checksums) on the file thread
+        SnapshotPtr shown;
+        bool tell = false;                     // status bar or banner (Save, Save As)
+        std::uint64_t serial = 0;              // in the order asked for
+    };
+
+    // The session as the window shows it now. Empty with *error when there is nothing to
+    // save yet.
+    std::optional<PendingSave> capture(const QString& path, QString* error) const;
+    void startNextSave();
+    void onSaved(const PendingSave& save);
+    void onSaveFailed(const PendingSave& save, const QString& message);
+    void onRead(const QString& path, ReadSession read);
+    void onReadFailed(const QString& path, const QString& message);
 
     void onSnapshot(const ss::SnapshotPtr& snapshot);
     void onRestoreFinished(std::uint64_t generation, bool ok, const QString& message);
@@ -111,7 +155,10 @@ private:
     void rebuildRecentMenu();
     void updateTitle();
     QString fingerprint(const Snapshot& snapshot) const;
-    // saveTo, then the outcome in the status bar or a problem banner (Save and Save As).
+    // The Save As dialog's answer (or the test's), remembering its folder; empty: cancelled.
+    QString chooseSavePath();
+    // A background save whose outcome shows in the status bar or a problem banner (Save
+    // and Save As).
     bool saveAndTell(const QString& path);
     void reportProblem(const QString& title, const QString& message);
     void restyleAllPlots();
@@ -124,6 +171,13 @@ private:
     bool m_cleanPending = false;
     SnapshotPtr m_latest;                       // newest snapshot the engine sent
     std::optional<PendingOpen> m_pending;
+    QThreadPool m_fileThread;
+    std::vector<PendingSave> m_saveQueue;       // front: the one being written
+    std::uint64_t m_saveSerial = 0;
+    std::map<std::uint64_t, QString> m_failedSaves; // serial -> why, for saveTo
+    QString m_reading;                          // the file being read for open(), if any
+    BackgroundJob<bool> m_saveJob;
+    BackgroundJob<ReadSession> m_readJob;
     // The opened session, for the views' results once the restored model arrives.
     std::shared_ptr<const Session> m_restoredSession;
     QStringList m_recent;
