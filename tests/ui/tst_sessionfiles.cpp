@@ -6,6 +6,7 @@
 #include "automation/WindowAutomation.h"
 #include "controls/ControlPanel.h"
 #include "controls/HeadlineBar.h"
+#include "engine/Engine.h"
 #include "window/MainWindow.h"
 #include "window/SessionController.h"
 
@@ -143,6 +144,35 @@ private slots:
         QCOMPARE(sessions->currentPath(), QFileInfo(second).absoluteFilePath());
         QCOMPARE(sessions->recentFiles().value(0), QFileInfo(second).absoluteFilePath());
         QCOMPARE(sessions->recentFiles().value(1), QFileInfo(first).absoluteFilePath());
+    }
+
+    void aChangeMadeWhileSavingStaysUnsaved()
+    {
+        MainWindow window(testing::noSettings());
+        window.show();
+        window.applyState(quickMoons(), false);
+        QVERIFY(trainAndWait(window, 1, kTimeout));
+        SessionController* sessions = window.sessions();
+        QSignalSpy saved(sessions, &SessionController::saved);
+        const QString path = m_folder.filePath(QStringLiteral("changed-meanwhile.json"));
+        sessions->setChooseSavePath([&] { return path; });
+
+        FileThreadGate gate(sessions);
+        QVERIFY(sessions->saveAs());
+        // Pruned while the file waits to be written: the file will not have it.
+        ControlState pruned = window.controls()->state();
+        pruned.pruneBy = PruningSpec::Criterion::TargetSparsity;
+        pruned.targetSparsity = 0.5;
+        window.controls()->setState(pruned);
+        window.engine()->setCompression(pruned.compression());
+        QVERIFY(waitUntilSettled(window, kTimeout));
+        QCOMPARE(window.shownSnapshot()->compression.pruning.targetSparsity, 0.5);
+
+        gate.open();
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, kTimeout);
+        QCOMPARE(loadSession(path.toStdString()).compression.pruning.targetSparsity, 0.0);
+        QVERIFY(sessions->isModified());
+        QVERIFY(window.isWindowModified());
     }
 
     void aSaveThatFailsSaysSoInTheBanner()

@@ -368,8 +368,9 @@ void SessionController::onSaved(const PendingSave& save)
     m_path = save.path;
     m_cleanPending = false;
     m_savedFingerprint = fingerprint(*save.shown);
-    // Newer snapshots already received may hold later weights: the file has the shown ones.
-    if (!m_latest || save.shown->generation >= m_latest->generation || m_saveQueue.size() == 1)
+    // A snapshot received since the save was asked for stays the one compared: it may hold
+    // later weights or settings, which the file does not have.
+    if (!m_latest || m_latest->generation <= save.shown->generation)
         m_latest = save.shown;
     addRecent(m_path);
     updateTitle();
