@@ -92,11 +92,11 @@ Network compressNetwork(const Network& trained, const CompressionSetting& settin
 }
 
 Evaluation evaluateFully(const Network& trained, const Dataset& test, const CompressionSetting& setting,
-                         const EnergyTable& energy)
+                         const EnergyTable& energy, Network* compressedOut)
 {
     checkEvaluable(trained, test);
     Evaluation evaluation;
-    const Network compressed = compressNetwork(trained, setting, &evaluation.pruning);
+    Network compressed = compressNetwork(trained, setting, &evaluation.pruning);
     evaluation.thresholdUsed = evaluation.pruning.thresholdUsed;
     evaluation.precision = setting.precision;
     decideFromLogits(evaluation, referenceLogits(compressed, test.features), compressed, test);
@@ -107,6 +107,8 @@ Evaluation evaluateFully(const Network& trained, const Dataset& test, const Comp
     Network masked = trained;
     masked.applyMasks();
     evaluation.trainedFp32 = estimateEfficiency(masked, QuantizationSpec::float32(), energy);
+    if (compressedOut)
+        *compressedOut = std::move(compressed);
     return evaluation;
 }
 

@@ -906,9 +906,10 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
         std::shared_ptr<Network> compressed;
         if (state.running) {
             // The weights change with every step: the evaluator's caches (built for drags)
-            // would be thrown away at once, so evaluate the plain way.
-            snapshot->evaluation = evaluateFully(network, test, state.compression, state.energy);
-            compressed = std::make_shared<Network>(compressNetwork(network, state.compression));
+            // would be thrown away at once, so evaluate the plain way (which hands back the
+            // model it compressed: the snapshot shows that one).
+            compressed = std::make_shared<Network>();
+            snapshot->evaluation = evaluateFully(network, test, state.compression, state.energy, compressed.get());
         } else {
             // Paused: the evaluator's caches make the next drags instant.
             if (!state.evaluator || state.evaluatorWeightsVersion != state.weightsVersion) {
