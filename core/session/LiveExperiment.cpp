@@ -1,6 +1,7 @@
 #include "session/LiveExperiment.h"
 
 #include "common/Error.h"
+#include "common/ThreadTeam.h"
 #include "compress/Pruning.h"
 #include "metrics/Metrics.h"
 #include "nn/Regularizer.h"
@@ -164,6 +165,10 @@ struct LiveExperiment::State {
     BoundaryGrid boundaryTemplate; // extents and size, without probabilities
 
     std::unique_ptr<InstantEvaluator> evaluator;
+    // Shares the full evaluations while training among as many threads as a training step
+    // uses (training waits for them; null on one core): the engine's worker created it, so its
+    // helper yields to the GUI thread as the worker does.
+    std::unique_ptr<ThreadTeam> evaluationTeam;
     ExactReferenceJob exactReference; // session/ExactReference.h
     std::uint64_t evaluatorWeightsVersion = ~std::uint64_t{0};
 
@@ -191,6 +196,13 @@ struct LiveExperiment::State {
     double lastHistory = kLongAgo;
     double historyInterval = 0;    // adapted so that history points cost < 1/4 of the time
     std::string status;
+
+    ThreadTeam* team()
+    {
+        if (!evaluationTeam && teamThreadCount() > 1)
+            evaluationTeam = std::make_unique<ThreadTeam>(teamThreadCount());
+        return evaluationTeam.get();
+    }
 
     double now() const { return clock.now(); }
     double secondsSince(double then) const { return clock.now() - then; }
@@ -823,7 +835,7 @@ void LiveExperiment::recordHistory(const Evaluation* shown)
         point.testMacroF1 = report.macro.f1;
         point.sparsity = weightStatistics(network).sparsity;
     } else {
-        const Evaluation evaluation = evaluateFully(network, test, state.compression, state.energy);
+        const Evaluation evaluation = evaluateFully(network, test, state.compression, state.energy, nullptr, state.team());
         point.testLoss = evaluation.logLoss;
         point.testAccuracy = evaluation.report.accuracy;
         point.testMacroF1 = evaluation.report.macro.f1;
@@ -909,7 +921,8 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
             // would be thrown away at once, so evaluate the plain way (which hands back the
             // model it compressed: the snapshot shows that one).
             compressed = std::make_shared<Network>();
-            snapshot->evaluation = evaluateFully(network, test, state.compression, state.energy, compressed.get());
+            snapshot->evaluation = evaluateFully(network, test, state.compression, state.energy, compressed.get(),
+                                                 state.team());
         } else {
             // Paused: the evaluator's caches make the next drags instant.
             if (!state.evaluator || state.evaluatorWeightsVersion != state.weightsVersion) {
