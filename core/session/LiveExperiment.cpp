@@ -26,6 +26,11 @@ constexpr double kMinReportSeconds = 0.066;
 constexpr double kReportCostFactor = 4.0;
 // While a drag keeps sending commands, still show a result at least this often.
 constexpr double kMinDragEmitSeconds = 0.05;
+// A hand that moves a slider sends a new position at least every frame (60 Hz); no new one
+// for two frames and a bit means it stopped, and the position owed is evaluated at once
+// rather than after the drag interval (which is there so that a continuous drag does not
+// starve training): the last position then shows about one evaluation after the last move.
+constexpr double kHandStoppedSeconds = 0.035;
 // Train metrics come from a fixed slice of the training set: cheap and stable.
 constexpr int kTrainMetricSamples = 2000;
 // The history keeps at most this many points; older ones are thinned by half when full.
@@ -192,6 +197,7 @@ struct LiveExperiment::State {
     double lastEmit = kLongAgo;
     bool emitOwed = false;         // a drag arrived while training and awaits its evaluation
     double dragInterval = kMinDragEmitSeconds;
+    double lastDrag = kLongAgo;    // when the last compression command arrived while training
     bool historyDirty = false;     // trained since the last history point
     double lastHistory = kLongAgo;
     double historyInterval = 0;    // adapted so that history points cost < 1/4 of the time
@@ -682,6 +688,8 @@ void LiveExperiment::process(LiveCommands& commands)
     const bool onlyCompression = commands.compression && !commands.energy && !commands.dataset && !commands.model
         && !commands.reset && !commands.applyPruning && commands.steps == 0 && !commands.snapshot
         && !commands.running && !commands.comparison;
+    if (onlyCompression && state.running)
+        state.lastDrag = state.now();
     if (onlyCompression && state.running && state.secondsSince(state.lastEmit) < state.dragInterval) {
         state.emitOwed = true;
         return;
@@ -783,7 +791,13 @@ void LiveExperiment::trainSlice()
     }
 
     const double sinceReport = state.secondsSince(state.lastReport);
-    if (!stop && state.emitOwed && state.secondsSince(state.lastEmit) >= state.dragInterval && sinceReport < state.reportInterval) {
+    // An owed drag is due after the drag interval, or at once when the hand has stopped; not
+    // while a newer command waits, which process() takes next (evaluating the position the
+    // owed one had would only delay the newer one by an evaluation).
+    const bool dragDue = state.emitOwed && !commandWaiting()
+        && (state.secondsSince(state.lastEmit) >= state.dragInterval
+            || state.secondsSince(state.lastDrag) >= kHandStoppedSeconds);
+    if (!stop && dragDue && sinceReport < state.reportInterval) {
         emitSnapshot(Snapshot::Reason::Compression, false);
     } else if (stop || sinceReport >= state.reportInterval) {
         const double before = state.now();
