@@ -940,10 +940,15 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
         } else {
             // Paused: the evaluator's caches make the next drags instant.
             if (!state.evaluator || state.evaluatorWeightsVersion != state.weightsVersion) {
-                state.evaluator = std::make_unique<InstantEvaluator>(network, test, state.energy);
+                // Building one takes ~50 ms on Fashion-MNIST and the window's close waits for
+                // the worker: the abort is looked at between its steps (tst_engine, 200 ms).
+                state.evaluator.reset();
+                try {
+                    state.evaluator = std::make_unique<InstantEvaluator>(network, test, state.energy, m_abort);
+                } catch (const Cancelled&) {
+                    return; // the abort: no snapshot is wanted any more
+                }
                 state.evaluatorWeightsVersion = state.weightsVersion;
-                // Each of these takes ~50 ms on Fashion-MNIST: the window's close waits for the
-                // worker, so an abort is looked at between them (tst_engine, 200 ms).
                 if (aborted())
                     return;
             }

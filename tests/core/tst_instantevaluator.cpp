@@ -180,6 +180,7 @@ private slots:
     void precomputedPrecisionsAreExact();
     void badSettingsThrowAndKeepState();
     void incompatibleDataThrows();
+    void aSetCancelFlagStopsConstruction();
     void logitDiscrepancyIsPerSampleRelative();
 };
 
@@ -566,6 +567,18 @@ void TestInstantEvaluator::incompatibleDataThrows()
     QVERIFY_THROWS_EXCEPTION(ConfigError, evaluateFully(network, test, {}));
     const Network fourClasses = makeNetwork(13, {9}, 4, 73);
     QVERIFY_THROWS_EXCEPTION(ConfigError, InstantEvaluator(fourClasses, test));
+}
+
+void TestInstantEvaluator::aSetCancelFlagStopsConstruction()
+{
+    // The live experiment passes its abort: closing the window must not wait for a build.
+    const Network network = makeNetwork(12, {9}, 3, 74);
+    const Dataset test = makeDataset(network, 50, 75);
+    std::atomic<bool> cancel{true};
+    QVERIFY_THROWS_EXCEPTION(Cancelled, InstantEvaluator(network, test, {}, &cancel));
+    cancel = false;
+    InstantEvaluator evaluator(network, test, {}, &cancel);
+    compareEvaluations(evaluator.evaluate({}), evaluateFully(network, test, {}), QStringLiteral("not cancelled"));
 }
 
 void TestInstantEvaluator::logitDiscrepancyIsPerSampleRelative()
