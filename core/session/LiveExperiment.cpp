@@ -727,6 +727,13 @@ void LiveExperiment::trainSlice()
         const double toEpochEnd = (1.0 - fraction) * static_cast<double>(n) / static_cast<double>(batch);
         budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil(toEpochEnd - 1e-9))));
     }
+    if (state.emitOwed) {
+        // An owed drag falls due inside the slice: end it with the step that reaches that
+        // time (at the pace of the last slices), not up to a slice later.
+        const double due = std::min(state.lastEmit + state.dragInterval, state.lastDrag + kHandStoppedSeconds);
+        const double stepsPerSecond = static_cast<double>(state.stepsPerSlice) / kSliceSeconds;
+        budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil((due - start) * stepsPerSecond))));
+    }
     if (state.epochLimit > 0) {
         // Never past the limit: this estimate can only fall short (partial last batches).
         const double left = (state.epochLimit - state.epochProgress()) * static_cast<double>(n) / static_cast<double>(batch);

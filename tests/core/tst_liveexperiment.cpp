@@ -279,6 +279,42 @@ private slots:
         QVERIFY(s.compression == setting);
     }
 
+    // Slices of 12 ms would show it up to a slice late: the slice that the owed drag falls due
+    // in ends then.
+    void aSliceEndsWhenAnOwedDragFallsDue()
+    {
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        clock.chargeSteps(experiment, 0.001);
+        for (int i = 0; i < 4; ++i)
+            experiment.trainSlice();
+        QCOMPARE(experiment.stepsPerSlice(), 12L);
+
+        clock.advance(0.1);
+        const std::size_t reports = events.snapshots.size();
+        experiment.trainSlice();     // a report is due: emitted at the slice's end
+        QCOMPARE(events.snapshots.size(), reports + 1);
+
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        setting.pruning.threshold = 0.05;
+        LiveCommands drag = batch(2);
+        drag.compression = setting;
+        experiment.process(drag);    // moments after the report: owed, due when the hand is still
+        const double dragAt = clock.now();
+        clock.advance(0.0055);       // so that the 12 ms slices do not end when it falls due
+        const std::size_t before = events.snapshots.size();
+        while (events.snapshots.size() == before && clock.now() - dragAt < 1.0)
+            experiment.trainSlice();
+        QCOMPARE(events.snapshots.back()->reason, Snapshot::Reason::Compression);
+        QCOMPARE(events.snapshots.back()->generation, std::uint64_t{2});
+        const double shownAfter = clock.now() - dragAt;
+        QVERIFY2(shownAfter < 0.037, qPrintable(QString::number(shownAfter))); // 35 ms and the step reaching it
+    }
+
     // A hand that keeps moving (a position every 10 ms) is still shown only once per drag
     // interval, so that training goes on between the evaluations.
     void aContinuousDragIsShownOncePerDragInterval()
