@@ -210,6 +210,12 @@ struct LiveExperiment::State {
         return evaluationTeam.get();
     }
 
+    // A drag position is evaluated once the drag interval is over, or the hand has stopped.
+    bool owedDragDue() const
+    {
+        return secondsSince(lastEmit) >= dragInterval || secondsSince(lastDrag) >= kHandStoppedSeconds;
+    }
+
     double now() const { return clock.now(); }
     double secondsSince(double then) const { return clock.now() - then; }
 
@@ -683,14 +689,15 @@ void LiveExperiment::process(LiveCommands& commands)
     if (onlyTraining && state.running)
         return;
     // A drag while training: evaluate right away unless the last evaluation was moments
-    // ago; then it is owed and comes within the interval, so training is not starved by
-    // a hand that keeps moving (a Fashion-MNIST evaluation costs tens of milliseconds).
+    // ago and the hand still moves; then it is owed and comes within the interval, so
+    // training is not starved by a hand that keeps moving (a Fashion-MNIST evaluation costs
+    // tens of milliseconds).
     const bool onlyCompression = commands.compression && !commands.energy && !commands.dataset && !commands.model
         && !commands.reset && !commands.applyPruning && commands.steps == 0 && !commands.snapshot
         && !commands.running && !commands.comparison;
     if (onlyCompression && state.running)
-        state.lastDrag = state.now();
-    if (onlyCompression && state.running && state.secondsSince(state.lastEmit) < state.dragInterval) {
+        state.lastDrag = std::min(commands.postedAt.value_or(state.now()), state.now());
+    if (onlyCompression && state.running && !state.owedDragDue()) {
         state.emitOwed = true;
         return;
     }
@@ -801,9 +808,7 @@ void LiveExperiment::trainSlice()
     // An owed drag is due after the drag interval, or at once when the hand has stopped; not
     // while a newer command waits, which process() takes next (evaluating the position the
     // owed one had would only delay the newer one by an evaluation).
-    const bool dragDue = state.emitOwed && !commandWaiting()
-        && (state.secondsSince(state.lastEmit) >= state.dragInterval
-            || state.secondsSince(state.lastDrag) >= kHandStoppedSeconds);
+    const bool dragDue = state.emitOwed && !commandWaiting() && state.owedDragDue();
     if (!stop && dragDue && sinceReport < state.reportInterval) {
         emitSnapshot(Snapshot::Reason::Compression, false);
     } else if (stop || sinceReport >= state.reportInterval) {

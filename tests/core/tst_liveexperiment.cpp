@@ -279,6 +279,26 @@ private slots:
         QVERIFY(s.compression == setting);
     }
 
+    // The last position waited 40 ms for an evaluation to end: the hand has been still since
+    // it was posted, so it is evaluated at once, moments after that evaluation.
+    void aDragPostedDuringAnEvaluationCountsItsStillnessFromItsPost()
+    {
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        setting.pruning.threshold = 0.05;
+        LiveCommands drag = batch(2);
+        drag.compression = setting;
+        drag.postedAt = clock.now() - 0.04;
+        experiment.process(drag);
+        QCOMPARE(events.snapshots.size(), std::size_t{2});
+        QVERIFY(events.snapshots.back()->compression == setting);
+    }
+
     // Slices of 12 ms would show it up to a slice late: the slice that the owed drag falls due
     // in ends then.
     void aSliceEndsWhenAnOwedDragFallsDue()
