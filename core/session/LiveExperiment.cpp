@@ -27,9 +27,12 @@ constexpr double kReportCostFactor = 4.0;
 // While a drag keeps sending commands, still show a result at least this often.
 constexpr double kMinDragEmitSeconds = 0.05;
 // A hand that moves a slider sends a new position at least every frame (60 Hz); no new one
-// for two frames and a bit means it stopped, and the position owed is evaluated at once
-// rather than after the drag interval (which is there so that a continuous drag does not
-// starve training): the last position then shows about one evaluation after the last move.
+// for two frames and a bit means it stopped, and the position owed is evaluated as soon as
+// training has had as long as the last snapshot took, rather than after the drag interval
+// (twice that: so that a continuous drag does not starve training). Without that bound the
+// stall benchmark's drag (a move every 40 ms) got evaluations back to back: training fell
+// from ~190 to ~75 steps/s and the GUI stall p99 rose from ~15 to ~23 ms, for a lag barely
+// shorter.
 constexpr double kHandStoppedSeconds = 0.035;
 // Train metrics come from a fixed slice of the training set: cheap and stable.
 constexpr int kTrainMetricSamples = 2000;
@@ -198,6 +201,7 @@ struct LiveExperiment::State {
     bool emitOwed = false;         // a drag arrived while training and awaits its evaluation
     double dragInterval = kMinDragEmitSeconds;
     double lastDrag = kLongAgo;    // when the last compression command arrived while training
+    double lastEmitCost = 0;       // how long the last snapshot took to make
     bool historyDirty = false;     // trained since the last history point
     double lastHistory = kLongAgo;
     double historyInterval = 0;    // adapted so that history points cost < 1/4 of the time
@@ -210,10 +214,13 @@ struct LiveExperiment::State {
         return evaluationTeam.get();
     }
 
-    // A drag position is evaluated once the drag interval is over, or the hand has stopped.
+    // A drag position is evaluated once the drag interval is over, or once the hand has
+    // stopped and training has had as long as the last snapshot took: a hand that stops
+    // and goes on every few frames then still leaves training half of the time.
     bool owedDragDue() const
     {
-        return secondsSince(lastEmit) >= dragInterval || secondsSince(lastDrag) >= kHandStoppedSeconds;
+        const double sinceEmit = secondsSince(lastEmit);
+        return sinceEmit >= dragInterval || (secondsSince(lastDrag) >= kHandStoppedSeconds && sinceEmit >= lastEmitCost);
     }
 
     double now() const { return clock.now(); }
@@ -737,7 +744,8 @@ void LiveExperiment::trainSlice()
     if (state.emitOwed) {
         // An owed drag falls due inside the slice: end it with the step that reaches that
         // time (at the pace of the last slices), not up to a slice later.
-        const double due = std::min(state.lastEmit + state.dragInterval, state.lastDrag + kHandStoppedSeconds);
+        const double due = std::min(state.lastEmit + state.dragInterval,
+                                    std::max(state.lastDrag + kHandStoppedSeconds, state.lastEmit + state.lastEmitCost));
         const double stepsPerSecond = static_cast<double>(state.stepsPerSlice) / kSliceSeconds;
         budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil((due - start) * stepsPerSecond))));
     }
@@ -896,6 +904,7 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
     State& state = *m_state;
     if (!state.main || !state.data)
         return;
+    const double start = state.now();
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = state.generation;
     snapshot->modelGeneration = state.modelGeneration;
@@ -1003,6 +1012,7 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
         return;
     }
     state.lastEmit = state.now();
+    state.lastEmitCost = state.lastEmit - start;
     state.emitOwed = false;
     m_events.snapshotReady(std::move(snapshot));
 }
