@@ -8,7 +8,9 @@
 // view has replotted a snapshot that has that move's threshold (the drag stops at the end of
 // the measured seconds and the window gets up to 10 s more to catch up). "slow_events" lists
 // the longest events the GUI thread handled (receiver class and event type), so that a
-// stall names its cause.
+// stall names its cause, and "lag_parts_ms" when the engine emitted the first snapshot with
+// the last move (on its thread) and when the GUI thread received it: the rest of the lag is
+// the window's and the views' drawing.
 //
 //   sparsescope_bench_gui_stall [--seconds S] [--drag] [--idle] [--dataset NAME]
 //
@@ -36,6 +38,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -211,6 +214,21 @@ int main(int argc, char** argv)
                     caught = static_cast<double>(clock.nsecsElapsed() - lastMoveAt) / 1e6;
             });
     }
+    // Where the lag goes: when the engine emitted the first snapshot with the last move's
+    // threshold (on its thread) and when the GUI thread received it.
+    std::atomic<qint64> emittedAt{-1};
+    qint64 receivedAt = -1;
+    std::atomic<double> wantedThreshold{std::nan("")};
+    QObject::connect(window.engine(), &ss::Engine::snapshotReady, window.engine(), [&](const ss::SnapshotPtr& snapshot) {
+        const double wanted = wantedThreshold.load();
+        if (emittedAt.load() < 0 && snapshot && std::abs(snapshot->compression.pruning.threshold - wanted) <= 1e-9 * std::max(1.0, wanted))
+            emittedAt = clock.nsecsElapsed();
+    }, Qt::DirectConnection);
+    QObject::connect(window.engine(), &ss::Engine::snapshotReady, &app, [&](const ss::SnapshotPtr& snapshot) {
+        if (lastMoveAt >= 0 && receivedAt < 0 && snapshot
+            && std::abs(snapshot->compression.pruning.threshold - lastThreshold) <= 1e-9 * std::max(1.0, lastThreshold))
+            receivedAt = clock.nsecsElapsed();
+    });
     const auto allCaughtUp = [&] {
         return std::all_of(caughtUpMs.begin(), caughtUpMs.end(), [](double ms) { return ms >= 0; });
     };
@@ -246,6 +264,7 @@ int main(int argc, char** argv)
         ++dragMoves;
         lastThreshold = threshold->value();
         lastMoveAt = clock.nsecsElapsed();
+        wantedThreshold = lastThreshold;
         catchUpWatch.start(1);
     });
     app.exec();
@@ -279,6 +298,7 @@ int main(int argc, char** argv)
     double lag = drag ? 0.0 : -1.0;
     for (double ms : caughtUpMs)
         lag = drag ? (ms < 0 || lag < 0 ? -1.0 : std::max(lag, ms)) : lag;
+    const auto sinceLastMove = [&](qint64 at) { return at < 0 || lastMoveAt < 0 ? -1.0 : static_cast<double>(at - lastMoveAt) / 1e6; };
     std::string slow;
     for (const TimedApplication::SlowEvent& event : app.slowest()) {
         if (!slow.empty())
@@ -290,13 +310,13 @@ int main(int argc, char** argv)
     std::printf("{\"bench\": \"gui_stall\", \"dataset\": \"%s\", \"model\": \"%s\", \"views\": \"all %d tiled\", "
                 "\"window\": \"%dx%d\", \"training\": %s, \"drag\": %s, \"drag_moves\": %d, \"seconds\": %.1f, \"timer_ms\": %d, \"ticks\": %zu, "
                 "\"lateness_ms\": {\"p50\": %.2f, \"p95\": %.2f, \"p99\": %.2f, \"max\": %.2f}, "
-                "\"lag_after_last_move_ms\": %.0f, \"events_over_%.0f_ms\": %ld, \"slow_events\": [%s], "
+                "\"lag_after_last_move_ms\": %.0f, \"lag_parts_ms\": {\"engine_emitted\": %.0f, \"gui_received\": %.0f}, \"events_over_%.0f_ms\": %ld, \"slow_events\": [%s], "
                 "\"training_steps_per_s\": %.0f, \"epochs\": %.2f, \"load_average\": %.2f, \"renders\": {%s}}\n",
                 datasetName.c_str(), shown && shown->trained ? shown->trained->architecture().describe().c_str() : "",
                 static_cast<int>(ids.size()), window.width(), window.height(), idle ? "false" : "true", drag ? "true" : "false", dragMoves, elapsed,
                 kIntervalMs, lateness.size(), percentile(lateness, 0.50), percentile(lateness, 0.95), percentile(lateness, 0.99),
                 lateness.empty() ? 0.0 : *std::max_element(lateness.begin(), lateness.end()),
-                lag, TimedApplication::kSlowMs, app.slowCount(), slow.c_str(),
+                lag, sinceLastMove(emittedAt.load()), sinceLastMove(receivedAt), TimedApplication::kSlowMs, app.slowCount(), slow.c_str(),
                 elapsed > 0 ? static_cast<double>(steps) / elapsed : 0.0, shown ? shown->epochProgress : 0.0, load, renders.c_str());
     return 0;
 }

@@ -106,11 +106,15 @@ void productByRows(ThreadTeam* team, Matrix& destination, const ConstMatrixRef& 
 
 namespace {
 
-Network checkedAndMasked(const Network& network, const Dataset& test)
+// Looks at `cancel` before and after its copy, so that the pruning order's sort, which
+// follows, starts only if still wanted.
+Network checkedAndMasked(const Network& network, const Dataset& test, const std::atomic<bool>* cancel)
 {
+    throwIfCancelled(cancel);
     checkEvaluable(network, test);
     Network masked = network;
     masked.applyMasks();
+    throwIfCancelled(cancel);
     return masked;
 }
 
@@ -137,9 +141,10 @@ struct InstantEvaluator::Cache {
     };
     using Change = WeightChange;
 
-    Cache(const Network& network, const Dataset& data, const EnergyTable& table)
-        : trained(checkedAndMasked(network, data)), pruningOrder(trained), test(data), energy(table)
+    Cache(const Network& network, const Dataset& data, const EnergyTable& table, const std::atomic<bool>* cancel)
+        : trained(checkedAndMasked(network, data, cancel)), pruningOrder(trained), test(data), energy(table)
     {
+        throwIfCancelled(cancel);
         const auto& layers = trained.layers();
         const std::size_t layerCount = layers.size();
         prefix.assign(layerCount, 0);
@@ -157,7 +162,9 @@ struct InstantEvaluator::Cache {
             layerZeros[l] = static_cast<long>((pruned.layers()[l].weights.array() == Scalar(0)).count());
         denseFp32 = estimateDenseEfficiency(trained, energy);
         trainedFp32 = estimateEfficiency(trained, QuantizationSpec::float32(), energy);
+        throwIfCancelled(cancel);
         encodeInputsAsBytes();
+        throwIfCancelled(cancel);
         // Float inputs for column updates need each feature's values contiguous; byte-coded
         // images do not, and their full products read the dataset's own matrix transposed.
         if (inputBytes.empty())
@@ -827,8 +834,9 @@ struct InstantEvaluator::Cache {
     std::vector<long> outputVersion;
 };
 
-InstantEvaluator::InstantEvaluator(const Network& trained, const Dataset& test, const EnergyTable& energy)
-    : m_cache(std::make_unique<Cache>(trained, test, energy))
+InstantEvaluator::InstantEvaluator(const Network& trained, const Dataset& test, const EnergyTable& energy,
+                                   const std::atomic<bool>* cancel)
+    : m_cache(std::make_unique<Cache>(trained, test, energy, cancel))
 {
     Cache& cache = *m_cache;
     const double slotBytes = static_cast<double>(test.sampleCount()) * trained.layers().front().outputs() * sizeof(Scalar);

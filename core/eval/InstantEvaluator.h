@@ -19,6 +19,7 @@
 #include "eval/Evaluation.h"
 #include "eval/ReferenceEvaluation.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -36,8 +37,12 @@ struct EvaluationTimings {
 
 class InstantEvaluator {
 public:
-    // Copies the model; the dataset must outlive the evaluator.
-    InstantEvaluator(const Network& trained, const Dataset& test, const EnergyTable& energy = {});
+    // Copies the model; the dataset must outlive the evaluator. Building takes tens of
+    // milliseconds for Fashion-MNIST (masking, the pruning order's sort, byte-coding the
+    // inputs); `cancel` (null: never) is looked at between those steps, and once it is set
+    // the constructor throws Cancelled (common/Error.h): there is no evaluator, nothing failed.
+    InstantEvaluator(const Network& trained, const Dataset& test, const EnergyTable& energy = {},
+                     const std::atomic<bool>* cancel = nullptr);
     ~InstantEvaluator();
 
     // Throws ConfigError for an invalid setting (the evaluator keeps its previous state).

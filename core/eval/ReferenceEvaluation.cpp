@@ -1,10 +1,13 @@
 #include "eval/ReferenceEvaluation.h"
 
 #include "common/Error.h"
+#include "common/ThreadTeam.h"
 #include "eval/Decisions.h"
 #include "kernels/Gemm.h"
 #include "nn/Backpropagation.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -12,16 +15,44 @@ namespace ss {
 
 namespace {
 
+// Samples per block when a team shares the forward pass: enough that each product is chosen
+// as for the whole set (kernels/Gemm.h picks by shape), and Network::logits and
+// Trainer::evaluate block their passes the same way.
+constexpr Eigen::Index kTeamBlockSamples = 512;
+
 // The plain forward pass of the reference path (samples as columns, as Network computes it),
-// on the calling thread: the reference is for checking, not speed, and OpenMP's spinning
-// workers would compete with the evaluator's helper threads.
-Matrix referenceLogits(const Network& network, const Matrix& features)
+// single-threaded products only: OpenMP's spinning workers would compete with the
+// evaluator's helper threads. With a team, its members take blocks of samples in turn (the
+// next free one, so that a member the scheduler holds back, say while the GUI thread draws
+// on the other core, leaves its share to the others).
+Matrix referenceLogits(const Network& network, const Matrix& features, ThreadTeam* team)
 {
-    std::vector<Matrix> activations;
-    for (const DenseLayer& layer : network.layers())
-        activations.emplace_back(layer.outputs(), features.cols());
-    forwardBlock(network, features, activations);
-    return std::move(activations.back());
+    const Eigen::Index samples = features.cols();
+    const auto activationsFor = [&](Eigen::Index columns) {
+        std::vector<Matrix> activations;
+        for (const DenseLayer& layer : network.layers())
+            activations.emplace_back(layer.outputs(), columns);
+        return activations;
+    };
+    if (!team || team->size() < 2 || samples < 2 * kTeamBlockSamples) {
+        std::vector<Matrix> activations = activationsFor(samples);
+        forwardBlock(network, features, activations);
+        return std::move(activations.back());
+    }
+    Matrix logits(network.layers().back().outputs(), samples);
+    const Eigen::Index blocks = (samples + kTeamBlockSamples - 1) / kTeamBlockSamples;
+    std::atomic<Eigen::Index> nextBlock{0};
+    auto member = [&](int) {
+        std::vector<Matrix> activations = activationsFor(kTeamBlockSamples);
+        for (Eigen::Index block = nextBlock++; block < blocks; block = nextBlock++) {
+            const Eigen::Index begin = block * kTeamBlockSamples;
+            const Eigen::Index count = std::min(kTeamBlockSamples, samples - begin);
+            forwardBlock(network, features.middleCols(begin, count), activations);
+            logits.middleCols(begin, count) = activations.back().leftCols(count);
+        }
+    };
+    team->run(member);
+    return logits;
 }
 
 } // namespace
@@ -92,14 +123,14 @@ Network compressNetwork(const Network& trained, const CompressionSetting& settin
 }
 
 Evaluation evaluateFully(const Network& trained, const Dataset& test, const CompressionSetting& setting,
-                         const EnergyTable& energy)
+                         const EnergyTable& energy, Network* compressedOut, ThreadTeam* team)
 {
     checkEvaluable(trained, test);
     Evaluation evaluation;
-    const Network compressed = compressNetwork(trained, setting, &evaluation.pruning);
+    Network compressed = compressNetwork(trained, setting, &evaluation.pruning);
     evaluation.thresholdUsed = evaluation.pruning.thresholdUsed;
     evaluation.precision = setting.precision;
-    decideFromLogits(evaluation, referenceLogits(compressed, test.features), compressed, test);
+    decideFromLogits(evaluation, referenceLogits(compressed, test.features, team), compressed, test, team);
     evaluation.layers = layerWeightStatistics(compressed);
     evaluation.weights = combineWeightStatistics(evaluation.layers);
     evaluation.efficiency = estimateEfficiency(compressed, setting.precision, energy);
@@ -107,6 +138,8 @@ Evaluation evaluateFully(const Network& trained, const Dataset& test, const Comp
     Network masked = trained;
     masked.applyMasks();
     evaluation.trainedFp32 = estimateEfficiency(masked, QuantizationSpec::float32(), energy);
+    if (compressedOut)
+        *compressedOut = std::move(compressed);
     return evaluation;
 }
 

@@ -10,9 +10,15 @@
 
 namespace ss {
 
-// Reference path: compress a copy of the network and evaluate it from scratch.
+class ThreadTeam;
+
+// Reference path: compress a copy of the network and evaluate it from scratch. `compressed`
+// (if not null) receives the model it evaluated, so that a caller who shows it need not
+// compress the network a second time. With a team, the forward pass and the decisions are
+// shared among its members, a block of samples at a time (the same products per sample;
+// tst_instantevaluator compares the two).
 Evaluation evaluateFully(const Network& trained, const Dataset& test, const CompressionSetting& setting,
-                         const EnergyTable& energy = {});
+                         const EnergyTable& energy = {}, Network* compressed = nullptr, ThreadTeam* team = nullptr);
 
 // prune() then quantize() on a copy: the model a setting describes. The model's own masks
 // are applied first. Masks mark what was pruned; quantization may zero further weights.

@@ -1,6 +1,7 @@
 #include "session/LiveExperiment.h"
 
 #include "common/Error.h"
+#include "common/ThreadTeam.h"
 #include "compress/Pruning.h"
 #include "metrics/Metrics.h"
 #include "nn/Regularizer.h"
@@ -25,6 +26,14 @@ constexpr double kMinReportSeconds = 0.066;
 constexpr double kReportCostFactor = 4.0;
 // While a drag keeps sending commands, still show a result at least this often.
 constexpr double kMinDragEmitSeconds = 0.05;
+// A hand that moves a slider sends a new position at least every frame (60 Hz); no new one
+// for two frames and a bit means it stopped, and the position owed is evaluated as soon as
+// training has had as long as the last snapshot took, rather than after the drag interval
+// (twice that: so that a continuous drag does not starve training). Without that bound the
+// stall benchmark's drag (a move every 40 ms) got evaluations back to back: training fell
+// from ~190 to ~75 steps/s and the GUI stall p99 rose from ~15 to ~23 ms, for a lag barely
+// shorter.
+constexpr double kHandStoppedSeconds = 0.035;
 // Train metrics come from a fixed slice of the training set: cheap and stable.
 constexpr int kTrainMetricSamples = 2000;
 // The history keeps at most this many points; older ones are thinned by half when full.
@@ -164,6 +173,10 @@ struct LiveExperiment::State {
     BoundaryGrid boundaryTemplate; // extents and size, without probabilities
 
     std::unique_ptr<InstantEvaluator> evaluator;
+    // Shares the full evaluations while training among as many threads as a training step
+    // uses (training waits for them; null on one core): the engine's worker created it, so its
+    // helper yields to the GUI thread as the worker does.
+    std::unique_ptr<ThreadTeam> evaluationTeam;
     ExactReferenceJob exactReference; // session/ExactReference.h
     std::uint64_t evaluatorWeightsVersion = ~std::uint64_t{0};
 
@@ -187,10 +200,28 @@ struct LiveExperiment::State {
     double lastEmit = kLongAgo;
     bool emitOwed = false;         // a drag arrived while training and awaits its evaluation
     double dragInterval = kMinDragEmitSeconds;
+    double lastDrag = kLongAgo;    // when the last compression command arrived while training
+    double lastEmitCost = 0;       // how long the last snapshot took to make
     bool historyDirty = false;     // trained since the last history point
     double lastHistory = kLongAgo;
     double historyInterval = 0;    // adapted so that history points cost < 1/4 of the time
     std::string status;
+
+    ThreadTeam* team()
+    {
+        if (!evaluationTeam && teamThreadCount() > 1)
+            evaluationTeam = std::make_unique<ThreadTeam>(teamThreadCount());
+        return evaluationTeam.get();
+    }
+
+    // A drag position is evaluated once the drag interval is over, or once the hand has
+    // stopped and training has had as long as the last snapshot took: a hand that stops
+    // and goes on every few frames then still leaves training half of the time.
+    bool owedDragDue() const
+    {
+        const double sinceEmit = secondsSince(lastEmit);
+        return sinceEmit >= dragInterval || (secondsSince(lastDrag) >= kHandStoppedSeconds && sinceEmit >= lastEmitCost);
+    }
 
     double now() const { return clock.now(); }
     double secondsSince(double then) const { return clock.now() - then; }
@@ -665,12 +696,15 @@ void LiveExperiment::process(LiveCommands& commands)
     if (onlyTraining && state.running)
         return;
     // A drag while training: evaluate right away unless the last evaluation was moments
-    // ago; then it is owed and comes within the interval, so training is not starved by
-    // a hand that keeps moving (a Fashion-MNIST evaluation costs tens of milliseconds).
+    // ago and the hand still moves; then it is owed and comes within the interval, so
+    // training is not starved by a hand that keeps moving (a Fashion-MNIST evaluation costs
+    // tens of milliseconds).
     const bool onlyCompression = commands.compression && !commands.energy && !commands.dataset && !commands.model
         && !commands.reset && !commands.applyPruning && commands.steps == 0 && !commands.snapshot
         && !commands.running && !commands.comparison;
-    if (onlyCompression && state.running && state.secondsSince(state.lastEmit) < state.dragInterval) {
+    if (onlyCompression && state.running)
+        state.lastDrag = std::min(commands.postedAt.value_or(state.now()), state.now());
+    if (onlyCompression && state.running && !state.owedDragDue()) {
         state.emitOwed = true;
         return;
     }
@@ -706,6 +740,14 @@ void LiveExperiment::trainSlice()
         const double fraction = state.epochProgress() - std::floor(state.epochProgress());
         const double toEpochEnd = (1.0 - fraction) * static_cast<double>(n) / static_cast<double>(batch);
         budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil(toEpochEnd - 1e-9))));
+    }
+    if (state.emitOwed) {
+        // An owed drag falls due inside the slice: end it with the step that reaches that
+        // time (at the pace of the last slices), not up to a slice later.
+        const double due = std::min(state.lastEmit + state.dragInterval,
+                                    std::max(state.lastDrag + kHandStoppedSeconds, state.lastEmit + state.lastEmitCost));
+        const double stepsPerSecond = static_cast<double>(state.stepsPerSlice) / kSliceSeconds;
+        budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil((due - start) * stepsPerSecond))));
     }
     if (state.epochLimit > 0) {
         // Never past the limit: this estimate can only fall short (partial last batches).
@@ -771,7 +813,11 @@ void LiveExperiment::trainSlice()
     }
 
     const double sinceReport = state.secondsSince(state.lastReport);
-    if (!stop && state.emitOwed && state.secondsSince(state.lastEmit) >= state.dragInterval && sinceReport < state.reportInterval) {
+    // An owed drag is due after the drag interval, or at once when the hand has stopped; not
+    // while a newer command waits, which process() takes next (evaluating the position the
+    // owed one had would only delay the newer one by an evaluation).
+    const bool dragDue = state.emitOwed && !commandWaiting() && state.owedDragDue();
+    if (!stop && dragDue && sinceReport < state.reportInterval) {
         emitSnapshot(Snapshot::Reason::Compression, false);
     } else if (stop || sinceReport >= state.reportInterval) {
         const double before = state.now();
@@ -823,7 +869,7 @@ void LiveExperiment::recordHistory(const Evaluation* shown)
         point.testMacroF1 = report.macro.f1;
         point.sparsity = weightStatistics(network).sparsity;
     } else {
-        const Evaluation evaluation = evaluateFully(network, test, state.compression, state.energy);
+        const Evaluation evaluation = evaluateFully(network, test, state.compression, state.energy, nullptr, state.team());
         point.testLoss = evaluation.logLoss;
         point.testAccuracy = evaluation.report.accuracy;
         point.testMacroF1 = evaluation.report.macro.f1;
@@ -858,6 +904,7 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
     State& state = *m_state;
     if (!state.main || !state.data)
         return;
+    const double start = state.now();
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = state.generation;
     snapshot->modelGeneration = state.modelGeneration;
@@ -906,16 +953,23 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
         std::shared_ptr<Network> compressed;
         if (state.running) {
             // The weights change with every step: the evaluator's caches (built for drags)
-            // would be thrown away at once, so evaluate the plain way.
-            snapshot->evaluation = evaluateFully(network, test, state.compression, state.energy);
-            compressed = std::make_shared<Network>(compressNetwork(network, state.compression));
+            // would be thrown away at once, so evaluate the plain way (which hands back the
+            // model it compressed: the snapshot shows that one).
+            compressed = std::make_shared<Network>();
+            snapshot->evaluation = evaluateFully(network, test, state.compression, state.energy, compressed.get(),
+                                                 state.team());
         } else {
             // Paused: the evaluator's caches make the next drags instant.
             if (!state.evaluator || state.evaluatorWeightsVersion != state.weightsVersion) {
-                state.evaluator = std::make_unique<InstantEvaluator>(network, test, state.energy);
+                // Building one takes ~50 ms on Fashion-MNIST and the window's close waits for
+                // the worker: the abort is looked at between its steps (tst_engine, 200 ms).
+                state.evaluator.reset();
+                try {
+                    state.evaluator = std::make_unique<InstantEvaluator>(network, test, state.energy, m_abort);
+                } catch (const Cancelled&) {
+                    return; // the abort: no snapshot is wanted any more
+                }
                 state.evaluatorWeightsVersion = state.weightsVersion;
-                // Each of these takes ~50 ms on Fashion-MNIST: the window's close waits for the
-                // worker, so an abort is looked at between them (tst_engine, 200 ms).
                 if (aborted())
                     return;
             }
@@ -958,6 +1012,7 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
         return;
     }
     state.lastEmit = state.now();
+    state.lastEmitCost = state.lastEmit - start;
     state.emitOwed = false;
     m_events.snapshotReady(std::move(snapshot));
 }

@@ -73,6 +73,10 @@ struct LiveCommands {
     bool any = false;
     // The generation of the latest command in the batch: snapshots carry it.
     std::uint64_t generation = 0;
+    // When the driver took the latest command, on the experiment's clock (none: when the
+    // batch is processed). A drag position that waited for an evaluation to end has been
+    // still since then, not since it was processed.
+    std::optional<double> postedAt;
 
     // Adds a restore: it replaces everything of the kinds it sets, so earlier requests of
     // those kinds in the batch are void.

@@ -3,6 +3,7 @@
 // width changes), and its bookkeeping (sparsity, thresholds, statistics, efficiency) too.
 #include "common/Error.h"
 #include "common/Random.h"
+#include "common/ThreadTeam.h"
 #include "compress/PrecisionLadder.h"
 #include "eval/Decisions.h"
 #include "eval/InstantEvaluator.h"
@@ -169,6 +170,7 @@ private slots:
     void imageInputs();
     void otherArchitectures();
     void largeEnoughForThreads();
+    void fullEvaluationOnATeamEqualsOneThread();
     void tiesAreDecidedExactly();
     void modelMasksAreKept();
     void compressedNetworkMatches();
@@ -178,6 +180,7 @@ private slots:
     void precomputedPrecisionsAreExact();
     void badSettingsThrowAndKeepState();
     void incompatibleDataThrows();
+    void aSetCancelFlagStopsConstruction();
     void logitDiscrepancyIsPerSampleRelative();
 };
 
@@ -337,6 +340,25 @@ void TestInstantEvaluator::largeEnoughForThreads()
     }
     QVERIFY(paths.count("incremental") == 1);
     QVERIFY(paths.count("full") + paths.count("sparse") >= 1);
+}
+
+void TestInstantEvaluator::fullEvaluationOnATeamEqualsOneThread()
+{
+    // The live experiment shares evaluateFully's forward pass and decisions among a team
+    // while training (blocks of 512 samples, decisions from 4096 samples on): the same figures
+    // as on one thread, for blocks that do not divide the set too.
+    PixelCase pixels = pixelCase(100, {64, 32}, 5, 95, 5000, 0.4);
+    auto& [network, test, random] = pixels;
+    ThreadTeam team(2);
+    for (int step = 0; step < 6; ++step) {
+        const CompressionSetting setting{PruningSpec::sparsity(0.15 * step),
+                                         step % 3 == 2 ? randomPrecision(random) : QuantizationSpec::float32()};
+        Network shared, alone;
+        const Evaluation onTeam = evaluateFully(network, test, setting, {}, &shared, &team);
+        const Evaluation onOne = evaluateFully(network, test, setting, {}, &alone);
+        compareEvaluations(onTeam, onOne, QStringLiteral("team step %1: ").arg(step) + describe(setting));
+        QCOMPARE(shared.layers().back().weights, alone.layers().back().weights);
+    }
 }
 
 void TestInstantEvaluator::tiesAreDecidedExactly()
@@ -545,6 +567,18 @@ void TestInstantEvaluator::incompatibleDataThrows()
     QVERIFY_THROWS_EXCEPTION(ConfigError, evaluateFully(network, test, {}));
     const Network fourClasses = makeNetwork(13, {9}, 4, 73);
     QVERIFY_THROWS_EXCEPTION(ConfigError, InstantEvaluator(fourClasses, test));
+}
+
+void TestInstantEvaluator::aSetCancelFlagStopsConstruction()
+{
+    // The live experiment passes its abort: closing the window must not wait for a build.
+    const Network network = makeNetwork(12, {9}, 3, 74);
+    const Dataset test = makeDataset(network, 50, 75);
+    std::atomic<bool> cancel{true};
+    QVERIFY_THROWS_EXCEPTION(Cancelled, InstantEvaluator(network, test, {}, &cancel));
+    cancel = false;
+    InstantEvaluator evaluator(network, test, {}, &cancel);
+    compareEvaluations(evaluator.evaluate({}), evaluateFully(network, test, {}), QStringLiteral("not cancelled"));
 }
 
 void TestInstantEvaluator::logitDiscrepancyIsPerSampleRelative()

@@ -248,6 +248,149 @@ private slots:
         QVERIFY(events.snapshots.back()->compression == setting);
     }
 
+    // The drag stops: the position owed is shown once the hand has been still for two frames
+    // and a bit (35 ms), not only after the drag interval (50 ms at the least).
+    void theLastPositionOfADragShowsOnceTheHandStops()
+    {
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        QCOMPARE(events.snapshots.size(), std::size_t{1});
+
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        setting.pruning.threshold = 0.05;
+        LiveCommands drag = batch(2);
+        drag.compression = setting;
+        experiment.process(drag); // moments after the last snapshot: owed
+        experiment.trainSlice();
+        QCOMPARE(events.snapshots.size(), std::size_t{1});
+        clock.advance(0.02);      // one frame without a move: the hand may still be moving
+        experiment.trainSlice();
+        QCOMPARE(events.snapshots.size(), std::size_t{1});
+        clock.advance(0.02);      // 40 ms still, within the drag interval
+        experiment.trainSlice();
+        QCOMPARE(events.snapshots.size(), std::size_t{2});
+        const Snapshot& s = *events.snapshots.back();
+        QCOMPARE(s.reason, Snapshot::Reason::Compression);
+        QCOMPARE(s.generation, std::uint64_t{2});
+        QVERIFY(s.compression == setting);
+    }
+
+    // The last position waited 40 ms for an evaluation to end: the hand has been still since
+    // it was posted, so it is evaluated at once, moments after that evaluation.
+    void aDragPostedDuringAnEvaluationCountsItsStillnessFromItsPost()
+    {
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        setting.pruning.threshold = 0.05;
+        LiveCommands drag = batch(2);
+        drag.compression = setting;
+        drag.postedAt = clock.now() - 0.04;
+        experiment.process(drag);
+        QCOMPARE(events.snapshots.size(), std::size_t{2});
+        QVERIFY(events.snapshots.back()->compression == setting);
+    }
+
+    // Slices of 12 ms would show it up to a slice late: the slice that the owed drag falls due
+    // in ends then.
+    void aSliceEndsWhenAnOwedDragFallsDue()
+    {
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        clock.chargeSteps(experiment, 0.001);
+        for (int i = 0; i < 4; ++i)
+            experiment.trainSlice();
+        QCOMPARE(experiment.stepsPerSlice(), 12L);
+
+        clock.advance(0.1);
+        const std::size_t reports = events.snapshots.size();
+        experiment.trainSlice();     // a report is due: emitted at the slice's end
+        QCOMPARE(events.snapshots.size(), reports + 1);
+
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        setting.pruning.threshold = 0.05;
+        LiveCommands drag = batch(2);
+        drag.compression = setting;
+        experiment.process(drag);    // moments after the report: owed, due when the hand is still
+        const double dragAt = clock.now();
+        clock.advance(0.0055);       // so that the 12 ms slices do not end when it falls due
+        const std::size_t before = events.snapshots.size();
+        while (events.snapshots.size() == before && clock.now() - dragAt < 1.0)
+            experiment.trainSlice();
+        QCOMPARE(events.snapshots.back()->reason, Snapshot::Reason::Compression);
+        QCOMPARE(events.snapshots.back()->generation, std::uint64_t{2});
+        const double shownAfter = clock.now() - dragAt;
+        QVERIFY2(shownAfter < 0.037, qPrintable(QString::number(shownAfter))); // 35 ms and the step reaching it
+    }
+
+    // A hand that keeps moving (a position every 10 ms) is still shown only once per drag
+    // interval, so that training goes on between the evaluations.
+    void aContinuousDragIsShownOncePerDragInterval()
+    {
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        const long stepsBefore = experiment.steps();
+        for (int move = 1; move <= 20; ++move) {
+            clock.advance(0.01);
+            setting.pruning.threshold = 0.01 * move;
+            LiveCommands drag = batch(static_cast<std::uint64_t>(move + 1));
+            drag.compression = setting;
+            experiment.process(drag);
+            experiment.trainSlice();
+        }
+        // 200 ms of drag: one snapshot per 50 ms, and reports (every 66 ms) show the drag too.
+        QVERIFY2(events.snapshots.size() <= 1 + 4 + 3, qPrintable(QString::number(events.snapshots.size())));
+        QVERIFY(experiment.steps() - stepsBefore >= 20);
+    }
+
+    // A newer command waits while a drag is owed: the slice leaves the owed position to it, and
+    // the newer position is the one evaluated.
+    void anOwedDragGivesWayToANewerCommand()
+    {
+        ManualClock clock;
+        Recorder events;
+        std::atomic<bool> commandWaiting{false};
+        LiveExperiment experiment(events, clock, &commandWaiting);
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        setting.pruning.threshold = 0.05;
+        LiveCommands drag = batch(2);
+        drag.compression = setting;
+        experiment.process(drag); // owed
+        clock.advance(0.06);      // the drag interval is over
+        commandWaiting = true;    // and the next position has arrived
+        experiment.trainSlice();
+        QCOMPARE(events.snapshots.size(), std::size_t{1});
+        commandWaiting = false;
+        setting.pruning.threshold = 0.06;
+        LiveCommands next = batch(3);
+        next.compression = setting;
+        experiment.process(next);
+        QCOMPARE(events.snapshots.size(), std::size_t{2});
+        QCOMPARE(events.snapshots.back()->generation, std::uint64_t{3});
+        QVERIFY(events.snapshots.back()->compression == setting);
+    }
+
     // On a clock that stands still no report is due, so the curves get exactly the points
     // training owes them: the start and each epoch's end, the last with the Stopped report.
     void historyHasAPointAtEachEpochsEnd()

@@ -69,6 +69,7 @@ std::uint64_t Engine::post(Modify&& modify)
         generation = m_generation.load() + 1;
         m_generation.store(generation);
         m_pending.generation = generation;
+        m_pending.postedAt = SteadyLiveClock().now(); // the worker's clock (WorkerClock)
         // After the generation is set, so that a command can record its own (restore).
         modify(m_pending);
         m_pending.any = true;
