@@ -20,6 +20,7 @@
 // Runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise; the widgets and
 // plots still lay out, replot and paint into their backing store.
 
+#include "BenchTraining.h"
 #include "automation/WindowAutomation.h"
 #include "controls/ControlPanel.h"
 #include "controls/ControlState.h"
@@ -140,19 +141,7 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("SparseScopeBench"));
     QApplication::setApplicationName(QStringLiteral("bench_gui_stall"));
 
-    ss::ControlState state;
-    if (datasetName.empty())
-        datasetName = ss::fashionMnistAvailable() ? "fashion-mnist" : "digits";
-    state.dataset.nameOrPath = datasetName;
-    state.dataset.samples = 0;
-    state.dataset.noise = -1.0;
-    state.model.hidden = datasetName == "fashion-mnist" ? std::vector<int>{256, 128} : std::vector<int>{64, 32};
-    state.optimizer = ss::OptimizerKind::Adam;
-    state.learningRate = 1e-3;
-    state.batchSize = 128;
-    state.lambda = 0.0;
-    state.pace = 0.0;
-    state.epochLimit = 0;
+    const ss::ControlState state = ss::bench::benchTraining(datasetName);
 
     ss::MainWindow window(ss::MainWindow::Options{.useSettings = false, .settingsFile = {}});
     // Qt 6's quit() closes the window; a benchmark has nothing to save and nobody to ask.

@@ -12,12 +12,12 @@
 //
 //   sparsescope_bench_session_io [--epochs N] [--reps N] [--dataset NAME]
 
+#include "BenchTraining.h"
 #include "automation/WindowAutomation.h"
 #include "controls/ControlState.h"
 #include "window/MainWindow.h"
 #include "window/SessionController.h"
 
-#include "data/DatasetCatalog.h"
 #include "session/Session.h"
 
 #include <QApplication>
@@ -116,18 +116,7 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("SparseScopeBench"));
     QApplication::setApplicationName(QStringLiteral("bench_session_io"));
 
-    ss::ControlState state;
-    if (datasetName.empty())
-        datasetName = ss::fashionMnistAvailable() ? "fashion-mnist" : "digits";
-    state.dataset.nameOrPath = datasetName;
-    state.dataset.samples = 0;
-    state.dataset.noise = -1.0;
-    state.model.hidden = datasetName == "fashion-mnist" ? std::vector<int>{256, 128} : std::vector<int>{64, 32};
-    state.optimizer = ss::OptimizerKind::Adam;
-    state.learningRate = 1e-3;
-    state.batchSize = 128;
-    state.pace = 0.0;
-    state.epochLimit = 0;
+    const ss::ControlState state = ss::bench::benchTraining(datasetName);
 
     ss::MainWindow window(ss::MainWindow::Options{.useSettings = false, .settingsFile = {}});
     ss::SessionController* sessions = window.sessions();

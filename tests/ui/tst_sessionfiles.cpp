@@ -67,6 +67,14 @@ ControlState quickMoons(int samples = 300)
     return state;
 }
 
+// Shows the window and trains quickMoons() for `epochs`, then pauses.
+void showTrained(MainWindow& window, int epochs)
+{
+    window.show();
+    window.applyState(quickMoons(), false);
+    QVERIFY(trainAndWait(window, epochs, kTimeout));
+}
+
 } // namespace
 
 class TestSessionFiles : public QObject {
@@ -80,9 +88,7 @@ private slots:
     void saveRunsOffTheGuiThread()
     {
         MainWindow window(testing::noSettings());
-        window.show();
-        window.applyState(quickMoons(), false);
-        QVERIFY(trainAndWait(window, 2, kTimeout));
+        showTrained(window, 2);
         SessionController* sessions = window.sessions();
         const QString path = m_folder.filePath(QStringLiteral("background.json"));
         sessions->setChooseSavePath([&] { return path; });
@@ -115,9 +121,7 @@ private slots:
     void savesAreWrittenInTheOrderAsked()
     {
         MainWindow window(testing::noSettings());
-        window.show();
-        window.applyState(quickMoons(), false);
-        QVERIFY(trainAndWait(window, 1, kTimeout));
+        showTrained(window, 1);
         SessionController* sessions = window.sessions();
         QSignalSpy saved(sessions, &SessionController::saved);
         const QString first = m_folder.filePath(QStringLiteral("first.json"));
@@ -149,9 +153,7 @@ private slots:
     void aChangeMadeWhileSavingStaysUnsaved()
     {
         MainWindow window(testing::noSettings());
-        window.show();
-        window.applyState(quickMoons(), false);
-        QVERIFY(trainAndWait(window, 1, kTimeout));
+        showTrained(window, 1);
         SessionController* sessions = window.sessions();
         QSignalSpy saved(sessions, &SessionController::saved);
         const QString path = m_folder.filePath(QStringLiteral("changed-meanwhile.json"));
@@ -178,9 +180,7 @@ private slots:
     void aSaveThatFailsSaysSoInTheBanner()
     {
         MainWindow window(testing::noSettings());
-        window.show();
-        window.applyState(quickMoons(), false);
-        QVERIFY(trainAndWait(window, 1, kTimeout));
+        showTrained(window, 1);
         SessionController* sessions = window.sessions();
         QSignalSpy failed(sessions, &SessionController::saveFailed);
         const QString blocker = m_folder.filePath(QStringLiteral("a-plain-file"));
@@ -202,9 +202,7 @@ private slots:
     void openReadsOffTheGuiThread()
     {
         MainWindow window(testing::noSettings());
-        window.show();
-        window.applyState(quickMoons(), false);
-        QVERIFY(trainAndWait(window, 2, kTimeout));
+        showTrained(window, 2);
         SessionController* sessions = window.sessions();
         const QString path = m_folder.filePath(QStringLiteral("to-open.json"));
         QString error;
@@ -239,9 +237,7 @@ private slots:
     void aNewerOpenReplacesOneStillReading()
     {
         MainWindow window(testing::noSettings());
-        window.show();
-        window.applyState(quickMoons(), false);
-        QVERIFY(trainAndWait(window, 1, kTimeout));
+        showTrained(window, 1);
         SessionController* sessions = window.sessions();
         const QString good = m_folder.filePath(QStringLiteral("newer.json"));
         QString error;
@@ -264,9 +260,7 @@ private slots:
     void closeWaitsForTheSaveUnderWay()
     {
         MainWindow window(testing::noSettings());
-        window.show();
-        window.applyState(quickMoons(), false);
-        QVERIFY(trainAndWait(window, 1, kTimeout));
+        showTrained(window, 1);
         SessionController* sessions = window.sessions();
         int asked = 0;
         sessions->setAskToSave([&](const QString&) {

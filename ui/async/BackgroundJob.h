@@ -112,7 +112,7 @@ public:
 
 private:
     struct Outcome {
-        T result;
+        T result{}; // value-initialised: a run that threw still copies it into the future
         QString error;
     };
 
