@@ -26,14 +26,13 @@ constexpr double kMinReportSeconds = 0.066;
 constexpr double kReportCostFactor = 4.0;
 // While a drag keeps sending commands, still show a result at least this often.
 constexpr double kMinDragEmitSeconds = 0.05;
-// A hand that moves a slider sends a new position at least every frame (60 Hz); no new one
-// for two frames and a bit means it stopped, and the position owed is evaluated as soon as
-// training has had as long as the last snapshot took, rather than after the drag interval
-// (twice that: so that a continuous drag does not starve training). Without that bound the
-// stall benchmark's drag (a move every 40 ms) got evaluations back to back: training fell
-// from ~190 to ~75 steps/s and the GUI stall p99 rose from ~15 to ~23 ms, for a lag barely
-// shorter.
-constexpr double kHandStoppedSeconds = 0.035;
+// A compression slider that moves while training holds training until the hand has been
+// still this long: the weights stand still under the hand, so the evaluator's caches serve
+// every position (a few ms on Fashion-MNIST) instead of a whole evaluation of weights that
+// changed since the last one (~50 ms, which put the lag after the last move over 100 ms),
+// and the numbers that move are the slider's doing alone. A hand that pauses for a moment
+// keeps the hold; one that lets go gives training back within a quarter of a second.
+constexpr double kDragHoldSeconds = 0.25;
 // Train metrics come from a fixed slice of the training set: cheap and stable.
 constexpr int kTrainMetricSamples = 2000;
 // The history keeps at most this many points; older ones are thinned by half when full.
@@ -198,10 +197,8 @@ struct LiveExperiment::State {
     double reportInterval = kMinReportSeconds;
     double stepsPerSecond = 0;
     double lastEmit = kLongAgo;
-    bool emitOwed = false;         // a drag arrived while training and awaits its evaluation
-    double dragInterval = kMinDragEmitSeconds;
     double lastDrag = kLongAgo;    // when the last compression command arrived while training
-    double lastEmitCost = 0;       // how long the last snapshot took to make
+    double heldSinceReport = 0;    // seconds training was held for a drag since the last report
     bool historyDirty = false;     // trained since the last history point
     double lastHistory = kLongAgo;
     double historyInterval = 0;    // adapted so that history points cost < 1/4 of the time
@@ -214,14 +211,8 @@ struct LiveExperiment::State {
         return evaluationTeam.get();
     }
 
-    // A drag position is evaluated once the drag interval is over, or once the hand has
-    // stopped and training has had as long as the last snapshot took: a hand that stops
-    // and goes on every few frames then still leaves training half of the time.
-    bool owedDragDue() const
-    {
-        const double sinceEmit = secondsSince(lastEmit);
-        return sinceEmit >= dragInterval || (secondsSince(lastDrag) >= kHandStoppedSeconds && sinceEmit >= lastEmitCost);
-    }
+    // Training is on but waits for a compression slider's hand (kDragHoldSeconds).
+    bool heldForDrag() const { return running && secondsSince(lastDrag) < kDragHoldSeconds; }
 
     double now() const { return clock.now(); }
     double secondsSince(double then) const { return clock.now() - then; }
@@ -695,35 +686,33 @@ void LiveExperiment::process(LiveCommands& commands)
         && !commands.snapshot && !commands.running && !commands.comparison;
     if (onlyTraining && state.running)
         return;
-    // A drag while training: evaluate right away unless the last evaluation was moments
-    // ago and the hand still moves; then it is owed and comes within the interval, so
-    // training is not starved by a hand that keeps moving (a Fashion-MNIST evaluation costs
-    // tens of milliseconds).
+    // A drag while training holds training (kDragHoldSeconds), counted from when the hand
+    // moved: a position that waited for an evaluation to end has been still since its post.
     const bool onlyCompression = commands.compression && !commands.energy && !commands.dataset && !commands.model
         && !commands.reset && !commands.applyPruning && commands.steps == 0 && !commands.snapshot
         && !commands.running && !commands.comparison;
     if (onlyCompression && state.running)
         state.lastDrag = std::min(commands.postedAt.value_or(state.now()), state.now());
-    if (onlyCompression && state.running && !state.owedDragDue()) {
-        state.emitOwed = true;
-        return;
-    }
     // While a drag keeps coming, evaluate only the latest position, but still show some
     // result every kMinDragEmitSeconds so the plots follow the hand.
     if (commandWaiting() && state.secondsSince(state.lastEmit) < kMinDragEmitSeconds && !commands.snapshot
         && reason == Snapshot::Reason::Compression && commands.steps == 0)
         return;
     const bool stepped = commands.steps > 0;
-    const double before = state.now();
     emitSnapshot(reason, stepped || reason == Snapshot::Reason::Stopped || reason == Snapshot::Reason::Reset
                              || reason == Snapshot::Reason::Data);
-    if (state.running && onlyCompression)
-        state.dragInterval = std::max(kMinDragEmitSeconds, 2.0 * state.secondsSince(before));
 }
 
 void LiveExperiment::trainSlice()
 {
     State& state = *m_state;
+    if (state.heldForDrag()) {
+        // The hand is on a compression slider: wait for it (a command ends the wait at once).
+        const double heldFrom = state.now();
+        m_clock.waitFor(state.lastDrag + kDragHoldSeconds - heldFrom);
+        state.heldSinceReport += state.secondsSince(heldFrom);
+        return;
+    }
     const double start = state.now();
     Trainer& trainer = *state.main->trainer;
     const long n = std::max(1, state.data->split.train.sampleCount());
@@ -740,14 +729,6 @@ void LiveExperiment::trainSlice()
         const double fraction = state.epochProgress() - std::floor(state.epochProgress());
         const double toEpochEnd = (1.0 - fraction) * static_cast<double>(n) / static_cast<double>(batch);
         budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil(toEpochEnd - 1e-9))));
-    }
-    if (state.emitOwed) {
-        // An owed drag falls due inside the slice: end it with the step that reaches that
-        // time (at the pace of the last slices), not up to a slice later.
-        const double due = std::min(state.lastEmit + state.dragInterval,
-                                    std::max(state.lastDrag + kHandStoppedSeconds, state.lastEmit + state.lastEmitCost));
-        const double stepsPerSecond = static_cast<double>(state.stepsPerSlice) / kSliceSeconds;
-        budget = std::min(budget, std::max(1L, static_cast<long>(std::ceil((due - start) * stepsPerSecond))));
     }
     if (state.epochLimit > 0) {
         // Never past the limit: this estimate can only fall short (partial last batches).
@@ -813,13 +794,7 @@ void LiveExperiment::trainSlice()
     }
 
     const double sinceReport = state.secondsSince(state.lastReport);
-    // An owed drag is due after the drag interval, or at once when the hand has stopped; not
-    // while a newer command waits, which process() takes next (evaluating the position the
-    // owed one had would only delay the newer one by an evaluation).
-    const bool dragDue = state.emitOwed && !commandWaiting() && state.owedDragDue();
-    if (!stop && dragDue && sinceReport < state.reportInterval) {
-        emitSnapshot(Snapshot::Reason::Compression, false);
-    } else if (stop || sinceReport >= state.reportInterval) {
+    if (stop || sinceReport >= state.reportInterval) {
         const double before = state.now();
         emitSnapshot(stop ? Snapshot::Reason::Stopped : Snapshot::Reason::Report, true);
         const double cost = state.secondsSince(before);
@@ -904,7 +879,6 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
     State& state = *m_state;
     if (!state.main || !state.data)
         return;
-    const double start = state.now();
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = state.generation;
     snapshot->modelGeneration = state.modelGeneration;
@@ -916,6 +890,7 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
     snapshot->training = state.config;
     snapshot->compression = state.compression;
     snapshot->running = state.running;
+    snapshot->heldForDrag = state.heldForDrag();
     snapshot->epochLimit = state.epochLimit;
     snapshot->epochsPerRun = state.epochsPerRun;
     snapshot->epoch = state.epoch();
@@ -929,10 +904,13 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
 
     const double interval = state.secondsSince(state.lastReport);
     if (reason == Snapshot::Reason::Report || reason == Snapshot::Reason::Stopped) {
-        if (interval > 0)
-            state.stepsPerSecond = static_cast<double>(state.steps() - state.stepsAtLastReport) / interval;
+        // The speed of training, not of training and a hand that held it.
+        const double trained = interval - state.heldSinceReport;
+        if (trained > 0)
+            state.stepsPerSecond = static_cast<double>(state.steps() - state.stepsAtLastReport) / trained;
         state.lastReport = state.now();
         state.stepsAtLastReport = state.steps();
+        state.heldSinceReport = 0;
     }
     snapshot->stepsPerSecond = state.running || reason == Snapshot::Reason::Stopped ? state.stepsPerSecond : 0.0;
 
@@ -951,7 +929,7 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
         snapshot->maxAbsWeight = maxAbs;
 
         std::shared_ptr<Network> compressed;
-        if (state.running) {
+        if (state.running && !snapshot->heldForDrag) {
             // The weights change with every step: the evaluator's caches (built for drags)
             // would be thrown away at once, so evaluate the plain way (which hands back the
             // model it compressed: the snapshot shows that one).
@@ -959,7 +937,7 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
             snapshot->evaluation = evaluateFully(network, test, state.compression, state.energy, compressed.get(),
                                                  state.team());
         } else {
-            // Paused: the evaluator's caches make the next drags instant.
+            // Paused or held for a drag: the evaluator's caches make the next drags instant.
             if (!state.evaluator || state.evaluatorWeightsVersion != state.weightsVersion) {
                 // Building one takes ~50 ms on Fashion-MNIST and the window's close waits for
                 // the worker: the abort is looked at between its steps (tst_engine, 200 ms).
@@ -1012,8 +990,6 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
         return;
     }
     state.lastEmit = state.now();
-    state.lastEmitCost = state.lastEmit - start;
-    state.emitOwed = false;
     m_events.snapshotReady(std::move(snapshot));
 }
 

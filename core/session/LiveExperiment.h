@@ -10,7 +10,9 @@
 // hasIdleWork() and nothing else is asked. A slice is a few mini-batches aimed at
 // kSliceLength of the clock; it ends early, between mini-batches, when the driver raises
 // `commandWaiting`, so a slider drag is evaluated within one mini-batch even while training,
-// and a lambda drag continues training from the current weights (Trainer::setConfig). The
+// and a lambda drag continues training from the current weights (Trainer::setConfig). A
+// compression slider's drag holds training until the hand is still: its positions are
+// evaluated on weights that stand still, by the evaluator's caches, at a paused drag's speed. The
 // clock is injectable, so that the slice scheduling and the report throttles are testable
 // without waiting.
 

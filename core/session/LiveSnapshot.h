@@ -85,6 +85,7 @@ struct Snapshot {
     CompressionSetting compression;
 
     bool running = false;
+    bool heldForDrag = false;      // running, but waiting while a compression slider moves
     int epochLimit = 0;            // the epoch training stops at (0: runs until paused)
     int epochsPerRun = 0;          // the "stop after" setting: a Train after the stop runs this many more
     int epoch = 0;                 // completed epochs

@@ -1,11 +1,13 @@
 // The live experiment without a thread or Qt: driven batch by batch and slice by slice on a
 // manual clock, so that the slice scheduling, the drag throttle, the history points and
 // the order of the events are checked exactly.
+#include "eval/ReferenceEvaluation.h"
 #include "session/LiveExperiment.h"
 
 #include <QtTest>
 
 #include <atomic>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -209,99 +211,10 @@ private slots:
         QCOMPARE(experiment.steps() - before, 1L);
     }
 
-    // A threshold drag while training: the first position is evaluated at once, one that
-    // follows within the drag interval is owed and comes with the first slice after it.
-    void dragsWhileTrainingAreThrottledNotLost()
-    {
-        ExperimentRig rig;
-        auto& [clock, events, experiment] = rig;
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        QCOMPARE(events.snapshots.size(), std::size_t{1});
-
-        CompressionSetting setting;
-        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
-        setting.pruning.threshold = 0.05;
-        LiveCommands drag = batch(2);
-        drag.compression = setting;
-        experiment.process(drag); // moments after the last snapshot: owed
-        QCOMPARE(events.snapshots.size(), std::size_t{1});
-        experiment.trainSlice();  // still within the interval, no report due
-        QCOMPARE(events.snapshots.size(), std::size_t{1});
-
-        clock.advance(0.06);      // past the shortest drag interval, before a report is due
-        experiment.trainSlice();
-        QCOMPARE(events.snapshots.size(), std::size_t{2});
-        const Snapshot& s = *events.snapshots.back();
-        QCOMPARE(s.reason, Snapshot::Reason::Compression);
-        QCOMPARE(s.generation, std::uint64_t{2});
-        QVERIFY(s.compression == setting);
-        QVERIFY(s.running);
-
-        clock.advance(1.0);       // long after: a drag is evaluated at once
-        setting.pruning.threshold = 0.1;
-        LiveCommands later = batch(3);
-        later.compression = setting;
-        experiment.process(later);
-        QCOMPARE(events.snapshots.size(), std::size_t{3});
-        QVERIFY(events.snapshots.back()->compression == setting);
-    }
-
-    // The drag stops: the position owed is shown once the hand has been still for two frames
-    // and a bit (35 ms), not only after the drag interval (50 ms at the least).
-    void theLastPositionOfADragShowsOnceTheHandStops()
-    {
-        ExperimentRig rig;
-        auto& [clock, events, experiment] = rig;
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        QCOMPARE(events.snapshots.size(), std::size_t{1});
-
-        CompressionSetting setting;
-        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
-        setting.pruning.threshold = 0.05;
-        LiveCommands drag = batch(2);
-        drag.compression = setting;
-        experiment.process(drag); // moments after the last snapshot: owed
-        experiment.trainSlice();
-        QCOMPARE(events.snapshots.size(), std::size_t{1});
-        clock.advance(0.02);      // one frame without a move: the hand may still be moving
-        experiment.trainSlice();
-        QCOMPARE(events.snapshots.size(), std::size_t{1});
-        clock.advance(0.02);      // 40 ms still, within the drag interval
-        experiment.trainSlice();
-        QCOMPARE(events.snapshots.size(), std::size_t{2});
-        const Snapshot& s = *events.snapshots.back();
-        QCOMPARE(s.reason, Snapshot::Reason::Compression);
-        QCOMPARE(s.generation, std::uint64_t{2});
-        QVERIFY(s.compression == setting);
-    }
-
-    // The last position waited 40 ms for an evaluation to end: the hand has been still since
-    // it was posted, so it is evaluated at once, moments after that evaluation.
-    void aDragPostedDuringAnEvaluationCountsItsStillnessFromItsPost()
-    {
-        ExperimentRig rig;
-        auto& [clock, events, experiment] = rig;
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        CompressionSetting setting;
-        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
-        setting.pruning.threshold = 0.05;
-        LiveCommands drag = batch(2);
-        drag.compression = setting;
-        drag.postedAt = clock.now() - 0.04;
-        experiment.process(drag);
-        QCOMPARE(events.snapshots.size(), std::size_t{2});
-        QVERIFY(events.snapshots.back()->compression == setting);
-    }
-
-    // Slices of 12 ms would show it up to a slice late: the slice that the owed drag falls due
-    // in ends then.
-    void aSliceEndsWhenAnOwedDragFallsDue()
+    // A threshold drag while training holds training: each position is shown at once, on
+    // the weights the hand found (the evaluator's numbers equal a from-scratch evaluation of
+    // them), and no step is taken while the hand is on the slider.
+    void aDragWhileTrainingIsShownAtOnceOnWeightsThatStandStill()
     {
         ExperimentRig rig;
         auto& [clock, events, experiment] = rig;
@@ -311,33 +224,100 @@ private slots:
         clock.chargeSteps(experiment, 0.001);
         for (int i = 0; i < 4; ++i)
             experiment.trainSlice();
-        QCOMPARE(experiment.stepsPerSlice(), 12L);
+        const long stepsAtDrag = experiment.steps();
+        QVERIFY(stepsAtDrag > 0);
 
-        clock.advance(0.1);
-        const std::size_t reports = events.snapshots.size();
-        experiment.trainSlice();     // a report is due: emitted at the slice's end
-        QCOMPARE(events.snapshots.size(), reports + 1);
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        for (int move = 1; move <= 3; ++move) {
+            setting.pruning.threshold = 0.05 * move;
+            LiveCommands drag = batch(static_cast<std::uint64_t>(move + 1));
+            drag.compression = setting;
+            const std::size_t before = events.snapshots.size();
+            experiment.process(drag);
+            QCOMPARE(events.snapshots.size(), before + 1);
+            const Snapshot& s = *events.snapshots.back();
+            QCOMPARE(s.reason, Snapshot::Reason::Compression);
+            QCOMPARE(s.generation, static_cast<std::uint64_t>(move + 1));
+            QVERIFY(s.compression == setting);
+            QVERIFY(s.running);
+            QVERIFY(s.heldForDrag);
+            QCOMPARE(s.steps, stepsAtDrag);
+            const Evaluation reference = evaluateFully(*s.trained, s.data->split.test, setting);
+            QCOMPARE(s.evaluation.report.accuracy, reference.report.accuracy);
+            QCOMPARE(s.evaluation.weights.zeroWeights, reference.weights.zeroWeights);
+            clock.advance(0.02);  // the next move comes a frame later
+        }
+        experiment.trainSlice();  // the hand has been still for 20 ms: training still waits
+        QCOMPARE(experiment.steps(), stepsAtDrag);
+    }
+
+    // Once the hand has been still for the hold (250 ms), training goes on; its next report
+    // evaluates the weights that training moved, and its speed leaves the hold out.
+    void trainingResumesOnceTheHandHasBeenStill()
+    {
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        clock.chargeSteps(experiment, 0.001);
+        for (int i = 0; i < 4; ++i)
+            experiment.trainSlice();
 
         CompressionSetting setting;
         setting.pruning.criterion = PruningSpec::Criterion::Threshold;
         setting.pruning.threshold = 0.05;
         LiveCommands drag = batch(2);
         drag.compression = setting;
-        experiment.process(drag);    // moments after the report: owed, due when the hand is still
+        experiment.process(drag);
+        const long stepsAtDrag = experiment.steps();
         const double dragAt = clock.now();
-        clock.advance(0.0055);       // so that the 12 ms slices do not end when it falls due
+
+        experiment.trainSlice();  // waits out the hold on the clock, takes no step
+        QCOMPARE(experiment.steps(), stepsAtDrag);
+        QVERIFY2(std::abs(clock.now() - dragAt - 0.25) < 1e-9, qPrintable(QString::number(clock.now() - dragAt)));
+
         const std::size_t before = events.snapshots.size();
-        while (events.snapshots.size() == before && clock.now() - dragAt < 1.0)
+        for (int i = 0; i < 20 && events.snapshots.size() == before; ++i)
             experiment.trainSlice();
-        QCOMPARE(events.snapshots.back()->reason, Snapshot::Reason::Compression);
-        QCOMPARE(events.snapshots.back()->generation, std::uint64_t{2});
-        const double shownAfter = clock.now() - dragAt;
-        QVERIFY2(shownAfter < 0.037, qPrintable(QString::number(shownAfter))); // 35 ms and the step reaching it
+        QVERIFY(experiment.steps() > stepsAtDrag);
+        QCOMPARE(events.snapshots.size(), before + 1);
+        const Snapshot& report = *events.snapshots.back();
+        QCOMPARE(report.reason, Snapshot::Reason::Report);
+        QVERIFY(!report.heldForDrag);
+        QVERIFY(report.compression == setting);
+        QCOMPARE(report.steps, experiment.steps());
+        // Every second on this clock but the hold is a step's 1 ms: 1000 steps/s.
+        QVERIFY2(std::abs(report.stepsPerSecond - 1000.0) < 1.0, qPrintable(QString::number(report.stepsPerSecond)));
     }
 
-    // A hand that keeps moving (a position every 10 ms) is still shown only once per drag
-    // interval, so that training goes on between the evaluations.
-    void aContinuousDragIsShownOncePerDragInterval()
+    // The hold counts from when the hand moved: a position that waited 200 ms for an
+    // evaluation to end holds training for the 50 ms left.
+    void aDragPostedDuringAnEvaluationCountsItsHoldFromItsPost()
+    {
+        ExperimentRig rig;
+        auto& [clock, events, experiment] = rig;
+        LiveCommands load = loadBatch(4000, 1);
+        load.running = true;
+        experiment.process(load);
+        CompressionSetting setting;
+        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        setting.pruning.threshold = 0.05;
+        LiveCommands drag = batch(2);
+        drag.compression = setting;
+        drag.postedAt = clock.now() - 0.2;
+        experiment.process(drag);
+        QCOMPARE(events.snapshots.size(), std::size_t{2});
+        QVERIFY(events.snapshots.back()->compression == setting);
+        const double waitedBefore = clock.waited;
+        experiment.trainSlice();
+        QVERIFY2(std::abs(clock.waited - waitedBefore - 0.05) < 1e-9, qPrintable(QString::number(clock.waited - waitedBefore)));
+    }
+
+    // A hand that keeps moving (a position every 10 ms) keeps training held, and each
+    // position is shown; once it stops, training goes on.
+    void aContinuousDragShowsEachPositionAndHoldsTraining()
     {
         ExperimentRig rig;
         auto& [clock, events, experiment] = rig;
@@ -347,22 +327,24 @@ private slots:
         CompressionSetting setting;
         setting.pruning.criterion = PruningSpec::Criterion::Threshold;
         const long stepsBefore = experiment.steps();
-        for (int move = 1; move <= 20; ++move) {
+        for (int move = 1; move <= 40; ++move) {
             clock.advance(0.01);
             setting.pruning.threshold = 0.01 * move;
             LiveCommands drag = batch(static_cast<std::uint64_t>(move + 1));
             drag.compression = setting;
             experiment.process(drag);
-            experiment.trainSlice();
+            QVERIFY(events.snapshots.back()->compression == setting);
         }
-        // 200 ms of drag: one snapshot per 50 ms, and reports (every 66 ms) show the drag too.
-        QVERIFY2(events.snapshots.size() <= 1 + 4 + 3, qPrintable(QString::number(events.snapshots.size())));
-        QVERIFY(experiment.steps() - stepsBefore >= 20);
+        QCOMPARE(events.snapshots.size(), std::size_t{1 + 40});
+        QCOMPARE(experiment.steps(), stepsBefore);
+        for (int i = 0; i < 3; ++i)
+            experiment.trainSlice(); // the first waits out the hold
+        QVERIFY(experiment.steps() > stepsBefore);
     }
 
-    // A newer command waits while a drag is owed: the slice leaves the owed position to it, and
-    // the newer position is the one evaluated.
-    void anOwedDragGivesWayToANewerCommand()
+    // A newer command waits while a position is processed moments after the last snapshot:
+    // that position gives way, and the newer one is evaluated.
+    void aDragPositionGivesWayToANewerCommand()
     {
         ManualClock clock;
         Recorder events;
@@ -376,10 +358,8 @@ private slots:
         setting.pruning.threshold = 0.05;
         LiveCommands drag = batch(2);
         drag.compression = setting;
-        experiment.process(drag); // owed
-        clock.advance(0.06);      // the drag interval is over
-        commandWaiting = true;    // and the next position has arrived
-        experiment.trainSlice();
+        commandWaiting = true;    // the next position has arrived
+        experiment.process(drag);
         QCOMPARE(events.snapshots.size(), std::size_t{1});
         commandWaiting = false;
         setting.pruning.threshold = 0.06;
