@@ -2,7 +2,9 @@
 // timer is re-armed on every tick, and each tick records how late it fired. Trains
 // Fashion-MNIST (784-256-128-10, batch 128, Adam) when the Debian package is installed,
 // else the largest bundled set, with every view tiled on screen; optionally drags the
-// threshold slider a few times a second as a user would. Prints one JSON line.
+// threshold slider as a user would: a move every 40 ms for 1.2 s, then 0.8 s still (a drag
+// holds training until the hand has been still for 250 ms, so training runs in between).
+// Prints one JSON line.
 //
 // With --drag it also measures the lag: the time from the last slider move until every
 // view has replotted a snapshot that has that move's threshold (the drag stops at the end of
@@ -174,9 +176,17 @@ int main(int argc, char** argv)
         probe.start(kIntervalMs);
     });
     QTimer dragger;
+    constexpr double kDragBurstSeconds = 1.2;
+    constexpr double kDragStillSeconds = 0.8;
     int dragMoves = 0;
     ss::ValueSlider* threshold = window.controls()->thresholdSlider();
     QObject::connect(&dragger, &QTimer::timeout, [&] {
+        // In bursts, as a hand drags, lets go and looks: a drag holds training, which goes
+        // on in the still part, so the stall is measured with both.
+        // The bursts are counted back from the end, so that the last move ends one.
+        const double toEnd = seconds - static_cast<double>(clock.nsecsElapsed()) / 1e9;
+        if (std::fmod(std::max(0.0, toEnd), kDragBurstSeconds + kDragStillSeconds) >= kDragBurstSeconds)
+            return;
         QSlider* slider = threshold->slider();
         // Back and forth over the lower fifth of the range: a slow drag.
         const int span = std::max(1, slider->maximum() / 5);

@@ -199,6 +199,7 @@ struct LiveExperiment::State {
     double lastEmit = kLongAgo;
     double lastDrag = kLongAgo;    // when the last compression command arrived while training
     double heldSinceReport = 0;    // seconds training was held for a drag since the last report
+    int dragMovesHeld = 0;         // compression commands in the current hold
     bool historyDirty = false;     // trained since the last history point
     double lastHistory = kLongAgo;
     double historyInterval = 0;    // adapted so that history points cost < 1/4 of the time
@@ -213,6 +214,9 @@ struct LiveExperiment::State {
 
     // Training is on but waits for a compression slider's hand (kDragHoldSeconds).
     bool heldForDrag() const { return running && secondsSince(lastDrag) < kDragHoldSeconds; }
+    // A single move (a click, a key) is evaluated the plain way, which costs less than
+    // building the evaluator's caches; the second move of a hold builds them for the rest.
+    bool evaluatorServesDrag() const { return heldForDrag() && dragMovesHeld > 1; }
 
     double now() const { return clock.now(); }
     double secondsSince(double then) const { return clock.now() - then; }
@@ -691,8 +695,10 @@ void LiveExperiment::process(LiveCommands& commands)
     const bool onlyCompression = commands.compression && !commands.energy && !commands.dataset && !commands.model
         && !commands.reset && !commands.applyPruning && commands.steps == 0 && !commands.snapshot
         && !commands.running && !commands.comparison;
-    if (onlyCompression && state.running)
+    if (onlyCompression && state.running) {
+        state.dragMovesHeld = state.heldForDrag() ? state.dragMovesHeld + 1 : 1;
         state.lastDrag = std::min(commands.postedAt.value_or(state.now()), state.now());
+    }
     // While a drag keeps coming, evaluate only the latest position, but still show some
     // result every kMinDragEmitSeconds so the plots follow the hand.
     if (commandWaiting() && state.secondsSince(state.lastEmit) < kMinDragEmitSeconds && !commands.snapshot
@@ -929,7 +935,7 @@ void LiveExperiment::emitSnapshot(Snapshot::Reason reason, bool appendHistory)
         snapshot->maxAbsWeight = maxAbs;
 
         std::shared_ptr<Network> compressed;
-        if (state.running && !snapshot->heldForDrag) {
+        if (state.running && !state.evaluatorServesDrag()) {
             // The weights change with every step: the evaluator's caches (built for drags)
             // would be thrown away at once, so evaluate the plain way (which hands back the
             // model it compressed: the snapshot shows that one).
