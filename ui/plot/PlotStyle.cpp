@@ -160,23 +160,38 @@ int WrappingTitle::textWidth() const
     return std::max(1, width - mMargins.left() - mMargins.right());
 }
 
-QString WrappingTitle::shownText() const
+const WrappingTitle::Wrapped& WrappingTitle::wrappedAt(int width) const
 {
-    return wrapToWidth(mText, QFontMetrics(mainFont()), mRect.width() > 0 ? mRect.width() : textWidth());
-}
-
-QSize WrappingTitle::wrappedSize() const
-{
-    const QFontMetrics metrics(mainFont());
-    const QString wrapped = wrapToWidth(mText, metrics, textWidth());
-    m_hintedLines = static_cast<int>(wrapped.count(QLatin1Char('\n'))) + 1;
-    QSize size = metrics.boundingRect(0, 0, 0, 0, Qt::AlignCenter, wrapped).size();
+    // Each replot lays the plot out (two size hints) and draws it: shaping the same text at
+    // the same width again was a good part of a live plot's replot.
+    const QFont font = mainFont();
+    if (m_wrapped.width == width && m_wrapped.text == mText && m_wrapped.font == font)
+        return m_wrapped;
+    const QFontMetrics metrics(font);
+    m_wrapped.width = width;
+    m_wrapped.text = mText;
+    m_wrapped.font = font;
+    m_wrapped.lines = wrapToWidth(mText, metrics, width);
+    QSize size = metrics.boundingRect(0, 0, 0, 0, Qt::AlignCenter, m_wrapped.lines).size();
     // Never wider than the widest word: the title follows the plot's width, not the reverse.
     int widestWord = 0;
     for (const QString& word : mText.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts))
         widestWord = std::max(widestWord, metrics.horizontalAdvance(word));
     size.setWidth(widestWord);
-    return size + QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
+    m_wrapped.size = size;
+    return m_wrapped;
+}
+
+QString WrappingTitle::shownText() const
+{
+    return wrappedAt(mRect.width() > 0 ? mRect.width() : textWidth()).lines;
+}
+
+QSize WrappingTitle::wrappedSize() const
+{
+    const Wrapped& wrapped = wrappedAt(textWidth());
+    m_hintedLines = static_cast<int>(wrapped.lines.count(QLatin1Char('\n'))) + 1;
+    return wrapped.size + QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
 }
 
 QSize WrappingTitle::minimumOuterSizeHint() const
@@ -191,7 +206,7 @@ QSize WrappingTitle::maximumOuterSizeHint() const
 
 void WrappingTitle::draw(QCPPainter* painter)
 {
-    const QString wrapped = wrapToWidth(mText, QFontMetrics(mainFont()), mRect.width());
+    const QString wrapped = wrappedAt(mRect.width()).lines;
     painter->setFont(mainFont());
     painter->setPen(QPen(mainTextColor()));
     painter->drawText(mRect, mTextFlags, wrapped, &mTextBoundingRect);

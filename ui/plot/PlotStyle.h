@@ -120,6 +120,16 @@ private:
     // when the title is alone in its column, else the width of the last pass.
     int textWidth() const;
     QSize wrappedSize() const;
+    // The text wrapped at a width, kept for the next call at the same text, font and width.
+    struct Wrapped {
+        QString text;
+        QFont font;
+        int width = -1;
+        QString lines;
+        QSize size;            // without the margins
+    };
+    const Wrapped& wrappedAt(int width) const;
+    mutable Wrapped m_wrapped;
     mutable int m_hintedLines = 0;
 };
 
