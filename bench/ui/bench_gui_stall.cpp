@@ -285,12 +285,16 @@ int main(int argc, char** argv)
         if (!renders.empty())
             renders += ", ";
         ss::View* view = window.view(ids[i]);
-        double replot = 0;
-        for (QCustomPlot* plot : view->plots())
-            replot = std::max(replot, plot->replotTime(true));
-        char figures[200];
-        std::snprintf(figures, sizeof figures, "{\"count\": %ld, \"slowest_ms\": %.1f, \"mean_replot_ms\": %.1f, \"lag_ms\": %.0f}",
-                      view->renderCount() - rendersBefore[static_cast<std::size_t>(i)], view->slowestRenderMs(), replot,
+        // Each plot's mean replot, in the view's order of plots.
+        std::string replots;
+        for (QCustomPlot* plot : view->plots()) {
+            char figure[32];
+            std::snprintf(figure, sizeof figure, "%s%.1f", replots.empty() ? "" : ", ", plot->replotTime(true));
+            replots += figure;
+        }
+        char figures[300];
+        std::snprintf(figures, sizeof figures, "{\"count\": %ld, \"slowest_ms\": %.1f, \"mean_replot_ms\": [%s], \"lag_ms\": %.0f}",
+                      view->renderCount() - rendersBefore[static_cast<std::size_t>(i)], view->slowestRenderMs(), replots.c_str(),
                       caughtUpMs[static_cast<std::size_t>(i)]);
         renders += "\"" + ids[i].toStdString() + "\": " + figures;
     }
