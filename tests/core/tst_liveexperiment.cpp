@@ -122,6 +122,36 @@ LiveCommands loadBatch(int samples, int batchSize, std::uint64_t generation = 1)
     return commands;
 }
 
+// Training on 4000 moons a sample a step (3200 steps an epoch), as when the app loads and
+// Train is pressed.
+void startTraining(LiveExperiment& experiment)
+{
+    LiveCommands load = loadBatch(4000, 1);
+    load.running = true;
+    experiment.process(load);
+}
+
+// Training as above, each step costing 1 ms on the clock, after the four slices that settle
+// the slice length at 12 steps (kSliceSeconds).
+void startTimedTraining(ManualClock& clock, LiveExperiment& experiment)
+{
+    startTraining(experiment);
+    clock.chargeSteps(experiment, 0.001);
+    for (int i = 0; i < 4; ++i)
+        experiment.trainSlice();
+}
+
+// A threshold slider's position, alone in its batch.
+LiveCommands thresholdMove(std::uint64_t generation, double threshold)
+{
+    LiveCommands move = batch(generation);
+    CompressionSetting setting;
+    setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+    setting.pruning.threshold = threshold;
+    move.compression = setting;
+    return move;
+}
+
 // Runs slices until training stops; false if it does not within `maxSlices`.
 bool trainUntilStopped(LiveExperiment& experiment, int maxSlices)
 {
@@ -198,12 +228,7 @@ private slots:
         Recorder events;
         std::atomic<bool> commandWaiting{false};
         LiveExperiment experiment(events, clock, &commandWaiting);
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        clock.chargeSteps(experiment, 0.001);
-        for (int i = 0; i < 4; ++i)
-            experiment.trainSlice();
+        startTimedTraining(clock, experiment);
         QCOMPARE(experiment.stepsPerSlice(), 12L);
         commandWaiting = true;
         const long before = experiment.steps();
@@ -218,21 +243,13 @@ private slots:
     {
         ExperimentRig rig;
         auto& [clock, events, experiment] = rig;
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        clock.chargeSteps(experiment, 0.001);
-        for (int i = 0; i < 4; ++i)
-            experiment.trainSlice();
+        startTimedTraining(clock, experiment);
         const long stepsAtDrag = experiment.steps();
         QVERIFY(stepsAtDrag > 0);
 
-        CompressionSetting setting;
-        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
         for (int move = 1; move <= 3; ++move) {
-            setting.pruning.threshold = 0.05 * move;
-            LiveCommands drag = batch(static_cast<std::uint64_t>(move + 1));
-            drag.compression = setting;
+            LiveCommands drag = thresholdMove(static_cast<std::uint64_t>(move + 1), 0.05 * move);
+            const CompressionSetting setting = *drag.compression;
             const std::size_t before = events.snapshots.size();
             experiment.process(drag);
             QCOMPARE(events.snapshots.size(), before + 1);
@@ -258,18 +275,10 @@ private slots:
     {
         ExperimentRig rig;
         auto& [clock, events, experiment] = rig;
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        clock.chargeSteps(experiment, 0.001);
-        for (int i = 0; i < 4; ++i)
-            experiment.trainSlice();
+        startTimedTraining(clock, experiment);
 
-        CompressionSetting setting;
-        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
-        setting.pruning.threshold = 0.05;
-        LiveCommands drag = batch(2);
-        drag.compression = setting;
+        LiveCommands drag = thresholdMove(2, 0.05);
+        const CompressionSetting setting = *drag.compression;
         experiment.process(drag);
         const long stepsAtDrag = experiment.steps();
         const double dragAt = clock.now();
@@ -298,14 +307,9 @@ private slots:
     {
         ExperimentRig rig;
         auto& [clock, events, experiment] = rig;
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        CompressionSetting setting;
-        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
-        setting.pruning.threshold = 0.05;
-        LiveCommands drag = batch(2);
-        drag.compression = setting;
+        startTraining(experiment);
+        LiveCommands drag = thresholdMove(2, 0.05);
+        const CompressionSetting setting = *drag.compression;
         drag.postedAt = clock.now() - 0.2;
         experiment.process(drag);
         QCOMPARE(events.snapshots.size(), std::size_t{2});
@@ -321,19 +325,13 @@ private slots:
     {
         ExperimentRig rig;
         auto& [clock, events, experiment] = rig;
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        CompressionSetting setting;
-        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
+        startTraining(experiment);
         const long stepsBefore = experiment.steps();
         for (int move = 1; move <= 40; ++move) {
             clock.advance(0.01);
-            setting.pruning.threshold = 0.01 * move;
-            LiveCommands drag = batch(static_cast<std::uint64_t>(move + 1));
-            drag.compression = setting;
+            LiveCommands drag = thresholdMove(static_cast<std::uint64_t>(move + 1), 0.01 * move);
             experiment.process(drag);
-            QVERIFY(events.snapshots.back()->compression == setting);
+            QVERIFY(events.snapshots.back()->compression == *drag.compression);
         }
         QCOMPARE(events.snapshots.size(), std::size_t{1 + 40});
         QCOMPARE(experiment.steps(), stepsBefore);
@@ -350,25 +348,17 @@ private slots:
         Recorder events;
         std::atomic<bool> commandWaiting{false};
         LiveExperiment experiment(events, clock, &commandWaiting);
-        LiveCommands load = loadBatch(4000, 1);
-        load.running = true;
-        experiment.process(load);
-        CompressionSetting setting;
-        setting.pruning.criterion = PruningSpec::Criterion::Threshold;
-        setting.pruning.threshold = 0.05;
-        LiveCommands drag = batch(2);
-        drag.compression = setting;
+        startTraining(experiment);
+        LiveCommands drag = thresholdMove(2, 0.05);
         commandWaiting = true;    // the next position has arrived
         experiment.process(drag);
         QCOMPARE(events.snapshots.size(), std::size_t{1});
         commandWaiting = false;
-        setting.pruning.threshold = 0.06;
-        LiveCommands next = batch(3);
-        next.compression = setting;
+        LiveCommands next = thresholdMove(3, 0.06);
         experiment.process(next);
         QCOMPARE(events.snapshots.size(), std::size_t{2});
         QCOMPARE(events.snapshots.back()->generation, std::uint64_t{3});
-        QVERIFY(events.snapshots.back()->compression == setting);
+        QVERIFY(events.snapshots.back()->compression == *next.compression);
     }
 
     // On a clock that stands still no report is due, so the curves get exactly the points
