@@ -21,6 +21,7 @@
 #include <QListWidget>
 #include <QRandomGenerator>
 #include <QSlider>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -221,6 +222,35 @@ private slots:
         QCOMPARE(shown->training.optimizer.learningRate, state.learningRate);
         QCOMPARE(shown->training.regularization.l1, state.trainingConfig().regularization.l1);
         verifyShownMatchesCore(window, state.compression());
+    }
+
+    // A threshold drag while training holds training, and the status bar says so; once the
+    // hand is still, training goes on and the status bar shows its speed again.
+    void aCompressionDragWhileTrainingSaysTrainingHolds()
+    {
+        MainWindow window(noSettings());
+        showFastDefault(window);
+        QVERIFY(waitUntilSettled(window, kTimeout));
+        window.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(window.shownSnapshot()->running && window.shownSnapshot()->steps > 0, kTimeout);
+        const auto statusSays = [&](const QString& words) {
+            const QList<QLabel*> labels = window.statusBar()->findChildren<QLabel*>();
+            return std::any_of(labels.begin(), labels.end(), [&](QLabel* label) { return label->text().contains(words); });
+        };
+        QSlider* threshold = window.controls()->thresholdSlider()->slider();
+        bool saidHold = false;
+        for (int move = 1; move <= 60 && !saidHold; ++move) {
+            threshold->setValue(move);
+            QTest::qWait(20);
+            saidHold = statusSays(QStringLiteral("training holds"));
+        }
+        QVERIFY(saidHold);
+        QVERIFY(window.shownSnapshot()->heldForDrag);
+        const long stepsHeld = window.shownSnapshot()->steps;
+        QTRY_VERIFY_WITH_TIMEOUT(window.shownSnapshot()->steps > stepsHeld && statusSays(QStringLiteral("steps/s")), kTimeout);
+        QVERIFY(!statusSays(QStringLiteral("training holds")));
+        window.pauseTraining();
+        QVERIFY(waitUntilSettled(window, kTimeout));
     }
 
     void malformedCsvKeepsThePreviousDataset()
