@@ -174,7 +174,9 @@ WeightsView::WeightsView(QWidget* parent)
     // pool and waits, which made this histogram the slowest replot of a training window
     // (9-12 ms, 2 ms opaque; bench_gui_stall --drag). The colour is the translucent blue
     // this used to be, as it looked over the panel.
-    m_bars->setBrush(opaqueOver(QColor(0, 114, 178, 150), plotcolors::panel()));
+    QColor translucentAccuracy = plotcolors::accuracy();
+    translucentAccuracy.setAlpha(150);
+    m_bars->setBrush(opaqueOver(translucentAccuracy, plotcolors::panel()));
     m_zeros = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);
     m_zeros->setName(QStringLiteral("exactly zero"));
     m_zeros->setPen(QPen(plotcolors::sparsity().darker(130), 0.8));

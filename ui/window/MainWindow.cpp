@@ -559,9 +559,12 @@ void MainWindow::applySnapshot()
     m_controls->showSnapshot(s);
     updateRunActions();
     m_statusEpoch->setText(QStringLiteral("Epoch %1 \u00b7 %2 steps").arg(s.epoch).arg(s.steps));
-    m_statusSpeed->setText(s.heldForDrag ? QStringLiteral("training holds while the slider moves")
-                           : s.running ? QStringLiteral("%1 steps/s").arg(formatCount(s.stepsPerSecond))
-                                     : (s.status.empty() ? QStringLiteral("paused") : QString::fromStdString(s.status)));
+    if (s.heldForDrag)
+        m_statusSpeed->setText(QStringLiteral("training holds while the slider moves"));
+    else if (s.running)
+        m_statusSpeed->setText(QStringLiteral("%1 steps/s").arg(formatCount(s.stepsPerSecond)));
+    else
+        m_statusSpeed->setText(s.status.empty() ? QStringLiteral("paused") : QString::fromStdString(s.status));
     m_statusMetrics->setText(QStringLiteral("accuracy %1 \u00b7 macro-F1 %2 \u00b7 sparsity %3")
                                  .arg(s.evaluation.report.accuracy, 0, 'f', 3)
                                  .arg(s.evaluation.report.macro.f1, 0, 'f', 3)
